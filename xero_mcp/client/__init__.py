@@ -1,0 +1,1 @@
+"""The async Xero Accounting API client (httpx2)."""

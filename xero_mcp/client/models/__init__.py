@@ -1,0 +1,1 @@
+"""Pydantic models of Xero entities: PascalCase aliases, money as Decimal, aware datetimes."""

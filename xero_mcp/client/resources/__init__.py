@@ -1,0 +1,1 @@
+"""One module per Xero area: typed methods over the base client."""

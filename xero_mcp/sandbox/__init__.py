@@ -1,0 +1,1 @@
+"""A faithful local emulator of the Xero Accounting API and Xero identity service (an ASGI app)."""

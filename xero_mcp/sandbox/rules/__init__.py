@@ -1,0 +1,1 @@
+"""Domain behaviour per entity: validation, totals, status machines, payments, allocations."""

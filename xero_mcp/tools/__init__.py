@@ -1,0 +1,1 @@
+"""The MCP tools: one declaration per tool, collected in ALL_TOOLS."""
