@@ -89,7 +89,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "serve":
         from xero_mcp.server import run_server
 
-        return run_server(settings, sandbox=args.sandbox, transport=args.transport, host=args.host, port=args.port)
+        factory = None
+        if args.sandbox:
+            from xero_mcp.local import sandbox_backend_factory
+
+            factory = sandbox_backend_factory(settings)
+        return run_server(settings, transport=args.transport, host=args.host, port=args.port, backend_factory=factory)
     if command == "demo":
         from xero_mcp.demo import run_demo
 

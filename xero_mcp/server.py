@@ -1,0 +1,97 @@
+"""The composition root: build_server() wires settings, tools and their collaborators into one MCPServer.
+
+Nothing here is a module global: tests build as many servers as they like, each with its own backend (usually the
+in-process sandbox), and `run_server` is what `xero-mcp serve` runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from mcp.server import MCPServer
+
+from xero_mcp import __version__
+from xero_mcp.config import Settings
+from xero_mcp.tools._context import Backend, BackendFactory, ToolContext
+from xero_mcp.tools._inventory import all_tools, select_tools
+from xero_mcp.tools._register import register_tools
+from xero_mcp.tools._spec import ToolSpec
+
+logger = logging.getLogger(__name__)
+
+INSTRUCTIONS = """\
+Xero accounting tools. Guidelines:
+- Find before you create: use find_or_create_contact (or a list_/get_ tool) before creating contacts or documents;
+  create_* tools also skip duplicates by a natural key (see each tool) unless allow_duplicate is true.
+- Several organisations may be connected: list_tenants shows them; pass `tenant` (name or ID) to work in one other
+  than the default.
+- Money amounts are exact decimals in the organisation's currency; dates are YYYY-MM-DD.
+- Names of accounts, tax rates, items, contacts and tracking options are resolved for you; an unknown name gets a
+  list of close matches to choose from.
+- Irreversible changes (voiding, deleting) ask the user to confirm; if the client cannot ask, the tool returns a
+  preview and you must get the user's agreement before calling again with confirm=true.
+- Errors explain what Xero said and what to do next; do not retry a rejected write unchanged.
+"""
+
+
+def selected_tools(settings: Settings) -> list[ToolSpec]:
+    """The tools these settings expose."""
+    return select_tools(
+        all_tools(),
+        toolsets=settings.toolsets,
+        tools=settings.tools,
+        exclude=settings.exclude_tools,
+        read_only=settings.read_only,
+    )
+
+
+def build_server(settings: Settings, backend_factory: BackendFactory) -> tuple[MCPServer, ToolContext]:
+    """An MCPServer exposing the selected tools over the backend the factory builds on first use."""
+    context = ToolContext(settings, backend_factory)
+    server = MCPServer("xero-mcp", title="Xero", version=__version__, instructions=INSTRUCTIONS)
+    register_tools(server, selected_tools(settings), context)
+    return server, context
+
+
+def _state_paths(settings: Settings) -> tuple[Path, Path]:
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    return settings.state_dir / "cursors.sqlite3", settings.state_dir / "ledger.sqlite3"
+
+
+def xero_backend_factory(settings: Settings) -> BackendFactory:
+    """The backend for a real Xero organisation (or any Xero-compatible server the URLs point at)."""
+
+    async def build() -> Backend:
+        from xero_mcp.auth.session import build_auth_session
+        from xero_mcp.client import XeroClient
+        from xero_mcp.sync.cursors import CursorStore
+        from xero_mcp.sync.dedupe import Ledger
+
+        auth = build_auth_session(settings)
+        client = XeroClient(settings, auth.provider)
+        cursors_path, ledger_path = _state_paths(settings)
+        cursors = CursorStore(cursors_path)
+        ledger = Ledger(ledger_path)
+        return Backend(client=client, auth=auth, cursors=cursors, ledger=ledger, closers=[client.aclose])
+
+    return build
+
+
+def run_server(
+    settings: Settings, *, transport: str, host: str, port: int, backend_factory: BackendFactory | None = None
+) -> int:
+    """Run the MCP server until the client disconnects (stdio) or the process is stopped (http)."""
+    server, _ = build_server(settings, backend_factory or xero_backend_factory(settings))
+    if transport == "stdio":
+        server.run("stdio")
+        return 0
+    from xero_mcp.http import run_http
+
+    return run_http(server, settings, host=host, port=port)
+
+
+def tool_names(specs: Sequence[ToolSpec]) -> list[str]:
+    """Names of the given tools, in order."""
+    return [spec.name for spec in specs]

@@ -1,0 +1,92 @@
+"""ToolContext: what every tool handler is given, built once by the composition root (`xero_mcp.server`).
+
+The expensive collaborators (the HTTP client, the sign-in session, the SQLite stores, the in-process sandbox for
+`serve --sandbox`) are created on the first tool call rather than at start-up, so `initialize` and `tools/list`
+answer as fast as a bare MCP server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from xero_mcp.config import Settings
+
+if TYPE_CHECKING:
+    from xero_mcp.auth.provider import Tenant
+    from xero_mcp.auth.session import AuthSession
+    from xero_mcp.client import TenantClient, XeroClient
+    from xero_mcp.sync.cursors import CursorStore
+    from xero_mcp.sync.dedupe import Ledger
+
+
+@dataclass
+class Backend:
+    """The live collaborators behind the tools."""
+
+    client: XeroClient
+    auth: AuthSession
+    cursors: CursorStore
+    ledger: Ledger
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list[Callable[[], Awaitable[None]]])
+
+
+BackendFactory = Callable[[], Awaitable[Backend]]
+
+
+@dataclass
+class Org:
+    """One organisation as a tool sees it: its tenant, a client bound to it, and per-organisation caches."""
+
+    tenant: Tenant
+    api: TenantClient
+    cache: dict[str, Any]
+
+    @property
+    def tenant_id(self) -> str:
+        return self.tenant.tenant_id
+
+    async def short_code(self) -> str | None:
+        """The organisation's ShortCode (for deep links), fetched once per organisation."""
+        if "short_code" not in self.cache:
+            organisation = await self.api.organisation.get()
+            self.cache["short_code"] = organisation.short_code
+        code = self.cache["short_code"]
+        return code if isinstance(code, str) else None
+
+
+class ToolContext:
+    """Per-server state shared by tool calls: settings, the lazily built backend, per-organisation caches."""
+
+    def __init__(self, settings: Settings, backend_factory: BackendFactory) -> None:
+        self.settings = settings
+        self._factory = backend_factory
+        self._backend: Backend | None = None
+        self._lock = asyncio.Lock()
+        # Keyed by tenant ID so nothing cached for one organisation is ever used for another.
+        self._caches: dict[str, dict[str, Any]] = {}
+
+    async def backend(self) -> Backend:
+        """The backend, built on first use (single flight)."""
+        if self._backend is None:
+            async with self._lock:
+                if self._backend is None:
+                    self._backend = await self._factory()
+        return self._backend
+
+    async def org(self, tenant: str | None) -> Org:
+        """Resolve `tenant` (name, ID, or None for the default) to an organisation handle."""
+        backend = await self.backend()
+        chosen = await backend.auth.resolve_tenant(tenant or self.settings.tenant)
+        header_id = chosen.tenant_id if backend.auth.needs_tenant_header else None
+        cache = self._caches.setdefault(chosen.tenant_id, {})
+        return Org(tenant=chosen, api=backend.client.tenant(header_id), cache=cache)
+
+    async def aclose(self) -> None:
+        """Close what the backend opened (HTTP clients, databases)."""
+        if self._backend is not None:
+            for close in reversed(self._backend.closers):
+                await close()
+            self._backend = None

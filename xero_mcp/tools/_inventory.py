@@ -1,0 +1,99 @@
+"""ALL_TOOLS, and the pure function that picks the tools a server exposes.
+
+Selection happens once at start-up (no dynamic tool switching): toolsets (names, `default` or `all`), plus named
+tools, minus excluded tools; read-only mode, derived from each tool's readOnlyHint alone, wins over everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from difflib import get_close_matches
+
+from xero_mcp.tools._spec import DEFAULT_TOOLSETS, TOOLSETS, ToolSpec
+
+
+class SelectionError(ValueError):
+    """An unknown toolset or tool name in the selection; the message lists close matches."""
+
+
+def all_tools() -> tuple[ToolSpec, ...]:
+    """Every tool, in a stable order (domain modules are imported here, once)."""
+    from xero_mcp.tools import (
+        banking,
+        bills,
+        contacts,
+        credit_notes,
+        generic,
+        history,
+        invoices,
+        payments,
+        purchase_orders,
+        quotes,
+        reports,
+        settings,
+        tenants,
+        triggers,
+    )
+
+    modules = (
+        contacts,
+        invoices,
+        bills,
+        quotes,
+        credit_notes,
+        payments,
+        banking,
+        purchase_orders,
+        history,
+        settings,
+        reports,
+        triggers,
+        generic,
+        tenants,
+    )
+    specs = tuple(spec for module in modules for spec in module.TOOLS)
+    names = [spec.name for spec in specs]
+    duplicates = {name for name in names if names.count(name) > 1}
+    if duplicates:
+        raise RuntimeError(f"duplicate tool names: {sorted(duplicates)}")
+    return specs
+
+
+def _unknown(kind: str, name: str, known: Iterable[str]) -> SelectionError:
+    close = get_close_matches(name, list(known), n=3)
+    suggestion = f" Did you mean {', '.join(close)}?" if close else ""
+    return SelectionError(f"Unknown {kind} {name!r}.{suggestion}")
+
+
+def select_tools(
+    specs: Sequence[ToolSpec],
+    *,
+    toolsets: Sequence[str] = ("default",),
+    tools: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    read_only: bool = False,
+) -> list[ToolSpec]:
+    """The tools to expose, in the order of `specs`."""
+    names = {spec.name for spec in specs}
+    chosen_sets: set[str] = set()
+    for toolset in toolsets:
+        if toolset == "all":
+            chosen_sets.update(TOOLSETS)
+        elif toolset == "default":
+            chosen_sets.update(DEFAULT_TOOLSETS)
+        elif toolset in TOOLSETS:
+            chosen_sets.add(toolset)
+        else:
+            raise _unknown("toolset", toolset, [*TOOLSETS, "default", "all"])
+    for name in (*tools, *exclude):
+        if name not in names:
+            raise _unknown("tool", name, names)
+    wanted = set(tools)
+    excluded = set(exclude)
+    return [
+        spec
+        for spec in specs
+        if (spec.toolset in chosen_sets or spec.name in wanted)
+        and spec.name not in excluded
+        and (spec.read_only or not read_only)
+    ]

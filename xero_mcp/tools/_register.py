@@ -1,0 +1,183 @@
+"""The one loop that turns ToolSpecs into MCP tools on an MCPServer.
+
+For each spec it builds a wrapper whose signature is the handler's minus the ToolContext, so the SDK derives the
+input schema from the tool's real arguments; maps every failure a model can act on to a ToolError (tool result with
+isError) through `xero_mcp.tools._errors`; adds the confirmation step to destructive tools; and compacts the
+published JSON schemas (no titles, nullable written as a type list) because every character of `tools/list` is paid
+for in every conversation.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Iterable
+from typing import Annotated, Any, cast
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, ElicitationResult, Resolve
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import BaseModel, Field, create_model
+
+from xero_mcp.tools._context import ToolContext
+from xero_mcp.tools._errors import to_tool_error
+from xero_mcp.tools._spec import ToolSpec
+
+logger = logging.getLogger(__name__)
+
+
+class Confirm(BaseModel):
+    """What the user is asked before an irreversible change."""
+
+    confirm: bool = Field(description="Go ahead with this change?")
+
+
+def _outcome_model(spec: ToolSpec, result_type: Any) -> type[BaseModel]:
+    """The result of a destructive tool: done + the handler's result, or a preview when nothing was written."""
+    name = "".join(part.capitalize() for part in spec.name.split("_")) + "Outcome"
+    optional_result: Any = result_type | None
+    optional_text: Any = str | None
+    return create_model(
+        name,
+        done=(bool, Field(description="false: nothing was changed; see preview")),
+        preview=(optional_text, None),
+        next_step=(optional_text, None),
+        result=(optional_result, None),
+    )
+
+
+def _client_can_elicit(ctx: Context[Any, Any]) -> bool:
+    caps = ctx.client_capabilities
+    return caps is not None and caps.elicitation is not None
+
+
+def _confirmation_resolver(spec: ToolSpec, deps: ToolContext, params: list[inspect.Parameter]) -> Any:
+    """A resolver that asks the user (elicitation) unless `confirm` is true or the client cannot be asked."""
+    preview = spec.preview
+
+    async def resolve(ctx: Context[Any, Any], **arguments: Any) -> Confirm | Elicit[Confirm]:
+        if arguments.get("confirm"):
+            return Confirm(confirm=True)
+        if not _client_can_elicit(ctx) or preview is None:
+            return Confirm(confirm=False)
+        try:
+            message = await preview(deps, **arguments)
+        except Exception as exc:
+            raise to_tool_error(exc) from exc
+        return Elicit(f"{message} This cannot be undone.", Confirm)
+
+    # The SDK passes tool arguments to a resolver by parameter name, so the resolver declares them all.
+    resolve.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Context)]
+        + [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params],
+        return_annotation=Confirm | Elicit[Confirm],
+    )
+    resolve.__annotations__ = {"ctx": Context, **{p.name: p.annotation for p in params}}
+    resolve.__annotations__["return"] = Confirm | Elicit[Confirm]
+    resolve.__name__ = f"confirm_{spec.name}"
+    return resolve
+
+
+def _wrap(spec: ToolSpec, deps: ToolContext) -> Any:
+    signature = inspect.signature(spec.handler, eval_str=True)
+    params = list(signature.parameters.values())[1:]  # drop the ToolContext
+    confirmable = spec.destructive and spec.preview is not None
+    if confirmable and "confirm" not in {p.name for p in params}:
+        raise ValueError(f"tool {spec.name}: destructive tools need a `confirm: bool = False` argument")
+    handler = spec.handler
+    preview = spec.preview
+    return_annotation = signature.return_annotation
+    outcome = _outcome_model(spec, return_annotation) if confirmable else None
+
+    async def call(**arguments: Any) -> Any:
+        approval = arguments.pop("approval", None)
+        try:
+            if outcome is not None and preview is not None:
+                data: object = approval.data if isinstance(approval, AcceptedElicitation) else None  # pyright: ignore[reportUnknownMemberType]
+                approved = isinstance(data, Confirm) and data.confirm
+                if not approved:
+                    text = await preview(deps, **arguments)
+                    declined = approval is not None and not isinstance(approval, AcceptedElicitation)
+                    how = (
+                        "The user declined; nothing was changed. Do not retry unless they ask."
+                        if declined
+                        else "Nothing was changed. Show the preview to the user; if they agree, call again with "
+                        "confirm=true."
+                    )
+                    return outcome(done=False, preview=text, next_step=how)
+                return outcome(done=True, result=await handler(deps, **arguments))
+            return await handler(deps, **arguments)
+        except ToolError:
+            raise
+        except Exception as exc:
+            raise to_tool_error(exc) from exc
+
+    wrapper_params = list(params)
+    if confirmable:
+        resolver = _confirmation_resolver(spec, deps, params)
+        wrapper_params.append(
+            inspect.Parameter(
+                "approval",
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[ElicitationResult[Confirm], Resolve(resolver)],
+            )
+        )
+    if outcome is not None:
+        return_annotation = outcome
+    call.__signature__ = inspect.Signature(wrapper_params, return_annotation=return_annotation)  # type: ignore[attr-defined]
+    call.__annotations__ = {p.name: p.annotation for p in wrapper_params}
+    call.__annotations__["return"] = return_annotation
+    call.__name__ = spec.name
+    call.__doc__ = spec.description
+    return call
+
+
+def compact_schema(schema: Any) -> Any:
+    """Drop what a model does not need from a JSON schema: titles, null defaults, single-type anyOf wrappers."""
+    if isinstance(schema, list):
+        return [compact_schema(item) for item in schema]  # pyright: ignore[reportUnknownVariableType]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():  # pyright: ignore[reportUnknownVariableType]
+        if key == "title" and isinstance(value, str):
+            continue
+        if key == "default" and value is None:
+            continue
+        out[str(key)] = value if key in ("properties", "$defs") else compact_schema(value)  # pyright: ignore[reportUnknownArgumentType]
+    if "properties" in out:
+        out["properties"] = {name: compact_schema(sub) for name, sub in out["properties"].items()}
+    if "$defs" in out:
+        out["$defs"] = {name: compact_schema(sub) for name, sub in out["$defs"].items()}
+    variants = out.get("anyOf")
+    variants: Any = out.get("anyOf")
+    if isinstance(variants, list) and len(cast("list[Any]", variants)) == 2:
+        others = [v for v in cast("list[Any]", variants) if v != {"type": "null"}]
+        other: Any = others[0] if len(others) == 1 else None
+        if isinstance(other, dict) and isinstance(other.get("type"), str) and "$ref" not in other:
+            typed = cast("dict[str, Any]", other)
+            merged: dict[str, Any] = {k: v for k, v in out.items() if k != "anyOf"}
+            merged.update({k: v for k, v in typed.items() if k != "type"})
+            merged["type"] = [typed["type"], "null"]
+            return merged
+    return out
+
+
+def register_tools(server: MCPServer, specs: Iterable[ToolSpec], deps: ToolContext) -> None:
+    """Add every spec to the server as an MCP tool with compact schemas."""
+    for spec in specs:
+        server.add_tool(
+            _wrap(spec, deps),
+            name=spec.name,
+            title=spec.title,
+            description=spec.description,
+            annotations=spec.annotations,
+        )
+        registered = server._tool_manager.get_tool(spec.name)  # pyright: ignore[reportPrivateUsage]
+        if registered is None:
+            raise RuntimeError(f"tool {spec.name} did not register")
+        registered.parameters = compact_schema(registered.parameters)
+        output = registered.fn_metadata.output_schema
+        if output is not None:
+            registered.fn_metadata.output_schema = compact_schema(output)
+            vars(registered).pop("output_schema", None)  # the Tool caches it; drop the cache

@@ -1,0 +1,107 @@
+"""ToolSpec: one declaration per tool (name, toolset, title, description, annotations, handler together).
+
+A handler is an async function whose first parameter is the ToolContext (the per-server collaborators: client,
+auth, sync stores), followed by the tool's own arguments, each annotated (pydantic `Field` descriptions become the
+input schema) and ending with `tenant: str | None = None`. It returns a pydantic model (the structured result).
+The registration loop in `xero_mcp.tools._register` hides the ToolContext parameter from the schema.
+
+Destructive tools also give a `preview`: an async function with the same arguments as the handler that describes,
+in one sentence, what the call would do. It is what the user is asked to confirm (elicitation) and what the tool
+returns, writing nothing, when the client cannot ask and `confirm` is not true.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from mcp.types import ToolAnnotations
+
+Handler = Callable[..., Awaitable[Any]]
+Preview = Callable[..., Awaitable[str]]
+
+TOOLSETS: dict[str, str] = {
+    "contacts": "Contacts and contact groups",
+    "sales": "Sales invoices, quotes, credit notes, emailing and online invoices",
+    "purchases": "Bills and purchase orders",
+    "payments": "Payments and credit-note allocations",
+    "banking": "Bank transactions and transfers",
+    "accounting": "Chart of accounts, tax rates, items, tracking, manual journals, organisation, history notes",
+    "reports": "Financial reports",
+    "triggers": "New-or-updated polling with durable cursors",
+    "generic": "Raw GET/POST/PUT/DELETE on any Accounting API path",
+    "tenants": "Connected organisations",
+}
+
+DEFAULT_TOOLSETS: tuple[str, ...] = ("contacts", "sales", "purchases", "payments", "accounting", "reports", "tenants")
+
+
+@dataclass(frozen=True, slots=True)
+class ToolSpec:
+    """Everything about one tool, declared once beside its handler."""
+
+    name: str
+    toolset: str
+    title: str
+    description: str
+    handler: Handler
+    read_only: bool
+    destructive: bool = False
+    idempotent: bool = False
+    open_world: bool = True
+    preview: Preview | None = None
+
+    def __post_init__(self) -> None:
+        if self.toolset not in TOOLSETS:
+            raise ValueError(f"tool {self.name}: unknown toolset {self.toolset!r}")
+        if self.destructive and self.preview is None and self.name != "xero_write":
+            raise ValueError(f"tool {self.name}: destructive tools need a preview to confirm")
+        if self.read_only and self.destructive:
+            raise ValueError(f"tool {self.name}: a read-only tool cannot be destructive")
+
+    @property
+    def annotations(self) -> ToolAnnotations:
+        """MCP annotations; destructive/idempotent are only meaningful for tools that write."""
+        if self.read_only:
+            return ToolAnnotations(
+                title=self.title, read_only_hint=True, idempotent_hint=True, open_world_hint=self.open_world
+            )
+        return ToolAnnotations(
+            title=self.title,
+            read_only_hint=False,
+            destructive_hint=self.destructive,
+            idempotent_hint=self.idempotent,
+            open_world_hint=self.open_world,
+        )
+
+
+def tool(
+    name: str,
+    *,
+    toolset: str,
+    title: str,
+    read_only: bool,
+    destructive: bool = False,
+    idempotent: bool = False,
+    preview: Preview | None = None,
+) -> Callable[[Handler], ToolSpec]:
+    """Declare a tool: decorate its handler; the handler's docstring is the tool's description."""
+
+    def wrap(handler: Handler) -> ToolSpec:
+        description = " ".join((handler.__doc__ or "").split())
+        if not description:
+            raise ValueError(f"tool {name}: the handler needs a docstring (it is the tool's description)")
+        return ToolSpec(
+            name=name,
+            toolset=toolset,
+            title=title,
+            description=description,
+            handler=handler,
+            read_only=read_only,
+            destructive=destructive,
+            idempotent=idempotent,
+            preview=preview,
+        )
+
+    return wrap
