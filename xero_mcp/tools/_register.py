@@ -93,7 +93,7 @@ def _wrap(spec: ToolSpec, deps: ToolContext) -> Any:
         approval = arguments.pop("approval", None)
         try:
             if outcome is not None and preview is not None:
-                data: object = approval.data if isinstance(approval, AcceptedElicitation) else None  # pyright: ignore[reportUnknownMemberType]
+                data = cast(object, approval.data) if isinstance(approval, AcceptedElicitation) else None
                 approved = isinstance(data, Confirm) and data.confirm
                 if not approved:
                     text = await preview(deps, **arguments)
