@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     tools = sub.add_parser("tools", help="list the tools the current settings expose")
     tools.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    tools.add_argument("--markdown", action="store_true", help="print the README's table of every tool")
     _add_tool_selection(tools)
     return parser
 
@@ -118,5 +119,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "tools":
         from xero_mcp.tools.listing import print_tools
 
-        return print_tools(settings, as_json=args.json)
+        return print_tools(settings, as_json=args.json, markdown=args.markdown)
     raise AssertionError(f"unhandled command {command}")
