@@ -1,0 +1,130 @@
+"""Tool metadata is pinned: names, annotations, schema shape, per-tool schema snapshots, the README's tool table.
+
+A change to any tool's published schema shows up as a diff of tests/tools/snapshots/<tool>.json. After an
+intended change, regenerate with `XERO_MCP_UPDATE_SNAPSHOTS=1 python -m pytest tests/tools/test_metadata.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from mcp import Client
+
+from xero_mcp.config import Settings
+from xero_mcp.server import build_server
+from xero_mcp.tools._context import Backend
+from xero_mcp.tools._inventory import all_tools
+from xero_mcp.tools._spec import DEFAULT_TOOLSETS, TOOLSETS
+from xero_mcp.tools.listing import README_END, README_START, markdown_table
+
+ROOT = Path(__file__).resolve().parents[2]
+SNAPSHOTS = Path(__file__).with_name("snapshots")
+UPDATE = os.environ.get("XERO_MCP_UPDATE_SNAPSHOTS") == "1"
+
+# The tools issue 4 fixes by name; other parts of the project and users' prompts rely on them.
+REQUIRED = {
+    "poll_contacts", "poll_bills", "poll_bank_transactions", "poll_payments", "poll_quotes", "poll_sales_invoices",
+    "poll_credit_notes", "create_contact", "update_contact", "get_contact", "create_invoice", "update_invoice",
+    "get_invoice", "create_bill", "get_bill", "email_invoice", "create_quote", "update_quote", "create_credit_note",
+    "allocate_credit_note", "create_payment", "delete_payment", "create_bank_transaction", "create_bank_transfer",
+    "create_purchase_order", "add_history_note", "get_history", "xero_get", "xero_write", "list_accounts",
+    "list_tax_rates", "list_tenants", "find_or_create_contact", "list_contacts", "list_contact_groups",
+    "list_invoices", "list_bills", "list_quotes", "list_credit_notes", "list_payments", "list_bank_transactions",
+    "list_purchase_orders", "list_items", "create_item", "update_item", "list_tracking_categories",
+    "create_tracking_category", "create_tracking_option", "list_manual_journals", "create_manual_journal",
+    "update_credit_note", "update_bank_transaction", "approve_invoice", "void_invoice", "get_online_invoice_url",
+    "get_organisation", "get_report",
+}  # fmt: skip
+
+
+async def _never() -> Backend:
+    raise AssertionError("listing tools must not build the backend")
+
+
+async def _listed(**settings: Any) -> list[Any]:
+    server, _ = build_server(Settings(**settings), _never)
+    async with Client(server) as client:
+        return list((await client.list_tools()).tools)
+
+
+def test_every_required_tool_exists_with_a_snake_case_verb_first_name() -> None:
+    names = [spec.name for spec in all_tools()]
+    assert REQUIRED <= set(names), sorted(REQUIRED - set(names))
+    for name in names:
+        assert re.fullmatch(r"[a-z]+(_[a-z]+)*", name), name
+
+
+def test_every_tool_declares_its_toolset_title_and_description() -> None:
+    for spec in all_tools():
+        assert spec.toolset in TOOLSETS
+        assert spec.title and spec.title[0].isupper(), spec.name
+        assert 20 <= len(spec.description) <= 600, (spec.name, len(spec.description))
+
+
+async def test_every_listed_tool_has_explicit_annotations_and_an_object_input_schema() -> None:
+    for listed in await _listed(toolsets=("all",)):
+        annotations = listed.annotations
+        assert annotations is not None, listed.name
+        assert annotations.read_only_hint is not None and annotations.open_world_hint is not None, listed.name
+        if not annotations.read_only_hint:
+            assert annotations.destructive_hint is not None and annotations.idempotent_hint is not None, listed.name
+        schema = listed.input_schema
+        assert schema["type"] == "object", listed.name
+        assert not {"anyOf", "oneOf", "allOf"} & set(schema), listed.name
+        assert "tenant" in schema["properties"], f"{listed.name} must take an optional tenant"
+        assert "tenant" not in schema.get("required", []), listed.name
+        assert listed.output_schema is not None and listed.output_schema["type"] == "object", listed.name
+
+
+async def test_tool_schemas_match_their_snapshots() -> None:
+    listed = await _listed(toolsets=("all",))
+    SNAPSHOTS.mkdir(exist_ok=True)
+    stale: list[str] = []
+    for item in listed:
+        current = {
+            "title": item.title,
+            "description": item.description,
+            "annotations": item.annotations.model_dump(by_alias=True, exclude_none=True) if item.annotations else None,
+            "inputSchema": item.input_schema,
+            "outputSchema": item.output_schema,
+        }
+        path = SNAPSHOTS / f"{item.name}.json"
+        text = json.dumps(current, indent=2, sort_keys=True) + "\n"
+        if UPDATE:
+            path.write_text(text)
+        elif not path.exists() or path.read_text() != text:
+            stale.append(item.name)
+    known = {path.stem for path in SNAPSHOTS.glob("*.json")}
+    removed = sorted(known - {item.name for item in listed})
+    if UPDATE:
+        for name in removed:
+            (SNAPSHOTS / f"{name}.json").unlink()
+        return
+    assert not stale, f"schemas changed for {stale}; regenerate snapshots if intended (see module docstring)"
+    assert not removed, f"snapshots for tools that no longer exist: {removed}"
+
+
+async def test_read_only_mode_lists_only_read_only_tools_and_no_generic_write() -> None:
+    listed = await _listed(toolsets=("all",), read_only=True)
+    names = {item.name for item in listed}
+    assert "xero_write" not in names and "xero_get" in names
+    assert all(item.annotations.read_only_hint for item in listed)
+
+
+async def test_default_toolsets_are_the_documented_ones() -> None:
+    listed = await _listed()
+    toolsets = {spec.name: spec.toolset for spec in all_tools()}
+    assert {toolsets[item.name] for item in listed} == set(DEFAULT_TOOLSETS)
+
+
+def test_readme_tool_table_is_generated_from_the_registry() -> None:
+    readme = (ROOT / "README.md").read_text()
+    start, end = readme.find(README_START), readme.find(README_END)
+    assert start != -1 and end != -1, "README.md lacks the generated tool table markers"
+    assert readme[start : end + len(README_END)] == markdown_table(all_tools()), (
+        "README tool table is stale: replace it with the output of `xero-mcp tools --markdown`"
+    )
