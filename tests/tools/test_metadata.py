@@ -53,7 +53,7 @@ async def _listed(**settings: Any) -> list[Any]:
 
 def test_every_required_tool_exists_with_a_snake_case_verb_first_name() -> None:
     names = [spec.name for spec in all_tools()]
-    assert REQUIRED <= set(names), sorted(REQUIRED - set(names))
+    assert set(names) >= REQUIRED, sorted(REQUIRED - set(names))
     for name in names:
         assert re.fullmatch(r"[a-z]+(_[a-z]+)*", name), name
 
