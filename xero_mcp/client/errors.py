@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 
@@ -143,6 +143,17 @@ def _validation_parts(payload: dict[str, Any]) -> tuple[tuple[str, ...], tuple[E
     return tuple(flat), tuple(elements)
 
 
+def _duration(seconds: float) -> str:
+    total = max(0, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{minutes}m {secs:02d}s"
+    return f"{secs}s"
+
+
 def make_status_error(
     status_code: int,
     body: bytes | str,
@@ -150,8 +161,12 @@ def make_status_error(
     *,
     method: str = "",
     path: str = "",
+    now: datetime | None = None,
 ) -> APIStatusError:
-    """Turn an error response from Xero into the matching typed error (the only place that does this)."""
+    """Turn an error response from Xero into the matching typed error (the only place that does this).
+
+    `now` (timezone-aware) lets a 429 say when the limit resets (`RateLimited.resets_at` = now + Retry-After).
+    """
     lowered = {key.lower(): value for key, value in (headers or {}).items()}
     payload = _decode(body)
     data = _as_dict(payload)
@@ -188,13 +203,18 @@ def make_status_error(
             retry_after = float(retry_raw) if retry_raw is not None else None
         except ValueError:
             retry_after = None
-        return RateLimited(
-            f"Xero's {problem} rate limit was reached"
-            + (f"; retry after {retry_after:g} seconds" if retry_after is not None else ""),
-            problem=problem,
-            retry_after=retry_after,
-            **common,
-        )
+        resets_at = now + timedelta(seconds=retry_after) if now is not None and retry_after is not None else None
+        if problem.lower() in {"day", "daily"}:
+            message = "Xero's daily API call limit for this organisation was reached"
+            if retry_after is not None:
+                message += f"; it resets in {_duration(retry_after)}"
+            if resets_at is not None:
+                message += f" (at {resets_at.isoformat(timespec='seconds')})"
+        else:
+            message = f"Xero's {problem} rate limit was reached" + (
+                f"; retry after {retry_after:g} seconds" if retry_after is not None else ""
+            )
+        return RateLimited(message, problem=problem, retry_after=retry_after, resets_at=resets_at, **common)
     if status_code >= 500:
         return ServerError(f"Xero failed with HTTP {status_code}" + (f" on {where}" if where else ""), **common)
     text = payload if isinstance(payload, str) else json.dumps(payload)[:500]
