@@ -85,11 +85,20 @@ def _date(value: object, what: str) -> str:
         raise ValueError(f"{what} is not a date: {value!r}") from None
 
 
+# Numbers Xero also accepts as strings; codes ("090") stay text, since "090" and "90" are different accounts.
+_NUMERIC_FIELDS = frozenset(
+    {"Quantity", "UnitAmount", "LineAmount", "DiscountRate", "DiscountAmount", "TaxAmount", "Amount", "CurrencyRate"}
+)
+
+
 def _canonical(value: object) -> Any:
     """A JSON-ready form in which equal requests are equal: amounts normalised, text trimmed, empty fields dropped."""
     if isinstance(value, Mapping):
         mapping = cast(Mapping[object, object], value)
-        return {str(key): _canonical(item) for key, item in sorted(mapping.items(), key=lambda kv: str(kv[0]))}
+        return {
+            str(key): _amount(item, str(key)) if key in _NUMERIC_FIELDS and item is not None else _canonical(item)
+            for key, item in sorted(mapping.items(), key=lambda kv: str(kv[0]))
+        }
     if isinstance(value, (list, tuple)):
         return [_canonical(item) for item in cast(Sequence[object], value)]
     if isinstance(value, bool) or value is None:

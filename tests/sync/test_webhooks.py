@@ -1,0 +1,162 @@
+"""Xero webhooks: signatures, intent-to-receive, and events that reach the next poll."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+from starlette.applications import Starlette
+
+from tests.sync.fakes import START, TENANT_A, Clock, FakeXero, rid
+from xero_mcp.sync.cursors import ChangeEvent, CursorStore, PollResult, poll
+from xero_mcp.sync.webhooks import MAX_BODY_BYTES, parse_events, sign, verify_signature, webhook_route
+
+KEY = "webhook-signing-key-for-tests"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    opened = CursorStore.open(tmp_path)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def contacts(clock: Clock) -> FakeXero:
+    return FakeXero(clock, id_field="ContactID")
+
+
+def payload(*events: dict[str, Any]) -> bytes:
+    return json.dumps(
+        {"events": list(events), "firstEventSequence": 1, "lastEventSequence": len(events), "entropy": "ABCDEFGHIJ"}
+    ).encode()
+
+
+def contact_event(n: int, event_type: str, at: datetime, category: str = "CONTACT") -> dict[str, Any]:
+    return {
+        "resourceUrl": f"https://api.xero.com/api.xro/2.0/Contacts/{rid(n)}",
+        "resourceId": rid(n),
+        "eventDateUtc": at.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3],
+        "eventType": event_type,
+        "eventCategory": category,
+        "tenantId": TENANT_A,
+        "tenantType": "ORGANISATION",
+    }
+
+
+async def poll_contacts(store: CursorStore, xero: FakeXero, clock: Clock, cursor: str | None = None) -> PollResult:
+    return await poll(
+        store, TENANT_A, "contacts", xero.fetch_changed, now=clock, cursor=cursor, fetch_ids=xero.fetch_ids
+    )
+
+
+def client_for(store: CursorStore, clock: Clock) -> httpx2.AsyncClient:
+    app = Starlette(routes=[webhook_route(store, KEY, now=clock)])
+    return httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://xero-mcp.test")
+
+
+def test_signature_is_base64_hmac_sha256_of_the_raw_body():
+    body = b"The quick brown fox jumps over the lazy dog"
+    assert sign(body, "key") == "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg="
+    assert verify_signature(body, "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg=", "key")
+    assert not verify_signature(body + b" ", "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg=", "key")
+    assert not verify_signature(body, "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg=", "other key")
+    assert not verify_signature(body, None, "key")
+    assert not verify_signature(body, "ünïcode", "key")
+
+
+async def test_correctly_signed_intent_to_receive_gets_200_with_no_body(store, clock):
+    body = json.dumps({"events": [], "lastEventSequence": 0, "firstEventSequence": 0, "entropy": "S0m3r4Nd0m"}).encode()
+    async with client_for(store, clock) as client:
+        response = await client.post("/webhooks/xero", content=body, headers={"x-xero-signature": sign(body, KEY)})
+    assert response.status_code == 200 and response.content == b""
+
+
+async def test_wrongly_signed_or_unsigned_payload_gets_401(store, clock):
+    body = payload(contact_event(1, "UPDATE", START))
+    async with client_for(store, clock) as client:
+        wrong = await client.post("/webhooks/xero", content=body, headers={"x-xero-signature": sign(body, "guess")})
+        missing = await client.post("/webhooks/xero", content=body)
+    assert (wrong.status_code, missing.status_code) == (401, 401)
+    assert wrong.content == b""
+
+
+async def test_signed_body_that_is_not_a_payload_gets_400_and_oversized_body_413(store, clock):
+    junk = b"not json"
+    huge = b"{" + b" " * MAX_BODY_BYTES + b"}"
+    async with client_for(store, clock) as client:
+        bad = await client.post("/webhooks/xero", content=junk, headers={"x-xero-signature": sign(junk, KEY)})
+        big = await client.post("/webhooks/xero", content=huge, headers={"x-xero-signature": sign(huge, KEY)})
+    assert (bad.status_code, big.status_code) == (400, 413)
+
+
+async def test_received_event_makes_the_next_poll_fetch_a_change_outside_its_window(store, contacts, clock):
+    contacts.put(1, Name="Acme", at=START - timedelta(days=30))
+    start = await poll_contacts(store, contacts, clock)
+    clock.advance(minutes=2)
+    # Xero notified a change but did not stamp it (a contact's balance, say): If-Modified-Since will not return it.
+    body = payload(contact_event(1, "UPDATE", clock()))
+    async with client_for(store, clock) as client:
+        response = await client.post("/webhooks/xero", content=body, headers={"x-xero-signature": sign(body, KEY)})
+    assert response.status_code == 200
+
+    clock.advance(minutes=1)
+    result = await poll_contacts(store, contacts, clock, start.cursor)
+    assert [r["ContactID"] for r in result.updated] == [rid(1)] and result.created == ()
+    assert result.from_events == 1
+    assert (await poll_contacts(store, contacts, clock, result.cursor)).changes == 0
+
+
+async def test_update_event_tells_an_old_record_from_a_new_one(store, contacts, clock):
+    contacts.put(1, Name="Old customer", at=START - timedelta(days=30))
+    start = await poll_contacts(store, contacts, clock)
+    clock.advance(minutes=10)
+    contacts.put(1, Name="Old customer Ltd")
+    contacts.put(2, Name="New customer")
+    store.record_events(
+        [
+            ChangeEvent(TENANT_A, "CONTACT", rid(1), "UPDATE", clock()),
+            ChangeEvent(TENANT_A, "CONTACT", rid(2), "CREATE", clock()),
+        ],
+        now=clock(),
+    )
+    result = await poll_contacts(store, contacts, clock, start.cursor)
+    assert [r["Name"] for r in result.updated] == ["Old customer Ltd"]
+    assert [r["Name"] for r in result.created] == ["New customer"]
+
+
+async def test_events_stay_pending_until_the_poll_that_fetched_them_is_acknowledged(store, contacts, clock):
+    contacts.put(1, at=START - timedelta(days=30))
+    start = await poll_contacts(store, contacts, clock)
+    store.record_events([ChangeEvent(TENANT_A, "CONTACT", rid(1), "UPDATE", clock())], now=clock())
+    first = await poll_contacts(store, contacts, clock, start.cursor)
+    lost = await poll_contacts(store, contacts, clock, start.cursor)
+    assert first.from_events == lost.from_events == 1
+    done = await poll_contacts(store, contacts, clock, lost.cursor)
+    assert done.from_events == 0 and done.changes == 0
+
+
+def test_a_batch_xero_sends_again_is_recorded_once(store, clock):
+    events = parse_events(payload(contact_event(1, "UPDATE", START), contact_event(2, "CREATE", START)))
+    assert store.record_events(events, now=clock()) == 2
+    assert store.record_events(events, now=clock()) == 0
+
+
+def test_events_of_other_categories_are_ignored(store, clock):
+    events = parse_events(payload(contact_event(1, "UPDATE", START, category="SUBSCRIPTION")))
+    assert len(events) == 1
+    assert store.record_events(events, now=clock()) == 0
+
+
+def test_payload_without_required_event_fields_is_refused():
+    with pytest.raises(ValueError, match="lacks a valid field"):
+        parse_events(json.dumps({"events": [{"eventType": "UPDATE"}]}).encode())
