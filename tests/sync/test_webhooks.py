@@ -160,3 +160,30 @@ def test_events_of_other_categories_are_ignored(store, clock):
 def test_payload_without_required_event_fields_is_refused():
     with pytest.raises(ValueError, match="lacks a valid field"):
         parse_events(json.dumps({"events": [{"eventType": "UPDATE"}]}).encode())
+
+
+async def test_one_invoice_event_serves_the_sales_invoice_and_bill_subscriptions_separately(store, clock):
+    xero = FakeXero(clock)
+    xero.put(1, at=START - timedelta(days=30))  # an ACCREC invoice; the bills fetcher filters it out
+    sales = await poll(store, TENANT_A, "sales_invoices", xero.fetch_changed, now=clock, fetch_ids=xero.fetch_ids)
+
+    async def no_bills(_: object):
+        yield []
+
+    bills = await poll(store, TENANT_A, "bills", no_bills, now=clock, fetch_ids=no_bills)
+    store.record_events([ChangeEvent(TENANT_A, "INVOICE", rid(1), "UPDATE", clock())], now=clock())
+    clock.advance(minutes=1)
+    sales_result = await poll(
+        store, TENANT_A, "sales_invoices", xero.fetch_changed, now=clock, cursor=sales.cursor, fetch_ids=xero.fetch_ids
+    )
+    bills_result = await poll(store, TENANT_A, "bills", no_bills, now=clock, cursor=bills.cursor, fetch_ids=no_bills)
+    assert [r["InvoiceID"] for r in sales_result.updated] == [rid(1)]
+    assert bills_result.changes == 0
+    consumed = store.subscription(TENANT_A, "sales_invoices")
+    assert consumed is not None and consumed.event_seq == 0  # not acknowledged yet
+    store.acknowledge(TENANT_A, "sales_invoices", sales_result.cursor, now=clock())
+    store.acknowledge(TENANT_A, "bills", bills_result.cursor, now=clock())
+    after_sales = store.subscription(TENANT_A, "sales_invoices")
+    after_bills = store.subscription(TENANT_A, "bills")
+    assert after_sales is not None and after_bills is not None
+    assert after_sales.event_seq == after_bills.event_seq > 0
