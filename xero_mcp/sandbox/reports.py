@@ -1,0 +1,1247 @@
+"""The sandbox's Reports: ProfitAndLoss, BalanceSheet, TrialBalance, Aged{Receivables,Payables}ByContact, BankSummary.
+
+Every report is computed on request from the organisation's own documents, never stored. The documents are first
+turned into a general ledger (``build_ledger``): a list of dated, signed postings (debit positive, credit negative,
+in the base currency) that sum to zero for every source document:
+
+- AUTHORISED/PAID invoices and bills: the AR/AP control account against each line's account and the tax account;
+- AUTHORISED/PAID credit notes: the same, the other way round (allocations move AR to AR, so they post nothing);
+- AUTHORISED payments: the bank (or payments-enabled) account against AR/AP;
+- AUTHORISED bank transactions: the bank account against the lines and tax; a transfer's two sides
+  (SPEND-TRANSFER, RECEIVE-TRANSFER) post against a clearing account that nets to zero;
+- POSTED manual journals: their lines as written.
+
+With ``paymentsOnly=true`` (cash basis) invoices and credit notes post nothing by themselves: each payment or
+credit-note allocation recognises its share of the document's lines and tax on its own date.
+
+Because each report reads the same ledger, the invariants hold by construction and the tests check them: the
+balance sheet balances (current-year earnings included), trial balance debits equal credits, net profit equals the
+change in equity from earnings, the AR/AP control accounts equal the aged reports, and bank summary opening +
+received - spent = closing. Report bodies follow the spec's ``ReportWithRows``: Header / Section / Row /
+SummaryRow rows whose cells carry ``{"Id": "account", "Value": <AccountID>}`` attributes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, cast
+
+from xero_mcp.sandbox.state import Doc, SandboxState, iso_instant
+
+_CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+_NAMESPACE = uuid.UUID("b7c4d0a2-6f1e-4f43-9a55-2d8e3c7f1b90")
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+# Xero reports Current Year Earnings against this all-zero account ID (it is not a real account).
+CURRENT_YEAR_EARNINGS_ID = "00000000-0000-0000-0000-000000000000"
+
+REPORT_NAMES: dict[str, str] = {
+    "ProfitAndLoss": "Profit and Loss",
+    "BalanceSheet": "Balance Sheet",
+    "TrialBalance": "Trial Balance",
+    "AgedReceivablesByContact": "Aged Receivables By Contact",
+    "AgedPayablesByContact": "Aged Payables By Contact",
+    "BankSummary": "Bank Summary",
+}
+"""The reports this module serves: URL segment (also ReportID and ReportType) -> ReportName."""
+
+_ACCOUNT_CLASSES: dict[str, str] = {
+    "BANK": "ASSET",
+    "CURRENT": "ASSET",
+    "FIXED": "ASSET",
+    "INVENTORY": "ASSET",
+    "NONCURRENT": "ASSET",
+    "PREPAYMENT": "ASSET",
+    "CURRLIAB": "LIABILITY",
+    "LIABILITY": "LIABILITY",
+    "TERMLIAB": "LIABILITY",
+    "PAYG": "LIABILITY",
+    "EQUITY": "EQUITY",
+    "DEPRECIATN": "EXPENSE",
+    "DIRECTCOSTS": "EXPENSE",
+    "EXPENSE": "EXPENSE",
+    "OVERHEADS": "EXPENSE",
+    "OTHERINCOME": "REVENUE",
+    "REVENUE": "REVENUE",
+    "SALES": "REVENUE",
+}
+_UNTRACKED: frozenset[str] = frozenset()
+_POSTED_INVOICE = frozenset({"AUTHORISED", "PAID"})
+_TIMEFRAME_MONTHS = {"MONTH": 1, "QUARTER": 3, "YEAR": 12}
+AGEING_BUCKETS: tuple[str, ...] = ("Current", "< 1 Month", "1 Month", "2 Months", "3 Months", "Older")
+"""The ageing columns of the aged reports, by months overdue at the report date."""
+
+
+class ReportParameterError(Exception):
+    """A report query parameter Xero would refuse; the API answers 400 ValidationException with `message`."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- money and dates ---------------------------------------------------------------------------------------------
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def _num(value: Any) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or value is None:
+        return ZERO
+    if isinstance(value, int | str):
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            return ZERO
+    return ZERO
+
+
+def amount_text(value: Decimal) -> str:
+    """A report amount as Xero writes it: two decimals, no thousands separator, never ``-0.00``."""
+    rounded = _money(value)
+    if rounded == 0:
+        rounded = ZERO
+    return f"{rounded:f}"
+
+
+def _docs(value: Any) -> list[Doc]:
+    """The objects of a JSON array field (anything else is ignored)."""
+    if not isinstance(value, list):
+        return []
+    return [cast(Doc, item) for item in cast(list[Any], value) if isinstance(item, dict)]
+
+
+def _sub(doc: Doc, key: str) -> Doc:
+    """A nested object field, or an empty one."""
+    value = doc.get(key)
+    return cast(Doc, value) if isinstance(value, dict) else {}
+
+
+def _day(value: Any) -> date | None:
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def shift_months(day: date, months: int) -> date:
+    """`day` moved by whole months; a month-end stays a month-end (31 Mar - 1 month = 28/29 Feb, and back)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    if day == _month_end(day.year, day.month):
+        return date(year, month, last)
+    return date(year, month, min(day.day, last))
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def _short_date(day: date) -> str:
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+def _short_year_date(day: date) -> str:
+    return f"{day.day} {day.strftime('%b %y')}"
+
+
+def _us_date(day: date) -> str:
+    return f"{day.month}/{day.day}/{day.year}"
+
+
+def financial_year_start(org: Doc, day: date) -> date:
+    """The first day of the financial year that contains `day` (from FinancialYearEndDay/Month)."""
+    end_month = int(org.get("FinancialYearEndMonth") or 12)
+    end_day = int(org.get("FinancialYearEndDay") or 31)
+
+    def year_end(year: int) -> date:
+        return date(year, end_month, min(end_day, calendar.monthrange(year, end_month)[1]))
+
+    this_year_end = year_end(day.year)
+    if day > this_year_end:
+        return this_year_end + timedelta(days=1)
+    return year_end(day.year - 1) + timedelta(days=1)
+
+
+# --- the ledger --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Account:
+    """What reports need of an account."""
+
+    account_id: str
+    code: str
+    name: str
+    type: str
+    account_class: str
+    system: str = ""
+
+    @property
+    def label(self) -> str:
+        """The trial balance's ``Name (Code)``."""
+        return f"{self.name} ({self.code})" if self.code else self.name
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One ledger line: `amount` is a debit when positive, a credit when negative, in the base currency."""
+
+    day: date
+    account_id: str
+    amount: Decimal
+    tracking: frozenset[str] = frozenset()
+    source: str = ""
+
+
+@dataclass
+class Ledger:
+    """An organisation's accounts and postings, with the balance queries the reports are made of."""
+
+    accounts: dict[str, Account]
+    postings: list[Posting]
+    system: dict[str, str] = field(default_factory=dict[str, str])
+
+    def total(
+        self,
+        account_id: str | None = None,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        keep: Callable[[Posting], bool] | None = None,
+    ) -> Decimal:
+        """The net debit of postings (to one account, or all) dated within [start, end], optionally filtered."""
+        result = ZERO
+        for posting in self.postings:
+            if account_id is not None and posting.account_id != account_id:
+                continue
+            if (start is not None and posting.day < start) or (end is not None and posting.day > end):
+                continue
+            if keep is not None and not keep(posting):
+                continue
+            result += posting.amount
+        return result
+
+    def balances(
+        self, *, start: date | None = None, end: date | None = None, keep: Callable[[Posting], bool] | None = None
+    ) -> dict[str, Decimal]:
+        """Net debit per account of the postings dated within [start, end] (accounts without postings absent)."""
+        result: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        for posting in self.postings:
+            if (start is not None and posting.day < start) or (end is not None and posting.day > end):
+                continue
+            if keep is not None and not keep(posting):
+                continue
+            result[posting.account_id] += posting.amount
+        return dict(result)
+
+    def profit(self, *, start: date | None, end: date, keep: Callable[[Posting], bool] | None = None) -> Decimal:
+        """Net profit (revenue less expenses, credit positive) of the postings dated within [start, end]."""
+        result = ZERO
+        for account_id, amount in self.balances(start=start, end=end, keep=keep).items():
+            if self.accounts[account_id].account_class in ("REVENUE", "EXPENSE"):
+                result -= amount
+        return result
+
+
+_SYNTHETIC: dict[str, tuple[str, str, str]] = {
+    # key: (name, type, system account)
+    "DEBTORS": ("Accounts Receivable", "CURRENT", "DEBTORS"),
+    "CREDITORS": ("Accounts Payable", "CURRLIAB", "CREDITORS"),
+    "GST": ("Sales Tax", "CURRLIAB", "GST"),
+    "ROUNDING": ("Rounding", "CURRLIAB", "ROUNDING"),
+    "RETAINEDEARNINGS": ("Retained Earnings", "EQUITY", "RETAINEDEARNINGS"),
+    "REALISEDCURRENCYGAIN": ("Realised Currency Gains", "OVERHEADS", "REALISEDCURRENCYGAIN"),
+    "SUSPENSE": ("Suspense", "CURRLIAB", ""),
+    "TRANSFERS": ("Bank Transfers in Transit", "CURRENT", ""),
+}
+
+
+class _Builder:
+    """Turns one organisation's documents into postings (see the module docstring for what posts what)."""
+
+    def __init__(self, state: SandboxState, tenant_id: str, *, cash_basis: bool) -> None:
+        self.state = state
+        self.tenant_id = tenant_id
+        self.cash_basis = cash_basis
+        org = state.organisation(tenant_id) or {}
+        self.base_currency = str(org.get("BaseCurrency") or "")
+        self.accounts: dict[str, Account] = {}
+        self.by_code: dict[str, str] = {}
+        self.system: dict[str, str] = {}
+        for doc in state.all(tenant_id, "Accounts"):
+            account_type = str(doc.get("Type") or "")
+            account = Account(
+                account_id=str(doc["AccountID"]).lower(),
+                code=str(doc.get("Code") or ""),
+                name=str(doc.get("Name") or ""),
+                type=account_type,
+                account_class=str(doc.get("Class") or _ACCOUNT_CLASSES.get(account_type, "ASSET")),
+                system=str(doc.get("SystemAccount") or ""),
+            )
+            self.accounts[account.account_id] = account
+            if account.code:
+                self.by_code[account.code.lower()] = account.account_id
+            if account.system and account.system not in self.system:
+                self.system[account.system] = account.account_id
+        self.tracking_options: dict[tuple[str, str], str] = {}
+        for category in state.all(tenant_id, "TrackingCategories"):
+            for option in _docs(category.get("Options")):
+                key = (str(category.get("Name") or "").lower(), str(option.get("Name") or "").lower())
+                self.tracking_options[key] = str(option.get("TrackingOptionID") or "").lower()
+        self.postings: list[Posting] = []
+
+    # -- accounts --
+
+    def special(self, key: str) -> str:
+        """The account for a system role, made up (and only shown when non-zero) if the chart lacks one."""
+        found = self.system.get(key)
+        if found is not None:
+            return found
+        name, account_type, system = _SYNTHETIC[key]
+        account_id = str(uuid.uuid5(_NAMESPACE, f"{self.tenant_id}/{key}"))
+        if account_id not in self.accounts:
+            self.accounts[account_id] = Account(
+                account_id, "", name, account_type, _ACCOUNT_CLASSES[account_type], system
+            )
+        if system:
+            self.system[key] = account_id
+        return account_id
+
+    def account_of(self, ref: Doc) -> str:
+        """Resolve an ``{"AccountID", "Code"}`` reference (or a line's AccountID/AccountCode) to an AccountID."""
+        account_id = ref.get("AccountID")
+        code = ref.get("Code", ref.get("AccountCode"))
+        if isinstance(account_id, str) and account_id.lower() in self.accounts:
+            return account_id.lower()
+        if isinstance(code, str) and code.lower() in self.by_code:
+            return self.by_code[code.lower()]
+        return self.special("SUSPENSE")
+
+    def tracking_of(self, line: Doc) -> frozenset[str]:
+        """The TrackingOptionIDs of a line's Tracking (by ID, or by category and option name)."""
+        found: set[str] = set()
+        for entry in _docs(line.get("Tracking")):
+            option_id = entry.get("TrackingOptionID")
+            if isinstance(option_id, str) and option_id:
+                found.add(option_id.lower())
+                continue
+            key = (str(entry.get("Name") or "").lower(), str(entry.get("Option") or "").lower())
+            if key in self.tracking_options:
+                found.add(self.tracking_options[key])
+        return frozenset(found)
+
+    # -- currency --
+
+    def rate(self, doc: Doc) -> Decimal:
+        """Units of the document's currency per unit of base currency (1 for base-currency documents)."""
+        currency = doc.get("CurrencyCode")
+        rate = _num(doc.get("CurrencyRate"))
+        if not currency or currency == self.base_currency or rate <= 0:
+            return Decimal(1)
+        return rate
+
+    # -- postings --
+
+    def post(
+        self, day: date, account_id: str, amount: Decimal, source: str, tracking: frozenset[str] = frozenset()
+    ) -> None:
+        """Add one posting (zero amounts are dropped)."""
+        if amount != 0:
+            self.postings.append(Posting(day, account_id, amount, tracking, source))
+
+    def components(self, doc: Doc, lines_key: str = "LineItems") -> list[tuple[str, Decimal, frozenset[str]]]:
+        """A document's non-control side in base currency as (account, amount, tracking), credit-side sign-free.
+
+        Each line contributes its net amount (LineAmount less tax when Inclusive) to its account and its tax to
+        the tax account; the amounts are positive for positive lines and add up to the document's Total (any
+        difference from rounding goes to the rounding account).
+        """
+        rate = self.rate(doc)
+        inclusive = str(doc.get("LineAmountTypes") or "").upper() == "INCLUSIVE"
+        no_tax = str(doc.get("LineAmountTypes") or "").upper() == "NOTAX"
+        result: list[tuple[str, Decimal, frozenset[str]]] = []
+        tax_total = ZERO
+        for line in _docs(doc.get(lines_key)):
+            line_amount = _num(line.get("LineAmount"))
+            tax = ZERO if no_tax else _num(line.get("TaxAmount"))
+            if tax and line_amount < 0 < tax:
+                tax = -tax
+            net = line_amount - tax if inclusive else line_amount
+            result.append((self.account_of(line), _money(net / rate), self.tracking_of(line)))
+            tax_total += tax
+        if tax_total:
+            result.append((self.special("GST"), _money(tax_total / rate), _UNTRACKED))
+        if "Total" in doc:
+            total = _money(_num(doc.get("Total")) / rate)
+            difference = total - sum((amount for _, amount, _ in result), ZERO)
+            if difference:
+                result.append((self.special("ROUNDING"), difference, _UNTRACKED))
+        return result
+
+    def post_split(
+        self,
+        day: date,
+        parts: Sequence[tuple[str, Decimal, frozenset[str]]],
+        amount: Decimal,
+        source: str,
+    ) -> None:
+        """Post `amount` spread over `parts` in proportion (cash basis); the last part takes the rounding."""
+        whole = sum((value for _, value, _ in parts), ZERO)
+        if not parts or whole == 0 or amount == 0:
+            return
+        remaining = amount
+        for index, (account, value, tracking) in enumerate(parts):
+            share = remaining if index == len(parts) - 1 else _money(value * amount / whole)
+            remaining -= share
+            self.post(day, account, share, source, tracking)
+
+    def documents(self) -> None:
+        """Post every posting document of the organisation."""
+        tenant = self.tenant_id
+        invoices = {str(d["InvoiceID"]).lower(): d for d in self.state.all(tenant, "Invoices")}
+        credit_notes = {str(d["CreditNoteID"]).lower(): d for d in self.state.all(tenant, "CreditNotes")}
+        for doc in invoices.values():
+            if doc.get("Status") in _POSTED_INVOICE and not self.cash_basis:
+                self.invoice(doc, invoice_sign(doc))
+        for doc in credit_notes.values():
+            if doc.get("Status") in _POSTED_INVOICE:
+                if not self.cash_basis:
+                    self.invoice(doc, invoice_sign(doc))
+                else:
+                    self.cash_allocations(doc, invoices)
+        for doc in self.state.all(tenant, "Payments"):
+            if doc.get("Status", "AUTHORISED") == "AUTHORISED":
+                self.payment(doc, invoices, credit_notes)
+        for doc in self.state.all(tenant, "BankTransactions"):
+            if doc.get("Status") == "AUTHORISED":
+                self.bank_transaction(doc)
+        for doc in self.state.all(tenant, "ManualJournals"):
+            if doc.get("Status") == "POSTED" and not (self.cash_basis and doc.get("ShowOnCashBasisReports") is False):
+                self.manual_journal(doc)
+
+    def control(self, doc: Doc) -> str:
+        """The AR or AP control account of an invoice or credit note."""
+        return self.special("DEBTORS" if str(doc.get("Type", "")).startswith("ACCREC") else "CREDITORS")
+
+    def invoice(self, doc: Doc, sign: int) -> None:
+        """Accrual postings of an invoice, bill or credit note: control against lines and tax."""
+        day = _day(doc.get("Date"))
+        if day is None:
+            return
+        source = f"{doc.get('Type')}:{doc.get('InvoiceID') or doc.get('CreditNoteID')}"
+        parts = self.components(doc)
+        for account, amount, tracking in parts:
+            self.post(day, account, -sign * amount, source, tracking)
+        self.post(day, self.control(doc), sign * sum((amount for _, amount, _ in parts), ZERO), source)
+
+    def payment(self, doc: Doc, invoices: Mapping[str, Doc], credit_notes: Mapping[str, Doc]) -> None:
+        """A payment: the paying account against AR/AP (accrual) or the document's lines (cash basis)."""
+        day = _day(doc.get("Date"))
+        target = _linked(doc, "Invoice", "InvoiceID", invoices) or _linked(
+            doc, "CreditNote", "CreditNoteID", credit_notes
+        )
+        if day is None or target is None:
+            return
+        sign = invoice_sign(target)
+        amount = _num(doc.get("Amount"))
+        source = f"PAYMENT:{doc.get('PaymentID')}"
+        payment_rate = self.rate({**doc, "CurrencyCode": target.get("CurrencyCode")})
+        bank_amount = _money(_num(doc["BankAmount"])) if "BankAmount" in doc else _money(amount / payment_rate)
+        self.post(day, self.account_of(_sub(doc, "Account")), sign * bank_amount, source)
+        if self.cash_basis:
+            self.post_split(day, self.components(target), -sign * bank_amount, source)
+            return
+        document_amount = _money(amount / self.rate(target))
+        self.post(day, self.control(target), -sign * document_amount, source)
+        if document_amount != bank_amount:
+            self.post(day, self.special("REALISEDCURRENCYGAIN"), sign * (document_amount - bank_amount), source)
+
+    def cash_allocations(self, credit_note: Doc, invoices: Mapping[str, Doc]) -> None:
+        """Cash basis: an allocation recognises its share of both the invoice and the credit note."""
+        for allocation in active_allocations(credit_note):
+            invoice = _linked(allocation, "Invoice", "InvoiceID", invoices)
+            day = _day(allocation.get("Date"))
+            if invoice is None or day is None:
+                continue
+            amount = _money(_num(allocation.get("Amount")) / self.rate(credit_note))
+            source = f"ALLOCATION:{allocation.get('AllocationID')}"
+            self.post_split(day, self.components(invoice), -invoice_sign(invoice) * amount, source)
+            self.post_split(day, self.components(credit_note), -invoice_sign(credit_note) * amount, source)
+
+    def bank_transaction(self, doc: Doc) -> None:
+        """A spend or receive money transaction, or one side of a transfer."""
+        day = _day(doc.get("Date"))
+        if day is None:
+            return
+        kind = str(doc.get("Type") or "")
+        sign = 1 if kind.startswith("RECEIVE") else -1
+        source = f"{kind}:{doc.get('BankTransactionID')}"
+        bank = self.account_of(_sub(doc, "BankAccount"))
+        if kind.endswith("-TRANSFER"):
+            # Each side is posted on its own against a clearing account; the two sides cancel there.
+            total = _money(_num(doc.get("Total")) / self.rate(doc))
+            self.post(day, bank, sign * total, source)
+            self.post(day, self.special("TRANSFERS"), -sign * total, source)
+            return
+        parts = self.components(doc)
+        if kind.endswith("-OVERPAYMENT") or kind.endswith("-PREPAYMENT"):
+            control = self.special("DEBTORS" if sign > 0 else "CREDITORS")
+            parts = [(control, sum((amount for _, amount, _ in parts), ZERO), _UNTRACKED)]
+        for account, amount, tracking in parts:
+            self.post(day, account, -sign * amount, source, tracking)
+        self.post(day, bank, sign * sum((amount for _, amount, _ in parts), ZERO), source)
+
+    def manual_journal(self, doc: Doc) -> None:
+        """A posted manual journal: each line's signed amount (debit positive), tax to the tax account."""
+        day = _day(doc.get("Date"))
+        if day is None:
+            return
+        source = f"JOURNAL:{doc.get('ManualJournalID')}"
+        mode = str(doc.get("LineAmountTypes") or "NoTax").upper()
+        net_total = ZERO
+        for line in _docs(doc.get("JournalLines")):
+            amount = _num(line.get("LineAmount"))
+            tax = ZERO if mode == "NOTAX" else abs(_num(line.get("TaxAmount")))
+            if amount < 0:
+                tax = -tax
+            net = amount - tax if mode == "INCLUSIVE" else amount
+            self.post(day, self.account_of(line), net, source, self.tracking_of(line))
+            self.post(day, self.special("GST"), tax, source)
+            net_total += net + tax
+        self.post(day, self.special("ROUNDING"), -net_total, source)
+
+
+def invoice_sign(doc: Doc) -> int:
+    """+1 when the document debits its control account (sales invoices, supplier credit notes), else -1."""
+    return 1 if doc.get("Type") in ("ACCREC", "ACCPAYCREDIT") else -1
+
+
+def _linked(doc: Doc, key: str, id_key: str, pool: Mapping[str, Doc]) -> Doc | None:
+    ref_id = _sub(doc, key).get(id_key)
+    return pool.get(ref_id.lower()) if isinstance(ref_id, str) else None
+
+
+def active_allocations(credit_note: Doc) -> list[Doc]:
+    """A credit note's allocations that have not been deleted."""
+    return [a for a in _docs(credit_note.get("Allocations")) if not a.get("IsDeleted")]
+
+
+def build_ledger(state: SandboxState, tenant_id: str, *, cash_basis: bool = False) -> Ledger:
+    """The organisation's general ledger derived from its documents (accrual, or cash basis)."""
+    builder = _Builder(state, tenant_id, cash_basis=cash_basis)
+    builder.documents()
+    return Ledger(builder.accounts, builder.postings, builder.system)
+
+
+# --- report bodies -----------------------------------------------------------------------------------------------
+
+Cell = dict[str, Any]
+Row = dict[str, Any]
+
+
+def _cell(value: str, account_id: str | None = None, extra: Iterable[tuple[str, str]] = ()) -> Cell:
+    cell: Cell = {"Value": value}
+    attributes = [{"Value": account_id, "Id": "account"}] if account_id is not None else []
+    attributes += [{"Value": v, "Id": k} for k, v in extra]
+    if attributes:
+        cell["Attributes"] = attributes
+    return cell
+
+
+def _header(*values: str) -> Row:
+    return {"RowType": "Header", "Cells": [{"Value": v} for v in values]}
+
+
+def _section(title: str, rows: list[Row]) -> Row:
+    return {"RowType": "Section", "Title": title, "Rows": rows}
+
+
+def _summary(label: str, values: Iterable[Decimal | str]) -> Row:
+    cells = [{"Value": label}] + [{"Value": v if isinstance(v, str) else amount_text(v)} for v in values]
+    return {"RowType": "SummaryRow", "Cells": cells}
+
+
+def _plain_row(label: str, values: Iterable[Decimal]) -> Row:
+    return {"RowType": "Row", "Cells": [{"Value": label}] + [{"Value": amount_text(v)} for v in values]}
+
+
+def _account_row(account: Account, values: Iterable[Decimal]) -> Row:
+    cells = [_cell(account.name, account.account_id)]
+    cells += [_cell(amount_text(v), account.account_id) for v in values]
+    return {"RowType": "Row", "Cells": cells}
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What every report needs besides its parameters: the store, the organisation and the moment."""
+
+    state: SandboxState
+    tenant_id: str
+    now: datetime
+
+    @property
+    def today(self) -> date:
+        """The organisation's current date (the sandbox keeps organisations on UTC)."""
+        return self.now.astimezone(UTC).date()
+
+    @property
+    def org(self) -> Doc:
+        """The organisation's Organisation document."""
+        return self.state.organisation(self.tenant_id) or {}
+
+    def envelope(self, report_type: str, titles: list[str], rows: list[Row]) -> Doc:
+        """One ``ReportWithRow`` object."""
+        return {
+            "ReportID": report_type,
+            "ReportName": REPORT_NAMES[report_type],
+            "ReportTitle": titles[0],
+            "ReportType": report_type,
+            "ReportTitles": titles,
+            "ReportDate": _long_date(self.today),
+            "UpdatedDateUTC": iso_instant(self.now),
+            "Fields": [],
+            "Rows": rows,
+        }
+
+
+# --- query parameters --------------------------------------------------------------------------------------------
+
+
+class _Params:
+    """Case-insensitive access to a report's query parameters with Xero's validation messages."""
+
+    def __init__(self, query: Mapping[str, str]) -> None:
+        self.values = {key.lower(): value for key, value in query.items()}
+
+    def raw(self, name: str) -> str | None:
+        value = self.values.get(name.lower())
+        return None if value is None or value.strip() == "" else value.strip()
+
+    def date(self, name: str) -> date | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        try:
+            if len(value) == 10:
+                return date.fromisoformat(value)
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+        except ValueError:
+            raise ReportParameterError(f"Report Parameter {name} could not be parsed as a DateTime") from None
+
+    def boolean(self, name: str) -> bool:
+        value = self.raw(name)
+        if value is None:
+            return False
+        if value.lower() not in ("true", "false"):
+            raise ReportParameterError(f"Report Parameter {name} could not be parsed as a Boolean")
+        return value.lower() == "true"
+
+    def guid(self, name: str) -> str | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        if _GUID.fullmatch(value) is None:
+            raise ReportParameterError(f"Report Parameter {name} could not be parsed as a Guid")
+        return value.lower()
+
+    def periods(self) -> tuple[int, int] | None:
+        """(periods, months per period) when comparison columns were asked for, else None."""
+        periods_text = self.raw("periods")
+        timeframe = self.raw("timeframe")
+        if timeframe is not None and timeframe.upper() not in _TIMEFRAME_MONTHS:
+            raise ReportParameterError("Report Parameter timeframe must be one of MONTH, QUARTER or YEAR")
+        if periods_text is None:
+            return None
+        try:
+            periods = int(periods_text)
+        except ValueError:
+            raise ReportParameterError("Report Parameter periods could not be parsed as an Integer") from None
+        if not 1 <= periods <= 12:
+            raise ReportParameterError("Report Parameter periods must be between 1 and 12")
+        return periods, _TIMEFRAME_MONTHS[(timeframe or "MONTH").upper()]
+
+
+def _check_range(start: date, end: date) -> None:
+    if start > end:
+        raise ReportParameterError("Report Parameter fromDate must be on or before toDate")
+    if end >= _add_year(start):
+        raise ReportParameterError("The report period cannot be longer than one year")
+
+
+def _add_year(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return date(day.year + 1, 3, 1)
+
+
+# --- Profit and Loss ---------------------------------------------------------------------------------------------
+
+_PL_SECTIONS: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("Income", "Total Income", frozenset({"REVENUE", "SALES"})),
+    ("Less Cost of Sales", "Total Cost of Sales", frozenset({"DIRECTCOSTS"})),
+    ("Plus Other Income", "Total Other Income", frozenset({"OTHERINCOME"})),
+    ("Less Operating Expenses", "Total Operating Expenses", frozenset({"EXPENSE", "OVERHEADS", "DEPRECIATN"})),
+)
+
+
+@dataclass(frozen=True)
+class _Column:
+    label: str
+    start: date | None
+    end: date
+    keep: Callable[[Posting], bool] | None = None
+
+
+def _tracking_filters(ctx: ReportContext, params: _Params) -> tuple[list[Callable[[Posting], bool]], Doc | None]:
+    """Filters for the tracking options asked for, and the category to split columns by (P&L only)."""
+    categories = {str(c["TrackingCategoryID"]).lower(): c for c in ctx.state.all(ctx.tenant_id, "TrackingCategories")}
+    filters: list[Callable[[Posting], bool]] = []
+    split: Doc | None = None
+    for suffix in ("", "2"):
+        category_id = params.guid(f"trackingCategoryID{suffix}")
+        option_id = params.guid(f"trackingOptionID{suffix}")
+        if option_id is not None and category_id is None:
+            raise ReportParameterError(
+                f"TrackingCategoryID{suffix or '1'} must be provided if a TrackingOptionID{suffix or '1'} is provided."
+            )
+        if category_id is None:
+            continue
+        category = categories.get(category_id)
+        if category is None:
+            raise ReportParameterError(f"Tracking category {category_id} was not found")
+        if option_id is None:
+            if split is None:
+                split = category
+            continue
+        options = {str(o.get("TrackingOptionID") or "").lower() for o in _docs(category.get("Options"))}
+        if option_id not in options:
+            raise ReportParameterError(f"Tracking option {option_id} was not found in category {category_id}")
+        filters.append(_has_option(option_id))
+    return filters, split
+
+
+def _has_option(option_id: str) -> Callable[[Posting], bool]:
+    return lambda posting: option_id in posting.tracking
+
+
+def _lacks_options(option_ids: frozenset[str]) -> Callable[[Posting], bool]:
+    return lambda posting: not (posting.tracking & option_ids)
+
+
+def _all_of(filters: Sequence[Callable[[Posting], bool]]) -> Callable[[Posting], bool] | None:
+    if not filters:
+        return None
+    return lambda posting: all(f(posting) for f in filters)
+
+
+def _pl_range(ctx: ReportContext, params: _Params, comparison: tuple[int, int] | None) -> tuple[date, date]:
+    start = params.date("fromDate")
+    end = params.date("toDate")
+    today = ctx.today
+    if end is None:
+        end = today if start is not None else _month_end(today.year, today.month)
+    if start is None:
+        months = comparison[1] if comparison is not None else 1
+        if months == 12:
+            start = financial_year_start(ctx.org, end)
+        elif months == 3:
+            year_start = financial_year_start(ctx.org, end)
+            elapsed = (end.year - year_start.year) * 12 + end.month - year_start.month
+            start = shift_months(year_start, elapsed - elapsed % 3)
+        else:
+            start = end.replace(day=1)
+    _check_range(start, end)
+    return start, end
+
+
+def profit_and_loss(ctx: ReportContext, query: Mapping[str, str]) -> Doc:
+    """``GET /Reports/ProfitAndLoss``: income and expenses by account for a period (and comparison periods)."""
+    params = _Params(query)
+    comparison = params.periods()
+    cash = params.boolean("paymentsOnly")
+    params.boolean("standardLayout")
+    filters, split = _tracking_filters(ctx, params)
+    start, end = _pl_range(ctx, params, comparison)
+    ledger = build_ledger(ctx.state, ctx.tenant_id, cash_basis=cash)
+    base_keep = _all_of(filters)
+    columns: list[_Column] = []
+    if split is not None:
+        options = _docs(split.get("Options"))
+        option_ids = frozenset(str(o.get("TrackingOptionID") or "").lower() for o in options)
+        for option in options:
+            option_id = str(option.get("TrackingOptionID") or "").lower()
+            keep = _all_of([*filters, _has_option(option_id)])
+            columns.append(_Column(str(option.get("Name") or ""), start, end, keep))
+        columns.append(_Column("Unassigned", start, end, _all_of([*filters, _lacks_options(option_ids)])))
+        columns.append(_Column("Total", start, end, base_keep))
+    else:
+        count, months = comparison if comparison is not None else (0, 1)
+        for k in range(count + 1):
+            shifted_end = shift_months(end, -k * months)
+            columns.append(
+                _Column(_short_year_date(shifted_end), shift_months(start, -k * months), shifted_end, base_keep)
+            )
+    balances = [ledger.balances(start=c.start, end=c.end, keep=c.keep) for c in columns]
+    rows: list[Row] = [_header("", *(c.label for c in columns))]
+    section_totals: dict[str, list[Decimal]] = {}
+    for title, total_label, types in _PL_SECTIONS:
+        accounts = sorted(
+            (a for a in ledger.accounts.values() if a.type in types and any(b.get(a.account_id) for b in balances)),
+            key=lambda a: (a.code, a.name),
+        )
+        # Revenue is shown credit-positive, expenses debit-positive.
+        sign = -1 if title in ("Income", "Plus Other Income") else 1
+        totals = [sign * sum((b.get(a.account_id, ZERO) for a in accounts), ZERO) for b in balances]
+        section_totals[title] = totals
+        if accounts:
+            body = [_account_row(a, (sign * b.get(a.account_id, ZERO) for b in balances)) for a in accounts]
+            rows.append(_section(title, [*body, _summary(total_label, totals)]))
+        if title == "Less Cost of Sales":
+            gross = [i - c for i, c in zip(section_totals["Income"], totals, strict=True)]
+            rows.append(_section("", [_plain_row("Gross Profit", gross)]))
+    net = [
+        section_totals["Income"][i]
+        - section_totals["Less Cost of Sales"][i]
+        + section_totals["Plus Other Income"][i]
+        - section_totals["Less Operating Expenses"][i]
+        for i in range(len(columns))
+    ]
+    rows.append(_section("", [_plain_row("Net Profit", net)]))
+    titles = ["Profit & Loss", str(ctx.org.get("Name") or ""), f"{_long_date(start)} to {_long_date(end)}"]
+    return ctx.envelope("ProfitAndLoss", titles, rows)
+
+
+# --- Balance Sheet -----------------------------------------------------------------------------------------------
+
+_BS_ASSETS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("Bank", frozenset({"BANK"})),
+    ("Current Assets", frozenset({"CURRENT", "PREPAYMENT", "INVENTORY"})),
+    ("Fixed Assets", frozenset({"FIXED"})),
+    ("Non-current Assets", frozenset({"NONCURRENT"})),
+)
+_BS_LIABILITIES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("Current Liabilities", frozenset({"CURRLIAB", "LIABILITY", "PAYG"})),
+    ("Non-Current Liabilities", frozenset({"TERMLIAB"})),
+)
+
+
+def _bs_group(
+    ledger: Ledger, groups: Sequence[tuple[str, frozenset[str]]], balances: Sequence[Mapping[str, Decimal]], sign: int
+) -> tuple[list[Row], list[Decimal]]:
+    rows: list[Row] = []
+    grand = [ZERO for _ in balances]
+    for title, types in groups:
+        accounts = sorted(
+            (a for a in ledger.accounts.values() if a.type in types and any(b.get(a.account_id) for b in balances)),
+            key=lambda a: (a.code, a.name),
+        )
+        if not accounts:
+            continue
+        totals = [sign * sum((b.get(a.account_id, ZERO) for a in accounts), ZERO) for b in balances]
+        grand = [g + t for g, t in zip(grand, totals, strict=True)]
+        body = [_account_row(a, (sign * b.get(a.account_id, ZERO) for b in balances)) for a in accounts]
+        rows.append(_section(title, [*body, _summary(f"Total {title}", totals)]))
+    return rows, grand
+
+
+def balance_sheet(ctx: ReportContext, query: Mapping[str, str]) -> Doc:
+    """``GET /Reports/BalanceSheet``: assets, liabilities and equity as at a date (and comparison dates)."""
+    params = _Params(query)
+    comparison = params.periods()
+    cash = params.boolean("paymentsOnly")
+    params.boolean("standardLayout")
+    filters: list[Callable[[Posting], bool]] = [
+        _has_option(o) for o in (params.guid("trackingOptionID1"), params.guid("trackingOptionID2")) if o
+    ]
+    as_at = params.date("date") or _month_end(ctx.today.year, ctx.today.month)
+    count, months = comparison if comparison is not None else (0, 1)
+    dates = [shift_months(as_at, -k * months) for k in range(count + 1)]
+    ledger = build_ledger(ctx.state, ctx.tenant_id, cash_basis=cash)
+    keep = _all_of(filters)
+    org = ctx.org
+    year_starts = [financial_year_start(org, d) for d in dates]
+    balances: list[dict[str, Decimal]] = []
+    earnings: list[Decimal] = []
+    for day, year_start in zip(dates, year_starts, strict=True):
+        column = ledger.balances(end=day, keep=keep)
+        # Profit of earlier financial years is shown in Retained Earnings; this year's is Current Year Earnings.
+        prior = ledger.profit(start=None, end=year_start - timedelta(days=1), keep=keep)
+        retained = ledger.system.get("RETAINEDEARNINGS") or _retained_id(ledger, ctx.tenant_id)
+        column[retained] = column.get(retained, ZERO) - prior
+        for account_id in list(column):
+            if ledger.accounts[account_id].account_class in ("REVENUE", "EXPENSE"):
+                del column[account_id]
+        balances.append(column)
+        earnings.append(ledger.profit(start=year_start, end=day, keep=keep))
+    rows: list[Row] = [_header("", *(_short_date(d) for d in dates)), _section("Assets", [])]
+    asset_rows, assets = _bs_group(ledger, _BS_ASSETS, balances, 1)
+    rows += asset_rows
+    rows.append(_section("", [_plain_row("Total Assets", assets)]))
+    rows.append(_section("Liabilities", []))
+    liability_rows, liabilities = _bs_group(ledger, _BS_LIABILITIES, balances, -1)
+    rows += liability_rows
+    rows.append(_section("", [_plain_row("Total Liabilities", liabilities)]))
+    rows.append(_section("", [_plain_row("Net Assets", [a - li for a, li in zip(assets, liabilities, strict=True)])]))
+    equity_accounts = sorted(
+        (
+            a
+            for a in ledger.accounts.values()
+            if a.account_class == "EQUITY" and any(b.get(a.account_id) for b in balances)
+        ),
+        key=lambda a: (a.code, a.name),
+    )
+    earnings_row: Row = {
+        "RowType": "Row",
+        "Cells": [_cell("Current Year Earnings", CURRENT_YEAR_EARNINGS_ID)]
+        + [
+            _cell(amount_text(e), CURRENT_YEAR_EARNINGS_ID, (("fromDate", _us_date(s)), ("toDate", _us_date(d))))
+            for e, s, d in zip(earnings, year_starts, dates, strict=True)
+        ],
+    }
+    equity_rows: list[Row] = [earnings_row]
+    for account in equity_accounts:
+        values = [-b.get(account.account_id, ZERO) for b in balances]
+        if account.system == "RETAINEDEARNINGS":
+            cells = [_cell(account.name, account.account_id)] + [
+                _cell(amount_text(v), account.account_id, (("fromDate", ""), ("toDate", _us_date(d))))
+                for v, d in zip(values, dates, strict=True)
+            ]
+            equity_rows.append({"RowType": "Row", "Cells": cells})
+        else:
+            equity_rows.append(_account_row(account, values))
+    equity = [
+        e - sum((b.get(a.account_id, ZERO) for a in equity_accounts), ZERO)
+        for e, b in zip(earnings, balances, strict=True)
+    ]
+    rows.append(_section("Equity", [*equity_rows, _summary("Total Equity", equity)]))
+    titles = ["Balance Sheet", str(org.get("Name") or ""), f"As at {_long_date(as_at)}"]
+    return ctx.envelope("BalanceSheet", titles, rows)
+
+
+def _retained_id(ledger: Ledger, tenant_id: str) -> str:
+    account_id = str(uuid.uuid5(_NAMESPACE, f"{tenant_id}/RETAINEDEARNINGS"))
+    if account_id not in ledger.accounts:
+        ledger.accounts[account_id] = Account(
+            account_id, "", "Retained Earnings", "EQUITY", "EQUITY", "RETAINEDEARNINGS"
+        )
+        ledger.system["RETAINEDEARNINGS"] = account_id
+    return account_id
+
+
+# --- Trial Balance -----------------------------------------------------------------------------------------------
+
+_TB_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("Revenue", "REVENUE"),
+    ("Expenses", "EXPENSE"),
+    ("Assets", "ASSET"),
+    ("Liabilities", "LIABILITY"),
+    ("Equity", "EQUITY"),
+)
+
+
+def _debit_credit(value: Decimal, natural_debit: bool) -> tuple[str, str]:
+    if value > 0 or (value == 0 and natural_debit):
+        return amount_text(value), ""
+    return "", amount_text(-value)
+
+
+def trial_balance(ctx: ReportContext, query: Mapping[str, str]) -> Doc:
+    """``GET /Reports/TrialBalance``: each account's movement this month and its year-to-date balance."""
+    params = _Params(query)
+    cash = params.boolean("paymentsOnly")
+    as_at = params.date("date") or ctx.today
+    ledger = build_ledger(ctx.state, ctx.tenant_id, cash_basis=cash)
+    year_start = financial_year_start(ctx.org, as_at)
+    month = ledger.balances(start=as_at.replace(day=1), end=as_at)
+    ytd = ledger.balances(end=as_at)
+    for account_id in list(ytd):
+        if ledger.accounts[account_id].account_class in ("REVENUE", "EXPENSE"):
+            ytd[account_id] = ledger.total(account_id, start=year_start, end=as_at)
+    prior = ledger.profit(start=None, end=year_start - timedelta(days=1))
+    if prior:
+        retained = ledger.system.get("RETAINEDEARNINGS") or _retained_id(ledger, ctx.tenant_id)
+        ytd[retained] = ytd.get(retained, ZERO) - prior
+    rows: list[Row] = [_header("Account", "Debit", "Credit", "YTD Debit", "YTD Credit")]
+    totals = [ZERO, ZERO, ZERO, ZERO]
+    for title, account_class in _TB_SECTIONS:
+        natural_debit = account_class in ("EXPENSE", "ASSET")
+        accounts = sorted(
+            (
+                a
+                for a in ledger.accounts.values()
+                if a.account_class == account_class and (month.get(a.account_id) or ytd.get(a.account_id))
+            ),
+            key=lambda a: (a.code, a.name),
+        )
+        body: list[Row] = []
+        for account in accounts:
+            debit, credit = _debit_credit(month.get(account.account_id, ZERO), natural_debit)
+            ytd_debit, ytd_credit = _debit_credit(ytd.get(account.account_id, ZERO), natural_debit)
+            for index, text in enumerate((debit, credit, ytd_debit, ytd_credit)):
+                if text:
+                    totals[index] += Decimal(text)
+            cells = [_cell(account.label, account.account_id)]
+            cells += [_cell(text, account.account_id) for text in (debit, credit, ytd_debit, ytd_credit)]
+            body.append({"RowType": "Row", "Cells": cells})
+        if body:
+            rows.append(_section(title, body))
+    rows.append(_section("", [_summary("Total", totals)]))
+    titles = ["Trial Balance", str(ctx.org.get("Name") or ""), f"As at {_long_date(as_at)}"]
+    return ctx.envelope("TrialBalance", titles, rows)
+
+
+# --- Bank Summary ------------------------------------------------------------------------------------------------
+
+
+def bank_summary(ctx: ReportContext, query: Mapping[str, str]) -> Doc:
+    """``GET /Reports/BankSummary``: per bank account, opening balance, cash received, cash spent, closing."""
+    params = _Params(query)
+    start = params.date("fromDate")
+    end = params.date("toDate")
+    today = ctx.today
+    if start is None:
+        start = (end or today).replace(day=1)
+    if end is None:
+        end = _month_end(start.year, start.month) if params.raw("fromDate") is None else today
+    if start > end:
+        raise ReportParameterError("Report Parameter fromDate must be on or before toDate")
+    ledger = build_ledger(ctx.state, ctx.tenant_id)
+    banks = sorted((a for a in ledger.accounts.values() if a.type == "BANK"), key=lambda a: (a.code, a.name))
+    rows: list[Row] = [_header("Bank Accounts", "Opening Balance", "Cash Received", "Cash Spent", "Closing Balance")]
+    body: list[Row] = []
+    totals = [ZERO, ZERO, ZERO, ZERO]
+    for bank in banks:
+        opening = ledger.total(bank.account_id, end=start - timedelta(days=1))
+        received = ledger.total(bank.account_id, start=start, end=end, keep=lambda p: p.amount > 0)
+        spent = -ledger.total(bank.account_id, start=start, end=end, keep=lambda p: p.amount < 0)
+        closing = opening + received - spent
+        values = (opening, received, spent, closing)
+        totals = [t + v for t, v in zip(totals, values, strict=True)]
+        cells: list[Cell] = [
+            {"Value": bank.name, "Attributes": [{"Value": bank.account_id, "Id": "accountID"}]},
+            {"Value": amount_text(opening)},
+            _cell(amount_text(received), bank.account_id),
+            _cell(amount_text(spent), bank.account_id),
+            {"Value": amount_text(closing)},
+        ]
+        body.append({"RowType": "Row", "Cells": cells})
+    rows.append(_section("", [*body, _summary("Total", totals)]))
+    titles = ["Bank Summary", str(ctx.org.get("Name") or ""), f"From {_long_date(start)} to {_long_date(end)}"]
+    return ctx.envelope("BankSummary", titles, rows)
+
+
+# --- Aged Receivables / Payables ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgedItem:
+    """One outstanding document of an aged report, as at the report date (document currency)."""
+
+    document_id: str
+    day: date
+    number: str
+    due_date: date | None
+    total: Decimal
+    paid: Decimal
+    credited: Decimal
+
+    @property
+    def due(self) -> Decimal:
+        """What is still owed on the document at the report date."""
+        return self.total - self.paid - self.credited
+
+
+def ageing_bucket(due_date: date | None, as_at: date) -> str:
+    """The ageing column of an amount due on `due_date`, seen from `as_at` (whole calendar months overdue)."""
+    if due_date is None or due_date >= as_at:
+        return "Current"
+    months = (as_at.year - due_date.year) * 12 + as_at.month - due_date.month
+    if shift_months(due_date, months) > as_at:
+        months -= 1
+    if months <= 0:
+        return "< 1 Month"
+    if months >= 4:
+        return "Older"
+    return AGEING_BUCKETS[months + 1]
+
+
+def aged_items(state: SandboxState, tenant_id: str, contact_id: str, *, payables: bool, as_at: date) -> list[AgedItem]:
+    """A contact's AUTHORISED/PAID invoices (or bills) and credit notes dated on or before `as_at`, each with the
+    payments and allocations dated on or before `as_at` (credit notes as negative amounts), oldest first."""
+    invoice_type = "ACCPAY" if payables else "ACCREC"
+    credit_type = f"{invoice_type}CREDIT"
+    where = "contact_id = ? AND type = ? AND status IN ('AUTHORISED', 'PAID')"
+    invoices = state.select(tenant_id, "Invoices", where=where, params=(contact_id, invoice_type))
+    credit_notes = state.select(tenant_id, "CreditNotes", where=where, params=(contact_id, credit_type))
+    ids = {str(d["InvoiceID"]).lower() for d in invoices} | {str(d["CreditNoteID"]).lower() for d in credit_notes}
+    paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for payment in state.all(tenant_id, "Payments"):
+        day = _day(payment.get("Date"))
+        if payment.get("Status", "AUTHORISED") != "AUTHORISED" or day is None or day > as_at:
+            continue
+        for key, id_key in (("Invoice", "InvoiceID"), ("CreditNote", "CreditNoteID")):
+            target = str(_sub(payment, key).get(id_key) or "").lower()
+            if target in ids:
+                paid[target] += _num(payment.get("Amount"))
+    credited: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for note in state.select(
+        tenant_id, "CreditNotes", where="type = ? AND status IN ('AUTHORISED', 'PAID')", params=(credit_type,)
+    ):
+        for allocation in active_allocations(note):
+            day = _day(allocation.get("Date"))
+            invoice_id = str(_sub(allocation, "Invoice").get("InvoiceID") or "").lower()
+            if day is None or day > as_at or not invoice_id:
+                continue
+            amount = _num(allocation.get("Amount"))
+            credited[invoice_id] += amount
+            credited[str(note["CreditNoteID"]).lower()] += amount
+    items: list[AgedItem] = []
+    for doc, id_key, number_key, sign in (
+        *((d, "InvoiceID", "InvoiceNumber", 1) for d in invoices),
+        *((d, "CreditNoteID", "CreditNoteNumber", -1) for d in credit_notes),
+    ):
+        day = _day(doc.get("Date"))
+        if day is None or day > as_at:
+            continue
+        doc_id = str(doc[id_key]).lower()
+        items.append(
+            AgedItem(
+                document_id=doc_id,
+                day=day,
+                number=str(doc.get(number_key) or ""),
+                due_date=_day(doc.get("DueDate")),
+                total=sign * _num(doc.get("Total")),
+                paid=sign * paid[doc_id],
+                credited=sign * credited[doc_id],
+            )
+        )
+    items.sort(key=lambda item: (item.day, item.number, item.document_id))
+    return [item for item in items if item.due != 0]
+
+
+def aged_report(ctx: ReportContext, query: Mapping[str, str], *, payables: bool) -> Doc:
+    """``GET /Reports/Aged{Receivables,Payables}ByContact``: a contact's outstanding documents and their ageing.
+
+    Xero's rows (opening balance, one row per outstanding document with Total/Paid/Credited/Due, the closing
+    balance) are followed by an "Ageing" section splitting the closing balance into Current, < 1 Month, 1 Month,
+    2 Months, 3 Months and Older by months overdue at the report date.
+    """
+    params = _Params(query)
+    contact_id = params.guid("contactId")
+    if contact_id is None:
+        raise ReportParameterError("Report Parameter contactId is required")
+    as_at = params.date("date")
+    start = params.date("fromDate")
+    end = params.date("toDate")
+    as_at = as_at or end or ctx.today
+    end = end or as_at
+    contact = ctx.state.get(ctx.tenant_id, "Contacts", contact_id)
+    items = aged_items(ctx.state, ctx.tenant_id, contact_id, payables=payables, as_at=as_at)
+    if start is None:
+        start = min((item.day for item in items), default=min(end, as_at))
+    if start > end:
+        raise ReportParameterError("Report Parameter fromDate must be on or before toDate")
+    opening = sum((item.due for item in items if item.day < start), ZERO)
+    listed = [item for item in items if start <= item.day <= end]
+    rows: list[Row] = [
+        _header("Date", "Reference" if payables else "Number", "Due Date", "", "Total", "Paid", "Credited", "Due"),
+        _section(
+            "",
+            [
+                {
+                    "RowType": "Row",
+                    "Cells": [{"Value": f"{start.isoformat()}T00:00:00"}, {"Value": "Opening Balance"}]
+                    + [{"Value": ""} for _ in range(5)]
+                    + [{"Value": amount_text(opening)}],
+                }
+            ],
+        ),
+    ]
+    body: list[Row] = []
+    sums = [ZERO, ZERO, ZERO, ZERO]
+    for item in listed:
+        overdue = (as_at - item.due_date).days if item.due_date is not None else 0
+        values = (item.total, item.paid, item.credited, item.due)
+        sums = [s + v for s, v in zip(sums, values, strict=True)]
+        texts = [
+            f"{item.day.isoformat()}T00:00:00",
+            item.number,
+            f"{item.due_date.isoformat()}T00:00:00" if item.due_date is not None else "",
+            f"{overdue} days overdue" if overdue > 0 and item.due > 0 else "",
+            *(amount_text(v) for v in values),
+        ]
+        body.append(
+            {
+                "RowType": "Row",
+                "Cells": [{"Value": t, "Attributes": [{"Value": item.document_id, "Id": "invoiceID"}]} for t in texts],
+            }
+        )
+    if body:
+        rows.append(_section("", [*body, _summary("Total", ["", "", "", *(amount_text(s) for s in sums)])]))
+    closing = [sums[0], sums[1], sums[2], opening + sums[3]]
+    rows.append(_section("", [_summary("Closing Balance", ["", "", "", *(amount_text(v) for v in closing)])]))
+    buckets: dict[str, Decimal] = dict.fromkeys(AGEING_BUCKETS, ZERO)
+    for item in items:
+        if item.day <= end:
+            buckets[ageing_bucket(item.due_date or item.day, as_at)] += item.due
+    bucket_rows: list[Row] = [
+        {
+            "RowType": "Row",
+            "Cells": [{"Value": name}] + [{"Value": ""} for _ in range(6)] + [{"Value": amount_text(value)}],
+        }
+        for name, value in buckets.items()
+    ]
+    bucket_total = sum(buckets.values(), ZERO)
+    bucket_rows.append(_summary("Total", ["", "", "", "", "", "", amount_text(bucket_total)]))
+    rows.append(_section("Ageing", bucket_rows))
+    name = str((contact or {}).get("Name") or "")
+    titles = [
+        "Invoices",
+        name,
+        f"From {_long_date(start)} to {_long_date(end)}",
+        f"Showing payments to {_long_date(as_at)}",
+    ]
+    return ctx.envelope("AgedPayablesByContact" if payables else "AgedReceivablesByContact", titles, rows)
+
+
+# --- dispatch ----------------------------------------------------------------------------------------------------
+
+
+def run_report(ctx: ReportContext, report: str, query: Mapping[str, str]) -> Doc | None:
+    """The ``{"Reports": [...]}`` body of one report, or None for a report this sandbox does not serve.
+
+    Raises ReportParameterError for parameters Xero would refuse.
+    """
+    runners: dict[str, Callable[[ReportContext, Mapping[str, str]], Doc]] = {
+        "ProfitAndLoss": profit_and_loss,
+        "BalanceSheet": balance_sheet,
+        "TrialBalance": trial_balance,
+        "BankSummary": bank_summary,
+        "AgedReceivablesByContact": lambda c, q: aged_report(c, q, payables=False),
+        "AgedPayablesByContact": lambda c, q: aged_report(c, q, payables=True),
+    }
+    key = next((name for name in runners if name.lower() == report.lower()), None)
+    if key is None:
+        return None
+    return {"Reports": [runners[key](ctx, query)]}
