@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from pathlib import Path
 
 from mcp.server import MCPServer
 
@@ -55,11 +54,6 @@ def build_server(settings: Settings, backend_factory: BackendFactory) -> tuple[M
     return server, context
 
 
-def _state_paths(settings: Settings) -> tuple[Path, Path]:
-    settings.state_dir.mkdir(parents=True, exist_ok=True)
-    return settings.state_dir / "cursors.sqlite3", settings.state_dir / "ledger.sqlite3"
-
-
 def xero_backend_factory(settings: Settings) -> BackendFactory:
     """The backend for a real Xero organisation (or any Xero-compatible server the URLs point at)."""
 
@@ -67,13 +61,12 @@ def xero_backend_factory(settings: Settings) -> BackendFactory:
         from xero_mcp.auth.session import build_auth_session
         from xero_mcp.client import XeroClient
         from xero_mcp.sync.cursors import CursorStore
-        from xero_mcp.sync.dedupe import Ledger
+        from xero_mcp.sync.dedupe import DedupeLedger
 
         auth = build_auth_session(settings)
         client = XeroClient(settings, auth.provider)
-        cursors_path, ledger_path = _state_paths(settings)
-        cursors = CursorStore(cursors_path)
-        ledger = Ledger(ledger_path)
+        cursors = CursorStore.open(settings.state_dir)
+        ledger = DedupeLedger.open(settings.state_dir)
         return Backend(client=client, auth=auth, cursors=cursors, ledger=ledger, closers=[client.aclose])
 
     return build

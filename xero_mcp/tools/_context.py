@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from xero_mcp.auth.session import AuthSession
     from xero_mcp.client import TenantClient, XeroClient
     from xero_mcp.sync.cursors import CursorStore
-    from xero_mcp.sync.dedupe import Ledger
+    from xero_mcp.sync.dedupe import DedupeLedger
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Backend:
     client: XeroClient
     auth: AuthSession
     cursors: CursorStore
-    ledger: Ledger
+    ledger: DedupeLedger
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list[Callable[[], Awaitable[None]]])
 
 
