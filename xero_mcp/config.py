@@ -57,6 +57,7 @@ class Settings(BaseModel):
     tenant: str | None = None
 
     http_token: SecretStr | None = None
+    webhook_key: SecretStr | None = None
     request_timeout: float = 30.0
 
     @classmethod
@@ -81,6 +82,7 @@ class Settings(BaseModel):
         take("XERO_MCP_STATE_DIR", "state_dir")
         take("XERO_MCP_TOKEN_KEY", "token_key")
         take("XERO_MCP_HTTP_TOKEN", "http_token")
+        take("XERO_WEBHOOK_KEY", "webhook_key")
         if env.get("XERO_SCOPES"):
             values["scopes"] = tuple(env["XERO_SCOPES"].replace(",", " ").split())
         if env.get("XERO_MCP_TOOLSETS"):

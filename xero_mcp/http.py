@@ -57,8 +57,28 @@ class BearerTokenGuard:
         await self._app(scope, receive, send)
 
 
+class PathDispatch:
+    """ASGI: requests for one exact path go to a side app (Xero's webhook, signed by Xero, not by our bearer token);
+    everything else, lifespan included, goes to the main app."""
+
+    def __init__(self, main: ASGIApp, path: str, side: ASGIApp) -> None:
+        self._main = main
+        self._path = path
+        self._side = side
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("path") == self._path:
+            await self._side(scope, receive, send)
+        else:
+            await self._main(scope, receive, send)
+
+
 def http_app(server: MCPServer, settings: Settings, *, host: str) -> Any:
-    """The ASGI app for Streamable HTTP at /mcp, guarded by a bearer token when configured or required."""
+    """The ASGI app for Streamable HTTP at /mcp, guarded by a bearer token when configured or required.
+
+    With XERO_WEBHOOK_KEY set, Xero's webhooks are received at /webhooks/xero (signature-checked) and recorded so
+    the next poll of that organisation and entity fetches the changed records without waiting for its window.
+    """
     token = settings.http_token.get_secret_value() if settings.http_token else None
     if not is_loopback(host) and not token:
         raise HttpConfigError(
@@ -66,7 +86,17 @@ def http_app(server: MCPServer, settings: Settings, *, host: str) -> Any:
             "that clients send as 'Authorization: Bearer <token>', or bind to 127.0.0.1."
         )
     app: Any = server.streamable_http_app(host=host)
-    return BearerTokenGuard(app, token) if token else app
+    if token:
+        app = BearerTokenGuard(app, token)
+    if settings.webhook_key is not None:
+        from starlette.applications import Starlette
+
+        from xero_mcp.sync.cursors import CursorStore
+        from xero_mcp.sync.webhooks import DEFAULT_PATH, webhook_route
+
+        store = CursorStore.open(settings.state_dir)
+        app = PathDispatch(app, DEFAULT_PATH, Starlette(routes=[webhook_route(store, settings.webhook_key)]))
+    return app
 
 
 def run_http(server: MCPServer, settings: Settings, *, host: str, port: int) -> int:
