@@ -1,0 +1,580 @@
+"""The sandbox's state: every organisation's documents in one SQLite database (stdlib sqlite3).
+
+Documents
+---------
+A *document* is one Xero record (a Contact, an Invoice, ...) as a JSON object with Xero's own PascalCase field
+names, exactly as the emulated API returns it, with two differences that keep rules and queries simple:
+
+- money, rates and quantities are ``Decimal`` (never float); they are written as JSON numbers without rounding;
+- dates are ISO strings in UTC: ``"2024-05-31T00:00:00"`` for a date (the same text as Xero's ``DateString``) and
+  ``"2024-05-31T10:11:12.123"`` for an instant (``UpdatedDateUTC``). ISO text sorts and compares like the instant
+  it names, so `where`, `order` and If-Modified-Since run in SQL. ``to_wire`` turns them into Xero's MS-JSON
+  ``"/Date(1717149072123+0000)/"`` on the way out.
+
+Each document lives in one *collection* (``COLLECTIONS``, keyed by the plural name used in URLs and envelopes:
+``"Invoices"``). Next to the JSON text the store keeps a few queryable columns (ID, number, name, status, type,
+contact ID, date, updated) so filters, ordering and paging are pushed into indexed SQL; every index starts with the
+tenant, so one organisation's size never slows another's requests. Anything else is reachable in SQL through
+``json_extract(doc, '$.Field')``.
+
+Writes go through ``put``; a request's writes are grouped with ``atomic()`` (a savepoint), which is how a
+summarised batch is all-or-nothing. Besides documents the store keeps organisations, history records, number
+sequences (INV-0001...), the per-day invoice email count, and the Idempotency-Key cache.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import sqlite3
+from collections.abc import Generator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from json.encoder import encode_basestring
+from typing import Any, cast
+
+Doc = dict[str, Any]
+
+
+# --- documents: the JSON codec and dates ------------------------------------------------------------------------
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def load_json(text: str | bytes) -> Any:
+    """Parse JSON with every non-integer number as Decimal (NaN and Infinity are rejected)."""
+    return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+
+
+# Keys whose ISO value is rendered as MS-JSON on the wire (the spec's x-is-msdate / x-is-msdate-time fields).
+DATE_KEYS = frozenset(
+    {
+        "Date",
+        "DueDate",
+        "ExpectedPaymentDate",
+        "PlannedPaymentDate",
+        "FullyPaidOnDate",
+        "ExpiryDate",
+        "DeliveryDate",
+        "ExpectedArrivalDate",
+        "UpdatedDateUTC",
+        "CreatedDateUTC",
+        "DateUTC",
+        "PeriodLockDate",
+        "EndOfYearLockDate",
+    }
+)
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?")
+
+
+def iso_date(day: date) -> str:
+    """The stored form of a date: ``2024-05-31T00:00:00`` (also Xero's DateString)."""
+    return f"{day.isoformat()}T00:00:00"
+
+
+def iso_instant(when: datetime) -> str:
+    """The stored form of an instant: UTC with milliseconds, ``2024-05-31T10:11:12.123``."""
+    utc = when.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}"
+
+
+def parse_iso(text: str) -> datetime:
+    """The aware UTC datetime a stored ISO date or instant names."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def ms_date(when: datetime, *, offset: bool = True) -> str:
+    """Xero's MS-JSON date: ``/Date(1717149072123+0000)/`` (``/Date(...)/`` without offset for DateTimeUTC)."""
+    millis = int(when.astimezone(UTC).timestamp() * 1000)
+    return f"/Date({millis}+0000)/" if offset else f"/Date({millis})/"
+
+
+def _wire_date(value: str) -> str:
+    if _ISO.fullmatch(value) is None:
+        return value
+    return ms_date(parse_iso(value))
+
+
+def _encode(value: Any, out: list[str], wire: bool) -> None:
+    if isinstance(value, str):
+        out.append(encode_basestring(value))
+    elif isinstance(value, dict):
+        out.append("{")
+        first = True
+        for key, item in value.items():  # pyright: ignore[reportUnknownVariableType]
+            if not first:
+                out.append(",")
+            first = False
+            out.append(encode_basestring(str(key)))  # pyright: ignore[reportUnknownArgumentType]
+            out.append(":")
+            if wire and key in DATE_KEYS and isinstance(item, str):
+                item = _wire_date(item)
+            _encode(item, out, wire)
+        out.append("}")
+    elif isinstance(value, list | tuple):
+        out.append("[")
+        for index, item in enumerate(value):  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
+            if index:
+                out.append(",")
+            _encode(item, out, wire)
+        out.append("]")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif value is None:
+        out.append("null")
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError("a document number must be finite")
+        out.append(format(value, "f"))
+    elif isinstance(value, int | float):
+        out.append(repr(value))
+    else:
+        raise TypeError(f"cannot encode {type(value).__name__} as JSON")
+
+
+def dump_json(value: Any) -> str:
+    """JSON text with Decimals written exactly (``Decimal("10.50")`` becomes ``10.50``); dates left as stored."""
+    out: list[str] = []
+    _encode(value, out, wire=False)
+    return "".join(out)
+
+
+def to_wire(value: Any) -> str:
+    """JSON text as the emulated API sends it: like ``dump_json``, with stored dates as MS-JSON ``/Date(...)/``."""
+    out: list[str] = []
+    _encode(value, out, wire=True)
+    return "".join(out)
+
+
+# --- collections -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Collection:
+    """Where one kind of document is kept and which of its fields are indexed columns.
+
+    ``plural`` is the collection's key, URL segment and envelope key ("Invoices"). The optional ``*_field`` names
+    say which document field fills the ``number``, ``name``, ``status``, ``type`` and ``date`` columns;
+    ``contact`` says the document has ``Contact.ContactID`` (the ``contact_id`` column). ``updated`` comes from
+    ``UpdatedDateUTC`` when the document has one.
+    """
+
+    plural: str
+    id_field: str
+    number_field: str | None = None
+    name_field: str | None = None
+    status_field: str | None = None
+    type_field: str | None = None
+    contact: bool = False
+    date_field: str | None = None
+
+    def columns(self) -> dict[str, str]:
+        """Document field path (dotted) -> column name, for the fields this collection indexes."""
+        mapping = {self.id_field: "id", "UpdatedDateUTC": "updated"}
+        for field, column in (
+            (self.number_field, "number"),
+            (self.name_field, "name"),
+            (self.status_field, "status"),
+            (self.type_field, "type"),
+            (self.date_field, "date"),
+        ):
+            if field is not None:
+                mapping[field] = column
+        if self.contact:
+            mapping["Contact.ContactID"] = "contact_id"
+        return mapping
+
+
+COLLECTIONS: dict[str, Collection] = {
+    c.plural: c
+    for c in (
+        Collection(
+            "Contacts", "ContactID", number_field="ContactNumber", name_field="Name", status_field="ContactStatus"
+        ),
+        Collection("ContactGroups", "ContactGroupID", name_field="Name", status_field="Status"),
+        Collection(
+            "Invoices",
+            "InvoiceID",
+            number_field="InvoiceNumber",
+            status_field="Status",
+            type_field="Type",
+            contact=True,
+            date_field="Date",
+        ),
+        Collection(
+            "CreditNotes",
+            "CreditNoteID",
+            number_field="CreditNoteNumber",
+            status_field="Status",
+            type_field="Type",
+            contact=True,
+            date_field="Date",
+        ),
+        Collection(
+            "Quotes", "QuoteID", number_field="QuoteNumber", status_field="Status", contact=True, date_field="Date"
+        ),
+        Collection(
+            "PurchaseOrders",
+            "PurchaseOrderID",
+            number_field="PurchaseOrderNumber",
+            status_field="Status",
+            contact=True,
+            date_field="Date",
+        ),
+        Collection("Payments", "PaymentID", status_field="Status", type_field="PaymentType", date_field="Date"),
+        Collection(
+            "BankTransactions",
+            "BankTransactionID",
+            status_field="Status",
+            type_field="Type",
+            contact=True,
+            date_field="Date",
+        ),
+        Collection("BankTransfers", "BankTransferID", status_field="Status", date_field="Date"),
+        Collection("ManualJournals", "ManualJournalID", status_field="Status", date_field="Date"),
+        Collection("Items", "ItemID", number_field="Code", name_field="Name"),
+        Collection(
+            "Accounts", "AccountID", number_field="Code", name_field="Name", status_field="Status", type_field="Type"
+        ),
+        Collection("TaxRates", "TaxType", name_field="Name", status_field="Status"),
+        Collection("TrackingCategories", "TrackingCategoryID", name_field="Name", status_field="Status"),
+        Collection("Currencies", "Code", name_field="Description"),
+        Collection("BrandingThemes", "BrandingThemeID", name_field="Name"),
+        Collection("Users", "UserID", name_field="EmailAddress"),
+    )
+}
+
+
+def _field(doc: Doc, path: str) -> Any:
+    value: Any = doc
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = cast(Doc, value).get(part)
+    return value
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+# --- the store ---------------------------------------------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS organisations (
+    tenant_id TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    tenant_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL COLLATE NOCASE,
+    number TEXT COLLATE NOCASE,
+    name TEXT COLLATE NOCASE,
+    status TEXT COLLATE NOCASE,
+    type TEXT COLLATE NOCASE,
+    contact_id TEXT COLLATE NOCASE,
+    date TEXT,
+    updated TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS documents_id ON documents (tenant_id, kind, id);
+CREATE INDEX IF NOT EXISTS documents_updated ON documents (tenant_id, kind, updated, id);
+CREATE INDEX IF NOT EXISTS documents_number ON documents (tenant_id, kind, number);
+CREATE INDEX IF NOT EXISTS documents_name ON documents (tenant_id, kind, name);
+CREATE INDEX IF NOT EXISTS documents_status ON documents (tenant_id, kind, status, updated, id);
+CREATE INDEX IF NOT EXISTS documents_contact ON documents (tenant_id, kind, contact_id);
+CREATE INDEX IF NOT EXISTS documents_date ON documents (tenant_id, kind, date);
+CREATE TABLE IF NOT EXISTS history (
+    seq INTEGER PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL COLLATE NOCASE,
+    doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS history_document ON history (tenant_id, kind, id, seq);
+CREATE TABLE IF NOT EXISTS sequences (
+    tenant_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, name)
+);
+CREATE TABLE IF NOT EXISTS emails (
+    tenant_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    sent INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, day)
+);
+CREATE TABLE IF NOT EXISTS idempotency (
+    app_id TEXT NOT NULL,
+    tenant_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    media_type TEXT,
+    body BLOB NOT NULL,
+    created TEXT NOT NULL,
+    PRIMARY KEY (app_id, tenant_id, key)
+);
+"""
+
+_COLUMNS = ("id", "number", "name", "status", "type", "contact_id", "date", "updated")
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    """A response kept for Idempotency-Key replay."""
+
+    fingerprint: str
+    status: int
+    media_type: str | None
+    body: bytes
+    created: datetime
+
+
+class SandboxState:
+    """The sandbox's SQLite store: organisations, documents, history, sequences, email counts, idempotency keys.
+
+    ``SandboxState()`` is in memory; ``SandboxState("path.db")`` keeps state in a file. Not safe for use from
+    several threads at once: the sandbox serves requests on one event loop and never awaits inside a write.
+    """
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path
+        self.conn = sqlite3.connect(path or ":memory:", isolation_level=None, check_same_thread=False)
+        if path:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.executescript(_SCHEMA)
+        self._savepoints = itertools.count(1)
+
+    def close(self) -> None:
+        """Close the database."""
+        self.conn.close()
+
+    # -- transactions and copies --
+
+    @contextmanager
+    def atomic(self) -> Generator[None]:
+        """Group writes: all of them are kept when the block ends normally, none when it raises. Nests."""
+        name = f"sp{next(self._savepoints)}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute(f"ROLLBACK TO {name}")
+            self.conn.execute(f"RELEASE {name}")
+            raise
+        self.conn.execute(f"RELEASE {name}")
+
+    def clone(self) -> SandboxState:
+        """An in-memory copy of this state (sqlite3 backup API): cheap, used for snapshots and test fixtures."""
+        copy = SandboxState()
+        self.conn.backup(copy.conn)
+        return copy
+
+    def restore(self, snapshot: SandboxState) -> None:
+        """Replace everything in this state with the contents of `snapshot`."""
+        snapshot.conn.backup(self.conn)
+
+    def is_empty(self) -> bool:
+        """True when no organisation exists yet (a new database)."""
+        return self.conn.execute("SELECT 1 FROM organisations LIMIT 1").fetchone() is None
+
+    # -- organisations --
+
+    def add_organisation(self, tenant_id: str, name: str, doc: Doc) -> None:
+        """Register an organisation (a tenant) with its Organisation document."""
+        position = self.conn.execute("SELECT COUNT(*) FROM organisations").fetchone()[0]
+        self.conn.execute(
+            "INSERT INTO organisations (tenant_id, position, name, doc) VALUES (?, ?, ?, ?)",
+            (tenant_id, position, name, dump_json(doc)),
+        )
+
+    def save_organisation(self, tenant_id: str, doc: Doc) -> None:
+        """Replace an organisation's Organisation document (its name follows ``doc["Name"]``)."""
+        self.conn.execute(
+            "UPDATE organisations SET name = ?, doc = ? WHERE tenant_id = ?", (doc["Name"], dump_json(doc), tenant_id)
+        )
+
+    def organisation(self, tenant_id: str) -> Doc | None:
+        """The Organisation document of a tenant, or None for an unknown tenant."""
+        row = self.conn.execute("SELECT doc FROM organisations WHERE tenant_id = ?", (tenant_id,)).fetchone()
+        return None if row is None else load_json(row[0])
+
+    def organisations(self) -> list[tuple[str, str]]:
+        """Every organisation as (tenant_id, name), in creation order."""
+        rows = self.conn.execute("SELECT tenant_id, name FROM organisations ORDER BY position").fetchall()
+        return [(str(tenant), str(name)) for tenant, name in rows]
+
+    # -- documents --
+
+    def put(self, tenant_id: str, collection: str, doc: Doc, *, updated: str | None = None) -> None:
+        """Insert or replace a document (keyed by its ID field), refreshing its indexed columns.
+
+        ``updated`` orders documents that have no UpdatedDateUTC of their own (tax rates, currencies).
+        """
+        spec = COLLECTIONS[collection]
+        values: dict[str, str | None] = dict.fromkeys(_COLUMNS)
+        for path, column in spec.columns().items():
+            values[column] = _text(_field(doc, path))
+        if values["id"] is None:
+            raise ValueError(f"a {collection} document needs its {spec.id_field}")
+        values["updated"] = values["updated"] or updated or ""
+        self.conn.execute(
+            "INSERT INTO documents (tenant_id, kind, id, number, name, status, type, contact_id, date, updated, doc) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, kind, id) DO UPDATE SET "
+            "number = excluded.number, name = excluded.name, status = excluded.status, type = excluded.type, "
+            "contact_id = excluded.contact_id, date = excluded.date, updated = excluded.updated, doc = excluded.doc",
+            (tenant_id, collection, *(values[c] for c in _COLUMNS), dump_json(doc)),
+        )
+
+    def get(self, tenant_id: str, collection: str, doc_id: str) -> Doc | None:
+        """One document by ID (case-insensitive), or None."""
+        row = self.conn.execute(
+            "SELECT doc FROM documents WHERE tenant_id = ? AND kind = ? AND id = ?", (tenant_id, collection, doc_id)
+        ).fetchone()
+        return None if row is None else load_json(row[0])
+
+    def find(self, tenant_id: str, collection: str, column: str, value: str) -> list[Doc]:
+        """Documents whose indexed `column` ("number", "name", ...) equals `value`, case-insensitively."""
+        if column not in _COLUMNS:
+            raise ValueError(f"unknown column {column!r}")
+        rows = self.conn.execute(
+            f"SELECT doc FROM documents WHERE tenant_id = ? AND kind = ? AND {column} = ? ORDER BY updated, id",  # noqa: S608
+            (tenant_id, collection, value),
+        ).fetchall()
+        return [load_json(row[0]) for row in rows]
+
+    def delete(self, tenant_id: str, collection: str, doc_id: str) -> None:
+        """Remove a document for good (most Xero records are never removed, only given a DELETED status)."""
+        self.conn.execute(
+            "DELETE FROM documents WHERE tenant_id = ? AND kind = ? AND id = ?", (tenant_id, collection, doc_id)
+        )
+
+    def select(
+        self,
+        tenant_id: str,
+        collection: str,
+        *,
+        where: str = "",
+        params: Sequence[Any] = (),
+        order: str = "updated, id",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Doc]:
+        """Documents of a collection matching an SQL condition over the columns and ``doc``, ordered and paged.
+
+        `where` and `order` are SQL fragments built by the query module (never from raw user text).
+        """
+        sql = "SELECT doc FROM documents WHERE tenant_id = ? AND kind = ?"
+        if where:
+            sql += f" AND ({where})"
+        sql += f" ORDER BY {order}"
+        args: list[Any] = [tenant_id, collection, *params]
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [limit, offset]
+        return [load_json(row[0]) for row in self.conn.execute(sql, args)]
+
+    def count(self, tenant_id: str, collection: str, *, where: str = "", params: Sequence[Any] = ()) -> int:
+        """How many documents of a collection match an SQL condition."""
+        sql = "SELECT COUNT(*) FROM documents WHERE tenant_id = ? AND kind = ?"
+        if where:
+            sql += f" AND ({where})"
+        return int(self.conn.execute(sql, [tenant_id, collection, *params]).fetchone()[0])
+
+    def all(self, tenant_id: str, collection: str) -> list[Doc]:
+        """Every document of a collection, oldest update first."""
+        return self.select(tenant_id, collection)
+
+    # -- history --
+
+    def add_history(self, tenant_id: str, collection: str, doc_id: str, record: Doc) -> None:
+        """Append a history record ({Changes, DateUTC, User, Details}) to a document's history."""
+        self.conn.execute(
+            "INSERT INTO history (tenant_id, kind, id, doc) VALUES (?, ?, ?, ?)",
+            (tenant_id, collection, doc_id, dump_json(record)),
+        )
+
+    def history(self, tenant_id: str, collection: str, doc_id: str) -> list[Doc]:
+        """A document's history records, oldest first."""
+        rows = self.conn.execute(
+            "SELECT doc FROM history WHERE tenant_id = ? AND kind = ? AND id = ? ORDER BY seq",
+            (tenant_id, collection, doc_id),
+        ).fetchall()
+        return [load_json(row[0]) for row in rows]
+
+    # -- sequences and counters --
+
+    def next_sequence(self, tenant_id: str, name: str, *, at_least: int = 1) -> int:
+        """The next value of a per-organisation sequence (1, 2, ...), never below `at_least`."""
+        row = self.conn.execute(
+            "SELECT value FROM sequences WHERE tenant_id = ? AND name = ?", (tenant_id, name)
+        ).fetchone()
+        value = max(at_least, 1 if row is None else int(row[0]) + 1)
+        self.conn.execute(
+            "INSERT INTO sequences (tenant_id, name, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (tenant_id, name) DO UPDATE SET value = excluded.value",
+            (tenant_id, name, value),
+        )
+        return value
+
+    def emails_sent(self, tenant_id: str, day: str) -> int:
+        """How many invoice emails an organisation has sent on a (UTC, ISO) day."""
+        row = self.conn.execute("SELECT sent FROM emails WHERE tenant_id = ? AND day = ?", (tenant_id, day)).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def record_email(self, tenant_id: str, day: str) -> None:
+        """Count one invoice email sent by an organisation on a day."""
+        self.conn.execute(
+            "INSERT INTO emails (tenant_id, day, sent) VALUES (?, ?, 1) "
+            "ON CONFLICT (tenant_id, day) DO UPDATE SET sent = sent + 1",
+            (tenant_id, day),
+        )
+
+    # -- idempotency --
+
+    def stored_response(self, app_id: str, tenant_id: str, key: str) -> StoredResponse | None:
+        """The response stored for an Idempotency-Key, if any (expiry is the caller's rule)."""
+        row = self.conn.execute(
+            "SELECT fingerprint, status, media_type, body, created FROM idempotency "
+            "WHERE app_id = ? AND tenant_id = ? AND key = ?",
+            (app_id, tenant_id, key),
+        ).fetchone()
+        if row is None:
+            return None
+        fingerprint, status, media_type, body, created = row
+        return StoredResponse(str(fingerprint), int(status), media_type, bytes(body), parse_iso(str(created)))
+
+    def store_response(self, app_id: str, tenant_id: str, key: str, response: StoredResponse) -> None:
+        """Keep (or replace) the response for an Idempotency-Key."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO idempotency "
+            "(app_id, tenant_id, key, fingerprint, status, media_type, body, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                app_id,
+                tenant_id,
+                key,
+                response.fingerprint,
+                response.status,
+                response.media_type,
+                response.body,
+                iso_instant(response.created),
+            ),
+        )
+
+    def forget_responses_before(self, cutoff: datetime) -> None:
+        """Drop stored idempotent responses created before `cutoff`."""
+        self.conn.execute("DELETE FROM idempotency WHERE created < ?", (iso_instant(cutoff),))
