@@ -17,6 +17,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from xero_mcp.auth.login import run_login
+from xero_mcp.auth.store import MemoryStore
 from xero_mcp.config import Settings
 from xero_mcp.sandbox.clock import SandboxClock
 from xero_mcp.sandbox.faults import ConnectionDropped, FaultInjector, ResponseTimedOut, fault_response
@@ -152,3 +154,41 @@ def sandbox(tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.Cap
 async def http(sandbox: Sandbox) -> AsyncIterator[httpx2.AsyncClient]:
     async with httpx2.AsyncClient(transport=sandbox.transport, base_url=ORIGIN) as client:
         yield client
+
+
+class _DirectReceiver:
+    """Delivers the sandbox's redirect straight to the login flow (the browser step without a browser)."""
+
+    redirect_uri = "http://localhost:53682/callback"
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.pending: list[dict[str, str]] = []
+
+    async def open(self, url: str) -> bool:
+        self.pending.append(await self.sandbox.follow(url))
+        return True
+
+    async def wait(self, seconds: float) -> dict[str, str]:
+        return self.pending.pop(0)
+
+
+async def sign_in(sandbox: Sandbox, store: Any = None, **settings: Any) -> Any:
+    """Log in against the sandbox (as `xero-mcp login` does) and return the store holding the login.
+
+    Without a store, a MemoryStore is made and returned; a given store is returned as it is.
+    """
+    target = store if store is not None else MemoryStore()
+    receiver = _DirectReceiver(sandbox)
+    lines: list[str] = []
+    await run_login(
+        sandbox.settings(**settings),
+        store=target,
+        receiver=receiver,
+        open_url=receiver.open,
+        say=lines.append,
+        transport=sandbox.transport,
+        now=sandbox.clock.now,
+    )
+    sandbox.seen(*lines)
+    return target
