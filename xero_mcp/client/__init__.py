@@ -14,6 +14,7 @@ from xero_mcp.client._base import TenantClient, XeroClient
 from xero_mcp.client._limits import LimitStatus
 from xero_mcp.client._logging import enable_debug_logging, redact
 from xero_mcp.client._response import XeroResponse
+from xero_mcp.client.batching import BatchOutcome
 from xero_mcp.client.errors import (
     APIConnectionError,
     APIStatusError,
@@ -34,6 +35,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
+    "BatchOutcome",
     "ElementError",
     "LimitStatus",
     "NotFound",

@@ -47,6 +47,24 @@ from xero_mcp.client.errors import (
     make_status_error,
 )
 from xero_mcp.client.pagination import MAX_PAGE_SIZE, if_modified_since_header, iterate_pages
+from xero_mcp.client.resources.bank import BankTransactionsResource, BankTransfersResource
+from xero_mcp.client.resources.contacts import ContactGroupsResource, ContactsResource
+from xero_mcp.client.resources.credit_notes import CreditNotesResource
+from xero_mcp.client.resources.history import HistoryResource
+from xero_mcp.client.resources.invoices import InvoicesResource
+from xero_mcp.client.resources.items import ItemsResource
+from xero_mcp.client.resources.manual_journals import ManualJournalsResource
+from xero_mcp.client.resources.payments import PaymentsResource
+from xero_mcp.client.resources.purchase_orders import PurchaseOrdersResource
+from xero_mcp.client.resources.quotes import QuotesResource
+from xero_mcp.client.resources.reports import ReportsResource
+from xero_mcp.client.resources.settings import (
+    AccountsResource,
+    CurrenciesResource,
+    OrganisationResource,
+    TaxRatesResource,
+    TrackingCategoriesResource,
+)
 from xero_mcp.config import Settings
 
 logger = client_logger()
@@ -345,6 +363,24 @@ class TenantClient:
     def __init__(self, client: XeroClient, tenant_id: str | None) -> None:
         self.tenant_id = tenant_id
         self._client = client
+        self.contacts = ContactsResource(self)
+        self.contact_groups = ContactGroupsResource(self)
+        self.invoices = InvoicesResource(self)
+        self.quotes = QuotesResource(self)
+        self.credit_notes = CreditNotesResource(self)
+        self.payments = PaymentsResource(self)
+        self.bank_transactions = BankTransactionsResource(self)
+        self.bank_transfers = BankTransfersResource(self)
+        self.purchase_orders = PurchaseOrdersResource(self)
+        self.items = ItemsResource(self)
+        self.accounts = AccountsResource(self)
+        self.tax_rates = TaxRatesResource(self)
+        self.tracking_categories = TrackingCategoriesResource(self)
+        self.organisation = OrganisationResource(self)
+        self.currencies = CurrenciesResource(self)
+        self.manual_journals = ManualJournalsResource(self)
+        self.history = HistoryResource(self)
+        self.reports = ReportsResource(self)
 
     async def request(
         self,

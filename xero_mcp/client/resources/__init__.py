@@ -1,1 +1,48 @@
-"""One module per Xero area: typed methods over the base client."""
+"""One module per Xero area: typed methods over the base client.
+
+Each TenantClient carries one instance of each (`org.invoices`, `org.contacts`, ...). Methods take keyword
+arguments and return models: `list(...) -> Page[Model]` (or a plain list for endpoints Xero does not page),
+`iterate(...)` over every page, `get(id_or_number)`, `create(ModelCreate)`, `create_many([...]) ->
+list[BatchOutcome]`, `update(id, ModelUpdate)`, and each area's special verbs.
+"""
+
+from xero_mcp.client.resources.bank import BankTransactionsResource, BankTransfersResource
+from xero_mcp.client.resources.contacts import ContactGroupsResource, ContactsResource
+from xero_mcp.client.resources.credit_notes import CreditNotesResource
+from xero_mcp.client.resources.history import HistoryResource, history_entity
+from xero_mcp.client.resources.invoices import InvoicesResource
+from xero_mcp.client.resources.items import ItemsResource
+from xero_mcp.client.resources.manual_journals import ManualJournalsResource
+from xero_mcp.client.resources.payments import PaymentsResource
+from xero_mcp.client.resources.purchase_orders import PurchaseOrdersResource
+from xero_mcp.client.resources.quotes import QuotesResource
+from xero_mcp.client.resources.reports import ReportsResource
+from xero_mcp.client.resources.settings import (
+    AccountsResource,
+    CurrenciesResource,
+    OrganisationResource,
+    TaxRatesResource,
+    TrackingCategoriesResource,
+)
+
+__all__ = [
+    "AccountsResource",
+    "BankTransactionsResource",
+    "BankTransfersResource",
+    "ContactGroupsResource",
+    "ContactsResource",
+    "CreditNotesResource",
+    "CurrenciesResource",
+    "HistoryResource",
+    "InvoicesResource",
+    "ItemsResource",
+    "ManualJournalsResource",
+    "OrganisationResource",
+    "PaymentsResource",
+    "PurchaseOrdersResource",
+    "QuotesResource",
+    "ReportsResource",
+    "TaxRatesResource",
+    "TrackingCategoriesResource",
+    "history_entity",
+]
