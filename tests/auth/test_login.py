@@ -231,6 +231,7 @@ async def test_no_browser_prints_the_url_which_completes_the_login_when_opened(s
 async def test_loopback_listener_receives_the_redirect_from_a_real_http_client(sandbox: Sandbox) -> None:
     store = MemoryStore()
     out, err = io.StringIO(), io.StringIO()
+    visits: list[asyncio.Task[None]] = []
 
     async def browser(url: str) -> bool:
         async def visit() -> None:
@@ -241,7 +242,7 @@ async def test_loopback_listener_receives_the_redirect_from_a_real_http_client(s
             async with httpx2.AsyncClient() as real:
                 assert (await real.get(location.replace("localhost", "127.0.0.1"))).status_code == 200
 
-        asyncio.get_running_loop().create_task(visit())
+        visits.append(asyncio.get_running_loop().create_task(visit()))
         return True
 
     async with LoopbackReceiver(0) as receiver:
@@ -258,6 +259,7 @@ async def test_loopback_listener_receives_the_redirect_from_a_real_http_client(s
             stderr=err,
             now=sandbox.clock.now,
         )
+        await asyncio.gather(*visits)
     sandbox.seen(out.getvalue(), err.getvalue())
     assert (code, err.getvalue()) == (0, "")
     assert store.login is not None

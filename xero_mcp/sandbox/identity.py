@@ -518,7 +518,7 @@ class IdentityService:
 
     # ------------------------------------------------------------------------------------------------------ token
 
-    async def _client_auth(self, request: Request, form: Mapping[str, str]) -> tuple[_Client, bool]:
+    def _client_auth(self, request: Request, form: Mapping[str, str]) -> tuple[_Client, bool]:
         """The calling app, and whether it proved it holds its secret."""
         client_id = form.get("client_id")
         secret = form.get("client_secret")
@@ -547,7 +547,7 @@ class IdentityService:
         grant_type = form.get("grant_type", "")
         self.token_requests[grant_type or "(none)"] += 1
         try:
-            client, authenticated = await self._client_auth(request, form)
+            client, authenticated = self._client_auth(request, form)
             if grant_type == "authorization_code":
                 body = self._exchange_code(client, authenticated, form)
             elif grant_type == "refresh_token":
@@ -677,7 +677,7 @@ class IdentityService:
         async with request.form() as raw_form:
             form = {key: value for key, value in raw_form.items() if isinstance(value, str)}
         try:
-            client, authenticated = await self._client_auth(request, form)
+            client, authenticated = self._client_auth(request, form)
             token = form.get("token")
             if not token:
                 raise _OAuthError("invalid_request", "The token to revoke is missing.")

@@ -102,7 +102,7 @@ class RateLimiter:
 
     def configure(self, **changes: object) -> None:
         """Change limits in place (e.g. `configure(per_minute=5)` or `configure(enabled=False)`); counts are kept."""
-        known = {f.name: f.type for f in fields(LimitConfig)}
+        known = {f.name for f in fields(LimitConfig)}
         for key, value in changes.items():
             if key not in known:
                 raise ValueError(f"unknown limit setting {key!r}; known settings: {', '.join(sorted(known))}")
