@@ -14,6 +14,7 @@ permission, the daily limit) would refuse the rest too.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
@@ -144,7 +145,8 @@ async def create_many(
         )
     stopped: XeroError | LoginRequired | None = None
     for number, positions in enumerate(chunks):
-        chunk_key = f"{idempotency_key}-{number}" if idempotency_key is not None else None
+        # Minted here rather than in the request path so an UNKNOWN outcome can name the key to replay with.
+        chunk_key = f"{idempotency_key}-{number}" if idempotency_key is not None else str(uuid.uuid4())
         if stopped is not None:
             for index in positions:
                 outcomes[index] = BatchOutcome(
@@ -180,16 +182,15 @@ async def create_many(
             for index in positions:
                 outcomes[index] = BatchOutcome(index, "ERROR", errors=(str(error),), idempotency_key=chunk_key)
             continue
-        sent_key = response.idempotency_key
         returned = items_of(response.data, key)
         for offset, index in enumerate(positions):
             if offset < len(returned):
-                outcomes[index] = outcome_from_element(index, returned[offset], parse, sent_key)
+                outcomes[index] = outcome_from_element(index, returned[offset], parse, chunk_key)
             else:
                 outcomes[index] = BatchOutcome(
                     index,
                     "UNKNOWN",
                     errors=("Xero's answer did not include this element",),
-                    idempotency_key=sent_key,
+                    idempotency_key=chunk_key,
                 )
     return [outcomes[index] for index in range(len(elements))]
