@@ -12,6 +12,7 @@ import re
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import ValidationError as PydanticValidationError
 
+from xero_mcp.auth.errors import AuthServiceUnavailable
 from xero_mcp.auth.provider import LoginRequired
 from xero_mcp.client.errors import (
     APIConnectionError,
@@ -70,6 +71,8 @@ def describe(exc: BaseException) -> str:
             f"{'.'.join(str(part) for part in error['loc']) or 'value'}: {error['msg']}" for error in exc.errors()
         )
         return f"Invalid arguments: {problems}"
+    if isinstance(exc, AuthServiceUnavailable):
+        return f"Could not reach Xero's sign-in service to refresh the login; try again shortly. ({exc})"
     if isinstance(exc, LoginRequired):
         return f"Not signed in to Xero: {exc}"
     if isinstance(exc, LookupError):
