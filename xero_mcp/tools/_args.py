@@ -1,0 +1,42 @@
+"""Argument types shared by the tools, so the same argument reads (and costs) the same in every schema.
+
+Descriptions are given only where the name alone does not say enough: every character of every input schema is
+sent in every conversation.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import AwareDatetime, Field
+
+Tenant = Annotated[str | None, Field(description="Organisation name or ID (default if omitted)")]
+"""Which connected organisation to work in; every tool takes it, optional, last."""
+
+PageNumber = Annotated[int, Field(ge=1)]
+"""1-based page number of a list."""
+
+PageSize = Annotated[int, Field(ge=1, le=1000)]
+"""Records per page (Xero allows up to 1000)."""
+
+ModifiedSince = Annotated[AwareDatetime | None, Field(description="Only records changed since (ISO 8601, with zone)")]
+"""Sent as If-Modified-Since: Xero returns records created or changed at or after this moment."""
+
+DateFrom = Annotated[date | None, Field(description="On or after (YYYY-MM-DD)")]
+"""Inclusive lower bound on a document's date."""
+
+DateTo = Annotated[date | None, Field(description="On or before (YYYY-MM-DD)")]
+"""Inclusive upper bound on a document's date."""
+
+Contact = Annotated[str, Field(description="Contact ID, number or exact name")]
+"""A contact, resolved by `xero_mcp.tools._resolve.contact_ref`."""
+
+OptionalContact = Annotated[str | None, Field(description="Contact ID, number or exact name")]
+"""A contact filter or change, resolved like `Contact`."""
+
+DedupeKey = Annotated[str | None, Field(description="Own duplicate-detection key, replaces the natural key")]
+"""A caller's key for find-before-create (see xero_mcp.sync.dedupe.natural_key)."""
+
+AllowDuplicate = Annotated[bool, Field(description="Create even if a matching record exists")]
+"""Turns find-before-create off for one call."""

@@ -1,0 +1,410 @@
+"""Names a person would use, turned into the codes and IDs Xero needs; and find-before-create for the create tools.
+
+Accounts (code or name), tax rates (TaxType or name), items (code or name), tracking options (category + option name)
+and contacts (ID, number or exact name) are resolved here. Comparison ignores letter case and surrounding spaces; a
+name that matches nothing, or more than one thing, is a UserInputError naming the field and listing close matches
+(difflib), so a model can pick the right one instead of guessing again.
+
+The chart of accounts, tax rates, items and tracking categories are cached per organisation in `org.cache` and
+re-read once when a name is not found (someone may have just added it). Contacts change too often to cache.
+
+`create_once` is the duplicate-safe create every create tool runs (see xero_mcp.sync.dedupe for the four layers).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from xero_mcp.client.errors import NotFound
+from xero_mcp.client.models import (
+    Account,
+    Contact,
+    ContactRef,
+    Item,
+    LineItemInput,
+    TaxRate,
+    TrackingCategory,
+    TrackingInput,
+    TrackingOption,
+)
+from xero_mcp.client.pagination import items_of
+from xero_mcp.sync.dedupe import KeyedLocks, contact_where, idempotency_key, match_contact, natural_key
+from xero_mcp.tools._context import Org, ToolContext
+from xero_mcp.tools._errors import UserInputError
+from xero_mcp.tools._inputs import LineIn
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+_MAX_SUGGESTIONS = 5
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def close_matches(wanted: str, choices: Iterable[str], n: int = _MAX_SUGGESTIONS) -> list[str]:
+    """The choices most like `wanted`: those containing it (or contained in it) first, then difflib's best."""
+    options = list(dict.fromkeys(choice for choice in choices if choice))
+    folded = {_fold(choice): choice for choice in options}
+    target = _fold(wanted)
+    found = [choice for key, choice in folded.items() if target and (target in key or key in target)]
+    for key in difflib.get_close_matches(target, list(folded), n=n, cutoff=0.5):
+        if folded[key] not in found:
+            found.append(folded[key])
+    return found[:n]
+
+
+def unknown(field: str, kind: str, wanted: str, choices: Iterable[str], hint: str = "") -> UserInputError:
+    """The error for a name that matches nothing: names the field, lists close matches and where to look."""
+    close = close_matches(wanted, choices)
+    suggestion = f" Close matches: {', '.join(close)}." if close else ""
+    return UserInputError(f"{field}: no {kind} matches {wanted!r}.{suggestion}{(' ' + hint) if hint else ''}")
+
+
+# --- cached reference data ---------------------------------------------------------------------------------------
+
+
+async def _fetch(org: Org, path: str, key: str, model: type[M], params: Mapping[str, str] | None = None) -> list[M]:
+    response = await org.api.request("GET", path, params=params)
+    return [model.model_validate(item) for item in items_of(response.data, key)]
+
+
+_SOURCES: dict[str, tuple[str, str, type[BaseModel], Mapping[str, str] | None]] = {
+    "accounts": ("/Accounts", "Accounts", Account, None),
+    "tax_rates": ("/TaxRates", "TaxRates", TaxRate, None),
+    "items": ("/Items", "Items", Item, None),
+    "tracking": ("/TrackingCategories", "TrackingCategories", TrackingCategory, None),
+}
+
+
+async def _cached(org: Org, kind: str, *, refresh: bool = False) -> list[Any]:
+    slot = f"resolve:{kind}"
+    if refresh or slot not in org.cache:
+        path, key, model, params = _SOURCES[kind]
+        org.cache[slot] = await _fetch(org, path, key, model, params)
+    return org.cache[slot]
+
+
+def invalidate(org: Org, *kinds: str) -> None:
+    """Forget cached reference data ("accounts", "tax_rates", "items", "tracking") after changing it."""
+    for kind in kinds or tuple(_SOURCES):
+        if kind not in _SOURCES:
+            raise ValueError(f"unknown reference data {kind!r}")
+        org.cache.pop(f"resolve:{kind}", None)
+
+
+async def _lookup(
+    org: Org, kind: str, pick: Callable[[list[Any]], T | None], *, fresh_ok: bool = True
+) -> tuple[T | None, list[Any]]:
+    """Pick from the cached list; on a miss, read the list again once (it may have changed since it was cached)."""
+    records = await _cached(org, kind)
+    found = pick(records)
+    if found is None and fresh_ok:
+        records = await _cached(org, kind, refresh=True)
+        found = pick(records)
+    return found, records
+
+
+# --- accounts ------------------------------------------------------------------------------------------------------
+
+_CODE_AND_NAME = re.compile(r"^\s*(?P<code>[^\s\-–:]+)\s*[-–:]\s*(?P<name>.+?)\s*$")
+
+
+def _account_label(account: Account) -> str:
+    return f"{account.name} ({account.code})" if account.code else str(account.name)
+
+
+async def account(org: Org, wanted: str, *, field: str = "account", bank: bool = False) -> Account:
+    """The account with this code or name (or "code - name"); `bank=True` accepts only bank accounts.
+
+    Raises UserInputError for an unknown, archived or (with `bank`) non-bank account.
+    """
+    text = _fold(wanted)
+    if not text:
+        raise UserInputError(f"{field}: give an account code or name.")
+    split = _CODE_AND_NAME.match(wanted)
+    split_code, split_name = (_fold(split.group("code")), _fold(split.group("name"))) if split else ("", "")
+
+    def rank(a: Account) -> int | None:
+        # By code first, then by name, then as "code - name"; None when the account does not match at all.
+        if a.code is not None and _fold(a.code) == text:
+            return 0
+        if a.name is not None and _fold(a.name) == text:
+            return 1
+        if split_code and _fold(a.code or "") == split_code and _fold(a.name or "") == split_name:
+            return 2
+        return None
+
+    def pick(accounts: list[Account]) -> Account | None:
+        live = [a for a in accounts if (a.status or "ACTIVE") != "DELETED" and (not bank or a.type == "BANK")]
+        ranked = [(r, (a.status or "ACTIVE") != "ACTIVE", i) for i, a in enumerate(live) if (r := rank(a)) is not None]
+        return live[min(ranked)[2]] if ranked else None
+
+    found, accounts = await _lookup(org, "accounts", pick)
+    usable = [a for a in accounts if (a.status or "ACTIVE") == "ACTIVE" and (not bank or a.type == "BANK")]
+    if found is None:
+        kind = "bank account" if bank else "account"
+        labels = [_account_label(a) for a in usable] + [a.code for a in usable if a.code]
+        raise unknown(field, kind, wanted, labels, "See list_accounts.")
+    if (found.status or "ACTIVE") != "ACTIVE":
+        close = close_matches(str(found.name), [_account_label(a) for a in usable])
+        others = f" Active accounts with similar names: {', '.join(close)}." if close else ""
+        raise UserInputError(f"{field}: account {_account_label(found)} is archived and cannot be used.{others}")
+    return found
+
+
+async def account_code(org: Org, wanted: str, *, field: str = "account") -> str:
+    """The code of the account with this code or name (see `account`)."""
+    found = await account(org, wanted, field=field)
+    if not found.code:
+        raise UserInputError(f"{field}: account {found.name} has no code and cannot be used on a line.")
+    return found.code
+
+
+# --- tax rates, items, tracking ------------------------------------------------------------------------------------
+
+
+async def tax_type(org: Org, wanted: str, *, field: str = "tax") -> str:
+    """The TaxType code for a tax type or tax rate name (e.g. "OUTPUT2" or "15% GST on Income")."""
+    text = _fold(wanted)
+
+    def pick(rates: list[TaxRate]) -> TaxRate | None:
+        live = [r for r in rates if (r.status or "ACTIVE") == "ACTIVE"]
+        for hits in (
+            [r for r in live if r.tax_type is not None and _fold(r.tax_type) == text],
+            [r for r in live if r.name is not None and _fold(r.name) == text],
+        ):
+            if hits:
+                return hits[0]
+        return None
+
+    found, rates = await _lookup(org, "tax_rates", pick)
+    if found is None or found.tax_type is None:
+        live = [r for r in rates if (r.status or "ACTIVE") == "ACTIVE"]
+        labels = [f"{r.name} ({r.tax_type})" for r in live] + [str(r.tax_type) for r in live if r.tax_type]
+        raise unknown(field, "tax rate", wanted, labels, "See list_tax_rates.")
+    return found.tax_type
+
+
+async def item(org: Org, wanted: str, *, field: str = "item") -> Item:
+    """The item with this code or name."""
+    text = _fold(wanted)
+
+    def pick(items: list[Item]) -> Item | None:
+        for hits in (
+            [i for i in items if i.code is not None and _fold(i.code) == text],
+            [i for i in items if i.name is not None and _fold(i.name) == text],
+        ):
+            if len(hits) == 1:
+                return hits[0]
+            if len(hits) > 1:
+                codes = ", ".join(str(i.code) for i in hits)
+                raise UserInputError(f"{field}: {len(hits)} items are called {wanted!r} (codes {codes}); use a code.")
+        return None
+
+    found, items = await _lookup(org, "items", pick)
+    if found is None:
+        labels = [f"{i.name} ({i.code})" if i.name else str(i.code) for i in items] + [str(i.code) for i in items]
+        raise unknown(field, "item", wanted, labels, "See list_items.")
+    return found
+
+
+async def item_code(org: Org, wanted: str, *, field: str = "item") -> str:
+    """The code of the item with this code or name."""
+    found = await item(org, wanted, field=field)
+    assert found.code is not None  # items are found by code or name; Xero requires every item to have a code
+    return found.code
+
+
+async def tracking(org: Org, category: str, option: str, *, field: str = "tracking") -> TrackingInput:
+    """A tracking reference (category and option IDs and names) for an active category and option, by name."""
+    wanted_category, wanted_option = _fold(category), _fold(option)
+
+    def active_category(categories: list[TrackingCategory]) -> TrackingCategory | None:
+        return next(
+            (
+                c
+                for c in categories
+                if (c.status or "ACTIVE") == "ACTIVE" and c.name is not None and _fold(c.name) == wanted_category
+            ),
+            None,
+        )
+
+    def active_options(found: TrackingCategory) -> list[TrackingOption]:
+        return [o for o in found.options if (o.status or "ACTIVE") == "ACTIVE"]
+
+    def pick(categories: list[TrackingCategory]) -> tuple[TrackingCategory, TrackingOption] | None:
+        found = active_category(categories)
+        if found is None:
+            return None
+        chosen = next((o for o in active_options(found) if o.name and _fold(o.name) == wanted_option), None)
+        return (found, chosen) if chosen is not None else None
+
+    pair, categories = await _lookup(org, "tracking", pick)
+    if pair is None:
+        found = active_category(categories)
+        if found is None:
+            names = [str(c.name) for c in categories if (c.status or "ACTIVE") == "ACTIVE"]
+            raise unknown(f"{field}.category", "tracking category", category, names, "See list_tracking_categories.")
+        options = [str(o.name) for o in active_options(found)]
+        raise unknown(f"{field}.option", f"option of {found.name!r}", option, options)
+    found, chosen = pair
+    return TrackingInput(
+        tracking_category_id=found.tracking_category_id,
+        tracking_option_id=chosen.tracking_option_id,
+        name=found.name,
+        option=chosen.name,
+    )
+
+
+# --- contacts ------------------------------------------------------------------------------------------------------
+
+
+def _as_uuid(text: str) -> UUID | None:
+    try:
+        return UUID(text.strip())
+    except ValueError:
+        return None
+
+
+async def contact(org: Org, wanted: str, *, field: str = "contact") -> Contact:
+    """The contact with this ContactID, ContactNumber or exact name (case-insensitive), read from Xero.
+
+    An ACTIVE contact is preferred over an archived one with the same name. Unknown: a UserInputError listing
+    contacts with similar names and pointing at find_or_create_contact.
+    """
+    text = wanted.strip()
+    if not text:
+        raise UserInputError(f"{field}: give a contact ID, number or name.")
+    ident = _as_uuid(text)
+    if ident is not None:
+        try:
+            response = await org.api.request("GET", f"/Contacts/{ident}")
+        except NotFound:
+            raise UserInputError(f"{field}: no contact has the ID {ident}.") from None
+        found = items_of(response.data, "Contacts")
+        if not found:
+            raise UserInputError(f"{field}: no contact has the ID {ident}.")
+        return Contact.model_validate(found[0])
+    where = contact_where(contact_number=text, name=text)
+    response = await org.api.request("GET", "/Contacts", params={"where": where, "includeArchived": "true"})
+    match = match_contact(items_of(response.data, "Contacts"), contact_number=text, name=text)
+    if match is not None:
+        return Contact.model_validate(dict(match.contact))
+    raise await _unknown_contact(org, field, text)
+
+
+async def _unknown_contact(org: Org, field: str, text: str) -> UserInputError:
+    # One search for similar names, so the error can offer them (only on this error path).
+    words = sorted(text.split(), key=len, reverse=True)
+    names: list[str] = []
+    if words:
+        response = await org.api.request("GET", "/Contacts", params={"searchTerm": words[0], "pageSize": "50"})
+        names = [str(c.get("Name")) for c in items_of(response.data, "Contacts") if c.get("Name")]
+    return unknown(
+        field, "contact", text, names, "Use find_or_create_contact to find it by email or create it, then retry."
+    )
+
+
+async def contact_ref(org: Org, wanted: str, *, field: str = "contact") -> ContactRef:
+    """A reference to an existing contact by ContactID (see `contact`), for a document's Contact field."""
+    found = await contact(org, wanted, field=field)
+    return ContactRef(contact_id=found.contact_id)
+
+
+# --- line items ----------------------------------------------------------------------------------------------------
+
+
+async def line_items(org: Org, lines: Sequence[LineIn], *, field: str = "lines") -> list[LineItemInput]:
+    """Xero line items for the tool's lines: accounts, tax rates, items and tracking resolved to codes and IDs."""
+    if not lines:
+        raise UserInputError(f"{field}: give at least one line.")
+    out: list[LineItemInput] = []
+    for index, line in enumerate(lines):
+        where = f"{field}[{index}]"
+        if line.description is None and line.item is None and line.unit_amount is None:
+            raise UserInputError(f"{where}: give at least a description, an item or a unit_amount.")
+        out.append(
+            LineItemInput(
+                description=line.description,
+                quantity=line.quantity,
+                unit_amount=line.unit_amount,
+                account_code=await account_code(org, line.account, field=f"{where}.account") if line.account else None,
+                tax_type=await tax_type(org, line.tax, field=f"{where}.tax") if line.tax else None,
+                item_code=await item_code(org, line.item, field=f"{where}.item") if line.item else None,
+                discount_rate=line.discount_rate,
+                tracking=[await tracking(org, t.category, t.option, field=f"{where}.tracking") for t in line.tracking]
+                if line.tracking
+                else None,
+            )
+        )
+    return out
+
+
+# --- find before create --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Dedupe(Generic[T]):
+    """How a create tool recognises and fetches its records, for `create_once`.
+
+    `fetch(xero_id)` reads a record by ID (None when it is gone or deleted); `find()` looks the natural key up in
+    Xero (None when nothing matches; may be None itself when Xero cannot be searched by that key); `create(key)`
+    writes with the given Idempotency-Key; `record_id(record)` is the record's Xero ID.
+    """
+
+    fetch: Callable[[str], Awaitable[T | None]]
+    find: Callable[[], Awaitable[T | None]] | None
+    create: Callable[[str | None], Awaitable[T]]
+    record_id: Callable[[T], str]
+
+
+async def create_once(
+    x: ToolContext,
+    org: Org,
+    tool: str,
+    body: Mapping[str, Any],
+    how: Dedupe[T],
+    *,
+    dedupe_key: str | None = None,
+    allow_duplicate: bool = False,
+) -> tuple[T, bool]:
+    """Create the record unless it exists already: returns (record, duplicate).
+
+    Under a per-key lock: the ledger (records this server created), then Xero itself (`how.find`), then the create
+    with a deterministic Idempotency-Key, then the ledger entry. `allow_duplicate` skips the lookups and sends a
+    fresh key, so a deliberate second copy is never answered from Xero's replay cache.
+    """
+    if allow_duplicate:
+        return await how.create(None), False
+    try:
+        key = natural_key(tool, body, dedupe_key=dedupe_key)
+    except ValueError as exc:
+        raise UserInputError(f"Cannot check for duplicates: {exc}. Pass dedupe_key, or allow_duplicate=true.") from None
+    backend = await x.backend()
+    tenant_id = org.tenant_id
+    locks: KeyedLocks = org.cache.setdefault("create_locks", KeyedLocks())
+    async with locks.hold(tenant_id, f"{tool}\x1f{key}"):
+        entry = backend.ledger.lookup(tenant_id, tool, key)
+        if entry is not None:
+            existing = await how.fetch(entry.xero_id)
+            if existing is not None:
+                return existing, True
+            backend.ledger.forget(tenant_id, tool, key)
+        if how.find is not None:
+            existing = await how.find()
+            if existing is not None:
+                backend.ledger.record(tenant_id, tool, key, how.record_id(existing), now=datetime.now(UTC))
+                return existing, True
+        created = await how.create(idempotency_key(tenant_id, tool, key, body))
+        backend.ledger.record(tenant_id, tool, key, how.record_id(created), now=datetime.now(UTC))
+        return created, False
