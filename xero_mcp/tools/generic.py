@@ -12,12 +12,13 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, cast
 
 from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, ElicitationResult, Resolve
-from pydantic import BaseModel, Field, PlainSerializer
+from pydantic import Field, PlainSerializer
 
 from xero_mcp.tools._api_paths import ApiPathError, PathMatch, match_path
 from xero_mcp.tools._args import ModifiedSince, PageNumber, PageSize, Tenant
 from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._errors import UserInputError
+from xero_mcp.tools._projections import View
 from xero_mcp.tools._register import Confirm
 from xero_mcp.tools._spec import ToolSpec, tool
 
@@ -31,7 +32,8 @@ _IRREVERSIBLE_STATUSES = frozenset({"DELETED", "VOIDED"})
 def _plain_json(value: Any) -> Any:
     """Xero's JSON as the model should see it: amounts (Decimal inside the client) as JSON numbers again."""
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent == 0 else float(value)
+        # Integral amounts as integers; others as the float whose shortest form is the same decimal.
+        return int(value) if value == value.to_integral_value() and abs(value) < 10**15 else float(value)
     if isinstance(value, Mapping):
         return {str(key): _plain_json(item) for key, item in cast("Mapping[Any, Any]", value).items()}
     if isinstance(value, list):
@@ -46,7 +48,7 @@ ApiPath = Annotated[str, Field(description="Accounting API path, e.g. /Invoices 
 Query = Annotated[dict[str, str] | None, Field(description='Query parameters, e.g. {"where": "Status==\\"PAID\\""}')]
 
 
-class XeroGetResult(BaseModel):
+class XeroGetResult(View):
     """Xero's answer to a GET, without the envelope's Id/Status/ProviderName/DateTimeUTC."""
 
     path: str
@@ -55,7 +57,7 @@ class XeroGetResult(BaseModel):
     next_page: int | None = None
 
 
-class XeroWriteResult(BaseModel):
+class XeroWriteResult(View):
     """Xero's answer to a write, or (done false) what would have been sent."""
 
     done: bool

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal, cast
 
 from mcp.server.mcpserver import Context
-from pydantic import BaseModel, Field, PlainSerializer, SerializerFunctionWrapHandler, WithJsonSchema, model_serializer
+from pydantic import Field, SerializerFunctionWrapHandler, WithJsonSchema, model_serializer
 
 from xero_mcp.client.models.reports import Report, ReportCell, ReportRow
 from xero_mcp.client.models.settings import TrackingCategory
@@ -23,6 +23,7 @@ from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import DateFrom, DateTo, OptionalContact, Tenant
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
+from xero_mcp.tools._projections import Amount, View
 from xero_mcp.tools._spec import ToolSpec, tool
 
 ReportName = Literal[
@@ -49,21 +50,11 @@ _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00$")
 _ROW_IDS = {"account": "account_id", "accountid": "account_id", "invoiceid": "invoice_id"}
 
 
-def _cell_json(value: Decimal | str | None) -> float | int | str | None:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent == 0 else float(value)
-    return value
-
-
-Value = Annotated[
-    Decimal | str | None,
-    PlainSerializer(_cell_json, when_used="json"),
-    WithJsonSchema({"type": ["number", "string", "null"]}),
-]
+Value = Annotated[Amount | str | None, WithJsonSchema({"type": ["number", "string", "null"]})]
 """One cell: an amount (exact Decimal, written as a JSON number), a date or other text, or null when blank."""
 
 
-class ReportRowView(BaseModel):
+class ReportRowView(View):
     """One row: its label and one value per column; `total` marks Xero's summary rows."""
 
     label: str
@@ -85,14 +76,14 @@ class ReportRowView(BaseModel):
         return data
 
 
-class ReportSectionView(BaseModel):
+class ReportSectionView(View):
     """A titled group of rows."""
 
     title: str
     rows: list[ReportRowView]
 
 
-class ReportView(BaseModel):
+class ReportView(View):
     """A report as a table: column labels, then sections of rows."""
 
     report: str

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from xero_mcp.auth.provider import LoginRequired
 from xero_mcp.auth.session import UnknownTenant, match_tenant
 from xero_mcp.tools._args import Tenant
 from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._errors import UserInputError
+from xero_mcp.tools._projections import View
 from xero_mcp.tools._spec import ToolSpec, tool
 
 
-class TenantView(BaseModel):
+class TenantView(View):
     """One connected organisation."""
 
     tenant_id: str
@@ -20,7 +19,7 @@ class TenantView(BaseModel):
     default: bool
 
 
-class TenantsView(BaseModel):
+class TenantsView(View):
     """The connected organisations; `default` marks the one used when a tool's tenant is omitted."""
 
     tenants: list[TenantView]
