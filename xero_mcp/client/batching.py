@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, cast
 
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
@@ -159,12 +159,15 @@ async def create_many(
                 method, path, params={"summarizeErrors": "false"}, json=body, idempotency_key=chunk_key
             )
         except ValidationError as error:
-            # The whole request was refused (Xero does this when it cannot summarise per element).
-            by_position = {element.index: element.messages for element in error.elements}
+            # The whole request was refused. Its Elements can be matched to the chunk only when Xero echoed every
+            # element; otherwise each element carries the request's messages.
+            body = cast("dict[str, Any]", error.body) if isinstance(error.body, dict) else {}
+            echoed: Any = body.get("Elements")
+            positional = isinstance(echoed, list) and len(cast("list[Any]", echoed)) == len(positions)
+            by_position = {element.index: element.messages for element in error.elements} if positional else {}
+            refused = (f"Not created: Xero refused the request this element was part of ({error.message})",)
             for offset, index in enumerate(positions):
-                messages = by_position.get(offset) or (
-                    f"Not created: Xero refused the request this element was part of ({error.message})",
-                )
+                messages = by_position.get(offset) or refused
                 outcomes[index] = BatchOutcome(index, "ERROR", errors=messages, idempotency_key=chunk_key)
             continue
         except (APIConnectionError, ServerError) as error:
