@@ -1,0 +1,122 @@
+"""The sandbox's control routes under ``/_sandbox`` (for tests and demos; never part of the emulated API).
+
+- ``POST /_sandbox/reset``: back to the seeded state; rate-limit counts, faults and request counts cleared.
+- ``POST /_sandbox/seed``: rebuild the organisations and run the demo seed (the new reset point).
+- ``GET /_sandbox/faults``: pending fault rules and the tally served; ``POST`` adds one
+  ``{method, path, kind, count, delay, retry_after}``; ``DELETE`` clears them.
+- ``GET /_sandbox/clock``: the sandbox time; ``POST`` ``{"advance": seconds}`` or ``{"set": "<ISO 8601>"}``.
+- ``GET``/``POST /_sandbox/limits``: the rate limits in force / change them (``{"per_minute": 5}``,
+  ``{"enabled": false}``).
+- ``GET /_sandbox/stats``: emulated API requests served, in all, per tenant and per route; the organisations.
+
+Answers are plain JSON; a bad control request is a 400 ``{"error": "..."}``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from xero_mcp.sandbox.faults import FaultRule
+
+if TYPE_CHECKING:
+    from xero_mcp.sandbox.app import Sandbox
+
+
+def _error(message: str) -> Response:
+    return JSONResponse({"error": message}, status_code=400)
+
+
+async def _json_object(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    value = json.loads(raw)
+    if not isinstance(value, dict):
+        raise ValueError("the body must be a JSON object")
+    return dict(value)  # pyright: ignore[reportUnknownArgumentType]
+
+
+def control_routes(sandbox: Sandbox) -> list[BaseRoute]:
+    """The ``/_sandbox`` routes of one sandbox (mounted by the app)."""
+
+    def now() -> dict[str, str]:
+        return {"now": sandbox.clock.now().isoformat()}
+
+    async def reset(request: Request) -> Response:
+        del request
+        sandbox.reset()
+        return JSONResponse({"reset": True, "organisations": _organisations(sandbox)})
+
+    async def seed(request: Request) -> Response:
+        del request
+        sandbox.seed()
+        return JSONResponse({"seeded": True, "organisations": _organisations(sandbox)})
+
+    async def faults(request: Request) -> Response:
+        if request.method == "DELETE":
+            sandbox.faults.clear()
+        elif request.method == "POST":
+            try:
+                body = await _json_object(request)
+                rule = FaultRule(
+                    method=str(body.get("method", "*")),
+                    path=str(body["path"]),
+                    kind=body["kind"],
+                    count=body.get("count", 1),
+                    delay=float(body.get("delay", 0.0)),
+                    retry_after=body.get("retry_after", 1),
+                )
+                sandbox.faults.add(rule)
+            except KeyError as missing:
+                return _error(f"a fault needs {missing.args[0]!r}")
+            except (ValueError, TypeError) as error:
+                return _error(str(error))
+        rules = [asdict(rule) for rule in sandbox.faults.rules()]
+        return JSONResponse({"faults": rules, "injected": dict(sandbox.faults.injected)})
+
+    async def clock(request: Request) -> Response:
+        if request.method == "POST":
+            try:
+                body = await _json_object(request)
+                if "advance" in body:
+                    sandbox.clock.advance(float(body["advance"]))
+                elif "set" in body:
+                    when = datetime.fromisoformat(str(body["set"]).replace("Z", "+00:00"))
+                    sandbox.clock.set(when if when.tzinfo else when.replace(tzinfo=UTC))
+                else:
+                    return _error('send {"advance": seconds} or {"set": "<ISO 8601 time>"}')
+            except (ValueError, TypeError) as error:
+                return _error(str(error))
+        return JSONResponse(now())
+
+    async def limits(request: Request) -> Response:
+        if request.method == "POST":
+            try:
+                sandbox.limiter.configure(**(await _json_object(request)))
+            except (ValueError, TypeError) as error:
+                return _error(str(error))
+        return JSONResponse({"limits": asdict(sandbox.limiter.config)})
+
+    async def stats(request: Request) -> Response:
+        del request
+        return JSONResponse({"requests": sandbox.request_counts.as_json(), "organisations": _organisations(sandbox)})
+
+    return [
+        Route("/reset", reset, methods=["POST"]),
+        Route("/seed", seed, methods=["POST"]),
+        Route("/faults", faults, methods=["GET", "POST", "DELETE"]),
+        Route("/clock", clock, methods=["GET", "POST"]),
+        Route("/limits", limits, methods=["GET", "POST"]),
+        Route("/stats", stats, methods=["GET"]),
+    ]
+
+
+def _organisations(sandbox: Sandbox) -> list[dict[str, str]]:
+    return [{"tenantId": tenant, "name": name} for tenant, name in sandbox.state.organisations()]

@@ -1,0 +1,150 @@
+"""Bank transactions: spend and receive money (reference §5.6).
+
+The API creates RECEIVE and SPEND transactions (AUTHORISED) against a BANK account, with a contact and line items
+that name their accounts. RECEIVE-TRANSFER and SPEND-TRANSFER transactions are made only by bank transfers and
+change only with them. A transaction is deleted with ``Status: DELETED``; deleted and voided ones cannot change.
+
+Stored fields beyond the request's: BankAccount {AccountID, Code, Name, CurrencyCode}, SubTotal, TotalTax, Total,
+DateString, UpdatedDateUTC. The lines' tax is computed as on invoices.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from xero_mcp.sandbox.rules import contacts
+from xero_mcp.sandbox.rules.common import (
+    ZERO,
+    Ctx,
+    RuleError,
+    as_doc,
+    date_field,
+    flag,
+    iso_date,
+    new_id,
+    set_updated,
+    text,
+    upper,
+)
+from xero_mcp.sandbox.rules.invoices import currency, set_date
+from xero_mcp.sandbox.rules.lines import LineRules, apply_lines, find_account
+from xero_mcp.sandbox.state import Doc
+
+CREATE_TYPES = frozenset({"RECEIVE", "SPEND"})
+TRANSFER_TYPES = frozenset({"RECEIVE-TRANSFER", "SPEND-TRANSFER"})
+ALL_TYPES = (
+    CREATE_TYPES
+    | TRANSFER_TYPES
+    | {
+        "RECEIVE-OVERPAYMENT",
+        "RECEIVE-PREPAYMENT",
+        "SPEND-OVERPAYMENT",
+        "SPEND-PREPAYMENT",
+    }
+)
+
+
+def bank_account(ctx: Ctx, raw: object, label: str = "BankAccount") -> Doc:
+    """The BANK account a request names (by AccountID or Code); RuleError otherwise."""
+    ref = as_doc(raw)
+    account = find_account(ctx, ref) if ref is not None else None
+    if account is None:
+        raise RuleError(f"{label} must name a bank account by AccountID or Code.")
+    if account["Type"] != "BANK":
+        raise RuleError(f"Account code '{account.get('Code', '')}' is not a bank account.")
+    if account["Status"] != "ACTIVE":
+        raise RuleError(f"Bank account '{account['Name']}' is archived.")
+    return account
+
+
+def account_summary(account: Doc) -> Doc:
+    """The bank account as embedded in transactions and transfers."""
+    return {
+        "AccountID": account["AccountID"],
+        "Code": account.get("Code", ""),
+        "Name": account["Name"],
+        "CurrencyCode": account.get("CurrencyCode", ""),
+    }
+
+
+def create(ctx: Ctx, raw: Doc) -> Doc:
+    """A new RECEIVE or SPEND transaction (AUTHORISED)."""
+    kind = upper(raw, "Type")
+    if kind not in CREATE_TYPES:
+        if kind in ALL_TYPES:
+            raise RuleError(f"Bank transactions of type {kind} cannot be created through this endpoint.")
+        raise RuleError("Type must be RECEIVE or SPEND.")
+    status = upper(raw, "Status") or "AUTHORISED"
+    if status != "AUTHORISED":
+        raise RuleError("A new bank transaction must be AUTHORISED.")
+    account = bank_account(ctx, raw.get("BankAccount"))
+    if raw.get("Contact") is None:
+        raise RuleError("A Contact must be specified for this type of transaction")
+    doc: Doc = {
+        "BankTransactionID": new_id(),
+        "Type": kind,
+        "Status": "AUTHORISED",
+        "Contact": contacts.resolve(ctx, raw["Contact"], create_missing=True),
+        "BankAccount": account_summary(account),
+        "IsReconciled": bool(flag(raw, "IsReconciled")),
+        "Reference": text(raw, "Reference", max_length=255) or "",
+        "HasAttachments": False,
+    }
+    if raw.get("Url"):
+        doc["Url"] = text(raw, "Url")
+    set_date(doc, "Date", date_field(raw, "Date") or iso_date(ctx.today()))
+    doc["CurrencyCode"], doc["CurrencyRate"] = currency(ctx, {"CurrencyCode": account.get("CurrencyCode")}, None)
+    _lines(ctx, doc, raw, None)
+    set_updated(doc, ctx)
+    ctx.save("BankTransactions", doc)
+    ctx.history("BankTransactions", doc["BankTransactionID"], "Created", _details(doc))
+    return doc
+
+
+def _lines(ctx: Ctx, doc: Doc, raw: Doc, existing: Doc | None) -> None:
+    side = "sales" if doc["Type"].startswith("RECEIVE") else "purchases"
+    if existing is None and not raw.get("LineItems"):
+        raise RuleError("A bank transaction must have at least one line item.")
+    apply_lines(ctx, doc, raw, existing, LineRules(side=side, require_accounts=True))
+    if Decimal(doc["Total"]) < ZERO:
+        raise RuleError("The total of a bank transaction cannot be negative.")
+
+
+def _details(doc: Doc) -> str:
+    return f"{doc['Type'].capitalize()} {doc['Total']} from {doc['BankAccount']['Name']}."
+
+
+def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
+    """Change a RECEIVE or SPEND transaction, or delete it with ``Status: DELETED``."""
+    if existing["Type"] in TRANSFER_TYPES:
+        raise RuleError("This bank transaction belongs to a bank transfer; change the bank transfer instead.")
+    if existing["Status"] != "AUTHORISED":
+        raise RuleError(f"A {existing['Status']} bank transaction cannot be changed.")
+    doc = dict(existing)
+    status = upper(raw, "Status")
+    if status is not None and status not in ("AUTHORISED", "DELETED"):
+        raise RuleError("A bank transaction's Status can only be set to DELETED.")
+    if upper(raw, "Type") not in (None, existing["Type"]):
+        raise RuleError("The Type of an existing bank transaction cannot be changed.")
+    if raw.get("BankAccount") is not None:
+        doc["BankAccount"] = account_summary(bank_account(ctx, raw["BankAccount"]))
+    if raw.get("Contact") is not None:
+        doc["Contact"] = contacts.resolve(ctx, raw["Contact"], create_missing=True)
+    for key in ("Reference", "Url"):
+        if key in raw:
+            doc[key] = text(raw, key, max_length=255) or ""
+    reconciled = flag(raw, "IsReconciled")
+    if reconciled is not None:
+        doc["IsReconciled"] = reconciled
+    if "Date" in raw:
+        set_date(doc, "Date", date_field(raw, "Date") or existing["Date"])
+    _lines(ctx, doc, raw, existing)
+    if status == "DELETED":
+        doc["Status"] = "DELETED"
+    if doc == existing:
+        return existing
+    set_updated(doc, ctx)
+    ctx.save("BankTransactions", doc)
+    change = "Deleted" if status == "DELETED" else "Edited"
+    ctx.history("BankTransactions", doc["BankTransactionID"], change, _details(doc))
+    return doc

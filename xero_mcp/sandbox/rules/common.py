@@ -1,0 +1,242 @@
+"""What every rule module shares: the request context, rule errors, and parsing of money, dates, IDs and text.
+
+Rules read request elements (parsed JSON with Decimal numbers) and produce documents in the store's format (see
+``xero_mcp.sandbox.state``): Decimal money, ISO dates. A rule that refuses an element raises ``RuleError`` with
+Xero's messages; the app turns that into the element's ValidationErrors.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, cast
+
+from xero_mcp.sandbox.state import Doc, SandboxState, iso_date, iso_instant
+
+ZERO = Decimal("0.00")
+_CENT = Decimal("0.01")
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_MS_DATE = re.compile(r"/Date\((-?\d+)([+-]\d{4})?\)/")
+
+
+class RuleError(Exception):
+    """An element broke one or more of Xero's rules; `messages` are the ValidationErrors to report."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = list(messages)
+
+
+class NotFound(Exception):
+    """The addressed record does not exist: the API answers with its plain-text 404."""
+
+
+@dataclass
+class Ctx:
+    """One request's view of the sandbox: the store, the organisation, the moment, and collected warnings."""
+
+    state: SandboxState
+    tenant_id: str
+    now: datetime
+    app_id: str = "sandbox-client"
+    unitdp: int = 2
+    warnings: list[str] = field(default_factory=list[str])
+    _org: Doc | None = None
+
+    @property
+    def org(self) -> Doc:
+        """The organisation's Organisation document."""
+        if self._org is None:
+            org = self.state.organisation(self.tenant_id)
+            if org is None:
+                raise NotFound(self.tenant_id)
+            self._org = org
+        return self._org
+
+    def stamp(self) -> str:
+        """The request's moment in stored form, for UpdatedDateUTC."""
+        return iso_instant(self.now)
+
+    def today(self) -> date:
+        """The organisation's current date (the sandbox keeps organisations on UTC)."""
+        return self.now.astimezone(UTC).date()
+
+    def get(self, collection: str, doc_id: str) -> Doc | None:
+        """A document of this organisation by ID."""
+        return self.state.get(self.tenant_id, collection, doc_id)
+
+    def require(self, collection: str, doc_id: str) -> Doc:
+        """A document of this organisation by ID, or NotFound."""
+        doc = self.get(collection, doc_id) if is_guid(doc_id) or collection in _NON_GUID_IDS else None
+        if doc is None:
+            raise NotFound(doc_id)
+        return doc
+
+    def save(self, collection: str, doc: Doc) -> Doc:
+        """Store a document and return it."""
+        self.state.put(self.tenant_id, collection, doc, updated=self.stamp())
+        return doc
+
+    def history(self, collection: str, doc_id: str, changes: str, details: str) -> None:
+        """Record a system history entry for a document."""
+        self.state.add_history(
+            self.tenant_id,
+            collection,
+            doc_id,
+            {"Changes": changes, "DateUTC": self.stamp(), "User": "System Generated", "Details": details},
+        )
+
+
+_NON_GUID_IDS = frozenset({"TaxRates", "Currencies"})
+
+
+# --- identifiers -------------------------------------------------------------------------------------------------
+
+
+def new_id() -> str:
+    """A fresh Xero ID (lower-case GUID)."""
+    return str(uuid.uuid4())
+
+
+def is_guid(value: object) -> bool:
+    """Whether a value is a GUID string (the path rule: GUID -> ID, anything else -> number or name)."""
+    return isinstance(value, str) and _GUID.fullmatch(value) is not None
+
+
+def guid(value: object, name: str) -> str:
+    """A GUID field, lower-cased, or a RuleError naming the field."""
+    if not is_guid(value):
+        raise RuleError(f"{name} must be a valid GUID.")
+    return str(value).lower()
+
+
+# --- scalars -----------------------------------------------------------------------------------------------------
+
+
+def decimal(value: object, name: str) -> Decimal:
+    """A number field as Decimal (JSON numbers, or numeric strings as some SDKs send)."""
+    if isinstance(value, bool):
+        raise RuleError(f"{name} must be a number.")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int | str):
+        try:
+            result = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise RuleError(f"{name} must be a number.") from None
+    else:
+        raise RuleError(f"{name} must be a number.")
+    if not result.is_finite():
+        raise RuleError(f"{name} must be a number.")
+    return result
+
+
+def round_to(value: Decimal, places: int) -> Decimal:
+    """Round half away from zero to `places` decimal places."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def money(value: Decimal) -> Decimal:
+    """Round to cents."""
+    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def text(raw: Doc, key: str, *, max_length: int | None = None, label: str | None = None) -> str | None:
+    """An optional string field (None when absent or null), checked against Xero's maximum length."""
+    value = raw.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise RuleError(f"{label or key} must be text.")
+    result = str(value)
+    if max_length is not None and len(result) > max_length:
+        raise RuleError(f"{label or key} must not be longer than {max_length} characters.")
+    return result
+
+
+def flag(raw: Doc, key: str) -> bool | None:
+    """An optional boolean field (Xero also accepts "true"/"false" strings)."""
+    value = raw.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise RuleError(f"{key} must be true or false.")
+
+
+def upper(raw: Doc, key: str) -> str | None:
+    """An optional enumeration field, upper-cased (Xero's enumerations are case-insensitive on input)."""
+    value = text(raw, key)
+    return None if value is None else value.strip().upper()
+
+
+def parse_date(value: object, name: str) -> date:
+    """A date written as ``YYYY-MM-DD``, an ISO datetime, or MS-JSON ``/Date(ms+0000)/``."""
+    if isinstance(value, str):
+        candidate = value.strip()
+        found = _MS_DATE.fullmatch(candidate)
+        if found is not None:
+            return datetime.fromtimestamp(int(found.group(1)) / 1000, UTC).date()
+        try:
+            if len(candidate) == 10:
+                return date.fromisoformat(candidate)
+            parsed = datetime.fromisoformat(candidate.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            return parsed.date()
+    raise RuleError(f"{name} is not a valid date. Use the format YYYY-MM-DD.")
+
+
+def date_field(raw: Doc, key: str) -> str | None:
+    """An optional date field in stored form, or None."""
+    value = raw.get(key)
+    if value is None or value == "":
+        return None
+    return iso_date(parse_date(value, key))
+
+
+def stored_date(value: str) -> date:
+    """The date of a stored ISO date string."""
+    return date.fromisoformat(value[:10])
+
+
+def add_days(value: str, days: int) -> str:
+    """A stored date moved by some days."""
+    return iso_date(stored_date(value) + timedelta(days=days))
+
+
+def instant_string(stamp: str) -> str:
+    """Xero's UpdatedDateUTCString for a stored instant: ``2024-05-31T10:11:12Z``."""
+    return stamp[:19] + "Z"
+
+
+def set_updated(doc: Doc, ctx: Ctx, *, with_string: bool = False) -> None:
+    """Bump UpdatedDateUTC (and UpdatedDateUTCString where the schema has it) to the request's moment."""
+    stamp = ctx.stamp()
+    doc["UpdatedDateUTC"] = stamp
+    if with_string:
+        doc["UpdatedDateUTCString"] = instant_string(stamp)
+
+
+def as_doc(value: object) -> Doc | None:
+    """The value as a JSON object, or None when it is not one."""
+    return cast(Doc, value) if isinstance(value, dict) else None
+
+
+def as_list(value: object) -> list[Any] | None:
+    """The value as a JSON array, or None when it is not one."""
+    return cast(list[Any], value) if isinstance(value, list) else None
+
+
+def element_list(body: Any, plural: str) -> list[Any]:
+    """The elements of a write body: the plural wrapper ``{"Invoices": [...]}`` or a single object."""
+    wrapper = as_doc(body)
+    item: Any = wrapper[plural] if wrapper is not None and plural in wrapper else body
+    listed = as_list(item)
+    return list(listed) if listed is not None else [item]

@@ -1,0 +1,179 @@
+"""Credit notes and their allocations to invoices (reference §5.4).
+
+Credit notes follow the invoice status machine and edit rules (see ``invoices``); ACCRECCREDIT numbers are
+unique and generated (CN-0001, ...). RemainingCredit = Total - allocations - refunds; the credit note becomes PAID
+when nothing remains. An allocation needs an AUTHORISED credit note and an AUTHORISED invoice of the matching kind
+(ACCRECCREDIT -> ACCREC, ACCPAYCREDIT -> ACCPAY), the same contact and currency, and an amount within both the
+remaining credit and the invoice's AmountDue; its Date defaults to the later of the two documents' dates.
+Deleting an allocation gives both amounts back.
+
+Stored fields beyond the request's: RemainingCredit, Allocations[] (AllocationID, Amount, Date, Invoice
+{InvoiceID, InvoiceNumber}), Payments[] (refunds), FullyPaidOnDate, UpdatedDateUTC(String).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from xero_mcp.sandbox.rules import invoices
+from xero_mcp.sandbox.rules.common import (
+    ZERO,
+    Ctx,
+    NotFound,
+    RuleError,
+    as_doc,
+    date_field,
+    decimal,
+    guid,
+    is_guid,
+    money,
+    new_id,
+    text,
+)
+from xero_mcp.sandbox.rules.invoices import DocKind, recompute_due, refresh_invoice_due
+from xero_mcp.sandbox.state import Doc
+
+CREDIT_NOTE = DocKind(
+    collection="CreditNotes",
+    id_field="CreditNoteID",
+    number_field="CreditNoteNumber",
+    label="credit note",
+    sides={"ACCRECCREDIT": "sales", "ACCPAYCREDIT": "purchases"},
+    numbered_type="ACCRECCREDIT",
+    prefix="CN-",
+    duplicate_number="Credit Note # must be unique.",
+)
+_INVOICE_TYPE = {"ACCRECCREDIT": "ACCREC", "ACCPAYCREDIT": "ACCPAY"}
+
+
+def applied(doc: Doc) -> Decimal:
+    """How much of a credit note has been allocated or refunded."""
+    total = sum((Decimal(a["Amount"]) for a in doc.get("Allocations", [])), ZERO)
+    return total + sum((Decimal(p["Amount"]) for p in doc.get("Payments", [])), ZERO)
+
+
+def refresh_remaining(doc: Doc) -> None:
+    """Recompute RemainingCredit and the PAID/AUTHORISED status from allocations and refunds."""
+    recompute_due(doc, amount_key="RemainingCredit", applied=applied(doc))
+
+
+def create(ctx: Ctx, raw: Doc) -> Doc:
+    """A new credit note (PUT, or POST without a match). Allocation needs a second call."""
+    if raw.get("Allocations"):
+        raise RuleError("You cannot create and allocate a credit note in a single call.")
+    doc = invoices.build(ctx, CREDIT_NOTE, raw, None)
+    doc.update({"RemainingCredit": doc["Total"], "Allocations": [], "Payments": []})
+    return invoices.finish(ctx, CREDIT_NOTE, doc, None)
+
+
+def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
+    """Change a credit note within its status rules."""
+    doc = invoices.build(ctx, CREDIT_NOTE, raw, existing)
+    if not invoices.settled(existing):
+        doc["RemainingCredit"] = doc["Total"]
+    return invoices.finish(ctx, CREDIT_NOTE, doc, existing)
+
+
+def match(ctx: Ctx, raw: Doc) -> Doc | None:
+    """The credit note a POST element addresses: by CreditNoteID, else an ACCRECCREDIT number."""
+    credit_id = raw.get("CreditNoteID")
+    if credit_id:
+        found = ctx.get("CreditNotes", guid(credit_id, "CreditNoteID"))
+        if found is None:
+            raise RuleError("An existing Credit Note with the specified CreditNoteID could not be found")
+        return found
+    number = text(raw, "CreditNoteNumber")
+    if number:
+        for doc in ctx.state.find(ctx.tenant_id, "CreditNotes", "number", number):
+            if doc["Type"] == "ACCRECCREDIT":
+                return doc
+    return None
+
+
+def _invoice_entry(credit: Doc, amount: Decimal, when: str) -> Doc:
+    return {
+        "CreditNoteID": credit["CreditNoteID"],
+        "CreditNoteNumber": credit.get("CreditNoteNumber", ""),
+        "AppliedAmount": amount,
+        "Date": when,
+        "DateString": when,
+        "Total": credit["Total"],
+    }
+
+
+def allocate(ctx: Ctx, credit: Doc, raw: Doc) -> Doc:
+    """Allocate part of an AUTHORISED credit note to an outstanding invoice; returns the allocation."""
+    credit = ctx.get("CreditNotes", credit["CreditNoteID"]) or credit  # earlier elements may have changed it
+    if credit["Status"] != "AUTHORISED":
+        raise RuleError("Credit notes must have a Status of AUTHORISED to be available for allocation.")
+    invoice_id = (as_doc(raw.get("Invoice")) or {}).get("InvoiceID")
+    invoice = ctx.get("Invoices", str(invoice_id)) if is_guid(invoice_id) else None
+    if invoice is None:
+        raise RuleError("An allocation needs the InvoiceID of an existing invoice.")
+    if invoice["Type"] != _INVOICE_TYPE[credit["Type"]]:
+        raise RuleError(
+            f"A {credit['Type']} credit note can only be allocated to {_INVOICE_TYPE[credit['Type']]} invoices."
+        )
+    if invoice["Contact"]["ContactID"] != credit["Contact"]["ContactID"]:
+        raise RuleError("The credit note and the invoice must be for the same contact.")
+    if invoice["CurrencyCode"] != credit["CurrencyCode"]:
+        raise RuleError("The credit note and the invoice must be in the same currency.")
+    if invoice["Status"] != "AUTHORISED":
+        raise RuleError("Credit can only be allocated to an AUTHORISED invoice.")
+    if raw.get("Amount") is None:
+        raise RuleError("An allocation needs an Amount.")
+    amount = money(decimal(raw["Amount"], "Amount"))
+    if amount <= 0:
+        raise RuleError("The allocation amount must be greater than zero.")
+    if amount > Decimal(credit["RemainingCredit"]):
+        raise RuleError("The amount allocated exceeds the remaining credit on the credit note.")
+    if amount > Decimal(invoice["AmountDue"]):
+        raise RuleError("The amount allocated exceeds the amount due on the invoice.")
+    when = date_field(raw, "Date") or max(invoice["Date"], credit["Date"])
+    allocation: Doc = {
+        "AllocationID": new_id(),
+        "Amount": amount,
+        "Date": when,
+        "Invoice": {"InvoiceID": invoice["InvoiceID"], "InvoiceNumber": invoice.get("InvoiceNumber", "")},
+    }
+    credit["Allocations"] = [*credit.get("Allocations", []), allocation]
+    refresh_remaining(credit)
+    invoices.stamp(ctx, credit)
+    ctx.save("CreditNotes", credit)
+    invoice["CreditNotes"] = [*invoice.get("CreditNotes", []), _invoice_entry(credit, amount, when)]
+    invoice["AmountCredited"] = Decimal(invoice["AmountCredited"]) + amount
+    refresh_invoice_due(invoice)
+    invoices.stamp(ctx, invoice)
+    ctx.save("Invoices", invoice)
+    label = credit.get("CreditNoteNumber") or "Credit note"
+    ctx.history("CreditNotes", credit["CreditNoteID"], "Credit Applied", f"{label} allocated {amount} to invoice.")
+    ctx.history("Invoices", invoice["InvoiceID"], "Credit Applied", f"{label} credit of {amount} applied.")
+    return {**allocation, "CreditNote": {"CreditNoteID": credit["CreditNoteID"]}}
+
+
+def delete_allocation(ctx: Ctx, credit: Doc, allocation_id: str) -> Doc:
+    """Remove an allocation, giving the credit back to the credit note and the amount back to the invoice."""
+    allocation = next((a for a in credit.get("Allocations", []) if a["AllocationID"] == allocation_id.lower()), None)
+    if allocation is None:
+        raise NotFound(allocation_id)
+    credit["Allocations"] = [a for a in credit["Allocations"] if a is not allocation]
+    refresh_remaining(credit)
+    invoices.stamp(ctx, credit)
+    ctx.save("CreditNotes", credit)
+    invoice = ctx.get("Invoices", allocation["Invoice"]["InvoiceID"])
+    if invoice is not None:
+        entries = invoice.get("CreditNotes", [])
+        for index, entry in enumerate(entries):
+            if entry["CreditNoteID"] == credit["CreditNoteID"] and Decimal(entry["AppliedAmount"]) == Decimal(
+                allocation["Amount"]
+            ):
+                del entries[index]
+                break
+        invoice["AmountCredited"] = Decimal(invoice["AmountCredited"]) - Decimal(allocation["Amount"])
+        refresh_invoice_due(invoice)
+        invoices.stamp(ctx, invoice)
+        ctx.save("Invoices", invoice)
+    ctx.history(
+        "CreditNotes", credit["CreditNoteID"], "Allocation Deleted", f"Allocation of {allocation['Amount']} removed."
+    )
+    return {**allocation, "CreditNote": {"CreditNoteID": credit["CreditNoteID"]}, "IsDeleted": True}

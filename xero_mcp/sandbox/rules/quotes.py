@@ -1,0 +1,129 @@
+"""Quotes (reference §5.3).
+
+Status machine [DOC-QU]: DRAFT -> SENT|DELETED; SENT -> ACCEPTED|DECLINED|DELETED; ACCEPTED -> INVOICED|SENT|
+DELETED; DECLINED -> SENT|DELETED; INVOICED -> SENT|DELETED. New quotes are DRAFT or SENT. DRAFT and SENT quotes
+can change every field; DECLINED, ACCEPTED and INVOICED ones only their contact (and status). Contact and Date
+are required. LineAmountTypes are upper-case (EXCLUSIVE, INCLUSIVE, NOTAX); a line's TaxType does not default from
+its account; UnitAmount keeps 4 dp; discounts are allowed. Numbers are unique and generated (QU-0001, ...).
+"""
+
+from __future__ import annotations
+
+from xero_mcp.sandbox.rules import contacts
+from xero_mcp.sandbox.rules.common import (
+    Ctx,
+    RuleError,
+    date_field,
+    guid,
+    new_id,
+    set_updated,
+    text,
+    upper,
+)
+from xero_mcp.sandbox.rules.invoices import currency, next_number, set_date
+from xero_mcp.sandbox.rules.lines import LineRules, apply_lines
+from xero_mcp.sandbox.state import Doc
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "DRAFT": frozenset({"DRAFT", "SENT", "DELETED"}),
+    "SENT": frozenset({"SENT", "ACCEPTED", "DECLINED", "DELETED"}),
+    "ACCEPTED": frozenset({"ACCEPTED", "INVOICED", "SENT", "DELETED"}),
+    "DECLINED": frozenset({"DECLINED", "SENT", "DELETED"}),
+    "INVOICED": frozenset({"INVOICED", "SENT", "DELETED"}),
+    "DELETED": frozenset(),
+}
+_EDITABLE_WHEN_DECIDED = frozenset({"Contact", "Status", "UpdatedDateUTC"})
+_RULES = LineRules(side="sales", allow_discount=True, unit_places=4, tax_from_account=False)
+
+
+def _status(raw: Doc, existing: Doc | None) -> str:
+    status = upper(raw, "Status")
+    if status is None:
+        return existing["Status"] if existing else "DRAFT"
+    if status not in TRANSITIONS:
+        raise RuleError(f"Status '{status}' is not a valid quote status.")
+    if existing is None:
+        if status not in ("DRAFT", "SENT"):
+            raise RuleError("A new quote can only be created as DRAFT or SENT.")
+        return status
+    old = existing["Status"]
+    if old == "DELETED":
+        raise RuleError("A deleted quote cannot be changed.")
+    if status not in TRANSITIONS[old]:
+        raise RuleError(f"The status of a {old} quote cannot be changed to {status}.")
+    return status
+
+
+def _build(ctx: Ctx, raw: Doc, existing: Doc | None) -> Doc:
+    doc: Doc = dict(existing) if existing else {"QuoteID": new_id()}
+    doc["Status"] = _status(raw, existing)
+    if "Contact" in raw or existing is None:
+        if raw.get("Contact") is None:
+            raise RuleError("A Contact must be specified for this type of transaction")
+        doc["Contact"] = contacts.resolve(ctx, raw["Contact"], create_missing=True)
+    issued = date_field(raw, "Date")
+    if existing is None and issued is None:
+        raise RuleError("A quote needs a Date.")
+    set_date(doc, "Date", issued or doc["Date"])
+    if "ExpiryDate" in raw:
+        set_date(doc, "ExpiryDate", date_field(raw, "ExpiryDate"))
+    if raw.get("QuoteNumber"):
+        doc["QuoteNumber"] = text(raw, "QuoteNumber", max_length=255)
+    for key, limit in (("Reference", 4000), ("Terms", 4000), ("Title", 100), ("Summary", 3000)):
+        if key in raw:
+            doc[key] = text(raw, key, max_length=limit) or ""
+    if raw.get("BrandingThemeID"):
+        doc["BrandingThemeID"] = guid(raw["BrandingThemeID"], "BrandingThemeID")
+    doc["CurrencyCode"], doc["CurrencyRate"] = currency(ctx, raw, existing)
+    apply_lines(ctx, doc, raw, existing, _RULES)
+    doc["LineAmountTypes"] = doc["LineAmountTypes"].upper()
+    if existing is not None and existing["Status"] in ("DECLINED", "ACCEPTED", "INVOICED"):
+        changed = {k for k in set(existing) | set(doc) if existing.get(k) != doc.get(k)}
+        if changed - _EDITABLE_WHEN_DECIDED:
+            raise RuleError(f"Only the contact of a {existing['Status']} quote can be changed.")
+    number = doc.get("QuoteNumber")
+    if number:
+        for other in ctx.state.find(ctx.tenant_id, "Quotes", "number", number):
+            if other["QuoteID"] != doc["QuoteID"]:
+                raise RuleError("Quote number must be unique.")
+    return doc
+
+
+def _finish(ctx: Ctx, doc: Doc, existing: Doc | None) -> Doc:
+    if not doc.get("QuoteNumber"):
+        doc["QuoteNumber"] = next_number(ctx, "Quotes", "QU-")
+    if existing is not None and doc == existing:
+        return existing
+    set_updated(doc, ctx)
+    ctx.save("Quotes", doc)
+    details = f"{doc['QuoteNumber']} to {doc['Contact']['Name']} for {doc['Total']}."
+    if existing is None:
+        ctx.history("Quotes", doc["QuoteID"], "Created", details)
+    elif existing["Status"] != doc["Status"]:
+        ctx.history("Quotes", doc["QuoteID"], doc["Status"].capitalize(), details)
+    else:
+        ctx.history("Quotes", doc["QuoteID"], "Edited", details)
+    return doc
+
+
+def create(ctx: Ctx, raw: Doc) -> Doc:
+    """A new quote (PUT, or POST without a match)."""
+    return _finish(ctx, _build(ctx, raw, None), None)
+
+
+def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
+    """Change a quote within its status rules."""
+    return _finish(ctx, _build(ctx, raw, existing), existing)
+
+
+def match(ctx: Ctx, raw: Doc) -> Doc | None:
+    """The quote a POST element addresses: by QuoteID, else by QuoteNumber."""
+    quote_id = raw.get("QuoteID")
+    if quote_id:
+        found = ctx.get("Quotes", guid(quote_id, "QuoteID"))
+        if found is None:
+            raise RuleError("An existing Quote with the specified QuoteID could not be found")
+        return found
+    number = text(raw, "QuoteNumber")
+    found_all = ctx.state.find(ctx.tenant_id, "Quotes", "number", number) if number else []
+    return found_all[0] if found_all else None
