@@ -1,0 +1,433 @@
+"""Bank transactions (spend and receive money) and transfers between the organisation's bank accounts.
+
+Bank accounts are named by code or name; when the organisation has exactly one bank account it is the default.
+Creates are duplicate-safe (`_resolve.create_once`): a bank transaction is recognised by its type, bank account,
+contact, date, reference and lines, a transfer by its two accounts, amount, date and reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import Field
+
+from xero_mcp.client.errors import NotFound
+from xero_mcp.client.models import (
+    Account,
+    AccountRef,
+    BankTransaction,
+    BankTransactionCreate,
+    BankTransactionType,
+    BankTransactionUpdate,
+    BankTransfer,
+    BankTransferCreate,
+    LineAmountTypes,
+    LineItem,
+    LineItemInput,
+)
+from xero_mcp.client.pagination import Where
+from xero_mcp.tools import _resolve
+from xero_mcp.tools._args import (
+    AllowDuplicate,
+    DateFrom,
+    DateTo,
+    DedupeKey,
+    ModifiedSince,
+    OptionalContact,
+    PageNumber,
+    PageSize,
+    Tenant,
+)
+from xero_mcp.tools._context import Org, ToolContext
+from xero_mcp.tools._errors import UserInputError
+from xero_mcp.tools._inputs import AmountIn, LineIn
+from xero_mcp.tools._projections import Amount, Paged, View, paged
+from xero_mcp.tools._spec import ToolSpec, tool
+from xero_mcp.tools._views import deep_link
+
+BankAccountArg = Annotated[str | None, Field(description="Bank account code or name (default: the only one)")]
+LineTax = Annotated[LineAmountTypes | None, Field(description="Whether line amounts include tax")]
+
+
+def today() -> dt.date:
+    """The date used when a write gives none: it is sent explicitly, so the duplicate check and Xero agree."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _fold(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def _same_amount(a: Decimal | None, b: Decimal | None) -> bool:
+    return (a or Decimal(0)) == (b or Decimal(0))
+
+
+async def resolve_bank_account(org: Org, wanted: str | None, *, field: str = "bank_account") -> Account:
+    """The bank account with this code or name; without one, the organisation's only active bank account."""
+    if wanted is not None and wanted.strip():
+        return await _resolve.account(org, wanted, field=field, bank=True)
+    banks = await org.api.accounts.list(where=Where.eq("Type", "BANK") & Where.eq("Status", "ACTIVE"))
+    if len(banks) == 1:
+        return banks[0]
+    if not banks:
+        raise UserInputError(f"{field}: this organisation has no active bank account.")
+    names = ", ".join(f"{a.name} ({a.code})" if a.code else str(a.name) for a in banks)
+    raise UserInputError(f"{field}: this organisation has {len(banks)} bank accounts; name one: {names}.")
+
+
+def account_ref(account: Account) -> AccountRef:
+    """A reference to a resolved account, by ID (codes are optional on bank accounts)."""
+    return AccountRef(account_id=account.account_id) if account.account_id else AccountRef(code=account.code)
+
+
+def same_lines(wanted: Sequence[LineItemInput], stored: Sequence[LineItem]) -> bool:
+    """Whether stored lines are the requested ones (every field the request set agrees; Xero fills in the rest)."""
+    if len(wanted) != len(stored):
+        return False
+    for mine, theirs in zip(wanted, stored, strict=True):
+        if mine.description is not None and _fold(mine.description) != _fold(theirs.description):
+            return False
+        if mine.account_code is not None and _fold(mine.account_code) != _fold(theirs.account_code):
+            return False
+        if mine.item_code is not None and _fold(mine.item_code) != _fold(theirs.item_code):
+            return False
+        if mine.tax_type is not None and _fold(mine.tax_type) != _fold(theirs.tax_type):
+            return False
+        if mine.quantity is not None and not _same_amount(mine.quantity, theirs.quantity):
+            return False
+        if mine.unit_amount is not None and not _same_amount(mine.unit_amount, theirs.unit_amount):
+            return False
+    return True
+
+
+# --- bank transactions ---------------------------------------------------------------------------------------------
+
+
+class BankTransactionView(View):
+    """A bank transaction in brief."""
+
+    bank_transaction_id: str
+    type: str | None = None
+    status: str | None = None
+    contact_name: str | None = None
+    bank_account: str | None = None
+    date: dt.date | None = None
+    reference: str | None = None
+    total: Amount | None = None
+    is_reconciled: bool | None = None
+    url: str | None = None
+
+
+class BankTransactionCreated(BankTransactionView):
+    """A create tool's result: duplicate=true when an existing transaction was returned instead."""
+
+    duplicate: bool = False
+
+
+def bank_transaction_view(
+    transaction: BankTransaction, short_code: str | None, *, duplicate: bool | None = None
+) -> BankTransactionView:
+    """A BankTransactionView (or, with `duplicate`, a BankTransactionCreated) of a client BankTransaction."""
+    ident = str(transaction.bank_transaction_id)
+    account = transaction.bank_account
+    fields = {
+        "bank_transaction_id": ident,
+        "type": transaction.type,
+        "status": transaction.status,
+        "contact_name": transaction.contact.name if transaction.contact else None,
+        "bank_account": (account.name or account.code) if account else None,
+        "date": transaction.date,
+        "reference": transaction.reference,
+        "total": transaction.total,
+        "is_reconciled": transaction.is_reconciled,
+        "url": deep_link(short_code, "bank_transaction", ident),
+    }
+    if duplicate is None:
+        return BankTransactionView.model_validate(fields)
+    return BankTransactionCreated.model_validate({**fields, "duplicate": duplicate})
+
+
+@tool("list_bank_transactions", toolset="banking", title="List bank transactions", read_only=True)
+async def list_bank_transactions(
+    x: ToolContext,
+    bank_account: Annotated[str | None, Field(description="Bank account code or name")] = None,
+    type: Literal["SPEND", "RECEIVE"] | None = None,
+    contact: OptionalContact = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    modified_since: ModifiedSince = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 100,
+    tenant: Tenant = None,
+) -> Paged[BankTransactionView]:
+    """Spend and receive money transactions, newest first, filtered by bank account, type, contact and date."""
+    org = await x.org(tenant)
+    filters: list[Where] = []
+    if bank_account is not None:
+        account = await _resolve.account(org, bank_account, field="bank_account", bank=True)
+        filters.append(Where.eq("BankAccount.AccountID", account.account_id))
+    if type is not None:
+        filters.append(Where.eq("Type", type))
+    if contact is not None:
+        found = await _resolve.contact(org, contact)
+        filters.append(Where.eq("Contact.ContactID", found.contact_id))
+    if date_from is not None:
+        filters.append(Where.gte("Date", date_from))
+    if date_to is not None:
+        filters.append(Where.lte("Date", date_to))
+    result = await org.api.bank_transactions.list(
+        where=Where.all_of(*filters) if filters else None,
+        order="Date DESC",
+        if_modified_since=modified_since,
+        page=page,
+        page_size=page_size,
+    )
+    short_code = await org.short_code()
+    return paged(result, lambda t: bank_transaction_view(t, short_code))
+
+
+async def _fetch_transaction(org: Org, xero_id: str) -> BankTransaction | None:
+    try:
+        found = await org.api.bank_transactions.get(xero_id)
+    except NotFound:
+        return None
+    return None if (found.status or "AUTHORISED") in ("DELETED", "VOIDED") else found
+
+
+@tool("create_bank_transaction", toolset="banking", title="Create a bank transaction", read_only=False)
+async def create_bank_transaction(
+    x: ToolContext,
+    type: BankTransactionType,
+    lines: list[LineIn],
+    contact: OptionalContact = None,
+    bank_account: BankAccountArg = None,
+    date: Annotated[dt.date | None, Field(description="Default today")] = None,
+    reference: str | None = None,
+    line_amount_types: LineTax = None,
+    dedupe_key: DedupeKey = None,
+    allow_duplicate: AllowDuplicate = False,
+    tenant: Tenant = None,
+) -> BankTransactionCreated:
+    """Record money spent (SPEND) or received (RECEIVE) in a bank account. Skips duplicates by type, bank account,
+    contact, date, reference and lines."""
+    org = await x.org(tenant)
+    account = await resolve_bank_account(org, bank_account)
+    contact_ref = await _resolve.contact_ref(org, contact) if contact is not None else None
+    request = BankTransactionCreate(
+        type=type,
+        bank_account=account_ref(account),
+        contact=contact_ref,
+        line_items=await _resolve.line_items(org, lines),
+        date=date or today(),
+        reference=reference,
+        line_amount_types=line_amount_types,
+    )
+    api = org.api.bank_transactions
+
+    async def find() -> BankTransaction | None:
+        clauses = [
+            Where.eq("Type", request.type),
+            Where.eq("BankAccount.AccountID", account.account_id),
+            Where.eq("Date", request.date),
+            Where.eq("Status", "AUTHORISED"),
+        ]
+        if contact_ref is not None:
+            clauses.append(Where.eq("Contact.ContactID", contact_ref.contact_id))
+        candidates = await api.list(where=Where.all_of(*clauses), page_size=100)
+        for candidate in candidates.items:
+            if _fold(candidate.reference) == _fold(request.reference) and same_lines(
+                request.line_items, candidate.line_items
+            ):
+                return candidate
+        return None
+
+    created, duplicate = await _resolve.create_once(
+        x,
+        org,
+        "create_bank_transaction",
+        request.to_xero(),
+        _resolve.Dedupe(
+            fetch=lambda xero_id: _fetch_transaction(org, xero_id),
+            find=find if dedupe_key is None else None,
+            create=lambda key: api.create(request, idempotency_key=key),
+            record_id=lambda t: str(t.bank_transaction_id),
+        ),
+        dedupe_key=dedupe_key,
+        allow_duplicate=allow_duplicate,
+    )
+    result = bank_transaction_view(created, await org.short_code(), duplicate=duplicate)
+    assert isinstance(result, BankTransactionCreated)
+    return result
+
+
+def _editable(transaction: BankTransaction, ident: str) -> None:
+    status = transaction.status or "AUTHORISED"
+    if status in ("DELETED", "VOIDED"):
+        raise UserInputError(
+            f"Bank transaction {ident} is {status} and cannot be changed; create a new one with "
+            "create_bank_transaction instead."
+        )
+    if transaction.is_reconciled:
+        raise UserInputError(
+            f"Bank transaction {ident} is reconciled, and Xero does not allow changes to reconciled transactions. "
+            "Unreconcile it in Xero first (Bank accounts > Reconcile), or record a correcting transaction."
+        )
+    if (transaction.type or "").endswith("TRANSFER"):
+        raise UserInputError(
+            f"Bank transaction {ident} is one side of a bank transfer; transfers cannot be edited through "
+            "bank transactions."
+        )
+
+
+@tool("update_bank_transaction", toolset="banking", title="Update a bank transaction", read_only=False)
+async def update_bank_transaction(
+    x: ToolContext,
+    bank_transaction_id: str,
+    reference: str | None = None,
+    date: dt.date | None = None,
+    contact: OptionalContact = None,
+    lines: Annotated[list[LineIn] | None, Field(description="Replace all lines")] = None,
+    line_amount_types: LineTax = None,
+    tenant: Tenant = None,
+) -> BankTransactionView:
+    """Change an unreconciled bank transaction's reference, date, contact or lines (given lines replace all)."""
+    try:
+        ident = str(UUID(bank_transaction_id.strip()))
+    except ValueError:
+        raise UserInputError(f"bank_transaction_id: {bank_transaction_id!r} is not a Xero ID (a UUID).") from None
+    if all(value is None for value in (reference, date, contact, lines, line_amount_types)):
+        raise UserInputError("Nothing to change: give reference, date, contact, lines or line_amount_types.")
+    org = await x.org(tenant)
+    current = await _fetch_transaction_any(org, ident)
+    _editable(current, ident)
+    changes = BankTransactionUpdate(
+        reference=reference,
+        date=date,
+        contact=await _resolve.contact_ref(org, contact) if contact is not None else None,
+        line_items=await _resolve.line_items(org, lines) if lines is not None else None,
+        line_amount_types=line_amount_types,
+    )
+    updated = await org.api.bank_transactions.update(ident, changes)
+    return bank_transaction_view(updated, await org.short_code())
+
+
+async def _fetch_transaction_any(org: Org, ident: str) -> BankTransaction:
+    try:
+        return await org.api.bank_transactions.get(ident)
+    except NotFound:
+        raise UserInputError(f"bank_transaction_id: no bank transaction has the ID {ident}.") from None
+
+
+# --- bank transfers ------------------------------------------------------------------------------------------------
+
+
+class BankTransferCreated(View):
+    """A bank transfer; duplicate=true when an existing transfer was returned instead of creating one."""
+
+    bank_transfer_id: str
+    from_bank_account: str | None = None
+    to_bank_account: str | None = None
+    amount: Amount | None = None
+    date: dt.date | None = None
+    reference: str | None = None
+    status: str | None = None
+    duplicate: bool = False
+
+
+def _transfer_view(transfer: BankTransfer, duplicate: bool) -> BankTransferCreated:
+    source, target = transfer.from_bank_account, transfer.to_bank_account
+    return BankTransferCreated(
+        bank_transfer_id=str(transfer.bank_transfer_id),
+        from_bank_account=(source.name or source.code) if source else None,
+        to_bank_account=(target.name or target.code) if target else None,
+        amount=transfer.amount,
+        date=transfer.date,
+        reference=transfer.reference,
+        status=transfer.status,
+        duplicate=duplicate,
+    )
+
+
+async def _fetch_transfer(org: Org, xero_id: str) -> BankTransfer | None:
+    try:
+        found = await org.api.bank_transfers.get(xero_id)
+    except NotFound:
+        return None
+    return None if (found.status or "AUTHORISED") == "DELETED" else found
+
+
+@tool("create_bank_transfer", toolset="banking", title="Transfer between bank accounts", read_only=False)
+async def create_bank_transfer(
+    x: ToolContext,
+    from_bank_account: Annotated[str, Field(description="Bank account code or name")],
+    to_bank_account: Annotated[str, Field(description="Bank account code or name")],
+    amount: Annotated[AmountIn, Field(gt=0)],
+    date: Annotated[dt.date | None, Field(description="Default today")] = None,
+    reference: str | None = None,
+    dedupe_key: DedupeKey = None,
+    allow_duplicate: AllowDuplicate = False,
+    tenant: Tenant = None,
+) -> BankTransferCreated:
+    """Move money between two bank accounts in the same currency. Skips duplicates by accounts, amount, date and
+    reference."""
+    org = await x.org(tenant)
+    source = await _resolve.account(org, from_bank_account, field="from_bank_account", bank=True)
+    target = await _resolve.account(org, to_bank_account, field="to_bank_account", bank=True)
+    if source.account_id == target.account_id:
+        raise UserInputError("to_bank_account: choose a different account from from_bank_account.")
+    if source.currency_code and target.currency_code and source.currency_code != target.currency_code:
+        raise UserInputError(
+            f"to_bank_account: {target.name} is in {target.currency_code} but {source.name} is in "
+            f"{source.currency_code}; Xero transfers only between accounts in the same currency."
+        )
+    request = BankTransferCreate(
+        from_bank_account=account_ref(source),
+        to_bank_account=account_ref(target),
+        amount=amount,
+        date=date or today(),
+        reference=reference,
+    )
+    api = org.api.bank_transfers
+
+    async def find() -> BankTransfer | None:
+        candidates = await api.list(
+            where=Where.eq("FromBankAccount.AccountID", source.account_id)
+            & Where.eq("ToBankAccount.AccountID", target.account_id)
+            & Where.eq("Date", request.date)
+        )
+        for candidate in candidates:
+            if (
+                (candidate.status or "AUTHORISED") != "DELETED"
+                and _same_amount(candidate.amount, request.amount)
+                and _fold(candidate.reference) == _fold(request.reference)
+            ):
+                return candidate
+        return None
+
+    created, duplicate = await _resolve.create_once(
+        x,
+        org,
+        "create_bank_transfer",
+        request.to_xero(),
+        _resolve.Dedupe(
+            fetch=lambda xero_id: _fetch_transfer(org, xero_id),
+            find=find if dedupe_key is None else None,
+            create=lambda key: api.create(request, idempotency_key=key),
+            record_id=lambda t: str(t.bank_transfer_id),
+        ),
+        dedupe_key=dedupe_key,
+        allow_duplicate=allow_duplicate,
+    )
+    return _transfer_view(created, duplicate)
+
+
+TOOLS: tuple[ToolSpec, ...] = (
+    list_bank_transactions,
+    create_bank_transaction,
+    update_bank_transaction,
+    create_bank_transfer,
+)

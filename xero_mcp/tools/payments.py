@@ -1,0 +1,286 @@
+"""Payments against invoices and bills: list, create (duplicate-safe), delete (confirmed).
+
+Xero applies payments only to AUTHORISED documents and never more than the amount due; payments cannot be changed,
+only deleted (which puts the amount back on the document). The tools check those rules first, so the model is told
+what to do instead of getting a bare refusal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import Field
+
+from xero_mcp.client.errors import NotFound
+from xero_mcp.client.models import Account, Invoice, InvoiceRef, Payment, PaymentCreate
+from xero_mcp.client.pagination import Where
+from xero_mcp.tools import _resolve
+from xero_mcp.tools._args import (
+    AllowDuplicate,
+    DateFrom,
+    DateTo,
+    DedupeKey,
+    ModifiedSince,
+    PageNumber,
+    PageSize,
+    Tenant,
+)
+from xero_mcp.tools._context import Org, ToolContext
+from xero_mcp.tools._errors import UserInputError
+from xero_mcp.tools._inputs import AmountIn
+from xero_mcp.tools._projections import Amount, Paged, View, paged
+from xero_mcp.tools._spec import ToolSpec, tool
+from xero_mcp.tools.banking import account_ref, resolve_bank_account, today
+
+InvoiceArg = Annotated[str, Field(description="Invoice or bill number or ID")]
+
+
+class PaymentView(View):
+    """A payment in brief: what it paid, how much, when, from which account."""
+
+    payment_id: str
+    date: dt.date | None = None
+    amount: Amount | None = None
+    status: str | None = None
+    payment_type: str | None = None
+    reference: str | None = None
+    invoice_id: str | None = None
+    invoice_number: str | None = None
+    contact_name: str | None = None
+    account: str | None = None
+
+
+class PaymentCreated(PaymentView):
+    """create_payment's result: duplicate=true when an existing payment was returned instead."""
+
+    duplicate: bool = False
+
+
+def payment_view(payment: Payment, *, duplicate: bool | None = None) -> PaymentView:
+    """A PaymentView (or, with `duplicate`, a PaymentCreated) of a client Payment."""
+    document = payment.invoice or payment.credit_note
+    account = payment.account
+    fields = {
+        "payment_id": str(payment.payment_id),
+        "date": payment.date,
+        "amount": payment.amount,
+        "status": payment.status,
+        "payment_type": payment.payment_type,
+        "reference": payment.reference,
+        "invoice_id": str(payment.invoice.invoice_id) if payment.invoice and payment.invoice.invoice_id else None,
+        "invoice_number": payment.invoice.invoice_number if payment.invoice else None,
+        "contact_name": document.contact.name if document and document.contact else None,
+        "account": (account.name or account.code) if account else None,
+    }
+    if duplicate is None:
+        return PaymentView.model_validate(fields)
+    return PaymentCreated.model_validate({**fields, "duplicate": duplicate})
+
+
+async def find_invoice(org: Org, wanted: str, *, field: str = "invoice") -> Invoice:
+    """The invoice or bill with this InvoiceID or InvoiceNumber; UserInputError when there is none."""
+    text = wanted.strip()
+    if not text:
+        raise UserInputError(f"{field}: give an invoice or bill number or ID.")
+    try:
+        return await org.api.invoices.get(text)
+    except NotFound:
+        raise UserInputError(
+            f"{field}: no invoice or bill has the number or ID {text!r}. Find it with list_invoices or list_bills."
+        ) from None
+
+
+@tool("list_payments", toolset="payments", title="List payments", read_only=True)
+async def list_payments(
+    x: ToolContext,
+    invoice: Annotated[str | None, Field(description="Invoice or bill number or ID")] = None,
+    status: Literal["AUTHORISED", "DELETED"] | None = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    modified_since: ModifiedSince = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 100,
+    tenant: Tenant = None,
+) -> Paged[PaymentView]:
+    """Payments on invoices and bills, newest first, filtered by document, status and date."""
+    org = await x.org(tenant)
+    filters: list[Where] = []
+    if invoice is not None:
+        found = await find_invoice(org, invoice)
+        filters.append(Where.eq("Invoice.InvoiceID", found.invoice_id))
+    if status is not None:
+        filters.append(Where.eq("Status", status))
+    if date_from is not None:
+        filters.append(Where.gte("Date", date_from))
+    if date_to is not None:
+        filters.append(Where.lte("Date", date_to))
+    result = await org.api.payments.list(
+        where=Where.all_of(*filters) if filters else None,
+        order="Date DESC",
+        if_modified_since=modified_since,
+        page=page,
+        page_size=page_size,
+    )
+    return paged(result, payment_view)
+
+
+async def _payment_account(org: Org, wanted: str | None) -> Account:
+    """The account a payment is paid from or into: a bank account, or one with payments enabled."""
+    if wanted is None or not wanted.strip():
+        return await resolve_bank_account(org, None, field="account")
+    found = await _resolve.account(org, wanted, field="account")
+    if found.type != "BANK" and not found.enable_payments_to_account:
+        raise UserInputError(
+            f"account: {found.name} ({found.code}) is not a bank account and does not accept payments; use a bank "
+            "account (see list_accounts with type BANK)."
+        )
+    return found
+
+
+def _payable(invoice: Invoice, amount: Decimal) -> None:
+    """Xero's payment rules, explained: AUTHORISED documents only, at most the amount due."""
+    label = invoice.invoice_number or str(invoice.invoice_id)
+    kind = "Bill" if invoice.type == "ACCPAY" else "Invoice"
+    status = invoice.status or "DRAFT"
+    if status == "PAID":
+        raise UserInputError(f"{kind} {label} is already PAID; there is nothing left to pay.")
+    if status != "AUTHORISED":
+        raise UserInputError(
+            f"{kind} {label} is {status}; payments apply only to AUTHORISED documents. "
+            + (
+                "Approve it first (approve_invoice), then pay it."
+                if status in ("DRAFT", "SUBMITTED")
+                else "A voided or deleted document cannot be paid."
+            )
+        )
+    due = invoice.amount_due
+    if due is not None and amount > due:
+        raise UserInputError(
+            f"amount: {amount} is more than the {due} due on {kind.lower()} {label}; pay at most {due}."
+        )
+
+
+async def _fetch_payment(org: Org, xero_id: str) -> Payment | None:
+    try:
+        found = await org.api.payments.get(xero_id)
+    except NotFound:
+        return None
+    return None if (found.status or "AUTHORISED") == "DELETED" else found
+
+
+@tool("create_payment", toolset="payments", title="Pay an invoice or bill", read_only=False)
+async def create_payment(
+    x: ToolContext,
+    invoice: InvoiceArg,
+    amount: Annotated[AmountIn, Field(gt=0)],
+    date: Annotated[dt.date | None, Field(description="Default today")] = None,
+    account: Annotated[str | None, Field(description="Bank account code or name (default: the only one)")] = None,
+    reference: str | None = None,
+    dedupe_key: DedupeKey = None,
+    allow_duplicate: AllowDuplicate = False,
+    tenant: Tenant = None,
+) -> PaymentCreated:
+    """Record a payment on an AUTHORISED invoice or bill (at most its amount due). Skips duplicates by invoice,
+    amount and date."""
+    org = await x.org(tenant)
+    target = await find_invoice(org, invoice)
+    paid_from = await _payment_account(org, account)
+    request = PaymentCreate(
+        invoice=InvoiceRef(invoice_id=target.invoice_id),
+        account=account_ref(paid_from),
+        amount=amount,
+        date=date or today(),
+        reference=reference,
+    )
+    api = org.api.payments
+
+    async def find() -> Payment | None:
+        # The invoice lists its payments: one with the same amount and date is this payment.
+        for existing in target.payments:
+            if existing.payment_id and existing.amount == request.amount and existing.date == request.date:
+                return await _fetch_payment(org, str(existing.payment_id))
+        return None
+
+    async def create(key: str | None) -> Payment:
+        # Checked only when about to write: a retry of a payment that went through finds it above instead.
+        _payable(target, amount)
+        return await api.create(request, idempotency_key=key)
+
+    created, duplicate = await _resolve.create_once(
+        x,
+        org,
+        "create_payment",
+        request.to_xero(),
+        _resolve.Dedupe(
+            fetch=lambda xero_id: _fetch_payment(org, xero_id),
+            find=find if dedupe_key is None else None,
+            create=create,
+            record_id=lambda p: str(p.payment_id),
+        ),
+        dedupe_key=dedupe_key,
+        allow_duplicate=allow_duplicate,
+    )
+    result = payment_view(created, duplicate=duplicate)
+    assert isinstance(result, PaymentCreated)
+    return result
+
+
+def _payment_id(payment_id: str) -> str:
+    try:
+        return str(UUID(payment_id.strip()))
+    except ValueError:
+        raise UserInputError(f"payment_id: {payment_id!r} is not a Xero ID (a UUID); see list_payments.") from None
+
+
+async def _deletable(org: Org, payment_id: str) -> Payment:
+    ident = _payment_id(payment_id)
+    try:
+        payment = await org.api.payments.get(ident)
+    except NotFound:
+        raise UserInputError(f"payment_id: no payment has the ID {ident}; see list_payments.") from None
+    if (payment.status or "AUTHORISED") == "DELETED":
+        raise UserInputError(f"Payment {ident} is already deleted.")
+    if payment.batch_payment_id is not None:
+        raise UserInputError(
+            f"Payment {ident} is part of a batch payment; Xero deletes those only as a whole batch, in Xero itself."
+        )
+    return payment
+
+
+async def _preview_delete(x: ToolContext, payment_id: str, confirm: bool = False, tenant: str | None = None) -> str:
+    """One sentence: which payment would be deleted and what happens to its document."""
+    org = await x.org(tenant)
+    payment = await _deletable(org, payment_id)
+    document = payment.invoice.invoice_number if payment.invoice and payment.invoice.invoice_number else "its document"
+    who = payment.invoice.contact.name if payment.invoice and payment.invoice.contact else None
+    on = f"{document} ({who})" if who else document
+    return (
+        f"Delete the payment of {payment.amount} on {on} dated {payment.date}; {document}'s amount due goes back up "
+        f"by {payment.amount}."
+    )
+
+
+@tool(
+    "delete_payment",
+    toolset="payments",
+    title="Delete a payment",
+    read_only=False,
+    destructive=True,
+    idempotent=True,
+    preview=_preview_delete,
+)
+async def delete_payment(x: ToolContext, payment_id: str, confirm: bool = False, tenant: Tenant = None) -> PaymentView:
+    """Delete (reverse) a payment: its invoice or bill gets the amount due back. Cannot be undone; asks to confirm."""
+    org = await x.org(tenant)
+    payment = await _deletable(org, payment_id)
+    deleted = await org.api.payments.delete(str(payment.payment_id))
+    # Xero's answer to a delete may omit the document; fall back to what was read before.
+    if deleted.invoice is None:
+        deleted = payment.model_copy(update={"status": deleted.status or "DELETED"})
+    return payment_view(deleted)
+
+
+TOOLS: tuple[ToolSpec, ...] = (list_payments, create_payment, delete_payment)
