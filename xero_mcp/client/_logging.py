@@ -39,6 +39,7 @@ class RedactingFilter(logging.Filter):
     """A logging filter that renders each record's message and redacts credentials from it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Replace the record's message with its redacted rendering; never drops a record."""
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message or record.args:

@@ -75,6 +75,7 @@ class AuthenticationError(APIStatusError):
 
     @property
     def token_expired(self) -> bool:
+        """Whether Xero said the token expired (worth one refresh), rather than that it is invalid."""
         return self.detail.startswith("TokenExpired")
 
 
@@ -99,6 +100,7 @@ class RateLimited(APIStatusError):
 
     @property
     def is_daily(self) -> bool:
+        """Whether the daily limit was hit: retrying before `resets_at` cannot succeed."""
         return self.problem.lower() in {"day", "daily"}
 
 

@@ -274,7 +274,9 @@ class SupportsRequest(Protocol):
         headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
         if_modified_since: dt.datetime | None = None,
-    ) -> XeroResponse: ...
+    ) -> XeroResponse:
+        """Send one call through the base request path."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
