@@ -1,0 +1,176 @@
+"""Purchase orders: list them, and create one to an existing supplier without creating it twice.
+
+A purchase order is recognised by its number; without one, by supplier, date, reference and lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from xero_mcp.client.errors import NotFound
+from xero_mcp.client.models import PurchaseOrder, PurchaseOrderCreate
+from xero_mcp.client.models.purchase_orders import PurchaseOrderStatus
+from xero_mcp.tools import _resolve
+from xero_mcp.tools._args import (
+    AllowDuplicate,
+    Contact,
+    DateFrom,
+    DateTo,
+    DedupeKey,
+    ModifiedSince,
+    PageNumber,
+    PageSize,
+    Tenant,
+)
+from xero_mcp.tools._context import Org, ToolContext
+from xero_mcp.tools._inputs import LineIn
+from xero_mcp.tools._projections import Amount, Paged, View, paged
+from xero_mcp.tools._spec import ToolSpec, tool
+from xero_mcp.tools._views import deep_link
+from xero_mcp.tools.banking import LineTax, same_lines, today
+
+
+class PurchaseOrderView(View):
+    """A purchase order in brief."""
+
+    purchase_order_id: str
+    purchase_order_number: str | None = None
+    reference: str | None = None
+    status: str | None = None
+    contact_name: str | None = None
+    date: dt.date | None = None
+    delivery_date: dt.date | None = None
+    total: Amount | None = None
+    url: str | None = None
+
+
+class PurchaseOrderCreated(PurchaseOrderView):
+    """create_purchase_order's result: duplicate=true when an existing order was returned instead."""
+
+    duplicate: bool = False
+
+
+def purchase_order_view(
+    order: PurchaseOrder, short_code: str | None, *, duplicate: bool | None = None
+) -> PurchaseOrderView:
+    """A PurchaseOrderView (or, with `duplicate`, a PurchaseOrderCreated) of a client PurchaseOrder."""
+    ident = str(order.purchase_order_id)
+    fields = {
+        "purchase_order_id": ident,
+        "purchase_order_number": order.purchase_order_number,
+        "reference": order.reference,
+        "status": order.status,
+        "contact_name": order.contact.name if order.contact else None,
+        "date": order.date,
+        "delivery_date": order.delivery_date,
+        "total": order.total,
+        "url": deep_link(short_code, "purchase_order", ident),
+    }
+    if duplicate is None:
+        return PurchaseOrderView.model_validate(fields)
+    return PurchaseOrderCreated.model_validate({**fields, "duplicate": duplicate})
+
+
+@tool("list_purchase_orders", toolset="purchases", title="List purchase orders", read_only=True)
+async def list_purchase_orders(
+    x: ToolContext,
+    status: PurchaseOrderStatus | None = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    modified_since: ModifiedSince = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 100,
+    tenant: Tenant = None,
+) -> Paged[PurchaseOrderView]:
+    """Purchase orders, newest first, filtered by status and date."""
+    org = await x.org(tenant)
+    result = await org.api.purchase_orders.list(
+        status=status,
+        date_from=date_from,
+        date_to=date_to,
+        order="Date DESC",
+        if_modified_since=modified_since,
+        page=page,
+        page_size=page_size,
+    )
+    short_code = await org.short_code()
+    return paged(result, lambda o: purchase_order_view(o, short_code))
+
+
+async def _live(org: Org, id_or_number: str) -> PurchaseOrder | None:
+    try:
+        found = await org.api.purchase_orders.get(id_or_number)
+    except NotFound:
+        return None
+    return None if (found.status or "DRAFT") == "DELETED" else found
+
+
+@tool("create_purchase_order", toolset="purchases", title="Create a purchase order", read_only=False)
+async def create_purchase_order(
+    x: ToolContext,
+    contact: Contact,
+    lines: list[LineIn],
+    purchase_order_number: Annotated[str | None, Field(description="Default: Xero's next number")] = None,
+    reference: str | None = None,
+    date: Annotated[dt.date | None, Field(description="Default today")] = None,
+    delivery_date: dt.date | None = None,
+    status: Literal["DRAFT", "SUBMITTED", "AUTHORISED"] = "DRAFT",
+    line_amount_types: LineTax = None,
+    dedupe_key: DedupeKey = None,
+    allow_duplicate: AllowDuplicate = False,
+    tenant: Tenant = None,
+) -> PurchaseOrderCreated:
+    """Create a purchase order to an existing supplier. Skips duplicates by purchase order number (without one: by
+    supplier, date, reference and lines)."""
+    org = await x.org(tenant)
+    supplier = await _resolve.contact_ref(org, contact)
+    request = PurchaseOrderCreate(
+        contact=supplier,
+        line_items=await _resolve.line_items(org, lines),
+        purchase_order_number=purchase_order_number,
+        reference=reference,
+        date=date or today(),
+        delivery_date=delivery_date,
+        status=status,
+        line_amount_types=line_amount_types,
+    )
+    api = org.api.purchase_orders
+
+    async def find() -> PurchaseOrder | None:
+        if request.purchase_order_number:
+            return await _live(org, request.purchase_order_number)
+        candidates = await api.list(date_from=request.date, date_to=request.date, page_size=100)
+        for candidate in candidates.items:
+            if (
+                (candidate.status or "DRAFT") != "DELETED"
+                and candidate.contact is not None
+                and candidate.contact.contact_id == supplier.contact_id
+                and (candidate.reference or "").strip().casefold() == (request.reference or "").strip().casefold()
+                and same_lines(request.line_items, candidate.line_items)
+            ):
+                return candidate
+        return None
+
+    created, duplicate = await _resolve.create_once(
+        x,
+        org,
+        "create_purchase_order",
+        request.to_xero(),
+        _resolve.Dedupe(
+            fetch=lambda xero_id: _live(org, xero_id),
+            find=find if dedupe_key is None else None,
+            create=lambda key: api.create(request, idempotency_key=key),
+            record_id=lambda o: str(o.purchase_order_id),
+        ),
+        dedupe_key=dedupe_key,
+        allow_duplicate=allow_duplicate,
+    )
+    result = purchase_order_view(created, await org.short_code(), duplicate=duplicate)
+    assert isinstance(result, PurchaseOrderCreated)
+    return result
+
+
+TOOLS: tuple[ToolSpec, ...] = (list_purchase_orders, create_purchase_order)
