@@ -1,25 +1,26 @@
-"""Fixtures for running the client against the in-process sandbox, on the sandbox's own clock."""
+"""Fixtures for running the client against the in-process sandbox (tests/conftest.py), on the sandbox's clock.
+
+Every request the client sends to the sandbox is checked against Xero's OpenAPI spec when the spec is present, so
+these tests also prove the client's request bodies are ones Xero documents.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from datetime import datetime
 
 import httpx2
 import pytest
 
+from tests.conftest import API_BASE_URL
+from tests.openapi_check import API_PREFIX, spec_path, validate_request
 from xero_mcp.auth.provider import StaticTokenProvider
 from xero_mcp.client import TenantClient, XeroClient
 from xero_mcp.config import Settings
-
-if TYPE_CHECKING:
-    from xero_mcp.sandbox.app import Sandbox
-
-SANDBOX_START = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
-SANDBOX_API = "http://sandbox.test/api.xro/2.0"
+from xero_mcp.sandbox.app import Sandbox
 
 
 class SandboxTime:
@@ -44,21 +45,24 @@ class SandboxTime:
 
 @dataclass
 class Wire:
-    """Every response status the client received, in order (429s included, which the sandbox does not count)."""
+    """Every request the client sent and every status it got back (429s too, which the sandbox does not count)."""
 
     statuses: list[int] = field(default_factory=list[int])
     calls: list[tuple[str, str]] = field(default_factory=list[tuple[str, str]])
 
 
-class CountingTransport(httpx2.AsyncBaseTransport):
-    """Wraps the sandbox transport to record what went over the wire."""
+class CheckingTransport(httpx2.AsyncBaseTransport):
+    """Wraps the sandbox transport: records the traffic and checks request bodies against Xero's spec."""
 
     def __init__(self, inner: httpx2.AsyncBaseTransport, wire: Wire) -> None:
         self._inner = inner
         self._wire = wire
+        self._check = spec_path() is not None
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         self._wire.calls.append((request.method, request.url.path))
+        if self._check and request.method in ("PUT", "POST") and request.url.path.startswith(API_PREFIX):
+            validate_request(request.method, request.url.path, json.loads(request.content))
         response = await self._inner.handle_async_request(request)
         self._wire.statuses.append(response.status_code)
         return response
@@ -67,40 +71,16 @@ class CountingTransport(httpx2.AsyncBaseTransport):
         await self._inner.aclose()
 
 
-def _sandbox(*, limits_enabled: bool) -> Sandbox:
-    # Imported here so the wire-level tests in this directory do not depend on the sandbox.
-    from xero_mcp.sandbox.app import SandboxConfig, create_sandbox
-    from xero_mcp.sandbox.limits import LimitConfig
-
-    config = SandboxConfig(
-        limits=LimitConfig(enabled=limits_enabled), frozen_clock=True, start=SANDBOX_START, seed=False
-    )
-    return create_sandbox(config)
-
-
-@pytest.fixture
-def sandbox() -> Sandbox:
-    """The baseline organisations on a frozen clock, rate limits off."""
-    return _sandbox(limits_enabled=False)
-
-
-@pytest.fixture
-def sandbox_limited() -> Sandbox:
-    """The baseline organisations on a frozen clock with Xero's real limits (5 at once, 60 a minute)."""
-    return _sandbox(limits_enabled=True)
-
-
 @pytest.fixture
 def wire() -> Wire:
     return Wire()
 
 
-def _client(sandbox: Sandbox, wire: Wire, time: SandboxTime) -> XeroClient:
-    token = sandbox.identity.issue_token()
+def _client(sandbox: Sandbox, token: str, wire: Wire, time: SandboxTime) -> XeroClient:
     return XeroClient(
-        Settings(api_url=SANDBOX_API),
+        Settings(api_url=API_BASE_URL),
         StaticTokenProvider(token),
-        transport=CountingTransport(sandbox.transport(), wire),
+        transport=CheckingTransport(sandbox.transport(), wire),
         sleep=time.sleep,
         clock=time.monotonic,
         wall_clock=time.wall,
@@ -113,10 +93,12 @@ def sandbox_time(sandbox: Sandbox) -> SandboxTime:
 
 
 @pytest.fixture
-async def org(sandbox: Sandbox, wire: Wire, sandbox_time: SandboxTime) -> AsyncIterator[TenantClient]:
+async def org(
+    sandbox: Sandbox, tenant_id: str, access_token: str, wire: Wire, sandbox_time: SandboxTime
+) -> AsyncIterator[TenantClient]:
     """The client bound to the sandbox's first organisation."""
-    async with _client(sandbox, wire, sandbox_time) as client:
-        yield client.tenant(sandbox.tenant_ids()[0])
+    async with _client(sandbox, access_token, wire, sandbox_time) as client:
+        yield client.tenant(tenant_id)
 
 
 @pytest.fixture
@@ -127,5 +109,6 @@ def limited_time(sandbox_limited: Sandbox) -> SandboxTime:
 @pytest.fixture
 async def limited_org(sandbox_limited: Sandbox, wire: Wire, limited_time: SandboxTime) -> AsyncIterator[TenantClient]:
     """The client bound to the first organisation of the rate-limited sandbox."""
-    async with _client(sandbox_limited, wire, limited_time) as client:
+    token = sandbox_limited.identity.issue_token()
+    async with _client(sandbox_limited, token, wire, limited_time) as client:
         yield client.tenant(sandbox_limited.tenant_ids()[0])

@@ -187,11 +187,16 @@ async def test_allocating_a_credit_note_puts_an_allocation() -> None:
     client, _, _ = make_client(recorder)
     async with client:
         result = await client.tenant(TENANT).credit_notes.allocate(
-            OTHER_ID, m.AllocationCreate(invoice=m.InvoiceRef(invoice_id=UUID(INVOICE_ID)), amount=Decimal("60.50"))
+            OTHER_ID,
+            m.AllocationCreate(
+                invoice=m.InvoiceRef(invoice_id=UUID(INVOICE_ID)), amount=Decimal("60.50"), date=dt.date(2026, 1, 1)
+            ),
         )
     request = recorder.requests[0]
     assert (request.method, request.url.path.split("/")[-1]) == ("PUT", "Allocations")
-    assert recorder.body() == {"Allocations": [{"Invoice": {"InvoiceID": INVOICE_ID}, "Amount": 60.5}]}
+    assert recorder.body() == {
+        "Allocations": [{"Invoice": {"InvoiceID": INVOICE_ID}, "Amount": 60.5, "Date": "2026-01-01"}]
+    }
     assert result.amount == Decimal("60.5")
     assert result.date == dt.date(2026, 1, 1)
 
@@ -291,6 +296,18 @@ async def test_a_quote_update_fills_in_the_contact_and_date_xero_requires() -> N
         "Quotes": [{"QuoteID": OTHER_ID, "Status": "SENT", "Contact": {"ContactID": CONTACT_ID}, "Date": "2026-01-01"}]
     }
     assert quote.status == "SENT"
+
+
+async def test_an_update_given_the_current_record_does_not_read_it_again() -> None:
+    current = m.Quote.model_validate(
+        {"QuoteID": OTHER_ID, "Contact": {"ContactID": CONTACT_ID}, "Date": "/Date(1767225600000+0000)/"}
+    )
+    recorder = Recorder(lambda r: json_response(200, {"Quotes": [{"QuoteID": OTHER_ID, "Status": "SENT"}]}))
+    client, _, _ = make_client(recorder)
+    async with client:
+        await client.tenant(TENANT).quotes.update(OTHER_ID, m.QuoteUpdate(status="SENT"), current=current)
+    assert [r.method for r in recorder.requests] == ["POST"]
+    assert recorder.body()["Quotes"][0]["Contact"] == {"ContactID": CONTACT_ID}
 
 
 async def test_contact_lookup_by_name_escapes_the_name() -> None:

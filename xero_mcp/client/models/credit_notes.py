@@ -45,11 +45,12 @@ class Allocation(XeroRecord):
 
 
 class AllocationCreate(XeroRequest):
-    """Apply `amount` of an AUTHORISED credit note to an outstanding invoice of the same contact."""
+    """Apply `amount` of an AUTHORISED credit note to an outstanding invoice of the same contact on `date`
+    (Xero's spec requires the date)."""
 
     invoice: InvoiceRef
     amount: Money = Field(gt=0)
-    date: dt.date | None = None
+    date: dt.date
 
 
 class CreditNote(XeroRecord):

@@ -15,6 +15,7 @@ from xero_mcp.client import batching
 from xero_mcp.client.batching import BatchOutcome
 from xero_mcp.client.errors import NotFound, ValidationError
 from xero_mcp.client.models._base import XeroRequest
+from xero_mcp.client.models.common import LineItemInput, TrackingInput
 from xero_mcp.client.pagination import (
     MAX_PAGE_SIZE,
     Order,
@@ -81,6 +82,22 @@ def query(
         else:
             params[name] = csv_param(value)
     return params
+
+
+def line_items_as_input(lines: Iterable[BaseModel]) -> list[dict[str, Any]]:
+    """Lines as read from Xero, rewritten as the request lines that keep them unchanged (by LineItemID)."""
+    keep = {field.alias or name for name, field in LineItemInput.model_fields.items()}
+    result: list[dict[str, Any]] = []
+    for line in lines:
+        dumped = line.model_dump(by_alias=True, exclude_none=True)
+        kept = {key: value for key, value in dumped.items() if key in keep}
+        if "Tracking" in kept:
+            tracking_keys = {field.alias or name for name, field in TrackingInput.model_fields.items()}
+            kept["Tracking"] = [
+                {key: value for key, value in option.items() if key in tracking_keys} for option in kept["Tracking"]
+            ]
+        result.append(kept)
+    return result
 
 
 def date_param(value: dt.date | None) -> str | None:

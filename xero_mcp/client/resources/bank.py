@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Sequence
+from typing import Any
 from uuid import UUID
 
 from xero_mcp.client.batching import BatchOutcome
@@ -15,7 +16,7 @@ from xero_mcp.client.models.bank import (
     BankTransferCreate,
 )
 from xero_mcp.client.pagination import Order, Page, Where, items_of
-from xero_mcp.client.resources._base import Resource, query, uuid_segment
+from xero_mcp.client.resources._base import Resource, line_items_as_input, query, uuid_segment
 
 
 class BankTransactionsResource(Resource):
@@ -91,11 +92,32 @@ class BankTransactionsResource(Resource):
         )
 
     async def update(
-        self, bank_transaction_id: UUID | str, changes: BankTransactionUpdate, *, idempotency_key: str | None = None
+        self,
+        bank_transaction_id: UUID | str,
+        changes: BankTransactionUpdate,
+        *,
+        idempotency_key: str | None = None,
+        current: BankTransaction | None = None,
     ) -> BankTransaction:
-        """Change a bank transaction, or delete it with `status="DELETED"`."""
+        """Change a bank transaction, or delete it with `status="DELETED"`.
+
+        Xero's schema requires Type, BankAccount and LineItems on every update: those `changes` leaves out are
+        copied unchanged from `current` (the transaction as last read; read here, costing one call, when not given).
+        """
         ident = uuid_segment(bank_transaction_id, "bank_transaction_id")
-        body = {"BankTransactionID": ident, **changes.to_xero()}
+        body: dict[str, Any] = {"BankTransactionID": ident, **changes.to_xero()}
+        if not {"Type", "BankAccount", "LineItems"} <= body.keys():
+            if current is None:
+                current = await self.get(ident)
+            if "Type" not in body and current.type is not None:
+                body["Type"] = current.type
+            if "BankAccount" not in body and current.bank_account is not None:
+                account = current.bank_account
+                body["BankAccount"] = (
+                    {"AccountID": str(account.account_id)} if account.account_id else {"Code": account.code}
+                )
+            if "LineItems" not in body:
+                body["LineItems"] = line_items_as_input(current.line_items)
         return await self._write_one(
             "POST",
             f"/BankTransactions/{ident}",

@@ -45,12 +45,21 @@ class ItemsResource(Resource):
         """Create many items, 50 per call; one outcome per input, in order."""
         return await self._create_many(PATH, KEY, items, Item, idempotency_key=idempotency_key)
 
-    async def update(self, item_id: UUID | str, changes: ItemUpdate, *, idempotency_key: str | None = None) -> Item:
-        """Change an item. Xero needs the Code on every update; when `changes` has none it is read first."""
+    async def update(
+        self,
+        item_id: UUID | str,
+        changes: ItemUpdate,
+        *,
+        idempotency_key: str | None = None,
+        current: Item | None = None,
+    ) -> Item:
+        """Change an item. Xero needs the Code on every update: when `changes` has none it is copied from
+        `current` (the item as last read; read here, costing one call, when not given)."""
         ident = uuid_segment(item_id, "item_id")
         body = {"ItemID": ident, **changes.to_xero()}
         if "Code" not in body:
-            current = await self.get(ident)
+            if current is None:
+                current = await self.get(ident)
             if current.code is not None:
                 body["Code"] = current.code
         return await self._write_one("POST", f"{PATH}/{ident}", KEY, body, Item, idempotency_key=idempotency_key)

@@ -68,11 +68,25 @@ class ManualJournalsResource(Resource):
         return await self._create_many(PATH, KEY, journals, ManualJournal, idempotency_key=idempotency_key)
 
     async def update(
-        self, manual_journal_id: UUID | str, changes: ManualJournalUpdate, *, idempotency_key: str | None = None
+        self,
+        manual_journal_id: UUID | str,
+        changes: ManualJournalUpdate,
+        *,
+        idempotency_key: str | None = None,
+        current: ManualJournal | None = None,
     ) -> ManualJournal:
-        """Change a manual journal (POSTED to post a draft, VOIDED or DELETED to cancel)."""
+        """Change a manual journal (POSTED to post a draft, VOIDED or DELETED to cancel).
+
+        Xero's schema requires the Narration on every update: when `changes` has none it is copied from `current`
+        (the journal as last read; read here, costing one call, when not given).
+        """
         ident = uuid_segment(manual_journal_id, "manual_journal_id")
         body = {"ManualJournalID": ident, **changes.to_xero()}
+        if "Narration" not in body:
+            if current is None:
+                current = await self.get(ident)
+            if current.narration is not None:
+                body["Narration"] = current.narration
         return await self._write_one(
             "POST", f"{PATH}/{ident}", KEY, body, ManualJournal, idempotency_key=idempotency_key
         )

@@ -120,16 +120,24 @@ class QuotesResource(Resource):
         """Create many quotes, 50 per call; one outcome per input, in order."""
         return await self._create_many(PATH, KEY, quotes, Quote, idempotency_key=idempotency_key)
 
-    async def update(self, quote_id: UUID | str, changes: QuoteUpdate, *, idempotency_key: str | None = None) -> Quote:
+    async def update(
+        self,
+        quote_id: UUID | str,
+        changes: QuoteUpdate,
+        *,
+        idempotency_key: str | None = None,
+        current: Quote | None = None,
+    ) -> Quote:
         """Change a quote (status moves follow Xero's rules: DRAFT -> SENT -> ACCEPTED/DECLINED -> INVOICED).
 
-        Xero's update needs Contact and Date; when `changes` leaves them out they are copied from the current
-        quote, which costs one extra read.
+        Xero's update needs Contact and Date; when `changes` leaves them out they are copied from `current` (the
+        quote as last read; read here, costing one call, when not given).
         """
         ident = uuid_segment(quote_id, "quote_id")
         body = {"QuoteID": ident, **changes.to_xero()}
         if "Contact" not in body or "Date" not in body:
-            current = await self.get(ident)
+            if current is None:
+                current = await self.get(ident)
             if "Contact" not in body and current.contact is not None and current.contact.contact_id is not None:
                 body["Contact"] = {"ContactID": str(current.contact.contact_id)}
             if "Date" not in body and current.date is not None:
