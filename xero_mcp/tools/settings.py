@@ -1,0 +1,673 @@
+"""The organisation's setup: chart of accounts, tax rates, items, tracking categories, manual journals, itself.
+
+Names stay names: accounts, tax rates and tracking options are given by code or name and resolved by `_resolve`,
+whose per-organisation caches are dropped here whenever a tool changes what they hold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from xero_mcp.client.errors import NotFound
+from xero_mcp.client.models import (
+    Account,
+    Item,
+    ItemCreate,
+    ItemUpdate,
+    JournalLineInput,
+    ManualJournal,
+    ManualJournalCreate,
+    TaxRate,
+    TrackingCategory,
+)
+from xero_mcp.client.models.items import PriceDetails, PriceDetailsInput
+from xero_mcp.client.models.settings import TrackingCategoryCreate, TrackingOptionCreate
+from xero_mcp.client.pagination import Where
+from xero_mcp.tools import _resolve
+from xero_mcp.tools._args import (
+    AllowDuplicate,
+    DateFrom,
+    DateTo,
+    DedupeKey,
+    ModifiedSince,
+    PageNumber,
+    PageSize,
+    Tenant,
+)
+from xero_mcp.tools._context import Org, ToolContext
+from xero_mcp.tools._errors import UserInputError
+from xero_mcp.tools._inputs import INPUT_CONFIG, AmountIn, TrackingIn
+from xero_mcp.tools._projections import Amount, Paged, View, paged
+from xero_mcp.tools._spec import ToolSpec, tool
+from xero_mcp.tools.banking import LineTax, today
+
+
+def _fold(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+# --- accounts and tax rates ----------------------------------------------------------------------------------------
+
+
+class AccountView(View):
+    """An account of the chart of accounts."""
+
+    account_id: str
+    code: str | None = None
+    name: str | None = None
+    type: str | None = None
+    status: str | None = None
+    tax_type: str | None = None
+
+
+class AccountsView(View):
+    """The chart of accounts (or the part asked for)."""
+
+    accounts: list[AccountView]
+
+
+def _account_view(account: Account) -> AccountView:
+    return AccountView(
+        account_id=str(account.account_id),
+        code=account.code,
+        name=account.name,
+        type=account.type,
+        status=account.status,
+        tax_type=account.tax_type,
+    )
+
+
+@tool("list_accounts", toolset="accounting", title="List accounts", read_only=True)
+async def list_accounts(
+    x: ToolContext,
+    type: Annotated[str | None, Field(description="e.g. BANK, REVENUE, EXPENSE, CURRLIAB")] = None,
+    include_archived: bool = False,
+    tenant: Tenant = None,
+) -> AccountsView:
+    """The chart of accounts: code, name, type and default tax type of each account, by code."""
+    org = await x.org(tenant)
+    filters: list[Where] = []
+    if type is not None:
+        filters.append(Where.eq("Type", type.strip().upper()))
+    if not include_archived:
+        filters.append(Where.eq("Status", "ACTIVE"))
+    accounts = await org.api.accounts.list(where=Where.all_of(*filters) if filters else None)
+    accounts.sort(key=lambda a: (a.code is None, a.code or "", a.name or ""))
+    return AccountsView(accounts=[_account_view(a) for a in accounts])
+
+
+class TaxRateView(View):
+    """A tax rate: the TaxType code lines use, its name and effective rate (percent)."""
+
+    tax_type: str
+    name: str | None = None
+    rate: Amount | None = None
+    applies_to: list[str] = Field(default_factory=list[str])
+
+
+class TaxRatesView(View):
+    """The organisation's active tax rates."""
+
+    tax_rates: list[TaxRateView]
+
+
+def _applies_to(rate: TaxRate) -> list[str]:
+    flags = (
+        ("revenue", rate.can_apply_to_revenue),
+        ("expenses", rate.can_apply_to_expenses),
+        ("assets", rate.can_apply_to_assets),
+        ("liabilities", rate.can_apply_to_liabilities),
+        ("equity", rate.can_apply_to_equity),
+    )
+    return [name for name, flag in flags if flag]
+
+
+@tool("list_tax_rates", toolset="accounting", title="List tax rates", read_only=True)
+async def list_tax_rates(x: ToolContext, tenant: Tenant = None) -> TaxRatesView:
+    """The active tax rates: TaxType code, name, effective rate (percent) and which account classes may use it."""
+    org = await x.org(tenant)
+    rates = await org.api.tax_rates.list(where=Where.eq("Status", "ACTIVE"))
+    return TaxRatesView(
+        tax_rates=[
+            TaxRateView(
+                tax_type=rate.tax_type,
+                name=rate.name,
+                rate=rate.effective_rate if rate.effective_rate is not None else rate.display_tax_rate,
+                applies_to=_applies_to(rate),
+            )
+            for rate in rates
+            if rate.tax_type
+        ]
+    )
+
+
+# --- items ---------------------------------------------------------------------------------------------------------
+
+
+class ItemView(View):
+    """An item (product or service) with its sale and purchase defaults."""
+
+    item_id: str
+    code: str | None = None
+    name: str | None = None
+    description: str | None = None
+    sale_price: Amount | None = None
+    sales_account: str | None = None
+    sales_tax: str | None = None
+    purchase_price: Amount | None = None
+    purchase_account: str | None = None
+    purchase_tax: str | None = None
+    is_tracked_as_inventory: bool | None = None
+    quantity_on_hand: Amount | None = None
+
+
+class ItemsView(View):
+    """Items, by code."""
+
+    items: list[ItemView]
+
+
+class ItemCreated(ItemView):
+    """create_item's result: duplicate=true when an item with that code already existed."""
+
+    duplicate: bool = False
+
+
+def _item_fields(item: Item) -> dict[str, object]:
+    sales, purchase = item.sales_details, item.purchase_details
+    return {
+        "item_id": str(item.item_id),
+        "code": item.code,
+        "name": item.name,
+        "description": item.description,
+        "sale_price": sales.unit_price if sales else None,
+        "sales_account": sales.account_code if sales else None,
+        "sales_tax": sales.tax_type if sales else None,
+        "purchase_price": purchase.unit_price if purchase else None,
+        "purchase_account": purchase.account_code if purchase else None,
+        "purchase_tax": purchase.tax_type if purchase else None,
+        "is_tracked_as_inventory": item.is_tracked_as_inventory,
+        "quantity_on_hand": item.quantity_on_hand,
+    }
+
+
+@tool("list_items", toolset="accounting", title="List items", read_only=True)
+async def list_items(
+    x: ToolContext,
+    search: Annotated[str | None, Field(description="Text in the code, name or description")] = None,
+    tenant: Tenant = None,
+) -> ItemsView:
+    """Items (products and services) with their sale and purchase prices, accounts and tax types."""
+    org = await x.org(tenant)
+    items = await org.api.items.list(order="Code ASC")
+    if search is not None and search.strip():
+        wanted = _fold(search)
+        items = [i for i in items if any(wanted in _fold(text) for text in (i.code, i.name, i.description))]
+    return ItemsView(items=[ItemView.model_validate(_item_fields(i)) for i in items])
+
+
+class _Prices(BaseModel):
+    model_config = INPUT_CONFIG
+
+    price: Decimal | None
+    account: str | None
+    tax: str | None
+
+
+async def _price_details(
+    org: Org, side: str, prices: _Prices, current: PriceDetails | None = None
+) -> PriceDetailsInput | None:
+    """Sales or purchase details: the given fields resolved to codes, the rest kept from `current`."""
+    if prices.price is None and prices.account is None and prices.tax is None:
+        return None
+    return PriceDetailsInput(
+        unit_price=prices.price if prices.price is not None else (current.unit_price if current else None),
+        account_code=await _resolve.account_code(org, prices.account, field=f"{side}_account")
+        if prices.account is not None
+        else (current.account_code if current else None),
+        tax_type=await _resolve.tax_type(org, prices.tax, field=f"{side}_tax")
+        if prices.tax is not None
+        else (current.tax_type if current else None),
+        cogs_account_code=current.cogs_account_code if current else None,
+    )
+
+
+async def _item_or_none(org: Org, id_or_code: str) -> Item | None:
+    try:
+        return await org.api.items.get(id_or_code)
+    except NotFound:
+        return None
+
+
+Price = Annotated[AmountIn | None, Field(ge=0)]
+AccountName = Annotated[str | None, Field(description="Account code or name")]
+TaxName = Annotated[str | None, Field(description="Tax type or rate name")]
+
+
+@tool("create_item", toolset="accounting", title="Create an item", read_only=False)
+async def create_item(
+    x: ToolContext,
+    code: Annotated[str, Field(min_length=1, max_length=30)],
+    name: Annotated[str | None, Field(max_length=50)] = None,
+    description: str | None = None,
+    sale_price: Price = None,
+    sales_account: AccountName = None,
+    sales_tax: TaxName = None,
+    purchase_price: Price = None,
+    purchase_account: AccountName = None,
+    purchase_tax: TaxName = None,
+    dedupe_key: DedupeKey = None,
+    allow_duplicate: AllowDuplicate = False,
+    tenant: Tenant = None,
+) -> ItemCreated:
+    """Create an item with its sale and purchase defaults. Skips duplicates by item code (case-insensitive)."""
+    org = await x.org(tenant)
+    request = ItemCreate(
+        code=code.strip(),
+        name=name,
+        description=description,
+        sales_details=await _price_details(
+            org, "sales", _Prices(price=sale_price, account=sales_account, tax=sales_tax)
+        ),
+        purchase_details=await _price_details(
+            org, "purchase", _Prices(price=purchase_price, account=purchase_account, tax=purchase_tax)
+        ),
+    )
+    api = org.api.items
+
+    async def find() -> Item | None:
+        items = await api.list(where=Where.eq("Code", request.code))
+        return next((i for i in items if _fold(i.code) == _fold(request.code)), None)
+
+    async def create(key: str | None) -> Item:
+        created = await api.create(request, idempotency_key=key)
+        _resolve.invalidate(org, "items")
+        return created
+
+    item, duplicate = await _resolve.create_once(
+        x,
+        org,
+        "create_item",
+        request.to_xero(),
+        _resolve.Dedupe(
+            fetch=lambda xero_id: _item_or_none(org, xero_id),
+            find=find if dedupe_key is None else None,
+            create=create,
+            record_id=lambda i: str(i.item_id),
+        ),
+        dedupe_key=dedupe_key,
+        allow_duplicate=allow_duplicate,
+    )
+    return ItemCreated.model_validate({**_item_fields(item), "duplicate": duplicate})
+
+
+@tool("update_item", toolset="accounting", title="Update an item", read_only=False, idempotent=True)
+async def update_item(
+    x: ToolContext,
+    item: Annotated[str, Field(description="Item code, name or ID")],
+    code: Annotated[str | None, Field(description="New code", min_length=1, max_length=30)] = None,
+    name: Annotated[str | None, Field(max_length=50)] = None,
+    description: str | None = None,
+    sale_price: Price = None,
+    sales_account: AccountName = None,
+    sales_tax: TaxName = None,
+    purchase_price: Price = None,
+    purchase_account: AccountName = None,
+    purchase_tax: TaxName = None,
+    tenant: Tenant = None,
+) -> ItemView:
+    """Change an item's code, name, description, or sale/purchase price, account or tax; the rest is kept."""
+    org = await x.org(tenant)
+    current = await _find_item(org, item)
+    sales = _Prices(price=sale_price, account=sales_account, tax=sales_tax)
+    purchase = _Prices(price=purchase_price, account=purchase_account, tax=purchase_tax)
+    changes = ItemUpdate(
+        code=code.strip() if code else None,
+        name=name,
+        description=description,
+        sales_details=await _price_details(org, "sales", sales, current.sales_details),
+        purchase_details=await _price_details(org, "purchase", purchase, current.purchase_details),
+    )
+    if not changes.to_xero():
+        raise UserInputError("Nothing to change: give a new code, name, description, price, account or tax.")
+    updated = await org.api.items.update(str(current.item_id), changes)
+    _resolve.invalidate(org, "items")
+    return ItemView.model_validate(_item_fields(updated))
+
+
+async def _find_item(org: Org, wanted: str) -> Item:
+    try:
+        ident = UUID(wanted.strip())
+    except ValueError:
+        return await _resolve.item(org, wanted, field="item")
+    found = await _item_or_none(org, str(ident))
+    if found is None:
+        raise UserInputError(f"item: no item has the ID {ident}; see list_items.")
+    return found
+
+
+# --- tracking ------------------------------------------------------------------------------------------------------
+
+
+class TrackingCategoryView(View):
+    """A tracking category and its option names (archived ones marked)."""
+
+    tracking_category_id: str
+    name: str | None = None
+    status: str | None = None
+    options: list[str] = Field(default_factory=list[str])
+
+
+class TrackingCategoriesView(View):
+    """The organisation's tracking categories."""
+
+    tracking_categories: list[TrackingCategoryView]
+
+
+def _tracking_view(category: TrackingCategory, *, include_archived: bool = True) -> TrackingCategoryView:
+    options = [
+        option.name if (option.status or "ACTIVE") == "ACTIVE" else f"{option.name} ({option.status})"
+        for option in category.options
+        if option.name and (include_archived or (option.status or "ACTIVE") == "ACTIVE")
+    ]
+    return TrackingCategoryView(
+        tracking_category_id=str(category.tracking_category_id),
+        name=category.name,
+        status=category.status,
+        options=options,
+    )
+
+
+@tool("list_tracking_categories", toolset="accounting", title="List tracking categories", read_only=True)
+async def list_tracking_categories(
+    x: ToolContext, include_archived: bool = False, tenant: Tenant = None
+) -> TrackingCategoriesView:
+    """Tracking categories (such as Region) and their options; lines and reports name them 'Category: Option'."""
+    org = await x.org(tenant)
+    categories = await org.api.tracking_categories.list(include_archived=include_archived or None)
+    return TrackingCategoriesView(
+        tracking_categories=[_tracking_view(c, include_archived=include_archived) for c in categories]
+    )
+
+
+async def _active_category(org: Org, name: str) -> TrackingCategory | None:
+    categories = await org.api.tracking_categories.list()
+    return next(
+        (c for c in categories if (c.status or "ACTIVE") == "ACTIVE" and _fold(c.name) == _fold(name)),
+        None,
+    )
+
+
+@tool("create_tracking_category", toolset="accounting", title="Create a tracking category", read_only=False)
+async def create_tracking_category(
+    x: ToolContext,
+    name: Annotated[str, Field(min_length=1, max_length=100)],
+    options: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]] | None, Field(max_length=100)] = None,
+    tenant: Tenant = None,
+) -> TrackingCategoryView:
+    """Create a tracking category (Xero allows two active ones), with its options."""
+    org = await x.org(tenant)
+    if await _active_category(org, name) is not None:
+        raise UserInputError(
+            f"name: a tracking category called {name.strip()!r} already exists; add options to it with "
+            "create_tracking_option."
+        )
+    api = org.api.tracking_categories
+    category = await api.create(TrackingCategoryCreate(name=name.strip()))
+    _resolve.invalidate(org, "tracking")
+    for option in dict.fromkeys(option.strip() for option in options or []):
+        await api.add_option(str(category.tracking_category_id), TrackingOptionCreate(name=option))
+    return _tracking_view(await api.get(str(category.tracking_category_id)))
+
+
+@tool("create_tracking_option", toolset="accounting", title="Add a tracking option", read_only=False)
+async def create_tracking_option(
+    x: ToolContext,
+    category: Annotated[str, Field(description="Tracking category name")],
+    option: Annotated[str, Field(min_length=1, max_length=100)],
+    tenant: Tenant = None,
+) -> TrackingCategoryView:
+    """Add an option (such as North) to a tracking category (such as Region)."""
+    org = await x.org(tenant)
+    found = await _active_category(org, category)
+    if found is None:
+        names = [str(c.name) for c in await org.api.tracking_categories.list() if c.name]
+        raise _resolve.unknown("category", "tracking category", category, names, "See list_tracking_categories.")
+    existing = next((o for o in found.options if _fold(o.name) == _fold(option)), None)
+    if existing is not None:
+        raise UserInputError(
+            f"option: {found.name} already has an option {existing.name!r} ({existing.status or 'ACTIVE'})."
+        )
+    api = org.api.tracking_categories
+    await api.add_option(str(found.tracking_category_id), TrackingOptionCreate(name=option.strip()))
+    _resolve.invalidate(org, "tracking")
+    return _tracking_view(await api.get(str(found.tracking_category_id)))
+
+
+# --- manual journals -----------------------------------------------------------------------------------------------
+
+
+class JournalLineIn(BaseModel):
+    """One manual journal line: a debit (positive amount) or credit (negative amount) to an account."""
+
+    model_config = INPUT_CONFIG
+
+    account: str = Field(description="Account code or name")
+    amount: AmountIn = Field(description="Debit positive, credit negative")
+    description: str | None = None
+    tax: str | None = Field(default=None, description="Tax type or rate name")
+    tracking: list[TrackingIn] | None = Field(default=None, max_length=2)
+
+
+class ManualJournalView(View):
+    """A manual journal in brief; total is the sum of its debits."""
+
+    manual_journal_id: str
+    narration: str | None = None
+    date: dt.date | None = None
+    status: str | None = None
+    total: Amount | None = None
+
+
+class ManualJournalCreated(ManualJournalView):
+    """create_manual_journal's result: duplicate=true when an existing journal was returned instead."""
+
+    duplicate: bool = False
+
+
+def _journal_fields(journal: ManualJournal) -> dict[str, object]:
+    debits = [line.line_amount for line in journal.journal_lines if line.line_amount and line.line_amount > 0]
+    return {
+        "manual_journal_id": str(journal.manual_journal_id),
+        "narration": journal.narration,
+        "date": journal.date,
+        "status": journal.status,
+        "total": sum(debits, Decimal(0)) if journal.journal_lines else None,
+    }
+
+
+@tool("list_manual_journals", toolset="accounting", title="List manual journals", read_only=True)
+async def list_manual_journals(
+    x: ToolContext,
+    status: Literal["DRAFT", "POSTED", "DELETED", "VOIDED"] | None = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    modified_since: ModifiedSince = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 100,
+    tenant: Tenant = None,
+) -> Paged[ManualJournalView]:
+    """Manual journals, newest first, filtered by status and date."""
+    org = await x.org(tenant)
+    filters: list[Where] = []
+    if status is not None:
+        filters.append(Where.eq("Status", status))
+    if date_from is not None:
+        filters.append(Where.gte("Date", date_from))
+    if date_to is not None:
+        filters.append(Where.lte("Date", date_to))
+    result = await org.api.manual_journals.list(
+        where=Where.all_of(*filters) if filters else None,
+        order="Date DESC",
+        if_modified_since=modified_since,
+        page=page,
+        page_size=page_size,
+    )
+    return paged(result, lambda j: ManualJournalView.model_validate(_journal_fields(j)))
+
+
+async def _journal_lines(org: Org, lines: list[JournalLineIn]) -> list[JournalLineInput]:
+    if len(lines) < 2:
+        raise UserInputError("lines: a manual journal needs at least two lines (debits and credits).")
+    debits = sum((line.amount for line in lines if line.amount > 0), Decimal(0))
+    credits = -sum((line.amount for line in lines if line.amount < 0), Decimal(0))
+    if debits != credits:
+        raise UserInputError(
+            f"lines: debits ({debits}) must equal credits ({credits}); amounts are positive for debits and "
+            "negative for credits."
+        )
+    out: list[JournalLineInput] = []
+    for index, line in enumerate(lines):
+        where = f"lines[{index}]"
+        out.append(
+            JournalLineInput(
+                line_amount=line.amount,
+                account_code=await _resolve.account_code(org, line.account, field=f"{where}.account"),
+                description=line.description,
+                tax_type=await _resolve.tax_type(org, line.tax, field=f"{where}.tax") if line.tax else None,
+                tracking=[
+                    await _resolve.tracking(org, t.category, t.option, field=f"{where}.tracking") for t in line.tracking
+                ]
+                if line.tracking
+                else None,
+            )
+        )
+    return out
+
+
+async def _journal_or_none(org: Org, xero_id: str) -> ManualJournal | None:
+    try:
+        found = await org.api.manual_journals.get(xero_id)
+    except NotFound:
+        return None
+    return None if (found.status or "DRAFT") in ("DELETED", "VOIDED") else found
+
+
+def _same_journal_lines(wanted: list[JournalLineInput], stored: ManualJournal) -> bool:
+    mine = sorted((_fold(line.account_code), line.line_amount) for line in wanted)
+    theirs = sorted((_fold(line.account_code), line.line_amount or Decimal(0)) for line in stored.journal_lines)
+    return mine == theirs
+
+
+@tool("create_manual_journal", toolset="accounting", title="Create a manual journal", read_only=False)
+async def create_manual_journal(
+    x: ToolContext,
+    narration: Annotated[str, Field(min_length=1)],
+    lines: list[JournalLineIn],
+    date: Annotated[dt.date | None, Field(description="Default today")] = None,
+    status: Literal["DRAFT", "POSTED"] = "DRAFT",
+    line_amount_types: LineTax = None,
+    dedupe_key: DedupeKey = None,
+    allow_duplicate: AllowDuplicate = False,
+    tenant: Tenant = None,
+) -> ManualJournalCreated:
+    """Create a manual journal whose debits equal its credits (DRAFT unless status POSTED). Skips duplicates by
+    narration, date and lines."""
+    org = await x.org(tenant)
+    request = ManualJournalCreate(
+        narration=narration,
+        journal_lines=await _journal_lines(org, lines),
+        date=date or today(),
+        status=status,
+        line_amount_types=line_amount_types,
+    )
+    api = org.api.manual_journals
+
+    async def find() -> ManualJournal | None:
+        candidates = await api.list(where=Where.eq("Date", request.date), page_size=100)
+        for candidate in candidates.items:
+            if (
+                (candidate.status or "DRAFT") not in ("DELETED", "VOIDED")
+                and _fold(candidate.narration) == _fold(request.narration)
+                and _same_journal_lines(request.journal_lines, candidate)
+            ):
+                return candidate
+        return None
+
+    journal, duplicate = await _resolve.create_once(
+        x,
+        org,
+        "create_manual_journal",
+        request.to_xero(),
+        _resolve.Dedupe(
+            fetch=lambda xero_id: _journal_or_none(org, xero_id),
+            find=find if dedupe_key is None else None,
+            create=lambda key: api.create(request, idempotency_key=key),
+            record_id=lambda j: str(j.manual_journal_id),
+        ),
+        dedupe_key=dedupe_key,
+        allow_duplicate=allow_duplicate,
+    )
+    return ManualJournalCreated.model_validate({**_journal_fields(journal), "duplicate": duplicate})
+
+
+# --- the organisation ----------------------------------------------------------------------------------------------
+
+
+class OrganisationView(View):
+    """The organisation's identity and accounting settings."""
+
+    organisation_id: str
+    name: str | None = None
+    legal_name: str | None = None
+    short_code: str | None = None
+    base_currency: str | None = None
+    country_code: str | None = None
+    timezone: str | None = None
+    financial_year_end_day: int | None = None
+    financial_year_end_month: int | None = None
+    sales_tax_basis: str | None = None
+    period_lock_date: dt.date | None = None
+    is_demo_company: bool | None = None
+
+
+@tool("get_organisation", toolset="accounting", title="Get the organisation", read_only=True)
+async def get_organisation(x: ToolContext, tenant: Tenant = None) -> OrganisationView:
+    """The organisation's name, base currency, country, financial year end, tax basis and lock date."""
+    org = await x.org(tenant)
+    found = await org.api.organisation.get()
+    org.cache["short_code"] = found.short_code
+    return OrganisationView(
+        organisation_id=str(found.organisation_id),
+        name=found.name,
+        legal_name=found.legal_name,
+        short_code=found.short_code,
+        base_currency=found.base_currency,
+        country_code=found.country_code,
+        timezone=found.timezone,
+        financial_year_end_day=found.financial_year_end_day,
+        financial_year_end_month=found.financial_year_end_month,
+        sales_tax_basis=found.sales_tax_basis,
+        period_lock_date=found.period_lock_date,
+        is_demo_company=found.is_demo_company,
+    )
+
+
+TOOLS: tuple[ToolSpec, ...] = (
+    list_accounts,
+    list_tax_rates,
+    list_items,
+    create_item,
+    update_item,
+    list_tracking_categories,
+    create_tracking_category,
+    create_tracking_option,
+    list_manual_journals,
+    create_manual_journal,
+    get_organisation,
+)
