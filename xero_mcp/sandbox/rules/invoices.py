@@ -213,6 +213,8 @@ def refresh_invoice_due(doc: Doc) -> None:
 
 
 def _status(raw: Doc, existing: Doc | None, kind: DocKind) -> str:
+    if existing is not None and existing["Status"] in ("VOIDED", "DELETED"):
+        raise RuleError(f"{kind.label.capitalize()} not of valid status for modification")
     status = upper(raw, "Status")
     if status is None:
         return existing["Status"] if existing else "DRAFT"
@@ -223,8 +225,6 @@ def _status(raw: Doc, existing: Doc | None, kind: DocKind) -> str:
             raise RuleError(f"A new {kind.label} can only be created as DRAFT, SUBMITTED or AUTHORISED.")
         return status
     old = existing["Status"]
-    if old in ("VOIDED", "DELETED"):
-        raise RuleError(f"{kind.label.capitalize()} not of valid status for modification")
     if settled(existing) and status != old:
         raise RuleError(
             f"The status {status} cannot be applied to the {kind.label} because it has payments or credit notes "
@@ -232,8 +232,8 @@ def _status(raw: Doc, existing: Doc | None, kind: DocKind) -> str:
         )
     if status not in TRANSITIONS[old]:
         if status == "PAID":
-            raise RuleError(f"A {kind.label} becomes PAID when payments or credit cover it; it cannot be set to PAID.")
-        raise RuleError(f"The status of a {old} {kind.label} cannot be changed to {status}.")
+            raise RuleError(f"PAID is set when payments or credit cover the {kind.label}; it cannot be set directly.")
+        raise RuleError(f"The status of the {kind.label} cannot be changed from {old} to {status}.")
     return status
 
 

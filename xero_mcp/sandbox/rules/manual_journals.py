@@ -84,7 +84,7 @@ def _status(raw: Doc, existing: Doc | None) -> str:
             raise RuleError("A new manual journal can only be created as DRAFT or POSTED.")
         return status
     if status not in TRANSITIONS[existing["Status"]]:
-        raise RuleError(f"The status of a {existing['Status']} manual journal cannot be changed to {status}.")
+        raise RuleError(f"The status of the manual journal cannot be changed from {existing['Status']} to {status}.")
     return status
 
 

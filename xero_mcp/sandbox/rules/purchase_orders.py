@@ -53,7 +53,7 @@ def _status(raw: Doc, existing: Doc | None) -> str:
     if old == "DELETED":
         raise RuleError("A deleted purchase order cannot be changed.")
     if status not in TRANSITIONS[old]:
-        raise RuleError(f"The status of a {old} purchase order cannot be changed to {status}.")
+        raise RuleError(f"The status of the purchase order cannot be changed from {old} to {status}.")
     return status
 
 

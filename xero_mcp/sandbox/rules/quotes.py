@@ -50,7 +50,7 @@ def _status(raw: Doc, existing: Doc | None) -> str:
     if old == "DELETED":
         raise RuleError("A deleted quote cannot be changed.")
     if status not in TRANSITIONS[old]:
-        raise RuleError(f"The status of a {old} quote cannot be changed to {status}.")
+        raise RuleError(f"The status of the quote cannot be changed from {old} to {status}.")
     return status
 
 
@@ -80,7 +80,7 @@ def _build(ctx: Ctx, raw: Doc, existing: Doc | None) -> Doc:
     if existing is not None and existing["Status"] in ("DECLINED", "ACCEPTED", "INVOICED"):
         changed = {k for k in set(existing) | set(doc) if existing.get(k) != doc.get(k)}
         if changed - _EDITABLE_WHEN_DECIDED:
-            raise RuleError(f"Only the contact of a {existing['Status']} quote can be changed.")
+            raise RuleError(f"Only the contact of a quote can be changed once it is {existing['Status']}.")
     number = doc.get("QuoteNumber")
     if number:
         for other in ctx.state.find(ctx.tenant_id, "Quotes", "number", number):
