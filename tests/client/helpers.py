@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 import httpx2
@@ -55,11 +55,8 @@ class FakeTokens:
         return self.token
 
 
-Handler = Callable[[httpx2.Request], httpx2.Response | Awaitable[httpx2.Response]]
-
-
 def make_client(
-    handler: Handler,
+    handler: Callable[[httpx2.Request], Any],
     *,
     clock: FakeClock | None = None,
     tokens: FakeTokens | None = None,

@@ -27,7 +27,7 @@ def echo_handler(calls: list[httpx2.Request], *, bad_reference: str = "BAD") -> 
     def handler(request: httpx2.Request) -> httpx2.Response:
         calls.append(request)
         body = json.loads(request.content)
-        answered = []
+        answered: list[dict[str, Any]] = []
         for element in body["Invoices"]:
             if element.get("Reference") == bad_reference:
                 answered.append(

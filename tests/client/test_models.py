@@ -127,7 +127,9 @@ def test_requests_check_what_xero_would_refuse_before_sending() -> None:
             from_bank_account=m.AccountRef(code="090"), to_bank_account=m.AccountRef(code="090"), amount=Decimal(5)
         )
     with pytest.raises(PydanticValidationError):
-        m.PaymentCreate(invoice=m.InvoiceRef(invoice_number="INV-1"), account=m.AccountRef(code="090"), amount=0)
+        m.PaymentCreate(
+            invoice=m.InvoiceRef(invoice_number="INV-1"), account=m.AccountRef(code="090"), amount=Decimal(0)
+        )
 
 
 def test_reports_parse_nested_rows_and_cells() -> None:

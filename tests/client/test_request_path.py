@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import logging
 from decimal import Decimal
+from typing import Any
 
 import httpx2
 import pytest
@@ -27,7 +28,7 @@ from xero_mcp.client import (
 )
 from xero_mcp.config import Settings
 
-OK_BODY = {"Id": "x", "Status": "OK", "Invoices": []}
+OK_BODY: dict[str, Any] = {"Id": "x", "Status": "OK", "Invoices": []}
 
 
 async def test_requests_carry_bearer_tenant_accept_and_go_to_the_configured_base_url() -> None:
