@@ -16,12 +16,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
-
-from pydantic import BaseModel
 
 from xero_mcp.client.errors import NotFound
 from xero_mcp.client.models import (
@@ -35,13 +34,12 @@ from xero_mcp.client.models import (
     TrackingInput,
     TrackingOption,
 )
-from xero_mcp.client.pagination import items_of
+from xero_mcp.client.pagination import Where
 from xero_mcp.sync.dedupe import KeyedLocks, contact_where, idempotency_key, match_contact, natural_key
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import LineIn
 
-M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 
 _MAX_SUGGESTIONS = 5
@@ -73,31 +71,30 @@ def unknown(field: str, kind: str, wanted: str, choices: Iterable[str], hint: st
 # --- cached reference data ---------------------------------------------------------------------------------------
 
 
-async def _fetch(org: Org, path: str, key: str, model: type[M], params: Mapping[str, str] | None = None) -> list[M]:
-    response = await org.api.request("GET", path, params=params)
-    return [model.model_validate(item) for item in items_of(response.data, key)]
+_KINDS = ("accounts", "tax_rates", "items", "tracking")
 
 
-_SOURCES: dict[str, tuple[str, str, type[BaseModel], Mapping[str, str] | None]] = {
-    "accounts": ("/Accounts", "Accounts", Account, None),
-    "tax_rates": ("/TaxRates", "TaxRates", TaxRate, None),
-    "items": ("/Items", "Items", Item, None),
-    "tracking": ("/TrackingCategories", "TrackingCategories", TrackingCategory, None),
-}
+async def _read(org: Org, kind: str) -> list[Any]:
+    if kind == "accounts":
+        return await org.api.accounts.list()
+    if kind == "tax_rates":
+        return await org.api.tax_rates.list()
+    if kind == "items":
+        return await org.api.items.list()
+    return await org.api.tracking_categories.list()
 
 
 async def _cached(org: Org, kind: str, *, refresh: bool = False) -> list[Any]:
     slot = f"resolve:{kind}"
     if refresh or slot not in org.cache:
-        path, key, model, params = _SOURCES[kind]
-        org.cache[slot] = await _fetch(org, path, key, model, params)
+        org.cache[slot] = await _read(org, kind)
     return org.cache[slot]
 
 
 def invalidate(org: Org, *kinds: str) -> None:
     """Forget cached reference data ("accounts", "tax_rates", "items", "tracking") after changing it."""
-    for kind in kinds or tuple(_SOURCES):
-        if kind not in _SOURCES:
+    for kind in kinds or _KINDS:
+        if kind not in _KINDS:
             raise ValueError(f"unknown reference data {kind!r}")
         org.cache.pop(f"resolve:{kind}", None)
 
@@ -276,6 +273,11 @@ def _as_uuid(text: str) -> UUID | None:
         return None
 
 
+def is_id(text: str) -> bool:
+    """Whether `text` is a Xero ID (a UUID) rather than a number, code or name."""
+    return _as_uuid(text) is not None
+
+
 async def contact(org: Org, wanted: str, *, field: str = "contact") -> Contact:
     """The contact with this ContactID, ContactNumber or exact name (case-insensitive), read from Xero.
 
@@ -288,16 +290,13 @@ async def contact(org: Org, wanted: str, *, field: str = "contact") -> Contact:
     ident = _as_uuid(text)
     if ident is not None:
         try:
-            response = await org.api.request("GET", f"/Contacts/{ident}")
+            return await org.api.contacts.get(ident)
         except NotFound:
             raise UserInputError(f"{field}: no contact has the ID {ident}.") from None
-        found = items_of(response.data, "Contacts")
-        if not found:
-            raise UserInputError(f"{field}: no contact has the ID {ident}.")
-        return Contact.model_validate(found[0])
-    where = contact_where(contact_number=text, name=text)
-    response = await org.api.request("GET", "/Contacts", params={"where": where, "includeArchived": "true"})
-    match = match_contact(items_of(response.data, "Contacts"), contact_number=text, name=text)
+    # contact_where escapes quotes the way Xero's where parser reads them; Where.raw takes that text as written.
+    where = Where.raw(contact_where(contact_number=text, name=text))
+    page = await org.api.contacts.list(where=where, include_archived=True)
+    match = match_contact([c.model_dump(by_alias=True) for c in page.items], contact_number=text, name=text)
     if match is not None:
         return Contact.model_validate(dict(match.contact))
     raise await _unknown_contact(org, field, text)
@@ -308,8 +307,8 @@ async def _unknown_contact(org: Org, field: str, text: str) -> UserInputError:
     words = sorted(text.split(), key=len, reverse=True)
     names: list[str] = []
     if words:
-        response = await org.api.request("GET", "/Contacts", params={"searchTerm": words[0], "pageSize": "50"})
-        names = [str(c.get("Name")) for c in items_of(response.data, "Contacts") if c.get("Name")]
+        page = await org.api.contacts.list(search_term=words[0], page_size=50)
+        names = [c.name for c in page.items if c.name]
     return unknown(
         field, "contact", text, names, "Use find_or_create_contact to find it by email or create it, then retry."
     )
@@ -324,8 +323,14 @@ async def contact_ref(org: Org, wanted: str, *, field: str = "contact") -> Conta
 # --- line items ----------------------------------------------------------------------------------------------------
 
 
-async def line_items(org: Org, lines: Sequence[LineIn], *, field: str = "lines") -> list[LineItemInput]:
-    """Xero line items for the tool's lines: accounts, tax rates, items and tracking resolved to codes and IDs."""
+async def line_items(
+    org: Org, lines: Sequence[LineIn], *, field: str = "lines", tax_from_account: bool = False
+) -> list[LineItemInput]:
+    """Xero line items for the tool's lines: accounts, tax rates, items and tracking resolved to codes and IDs.
+
+    `tax_from_account` fills a line's tax type from its account's default when none is given: quotes need this,
+    since Xero does not default a quote line's tax from its account as it does on other documents.
+    """
     if not lines:
         raise UserInputError(f"{field}: give at least one line.")
     out: list[LineItemInput] = []
@@ -333,13 +338,22 @@ async def line_items(org: Org, lines: Sequence[LineIn], *, field: str = "lines")
         where = f"{field}[{index}]"
         if line.description is None and line.item is None and line.unit_amount is None:
             raise UserInputError(f"{where}: give at least a description, an item or a unit_amount.")
+        code: str | None = None
+        tax: str | None = await tax_type(org, line.tax, field=f"{where}.tax") if line.tax else None
+        if line.account:
+            found = await account(org, line.account, field=f"{where}.account")
+            if not found.code:
+                raise UserInputError(f"{where}.account: account {found.name} has no code and cannot be used on a line.")
+            code = found.code
+            if tax is None and tax_from_account:
+                tax = found.tax_type
         out.append(
             LineItemInput(
                 description=line.description,
                 quantity=line.quantity,
                 unit_amount=line.unit_amount,
-                account_code=await account_code(org, line.account, field=f"{where}.account") if line.account else None,
-                tax_type=await tax_type(org, line.tax, field=f"{where}.tax") if line.tax else None,
+                account_code=code,
+                tax_type=tax,
                 item_code=await item_code(org, line.item, field=f"{where}.item") if line.item else None,
                 discount_rate=line.discount_rate,
                 tracking=[await tracking(org, t.category, t.option, field=f"{where}.tracking") for t in line.tracking]
@@ -368,6 +382,20 @@ class Dedupe(Generic[T]):
     record_id: Callable[[T], str]
 
 
+def create_lock(org: Org, tool: str, key: str) -> AbstractAsyncContextManager[None]:
+    """The per-organisation lock for creating the record with this natural key (see KeyedLocks)."""
+    locks: KeyedLocks = org.cache.setdefault("create_locks", KeyedLocks())
+    return locks.hold(org.tenant_id, f"{tool}\x1f{key}")
+
+
+def key_of(tool: str, body: Mapping[str, Any], dedupe_key: str | None) -> str:
+    """The natural key of a create request; UserInputError when the request lacks what the key is made of."""
+    try:
+        return natural_key(tool, body, dedupe_key=dedupe_key)
+    except ValueError as exc:
+        raise UserInputError(f"Cannot check for duplicates: {exc}. Pass dedupe_key, or allow_duplicate=true.") from None
+
+
 async def create_once(
     x: ToolContext,
     org: Org,
@@ -377,23 +405,21 @@ async def create_once(
     *,
     dedupe_key: str | None = None,
     allow_duplicate: bool = False,
+    key_extra: Mapping[str, Any] | None = None,
 ) -> tuple[T, bool]:
     """Create the record unless it exists already: returns (record, duplicate).
 
     Under a per-key lock: the ledger (records this server created), then Xero itself (`how.find`), then the create
     with a deterministic Idempotency-Key, then the ledger entry. `allow_duplicate` skips the lookups and sends a
-    fresh key, so a deliberate second copy is never answered from Xero's replay cache.
+    fresh key, so a deliberate second copy is never answered from Xero's replay cache. `key_extra` adds fields to
+    the natural key that the request leaves to Xero (a document's date when Xero defaults it to today).
     """
     if allow_duplicate:
         return await how.create(None), False
-    try:
-        key = natural_key(tool, body, dedupe_key=dedupe_key)
-    except ValueError as exc:
-        raise UserInputError(f"Cannot check for duplicates: {exc}. Pass dedupe_key, or allow_duplicate=true.") from None
+    key = key_of(tool, {**body, **(key_extra or {})}, dedupe_key)
     backend = await x.backend()
     tenant_id = org.tenant_id
-    locks: KeyedLocks = org.cache.setdefault("create_locks", KeyedLocks())
-    async with locks.hold(tenant_id, f"{tool}\x1f{key}"):
+    async with create_lock(org, tool, key):
         entry = backend.ledger.lookup(tenant_id, tool, key)
         if entry is not None:
             existing = await how.fetch(entry.xero_id)

@@ -1,0 +1,160 @@
+"""Bill tools (toolset `purchases`): list, find and create bills (Xero's ACCPAY invoices).
+
+A bill's "reference" is the supplier's invoice number, which Xero keeps in InvoiceNumber (not unique: two suppliers
+may use the same one), so a bill is found by supplier and reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import Field
+
+from xero_mcp.client.models import Invoice, InvoiceCreate
+from xero_mcp.client.pagination import Where
+from xero_mcp.tools import _resolve
+from xero_mcp.tools._args import (
+    AllowDuplicate,
+    Contact,
+    DateFrom,
+    DateTo,
+    DedupeKey,
+    ModifiedSince,
+    OptionalContact,
+    PageNumber,
+    PageSize,
+    Tenant,
+)
+from xero_mcp.tools._context import Org, ToolContext
+from xero_mcp.tools._errors import UserInputError
+from xero_mcp.tools._inputs import LineIn
+from xero_mcp.tools._projections import InvoiceCreated, InvoiceDetail, InvoiceView, Paged, invoice_view
+from xero_mcp.tools._spec import ToolSpec, tool
+from xero_mcp.tools.invoices import (
+    LIVE_STATUSES,
+    AmountTypes,
+    InvoiceStatusFilter,
+    WritableStatus,
+    create_document,
+    fetch_invoice,
+    list_documents,
+)
+
+BillRef = Annotated[str, Field(description="Bill ID, or the supplier's reference")]
+
+
+async def _find_by_reference(org: Org, reference: str, supplier_id: str | None) -> list[Invoice]:
+    parts = [Where.eq("Type", "ACCPAY"), Where.eq("InvoiceNumber", reference)]
+    if supplier_id is not None:
+        parts.append(Where.eq("Contact.ContactID", supplier_id))
+    page = await org.api.invoices.list(where=Where.all_of(*parts), statuses=list(LIVE_STATUSES), page_size=100)
+    return page.items
+
+
+@tool("list_bills", toolset="purchases", title="List bills", read_only=True)
+async def list_bills(
+    x: ToolContext,
+    statuses: list[InvoiceStatusFilter] | None = None,
+    supplier: OptionalContact = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    search: str | None = None,
+    modified_since: ModifiedSince = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
+    tenant: Tenant = None,
+) -> Paged[InvoiceView]:
+    """List bills (supplier invoices), newest first; search matches the reference."""
+    return await list_documents(
+        x,
+        "ACCPAY",
+        statuses=statuses,
+        contact=supplier,
+        date_from=date_from,
+        date_to=date_to,
+        search=search,
+        modified_since=modified_since,
+        page=page,
+        page_size=page_size,
+        tenant=tenant,
+    )
+
+
+@tool("get_bill", toolset="purchases", title="Find a bill", read_only=True)
+async def get_bill(
+    x: ToolContext, bill: BillRef, supplier: OptionalContact = None, tenant: Tenant = None
+) -> InvoiceDetail:
+    """Find a bill by ID, or by the supplier's reference (give supplier when several suppliers use it), with lines
+    and payments."""
+    org = await x.org(tenant)
+    if _resolve.is_id(bill):
+        found = await fetch_invoice(org, bill, field="bill")
+        return invoice_view(found, await org.short_code(), InvoiceDetail)
+    supplier_id = str((await _resolve.contact(org, supplier, field="supplier")).contact_id) if supplier else None
+    matches = await _find_by_reference(org, bill.strip(), supplier_id)
+    if not matches:
+        whose = f" from {supplier}" if supplier else ""
+        raise UserInputError(f"bill: no bill{whose} has the reference {bill.strip()!r}. See list_bills.")
+    if len(matches) > 1:
+        listed = "; ".join(
+            f"{m.contact.name if m.contact else '?'} dated {m.date} ({m.status}, ID {m.invoice_id})"
+            for m in matches[:5]
+        )
+        raise UserInputError(
+            f"bill: {len(matches)} bills have the reference {bill.strip()!r}: {listed}. Give supplier, or the bill ID."
+        )
+    detail = await org.api.invoices.get(str(matches[0].invoice_id))
+    return invoice_view(detail, await org.short_code(), InvoiceDetail)
+
+
+@tool("create_bill", toolset="purchases", title="Create a bill", read_only=False)
+async def create_bill(
+    x: ToolContext,
+    supplier: Contact,
+    lines: list[LineIn],
+    reference: Annotated[str | None, Field(description="The supplier's invoice number")] = None,
+    date: dt.date | None = None,
+    due_date: dt.date | None = None,
+    status: WritableStatus = "DRAFT",
+    line_amount_types: AmountTypes | None = None,
+    currency_code: str | None = None,
+    dedupe_key: DedupeKey = None,
+    allow_duplicate: AllowDuplicate = False,
+    tenant: Tenant = None,
+) -> InvoiceCreated:
+    """Create a bill from a supplier (status AUTHORISED approves it). Natural key: supplier and reference; without a
+    reference, supplier, date and lines. An existing match is returned with duplicate=true."""
+    org = await x.org(tenant)
+    text = reference.strip() if reference and reference.strip() else None
+    request = InvoiceCreate(
+        type="ACCPAY",
+        contact=await _resolve.contact_ref(org, supplier, field="supplier"),
+        line_items=await _resolve.line_items(org, lines),
+        invoice_number=text,
+        date=date,
+        due_date=due_date,
+        status=status,
+        line_amount_types=line_amount_types,
+        currency_code=currency_code.upper() if currency_code else None,
+    )
+    supplier_id = str(request.contact.contact_id)
+
+    async def by_reference() -> Invoice | None:
+        assert text is not None
+        matches = await _find_by_reference(org, text, supplier_id)
+        return next((m for m in matches if m.status != "DELETED"), None)
+
+    record, duplicate = await create_document(
+        x,
+        org,
+        "create_bill",
+        request,
+        by_reference if text else None,
+        dedupe_key=dedupe_key,
+        allow_duplicate=allow_duplicate,
+    )
+    return invoice_view(record, await org.short_code(), InvoiceCreated, duplicate=duplicate)
+
+
+TOOLS: tuple[ToolSpec, ...] = (list_bills, get_bill, create_bill)

@@ -1,0 +1,295 @@
+"""Credit note tools: list, create, update (toolset `sales`) and allocate to an invoice or bill (`payments`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from xero_mcp.client.errors import NotFound
+from xero_mcp.client.models import AllocationCreate, CreditNote, CreditNoteCreate, CreditNoteUpdate, InvoiceRef
+from xero_mcp.client.pagination import Order, Where
+from xero_mcp.tools import _resolve
+from xero_mcp.tools._args import (
+    AllowDuplicate,
+    Contact,
+    DateFrom,
+    DateTo,
+    DedupeKey,
+    ModifiedSince,
+    OptionalContact,
+    PageNumber,
+    PageSize,
+    Tenant,
+)
+from xero_mcp.tools._context import Org, ToolContext
+from xero_mcp.tools._errors import UserInputError
+from xero_mcp.tools._inputs import AmountIn, LineIn
+from xero_mcp.tools._projections import (
+    AllocationView,
+    CreditNoteCreated,
+    CreditNoteView,
+    Paged,
+    credit_note_view,
+    paged,
+)
+from xero_mcp.tools._spec import ToolSpec, tool
+from xero_mcp.tools.invoices import (
+    AmountTypes,
+    InvoiceStatusFilter,
+    WritableStatus,
+    fetch_invoice,
+    label,
+    same_lines,
+    utc_today,
+)
+
+CreditNoteType = Literal["ACCRECCREDIT", "ACCPAYCREDIT"]
+CreditNoteRef = Annotated[str, Field(description="Credit note ID or number")]
+_INVOICE_TYPE = {"ACCRECCREDIT": "ACCREC", "ACCPAYCREDIT": "ACCPAY"}
+
+
+def _label(note: CreditNote) -> str:
+    return f"credit note {note.credit_note_number or note.credit_note_id}"
+
+
+async def _fetch(org: Org, ref: str, *, field: str = "credit_note") -> CreditNote:
+    text = ref.strip()
+    if not text:
+        raise UserInputError(f"{field}: give a credit note ID or number.")
+    try:
+        return await org.api.credit_notes.get(text)
+    except NotFound:
+        raise UserInputError(f"{field}: no credit note has the ID or number {text!r}. See list_credit_notes.") from None
+
+
+async def _fetch_live(org: Org, credit_note_id: str) -> CreditNote | None:
+    try:
+        found = await org.api.credit_notes.get(credit_note_id)
+    except NotFound:
+        return None
+    return None if found.status == "DELETED" else found
+
+
+def _zero(value: Decimal | None) -> Decimal:
+    return value if value is not None else Decimal(0)
+
+
+@tool("list_credit_notes", toolset="sales", title="List credit notes", read_only=True)
+async def list_credit_notes(
+    x: ToolContext,
+    type: CreditNoteType | None = None,
+    statuses: list[InvoiceStatusFilter] | None = None,
+    contact: OptionalContact = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    modified_since: ModifiedSince = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
+    tenant: Tenant = None,
+) -> Paged[CreditNoteView]:
+    """List credit notes (ACCRECCREDIT to customers, ACCPAYCREDIT from suppliers), newest first."""
+    org = await x.org(tenant)
+    parts: list[Where] = []
+    if type is not None:
+        parts.append(Where.eq("Type", type))
+    if statuses:
+        parts.append(Where.any_of(*(Where.eq("Status", status) for status in statuses)))
+    if contact:
+        parts.append(Where.eq("Contact.ContactID", (await _resolve.contact(org, contact)).contact_id))
+    if date_from is not None:
+        parts.append(Where.gte("Date", date_from))
+    if date_to is not None:
+        parts.append(Where.lte("Date", date_to))
+    result = await org.api.credit_notes.list(
+        where=Where.all_of(*parts) if parts else None,
+        order=Order.desc("Date"),
+        if_modified_since=modified_since,
+        page=page,
+        page_size=page_size,
+    )
+    short_code = await org.short_code()
+    return paged(result, lambda note: credit_note_view(note, short_code))
+
+
+@tool("create_credit_note", toolset="sales", title="Create a credit note", read_only=False)
+async def create_credit_note(
+    x: ToolContext,
+    contact: Contact,
+    lines: list[LineIn],
+    type: CreditNoteType = "ACCRECCREDIT",
+    credit_note_number: str | None = None,
+    reference: str | None = None,
+    date: dt.date | None = None,
+    status: WritableStatus = "DRAFT",
+    line_amount_types: AmountTypes | None = None,
+    currency_code: str | None = None,
+    dedupe_key: DedupeKey = None,
+    allow_duplicate: AllowDuplicate = False,
+    tenant: Tenant = None,
+) -> CreditNoteCreated:
+    """Create a credit note (AUTHORISED to allocate it later). Natural key: type and number (plus contact for
+    supplier notes); without a number, contact, date, reference and lines. A match is returned with duplicate=true."""
+    org = await x.org(tenant)
+    number = credit_note_number.strip() if credit_note_number and credit_note_number.strip() else None
+    request = CreditNoteCreate(
+        type=type,
+        contact=await _resolve.contact_ref(org, contact),
+        line_items=await _resolve.line_items(org, lines),
+        credit_note_number=number,
+        reference=reference,
+        date=date,
+        status=status,
+        line_amount_types=line_amount_types,
+        currency_code=currency_code.upper() if currency_code else None,
+    )
+    body = request.to_xero()
+    day = date or utc_today()
+    contact_id = request.contact.contact_id
+
+    async def find() -> CreditNote | None:
+        parts = [Where.eq("Type", type)]
+        if number is not None:
+            parts.append(Where.eq("CreditNoteNumber", number))
+            if type == "ACCPAYCREDIT":
+                parts.append(Where.eq("Contact.ContactID", contact_id))
+        else:
+            parts += [Where.eq("Contact.ContactID", contact_id), Where.eq("Date", day)]
+        page = await org.api.credit_notes.list(where=Where.all_of(*parts), page_size=100)
+        for candidate in page.items:
+            if candidate.status == "DELETED":
+                continue
+            if number is not None:
+                return candidate
+            same_reference = (candidate.reference or "").strip().casefold() == (reference or "").strip().casefold()
+            if same_reference and same_lines(body["LineItems"], candidate.line_items):
+                return candidate
+        return None
+
+    async def create(key: str | None) -> CreditNote:
+        return await org.api.credit_notes.create(request, idempotency_key=key)
+
+    record, duplicate = await _resolve.create_once(
+        x,
+        org,
+        "create_credit_note",
+        body,
+        _resolve.Dedupe(
+            fetch=lambda credit_note_id: _fetch_live(org, credit_note_id),
+            find=find,
+            create=create,
+            record_id=lambda note: str(note.credit_note_id),
+        ),
+        dedupe_key=dedupe_key,
+        allow_duplicate=allow_duplicate,
+        key_extra=None if date else {"Date": day},
+    )
+    return credit_note_view(record, await org.short_code(), CreditNoteCreated, duplicate=duplicate)
+
+
+@tool("update_credit_note", toolset="sales", title="Update a credit note", read_only=False, idempotent=True)
+async def update_credit_note(
+    x: ToolContext,
+    credit_note: CreditNoteRef,
+    contact: OptionalContact = None,
+    lines: list[LineIn] | None = None,
+    date: dt.date | None = None,
+    reference: str | None = None,
+    status: WritableStatus | None = None,
+    line_amount_types: AmountTypes | None = None,
+    tenant: Tenant = None,
+) -> CreditNoteView:
+    """Change a credit note, or approve it with status AUTHORISED; only the fields given change, and lines, when
+    given, replace all lines."""
+    org = await x.org(tenant)
+    changes = CreditNoteUpdate(
+        contact=await _resolve.contact_ref(org, contact) if contact else None,
+        line_items=await _resolve.line_items(org, lines) if lines is not None else None,
+        date=date,
+        reference=reference,
+        status=status,
+        line_amount_types=line_amount_types,
+    )
+    if not changes.to_xero():
+        raise UserInputError("Give at least one field to change.")
+    current = await _fetch(org, credit_note)
+    if current.status in ("VOIDED", "DELETED"):
+        raise UserInputError(f"The {_label(current)} is {current.status} and cannot be changed. Create a new one.")
+    used = _zero(current.applied_amount) > 0 or current.status == "PAID"
+    if used and (lines is not None or date is not None or line_amount_types is not None):
+        raise UserInputError(
+            f"The {_label(current)} has {_zero(current.applied_amount):,.2f} allocated or refunded; its amounts and "
+            "date cannot change while allocations remain."
+        )
+    updated = await org.api.credit_notes.update(str(current.credit_note_id), changes)
+    return credit_note_view(updated, await org.short_code())
+
+
+@tool("allocate_credit_note", toolset="payments", title="Allocate a credit note", read_only=False)
+async def allocate_credit_note(
+    x: ToolContext,
+    credit_note: CreditNoteRef,
+    invoice: Annotated[str, Field(description="Invoice or bill ID or number")],
+    amount: Annotated[AmountIn | None, Field(description="Default: as much as both allow")] = None,
+    date: dt.date | None = None,
+    tenant: Tenant = None,
+) -> AllocationView:
+    """Apply an approved credit note's remaining credit to an outstanding invoice (or bill) of the same contact."""
+    org = await x.org(tenant)
+    note = await _fetch(org, credit_note)
+    target = await fetch_invoice(org, invoice)
+    name = _label(note)
+    if note.status != "AUTHORISED":
+        if note.status in ("DRAFT", "SUBMITTED"):
+            raise UserInputError(
+                f"The {name} is {note.status}; only AUTHORISED credit notes can be allocated. Approve it first with "
+                "update_credit_note(status='AUTHORISED')."
+            )
+        raise UserInputError(f"The {name} is {note.status} and has no credit left to allocate.")
+    if target.type != _INVOICE_TYPE.get(note.type or "", ""):
+        raise UserInputError(
+            f"The {name} is {note.type} and applies to {_INVOICE_TYPE.get(note.type or '', '?')} documents; the "
+            f"{label(target)} is {target.type}."
+        )
+    note_contact = note.contact.contact_id if note.contact else None
+    target_contact = target.contact.contact_id if target.contact else None
+    if note_contact is not None and target_contact is not None and note_contact != target_contact:
+        raise UserInputError(
+            f"The {name} is for {note.contact.name if note.contact else '?'} but the {label(target)} is for "
+            f"{target.contact.name if target.contact else '?'}; a credit note only applies to its own contact."
+        )
+    if target.status != "AUTHORISED":
+        raise UserInputError(
+            f"The {label(target)} is {target.status}; credit can only be applied to an AUTHORISED document with an "
+            "amount due."
+            + (" Approve it first with approve_invoice." if target.status in ("DRAFT", "SUBMITTED") else "")
+        )
+    remaining, due = _zero(note.remaining_credit), _zero(target.amount_due)
+    chosen = amount if amount is not None else min(remaining, due)
+    if chosen <= 0:
+        raise UserInputError(f"amount: nothing to allocate (credit left {remaining:,.2f}, amount due {due:,.2f}).")
+    if chosen > remaining:
+        raise UserInputError(f"amount: {chosen:,.2f} is more than the {name}'s remaining credit of {remaining:,.2f}.")
+    if chosen > due:
+        raise UserInputError(f"amount: {chosen:,.2f} is more than the {label(target)}'s amount due of {due:,.2f}.")
+    # Xero dates an allocation no earlier than either document; the later of the two is what its UI proposes.
+    when = date or max((d for d in (note.date, target.date) if d is not None), default=utc_today())
+    allocation = await org.api.credit_notes.allocate(
+        str(note.credit_note_id),
+        AllocationCreate(invoice=InvoiceRef(invoice_id=target.invoice_id), amount=chosen, date=when),
+    )
+    return AllocationView(
+        credit_note_id=str(note.credit_note_id),
+        credit_note_number=note.credit_note_number,
+        invoice_id=str(target.invoice_id),
+        invoice_number=target.invoice_number,
+        amount=allocation.amount if allocation.amount is not None else chosen,
+        date=allocation.date or when,
+        remaining_credit=remaining - chosen,
+        invoice_amount_due=due - chosen,
+    )
+
+
+TOOLS: tuple[ToolSpec, ...] = (list_credit_notes, create_credit_note, update_credit_note, allocate_credit_note)
