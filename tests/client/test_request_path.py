@@ -517,3 +517,35 @@ async def test_a_failing_connection_error_message_holds_no_token() -> None:
         with pytest.raises(APIConnectionError) as caught:
             await client.tenant(TENANT).request("GET", "/Invoices")
     assert TOKEN not in str(caught.value)
+
+
+def test_debug_logging_goes_to_the_given_stream_once_and_redacted() -> None:
+    import io
+
+    from xero_mcp.client import enable_debug_logging
+
+    stream = io.StringIO()
+    handler = enable_debug_logging(stream)
+    try:
+        assert enable_debug_logging(stream) is handler
+        logging.getLogger("xero_mcp.client").debug("sent with Bearer %s", TOKEN)
+        assert "Bearer [redacted]" in stream.getvalue()
+        assert TOKEN not in stream.getvalue()
+    finally:
+        logger = logging.getLogger("xero_mcp.client")
+        logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
+
+
+def test_request_bodies_refuse_what_json_cannot_carry_exactly() -> None:
+    from xero_mcp.client import _json
+
+    assert _json.dumps({"Rate": 0.1, "Amount": Decimal("1E+2")}) == b'{"Rate":0.1,"Amount":100}'
+    with pytest.raises(ValueError):
+        _json.dumps({"Amount": Decimal("NaN")})
+    with pytest.raises(ValueError):
+        _json.dumps({"Amount": float("inf")})
+    with pytest.raises(ValueError):
+        _json.dumps({"When": dt.datetime(2026, 1, 1)})
+    with pytest.raises(TypeError):
+        _json.dumps({"Set": {1, 2}})
