@@ -159,6 +159,8 @@ def compact_schema(schema: Any) -> Any:
             merged: dict[str, Any] = {k: v for k, v in out.items() if k != "anyOf"}
             merged.update({k: v for k, v in typed.items() if k != "type"})
             merged["type"] = [typed["type"], "null"]
+            if isinstance(merged.get("enum"), list):  # a nullable Literal: null must stay an allowed value
+                merged["enum"] = [*cast("list[Any]", merged["enum"]), None]
             return merged
     return out
 
