@@ -404,8 +404,12 @@ class DedupeLedger:
 
 
 def quote_where_string(value: str) -> str:
-    """A string literal for Xero's `where` filter: double-quoted, with backslash and double quote escaped."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A string literal for Xero's `where` filter: double-quoted, with double quotes doubled.
+
+    Xero's filter parser follows Dynamic LINQ, where `""` inside a literal is a quote and a backslash is an
+    ordinary character, so user text can never end the literal early.
+    """
+    return '"' + value.replace('"', '""') + '"'
 
 
 def contact_where(*, contact_number: str | None = None, email: str | None = None, name: str | None = None) -> str:
