@@ -33,6 +33,13 @@ def wire_size(tools: Sequence[dict[str, Any]]) -> int:
     return len(json.dumps(list(tools), separators=(",", ":"), ensure_ascii=False))
 
 
+def share(tools: Sequence[dict[str, Any]], key: str) -> float:
+    """The fraction of the tools array's characters spent on one field of every tool (like outputSchema)."""
+    total = wire_size(tools)
+    part = sum(len(json.dumps(tool[key], separators=(",", ":"), ensure_ascii=False)) for tool in tools if key in tool)
+    return part / total if total else 0.0
+
+
 def tokens(chars: float) -> float:
     """The usual rough token estimate for English and JSON text."""
     return chars / CHARS_PER_TOKEN
@@ -114,7 +121,8 @@ def run(options: Options) -> Measurement:
                 "chars",
                 official_chars,
                 official_label,
-                note=f"~{tokens(chars):,.0f} tokens",
+                note=f"~{tokens(chars):,.0f} tokens; inputSchema {share(ours, 'inputSchema'):.0%}, "
+                f"outputSchema {share(ours, 'outputSchema'):.0%}, descriptions {share(ours, 'description'):.0%}",
             )
         )
         if toolsets == ("default",):

@@ -25,7 +25,7 @@ from benchmarks._harness import (
     report_json,
     timed,
 )
-from benchmarks.context_cost import tokens, wire_size
+from benchmarks.context_cost import share, tokens, wire_size
 
 WHEN = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
@@ -161,3 +161,10 @@ def test_wire_size_counts_compact_json_characters() -> None:
     tools = [{"name": "café", "inputSchema": {"type": "object"}}]
     assert wire_size(tools) == len('[{"name":"café","inputSchema":{"type":"object"}}]')
     assert tokens(400) == 100
+
+
+def test_share_is_the_fraction_of_characters_one_field_takes() -> None:
+    tools = [{"name": "a", "outputSchema": {"type": "object"}}, {"name": "b"}]
+    total = wire_size(tools)
+    assert share(tools, "outputSchema") == len('{"type":"object"}') / total
+    assert share(tools, "annotations") == 0.0
