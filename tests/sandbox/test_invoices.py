@@ -276,13 +276,13 @@ async def test_summary_only_omits_line_items_and_payments(api: httpx2.AsyncClien
 async def test_item_code_on_a_line_supplies_description_price_and_account(api: httpx2.AsyncClient) -> None:
     """xero-api.md §5.11: "Item code on an invoice line supplies default description/price/account"."""
     item = {
-        "Code": "WIDGET",
+        "Code": "T-WIDGET",
         "Name": "Widget",
         "Description": "A widget",
         "SalesDetails": {"UnitPrice": 12.5, "AccountCode": "200"},
     }
     await put_one(api, "Items", item)
-    invoice = await new_invoice(api, lines=[{"ItemCode": "WIDGET", "Quantity": 2}])
+    invoice = await new_invoice(api, lines=[{"ItemCode": "T-WIDGET", "Quantity": 2}])
     [line] = invoice["LineItems"]
     assert (line["Description"], line["UnitAmount"], line["AccountCode"], line["LineAmount"]) == (
         "A widget",

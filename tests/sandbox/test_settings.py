@@ -78,9 +78,16 @@ async def test_tax_rate_gets_a_generated_tax_type_and_its_effective_rate(api: ht
     assert renamed.json()["TaxRates"][0]["Name"] == "Town Tax"
 
 
+async def _archive_active_tracking(api: httpx2.AsyncClient) -> None:
+    """Archive the seeded tracking categories, so a test can create its own within the limit of two."""
+    for category in (await api.get("/TrackingCategories")).json()["TrackingCategories"]:
+        await api.post(f"/TrackingCategories/{category['TrackingCategoryID']}", json={"Status": "ARCHIVED"})
+
+
 async def test_at_most_two_tracking_categories_are_active(api: httpx2.AsyncClient) -> None:
     """xero-api.md §5.12: "Max 2 active (4 total) categories per org"."""
-    for name in ("Region", "Department"):
+    await _archive_active_tracking(api)
+    for name in ("T-Region", "T-Department"):
         await put_one(api, "TrackingCategories", {"Name": name})
     response = await api.put("/TrackingCategories", json={"Name": "Project"})
     assert messages(response) == ["You can only have 2 active tracking categories."]
@@ -88,27 +95,29 @@ async def test_at_most_two_tracking_categories_are_active(api: httpx2.AsyncClien
 
 async def test_tracking_options_are_used_on_invoice_lines(api: httpx2.AsyncClient) -> None:
     """xero-api.md §5.2/§5.12: a line's Tracking names a category and one of its options."""
-    category = await put_one(api, "TrackingCategories", {"Name": "Region"})
+    await _archive_active_tracking(api)
+    category = await put_one(api, "TrackingCategories", {"Name": "T-Region"})
     options = await api.put(f"/TrackingCategories/{category['TrackingCategoryID']}/Options", json={"Name": "North"})
     [option] = options.json()["Options"]
-    line = {**SALES_LINE, "Tracking": [{"Name": "Region", "Option": "north"}]}
+    line = {**SALES_LINE, "Tracking": [{"Name": "T-Region", "Option": "north"}]}
     invoice = await new_invoice(api, status="DRAFT", lines=[line])
     assert invoice["LineItems"][0]["Tracking"] == [
         {
             "TrackingCategoryID": category["TrackingCategoryID"],
             "TrackingOptionID": option["TrackingOptionID"],
-            "Name": "Region",
+            "Name": "T-Region",
             "Option": "North",
         }
     ]
-    bad = {**SALES_LINE, "Tracking": [{"Name": "Region", "Option": "South"}]}
+    bad = {**SALES_LINE, "Tracking": [{"Name": "T-Region", "Option": "South"}]}
     response = await api.put("/Invoices", json={"Type": "ACCREC", "Contact": {"Name": "T"}, "LineItems": [bad]})
-    assert messages(response) == ["Tracking option 'South' is not an active option of 'Region'."]
+    assert messages(response) == ["Tracking option 'South' is not an active option of 'T-Region'."]
 
 
 async def test_archived_tracking_is_hidden_unless_include_archived(api: httpx2.AsyncClient) -> None:
     """xero-api.md §2.4: includeArchived on TrackingCategories covers categories and options."""
-    category = await put_one(api, "TrackingCategories", {"Name": "Old", "Options": [{"Name": "A"}, {"Name": "B"}]})
+    await _archive_active_tracking(api)
+    category = await put_one(api, "TrackingCategories", {"Name": "T-Old", "Options": [{"Name": "A"}, {"Name": "B"}]})
     category_id = category["TrackingCategoryID"]
     option_id = category["Options"][0]["TrackingOptionID"]
     await api.post(f"/TrackingCategories/{category_id}/Options/{option_id}", json={"Status": "ARCHIVED"})

@@ -1,0 +1,197 @@
+"""List queries (reference §2.4): where, order, paging, If-Modified-Since and the list filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx2
+import pytest
+
+from tests.sandbox.helpers import new_contact, new_invoice
+from xero_mcp.sandbox.app import Sandbox
+from xero_mcp.sandbox.query import QueryError, compile_where, parse_where
+from xero_mcp.sandbox.state import COLLECTIONS
+
+
+async def _invoices(api: httpx2.AsyncClient, **params: str) -> list[dict[str, Any]]:
+    response = await api.get("/Invoices", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()["Invoices"]
+
+
+async def _numbers(api: httpx2.AsyncClient, where: str) -> list[str]:
+    return sorted(i["InvoiceNumber"] for i in await _invoices(api, where=where))
+
+
+async def _three(api: httpx2.AsyncClient) -> None:
+    for number, amount, day in (("Q-1", 10, "2026-01-10"), ("Q-2", 20, "2026-02-10"), ("Q-3", 30, "2026-03-10")):
+        line = {"Description": "q", "Quantity": 1, "UnitAmount": amount, "AccountCode": "200"}
+        await new_invoice(
+            api, InvoiceNumber=number, lines=[line], Date=day, Reference=f"ref {number}", contact="Query Co"
+        )
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        ('InvoiceNumber=="Q-2"', ["Q-2"]),
+        ('InvoiceNumber="q-2"', ["Q-2"]),
+        ('InvoiceNumber.StartsWith("Q-") AND Total>22', ["Q-3"]),
+        ('InvoiceNumber.StartsWith("Q-") AND Total>=22', ["Q-2", "Q-3"]),
+        ('InvoiceNumber.StartsWith("Q-") AND AmountDue<22', ["Q-1"]),
+        ('InvoiceNumber.StartsWith("Q-") AND Total<=22', ["Q-1", "Q-2"]),
+        ('InvoiceNumber.StartsWith("Q-") AND InvoiceNumber!="Q-2"', ["Q-1", "Q-3"]),
+        ('(InvoiceNumber=="Q-1" OR InvoiceNumber=="Q-3") AND Type=="ACCREC"', ["Q-1", "Q-3"]),
+        ('InvoiceNumber.StartsWith("Q-") AND Date>=DateTime(2026, 02, 01) AND Date<DateTime(2026,03,01)', ["Q-2"]),
+        ('InvoiceNumber.StartsWith("Q-") AND Date==DateTime(2026,3,10,0,0,0)', ["Q-3"]),
+        ('Reference.Contains("REF Q-1")', ["Q-1"]),
+        ('Contact.Name.ToLower()=="query co" AND Reference.EndsWith("3")', ["Q-3"]),
+        ('InvoiceNumber.StartsWith("Q-") AND SentToContact==false AND Url==null', ["Q-1", "Q-2", "Q-3"]),
+        ('InvoiceNumber.StartsWith("Q-") && NOT (InvoiceNumber=="Q-1") || InvoiceNumber=="none"', ["Q-2", "Q-3"]),
+    ],
+)
+async def test_where_supports_xeros_operators_and_literals(
+    api: httpx2.AsyncClient, where: str, expected: list[str]
+) -> None:
+    """xero-api.md §2.4: ==, =, !=, <, >, <=, >=, AND, OR, DateTime(), methods, booleans and null."""
+    await _three(api)
+    assert await _numbers(api, where) == expected
+
+
+async def test_where_matches_a_contact_by_guid(api: httpx2.AsyncClient) -> None:
+    """xero-api.md §2.4: Contact.ContactID=guid("...")."""
+    contact = await new_contact(api, "Guid Ltd")
+    await new_invoice(api, InvoiceNumber="G-1", Contact={"ContactID": contact["ContactID"]})
+    await new_invoice(api, InvoiceNumber="G-2")
+    where = f'Contact.ContactID=guid("{contact["ContactID"].upper()}")'
+    assert await _numbers(api, where) == ["G-1"]
+
+
+async def test_where_string_literals_take_escaped_quotes(api: httpx2.AsyncClient) -> None:
+    """xero-api.md §2.4: strings in double quotes, with \\" inside."""
+    await new_contact(api, 'The "Quoted" Co')
+    response = await api.get("/Contacts", params={"where": 'Name=="The \\"Quoted\\" Co"'})
+    assert [c["Name"] for c in response.json()["Contacts"]] == ['The "Quoted" Co']
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        'Status=="AUTHORISED" AND',
+        "Status==",
+        'Status=="open',
+        "Total>>3",
+        "Date>=DateTime(2020,13,1)",
+        'Name.Frobnicate("x")',
+        "guid(1)==Status",
+    ],
+)
+async def test_malformed_where_is_a_400_that_says_what_is_wrong(api: httpx2.AsyncClient, where: str) -> None:
+    """xero-api.md §2.4: a malformed where is refused with a clear message."""
+    response = await api.get("/Invoices", params={"where": where})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["Type"] == "QueryParseException"
+    assert "where" in body["Message"] or "DateTime" in body["Message"] or "GUID" in body["Message"]
+
+
+def test_where_compiles_indexed_fields_to_columns_and_others_to_json() -> None:
+    """xero-api.md §2.4: the optimised fields are served from indexed columns."""
+    params: list[Any] = []
+    sql = compile_where(
+        parse_where(
+            'Status=="PAID" AND Contact.ContactID==guid("96988e67-ecf9-466d-bfbf-0afa1725a649") AND AmountDue>5'
+        ),
+        COLLECTIONS["Invoices"],
+        params,
+    )
+    assert sql == (
+        "(status = ? COLLATE NOCASE AND contact_id = ? COLLATE NOCASE AND json_extract(doc, '$.AmountDue') > 5)"
+    )
+    assert params == ["PAID", "96988e67-ecf9-466d-bfbf-0afa1725a649"]
+
+
+def test_where_rejects_a_comparison_without_a_field() -> None:
+    """xero-api.md §2.4: a comparison needs a field on one side."""
+    with pytest.raises(QueryError, match="needs a field"):
+        compile_where(parse_where('"a"=="b"'), COLLECTIONS["Invoices"], [])
+
+
+async def test_order_sorts_by_several_fields(api: httpx2.AsyncClient) -> None:
+    """xero-api.md §2.4: order=Field ASC|DESC, comma-separated."""
+    await _three(api)
+    ordered = await _invoices(api, where='InvoiceNumber.StartsWith("Q-")', order="Total DESC, Date ASC")
+    assert [i["InvoiceNumber"] for i in ordered] == ["Q-3", "Q-2", "Q-1"]
+    response = await api.get("/Invoices", params={"order": "Total SIDEWAYS"})
+    assert response.status_code == 400
+
+
+async def test_default_order_is_updated_date_then_id(sandbox: Sandbox, api: httpx2.AsyncClient) -> None:
+    """xero-api.md §2.4: "The default order is UpdatedDateUTC ASC, InvoiceId ASC"."""
+    first = await new_invoice(api, InvoiceNumber="O-1")
+    sandbox.clock.advance(1)
+    second = await new_invoice(api, InvoiceNumber="O-2")
+    sandbox.clock.advance(1)
+    await api.post(f"/Invoices/{first['InvoiceID']}", json={"Reference": "touched"})
+    listed = [i["InvoiceID"] for i in await _invoices(api, where='InvoiceNumber.StartsWith("O-")')]
+    assert listed == [second["InvoiceID"], first["InvoiceID"]]
+
+
+async def test_paging_defaults_to_100_caps_at_1000_and_reports_pagination(api: httpx2.AsyncClient) -> None:
+    """xero-api.md §2.4: page is 1-based, pageSize defaults to 100 and is capped at 1000."""
+    batch = {"Contacts": [{"Name": f"Paged {i:03d}"} for i in range(105)]}
+    assert (await api.put("/Contacts", json=batch)).status_code == 200
+    where = {"where": 'Name.StartsWith("Paged ")', "order": "Name"}
+    page_one = (await api.get("/Contacts", params=where)).json()
+    assert page_one["pagination"] == {"page": 1, "pageSize": 100, "pageCount": 2, "itemCount": 105}
+    assert len(page_one["Contacts"]) == 100
+    page_two = (await api.get("/Contacts", params={**where, "page": "2"})).json()
+    assert [c["Name"] for c in page_two["Contacts"]] == [f"Paged {i:03d}" for i in range(100, 105)]
+    capped = (await api.get("/Contacts", params={**where, "pageSize": "5000"})).json()
+    assert capped["pagination"]["pageSize"] == 1000 and len(capped["Contacts"]) == 105
+    small = (await api.get("/Contacts", params={**where, "page": "3", "pageSize": "50"})).json()
+    assert small["pagination"] == {"page": 3, "pageSize": 50, "pageCount": 3, "itemCount": 105}
+    assert (await api.get("/Contacts", params={"page": "0"})).status_code == 400
+
+
+async def test_if_modified_since_returns_only_newer_records(sandbox: Sandbox, api: httpx2.AsyncClient) -> None:
+    """xero-api.md §2.4: "Only records created or modified since this timestamp will be returned"."""
+    old = await new_contact(api, "Old Timer")
+    sandbox.clock.advance(60)
+    cutoff = sandbox.clock.now()
+    sandbox.clock.advance(1)
+    new = await new_contact(api, "New Comer")
+    for header in (
+        cutoff.isoformat(),
+        cutoff.strftime("%Y-%m-%dT%H:%M:%S"),
+        cutoff.strftime("%a, %d %b %Y %H:%M:%S GMT"),
+    ):
+        response = await api.get("/Contacts", headers={"If-Modified-Since": header})
+        names = [c["Name"] for c in response.json()["Contacts"]]
+        assert new["Name"] in names and old["Name"] not in names
+
+
+async def test_list_filters_statuses_ids_numbers_and_contacts(api: httpx2.AsyncClient) -> None:
+    """xero-api.md §2.4: Statuses, IDs, InvoiceNumbers and ContactIDs on /Invoices."""
+    contact = await new_contact(api, "Filter Ltd")
+    draft = await new_invoice(api, status="DRAFT", InvoiceNumber="F-1", Contact={"ContactID": contact["ContactID"]})
+    approved = await new_invoice(api, InvoiceNumber="F-2")
+    assert [i["InvoiceNumber"] for i in await _invoices(api, Statuses="DRAFT,VOIDED", InvoiceNumbers="F-1,F-2")] == [
+        "F-1"
+    ]
+    both = await _invoices(api, IDs=f"{draft['InvoiceID']},{approved['InvoiceID']}")
+    assert sorted(i["InvoiceNumber"] for i in both) == ["F-1", "F-2"]
+    assert [i["InvoiceNumber"] for i in await _invoices(api, ContactIDs=contact["ContactID"])] == ["F-1"]
+
+
+async def test_search_term_looks_through_names_numbers_and_emails(api: httpx2.AsyncClient) -> None:
+    """xero-api.md §2.4: searchTerm is case-insensitive over the documented fields."""
+    await new_contact(api, "Zebra Crossing", EmailAddress="hello@stripes.test")
+    await new_contact(api, "Someone Else", FirstName="Zed")
+    by_email = (await api.get("/Contacts", params={"searchTerm": "STRIPES"})).json()["Contacts"]
+    assert [c["Name"] for c in by_email] == ["Zebra Crossing"]
+    by_first = (await api.get("/Contacts", params={"searchTerm": "zed"})).json()["Contacts"]
+    assert [c["Name"] for c in by_first] == ["Someone Else"]
+    await new_invoice(api, InvoiceNumber="S-77", Reference="Spring Order")
+    found = await _invoices(api, searchTerm="spring order")
+    assert [i["InvoiceNumber"] for i in found] == ["S-77"]
