@@ -465,8 +465,8 @@ class _Builder:
         sign = invoice_sign(target)
         amount = _num(doc.get("Amount"))
         source = f"PAYMENT:{doc.get('PaymentID')}"
-        payment_rate = self.rate({**doc, "CurrencyCode": target.get("CurrencyCode")})
-        bank_amount = _money(_num(doc["BankAmount"])) if "BankAmount" in doc else _money(amount / payment_rate)
+        # The payment's own rate values the money that moved; the document's rate values what it settled.
+        bank_amount = _money(amount / self.rate({**doc, "CurrencyCode": target.get("CurrencyCode")}))
         self.post(day, self.account_of(_sub(doc, "Account")), sign * bank_amount, source)
         if self.cash_basis:
             self.post_split(day, self.components(target), -sign * bank_amount, source)
