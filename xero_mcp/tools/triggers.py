@@ -1,0 +1,309 @@
+"""The poll_* tools: "new or updated" triggers on durable cursors (xero_mcp.sync.cursors).
+
+Each call returns the records created and updated since the cursor it is given, every page of them (If-Modified-Since,
+1000 per page), as compact projections, and the next cursor. The first call without a cursor starts a subscription
+and returns nothing old, unless `since` says where to start. Passing a cursor back acknowledges the result it came
+with; a result whose cursor never comes back is delivered again, so nothing is lost when a reply goes missing.
+
+"now" for a new subscription is Xero's clock, not this machine's: every answer's envelope carries Xero's time
+(`DateTimeUTC`), and the offset to the local clock is kept per organisation, so a skewed local clock (or the sandbox's
+simulated one) cannot place a subscription's start after changes Xero has already made.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar, cast
+
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import AwareDatetime, BaseModel, Field
+
+from xero_mcp.client.models import Contact, CreditNote, Invoice, Quote
+from xero_mcp.client.models.bank import BankTransaction
+from xero_mcp.client.models.payments import Payment
+from xero_mcp.client.pagination import MAX_PAGE_SIZE, Where, items_of
+from xero_mcp.sync.cursors import ENTITIES, CursorMismatchError, PollError, PollResult
+from xero_mcp.sync.xerotime import parse_xero_datetime
+from xero_mcp.tools._args import Tenant
+from xero_mcp.tools._context import Org, ToolContext
+from xero_mcp.tools._errors import UserInputError
+from xero_mcp.tools._projections import (
+    ContactView,
+    CreditNoteView,
+    InvoiceView,
+    QuoteView,
+    View,
+    contact_view,
+    credit_note_view,
+    invoice_view,
+    quote_view,
+)
+from xero_mcp.tools._spec import ToolSpec, tool
+from xero_mcp.tools.banking import BankTransactionView, bank_transaction_view
+from xero_mcp.tools.payments import PaymentView, payment_view
+
+V = TypeVar("V", bound=BaseModel)
+
+Cursor = Annotated[str | None, Field(description="The cursor of the previous result (omit to start)")]
+Since = Annotated[AwareDatetime | None, Field(description="Return changes since this moment (ISO 8601, with zone)")]
+
+_CLOCK_OFFSET = "xero_clock_offset"
+
+
+class Polled(View, Generic[V]):
+    """What changed since the cursor: new records, changed ones, and the cursor for the next call."""
+
+    created: list[V]
+    updated: list[V]
+    cursor: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """Where a subscription's records come from and how they are projected."""
+
+    entity: str
+    path: str
+    key: str
+    params: Mapping[str, str]
+    by_ids: str | None  # the list filter that fetches records by ID ("IDs"), or None: a where on the ID field
+
+
+def _local_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _note_offset(org: Org, data: Any, local: dt.datetime) -> None:
+    """Remember how far Xero's clock (the envelope's DateTimeUTC) is from ours."""
+    if isinstance(data, dict):
+        stamp = cast("dict[str, Any]", data).get("DateTimeUTC")
+        with contextlib.suppress(ValueError):  # no readable time: keep the last offset
+            org.cache[_CLOCK_OFFSET] = parse_xero_datetime(stamp) - local
+
+
+async def _xero_clock(org: Org) -> Callable[[], dt.datetime]:
+    """Xero's current time, as local time plus the last offset seen (measured once per organisation if needed)."""
+    if _CLOCK_OFFSET not in org.cache:
+        sent = _local_now()
+        response = await org.api.request("GET", "/Organisation")
+        _note_offset(org, response.data, sent)
+        organisations = items_of(response.data, "Organisations")
+        if organisations and "short_code" not in org.cache:
+            org.cache["short_code"] = organisations[0].get("ShortCode")
+    offset = org.cache.get(_CLOCK_OFFSET)
+    shift = offset if isinstance(offset, dt.timedelta) else dt.timedelta(0)
+    return lambda: _local_now() + shift
+
+
+def _pages(
+    org: Org, ctx: Context[Any, Any], source: _Source, params: Mapping[str, str], since: dt.datetime | None
+) -> AsyncIterator[Sequence[Mapping[str, Any]]]:
+    """Every page of raw records (1000 a page), reporting progress and noting Xero's clock on the way."""
+
+    async def pages() -> AsyncIterator[Sequence[Mapping[str, Any]]]:
+        page = 1
+        while True:
+            query = {**params, "page": str(page), "pageSize": str(MAX_PAGE_SIZE)}
+            sent = _local_now()
+            response = await org.api.request("GET", source.path, params=query, if_modified_since=since)
+            _note_offset(org, response.data, sent)
+            items = items_of(response.data, source.key)
+            if items:
+                yield items
+            await ctx.report_progress(page, None, f"{source.entity}: read page {page}")
+            data: Any = response.data
+            pagination: Any = cast("dict[str, Any]", data).get("pagination") if isinstance(data, dict) else None
+            count = cast("dict[str, Any]", pagination).get("pageCount") if isinstance(pagination, dict) else None
+            if not items or (isinstance(count, int) and page >= count) or len(items) < MAX_PAGE_SIZE:
+                return
+            page += 1
+
+    return pages()
+
+
+async def _poll(
+    x: ToolContext,
+    ctx: Context[Any, Any],
+    source: _Source,
+    cursor: str | None,
+    since: dt.datetime | None,
+    tenant: str | None,
+) -> tuple[Org, PollResult]:
+    org = await x.org(tenant)
+    backend = await x.backend()
+    kind = ENTITIES[source.entity]
+    order = f"UpdatedDateUTC ASC,{kind.id_field} ASC"
+
+    def fetch_changed(modified_since: dt.datetime | None) -> AsyncIterator[Sequence[Mapping[str, Any]]]:
+        return _pages(org, ctx, source, {**source.params, "order": order}, modified_since)
+
+    def fetch_ids(ids: Sequence[str]) -> AsyncIterator[Sequence[Mapping[str, Any]]]:
+        if source.by_ids is not None:
+            return _pages(org, ctx, source, {**source.params, source.by_ids: ",".join(ids)}, None)
+        wanted = Where.any_of(*(Where.eq(kind.id_field, record_id) for record_id in ids))
+        return _pages(org, ctx, source, {**source.params, "where": str(wanted)}, None)
+
+    now = await _xero_clock(org)
+    try:
+        result = await backend.cursors.poll(
+            org.tenant_id,
+            source.entity,
+            fetch_changed,
+            now=now,
+            cursor=cursor.strip() if cursor else None,
+            since=since,
+            fetch_ids=fetch_ids if kind.webhook_category is not None else None,
+        )
+    except CursorMismatchError:
+        raise UserInputError(
+            f"cursor: this cursor belongs to another poll_* tool or organisation, not poll_{source.entity}. "
+            "Pass the cursor this tool returned last (or none to start)."
+        ) from None
+    except PollError as exc:
+        raise ToolError(f"Xero returned a record that cannot be tracked: {exc}") from None
+    return org, result
+
+
+def _note(result: PollResult) -> str | None:
+    if result.started and not result.created and not result.updated:
+        return "Subscription started: changes from now on are returned by the next call with this cursor."
+    if result.acknowledged == "unknown":
+        return (
+            "The cursor given was not recognised (too old, or from another server): changes since the last "
+            "acknowledged poll are returned."
+        )
+    return None
+
+
+async def _polled(
+    x: ToolContext,
+    ctx: Context[Any, Any],
+    source: _Source,
+    cursor: str | None,
+    since: dt.datetime | None,
+    tenant: str | None,
+    project: Callable[[Mapping[str, Any], str | None], V],
+) -> Polled[V]:
+    org, result = await _poll(x, ctx, source, cursor, since, tenant)
+    short_code = await org.short_code() if result.changes else None
+    return Polled[V](
+        created=[project(record, short_code) for record in result.created],
+        updated=[project(record, short_code) for record in result.updated],
+        cursor=result.cursor,
+        note=_note(result),
+    )
+
+
+def _invoice(record: Mapping[str, Any], short_code: str | None) -> InvoiceView:
+    return invoice_view(Invoice.model_validate(dict(record)), short_code)
+
+
+_CONTACTS = _Source("contacts", "/Contacts", "Contacts", {"includeArchived": "true"}, "IDs")
+_SALES = _Source("sales_invoices", "/Invoices", "Invoices", {"where": str(Where.eq("Type", "ACCREC"))}, "IDs")
+_BILLS = _Source("bills", "/Invoices", "Invoices", {"where": str(Where.eq("Type", "ACCPAY"))}, "IDs")
+_CREDIT_NOTES = _Source("credit_notes", "/CreditNotes", "CreditNotes", {}, None)
+_QUOTES = _Source("quotes", "/Quotes", "Quotes", {}, None)
+_PAYMENTS = _Source("payments", "/Payments", "Payments", {}, None)
+_BANK_TRANSACTIONS = _Source("bank_transactions", "/BankTransactions", "BankTransactions", {}, None)
+
+
+@tool("poll_contacts", toolset="triggers", title="New or updated contacts", read_only=True)
+async def poll_contacts(
+    x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
+) -> Polled[ContactView]:
+    """Contacts created or updated since the cursor (archived ones as updates). Without a cursor, starts a
+    subscription and returns nothing old unless `since` is given; pass the returned cursor to the next call."""
+    return await _polled(
+        x, ctx, _CONTACTS, cursor, since, tenant, lambda r, c: contact_view(Contact.model_validate(dict(r)), c)
+    )
+
+
+@tool("poll_sales_invoices", toolset="triggers", title="New or updated sales invoices", read_only=True)
+async def poll_sales_invoices(
+    x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
+) -> Polled[InvoiceView]:
+    """Sales invoices (ACCREC) created or updated since the cursor. Without a cursor, starts a subscription and
+    returns nothing old unless `since` is given; pass the returned cursor to the next call."""
+    return await _polled(x, ctx, _SALES, cursor, since, tenant, _invoice)
+
+
+@tool("poll_bills", toolset="triggers", title="New or updated bills", read_only=True)
+async def poll_bills(
+    x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
+) -> Polled[InvoiceView]:
+    """Bills (ACCPAY) created or updated since the cursor. Without a cursor, starts a subscription and returns
+    nothing old unless `since` is given; pass the returned cursor to the next call."""
+    return await _polled(x, ctx, _BILLS, cursor, since, tenant, _invoice)
+
+
+@tool("poll_credit_notes", toolset="triggers", title="New or updated credit notes", read_only=True)
+async def poll_credit_notes(
+    x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
+) -> Polled[CreditNoteView]:
+    """Credit notes created or updated since the cursor. Without a cursor, starts a subscription and returns
+    nothing old unless `since` is given; pass the returned cursor to the next call."""
+    return await _polled(
+        x,
+        ctx,
+        _CREDIT_NOTES,
+        cursor,
+        since,
+        tenant,
+        lambda r, c: credit_note_view(CreditNote.model_validate(dict(r)), c),
+    )
+
+
+@tool("poll_quotes", toolset="triggers", title="New or updated quotes", read_only=True)
+async def poll_quotes(
+    x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
+) -> Polled[QuoteView]:
+    """Quotes created or updated since the cursor. Without a cursor, starts a subscription and returns nothing
+    old unless `since` is given; pass the returned cursor to the next call."""
+    return await _polled(
+        x, ctx, _QUOTES, cursor, since, tenant, lambda r, c: quote_view(Quote.model_validate(dict(r)), c)
+    )
+
+
+@tool("poll_payments", toolset="triggers", title="New or updated payments", read_only=True)
+async def poll_payments(
+    x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
+) -> Polled[PaymentView]:
+    """Payments made or deleted since the cursor. Without a cursor, starts a subscription and returns nothing old
+    unless `since` is given; pass the returned cursor to the next call."""
+    return await _polled(
+        x, ctx, _PAYMENTS, cursor, since, tenant, lambda r, c: payment_view(Payment.model_validate(dict(r)))
+    )
+
+
+@tool("poll_bank_transactions", toolset="triggers", title="New or updated bank transactions", read_only=True)
+async def poll_bank_transactions(
+    x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
+) -> Polled[BankTransactionView]:
+    """Bank transactions (spend, receive, transfer sides) created or updated since the cursor. Without a cursor,
+    starts a subscription and returns nothing old unless `since` is given; pass the returned cursor to the next
+    call."""
+    return await _polled(
+        x,
+        ctx,
+        _BANK_TRANSACTIONS,
+        cursor,
+        since,
+        tenant,
+        lambda r, c: bank_transaction_view(BankTransaction.model_validate(dict(r)), c),
+    )
+
+
+TOOLS: tuple[ToolSpec, ...] = (
+    poll_contacts,
+    poll_bills,
+    poll_bank_transactions,
+    poll_payments,
+    poll_quotes,
+    poll_sales_invoices,
+    poll_credit_notes,
+)
