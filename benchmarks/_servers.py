@@ -25,6 +25,17 @@ def xero_mcp_params(*extra: str) -> StdioServerParameters:
     )
 
 
+def fast_sandbox_params(*extra: str) -> StdioServerParameters:
+    """`python -m benchmarks.sandbox_server`: serve --sandbox with the client on the sandbox's fast-forward clock."""
+    state = tempfile.mkdtemp(prefix="xero-mcp-bench-")
+    return StdioServerParameters(
+        command=python(),
+        args=["-m", "benchmarks.sandbox_server", *extra],
+        env={"XERO_MCP_STATE_DIR": state},
+        cwd=REPO_ROOT,
+    )
+
+
 def bare_params() -> StdioServerParameters:
     """The one-tool MCPServer script, with the same interpreter."""
     return StdioServerParameters(command=python(), args=[str(BARE_SERVER)], cwd=REPO_ROOT)

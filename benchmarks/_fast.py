@@ -1,0 +1,53 @@
+"""A sandbox backend whose client waits on the sandbox's clock: Xero's pacing without the wall-clock wait.
+
+xero-mcp's client keeps every organisation under 60 calls a minute by sleeping. Against the in-process sandbox the
+benchmarks give it a `sleep` that moves the sandbox clock forward instead and a `clock` that reads the sandbox clock
+(the pair XeroClient's constructor takes), so a minute of pacing passes in microseconds while the sandbox still
+enforces its limits on the same clock: throughput is counted in sandbox minutes, and latency is the code's own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from xero_mcp.client import XeroClient
+from xero_mcp.local import LocalSandbox, open_backend
+from xero_mcp.sandbox.app import Sandbox
+from xero_mcp.tools._context import Backend
+
+
+def fast_forward(sandbox: Sandbox) -> tuple[Callable[[], float], Callable[[float], Awaitable[None]]]:
+    """A (clock, sleep) pair on the sandbox's clock: sleeping advances it, reading it gives epoch seconds."""
+
+    def clock() -> float:
+        return sandbox.clock.now().timestamp()
+
+    async def sleep(seconds: float) -> None:
+        if seconds > 0:
+            sandbox.clock.advance(seconds)
+        await asyncio.sleep(0)
+
+    return clock, sleep
+
+
+async def open_fast_backend(local: LocalSandbox) -> Backend:
+    """`xero_mcp.local.open_backend` (the same sign-in and stores), with the client on the fast-forward clock."""
+    backend = await open_backend(local)
+    sandbox = local.sandbox
+    clock, sleep = fast_forward(sandbox)
+    client = XeroClient(
+        local.settings,
+        backend.auth.provider,
+        transport=sandbox.transport(),
+        sleep=sleep,
+        clock=clock,
+        wall_clock=sandbox.clock.now,
+    )
+    return Backend(
+        client=client,
+        auth=backend.auth,
+        cursors=backend.cursors,
+        ledger=backend.ledger,
+        closers=[client.aclose, *backend.closers],
+    )
