@@ -200,8 +200,9 @@ def contact_view(contact: Contact, short_code: str | None, model: type[C] = Cont
     fields: dict[str, Any] = {
         "contact_id": str(contact.contact_id),
         "name": contact.name,
-        "contact_number": contact.contact_number,
-        "email_address": contact.email_address,
+        # Xero sends "" for a contact without a number or email; absent is clearer.
+        "contact_number": contact.contact_number or None,
+        "email_address": contact.email_address or None,
         "contact_status": contact.contact_status,
         "url": deep_link(short_code, "contact", _id(contact.contact_id)),
     }
