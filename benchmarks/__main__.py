@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import shlex
 import sys
 import time
@@ -61,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the chosen measurements in the issue's order and print the markdown table."""
     args = build_parser().parse_args(argv)
+    # The servers under test log to stderr at WARNING, as `xero-mcp serve` does; the table goes to stdout.
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     chosen: list[str] = args.only or _names()
     options = Options(quick=args.quick)
     results: list[Measurement] = []

@@ -185,12 +185,17 @@ def machine() -> dict[str, Any]:
     }
 
 
+_SINGULAR = {"calls": "call", "responses": "response"}
+
+
 def format_number(value: float | None, unit: str = "") -> str:
     """A figure for the table: thousands separators, precision that suits its size, then the unit."""
     if value is None:
         return "-"
+    if value == 1:
+        unit = _SINGULAR.get(unit, unit)
     magnitude = abs(value)
-    if value == int(value) and magnitude >= 1:
+    if value == int(value) and (magnitude >= 1 or value == 0):
         text = f"{int(value):,}"
     elif magnitude >= 100:
         text = f"{value:,.0f}"
