@@ -13,13 +13,14 @@ re-read once when a name is not found (someone may have just added it). Contacts
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 from uuid import UUID
 
 from xero_mcp.client.errors import NotFound
@@ -33,6 +34,7 @@ from xero_mcp.client.models import (
     TrackingCategory,
     TrackingInput,
     TrackingOption,
+    parse_xero_datetime,
 )
 from xero_mcp.client.pagination import Where
 from xero_mcp.sync.dedupe import KeyedLocks, contact_where, idempotency_key, match_contact, natural_key
@@ -109,6 +111,25 @@ async def _lookup(
         records = await _cached(org, kind, refresh=True)
         found = pick(records)
     return found, records
+
+
+# --- the organisation's clock ----------------------------------------------------------------------------------
+
+
+async def today(org: Org) -> dt.date:
+    """Today's date by Xero's clock (UTC), for documents that need a date when the caller gives none.
+
+    Xero stamps every answer with its time (`DateTimeUTC`); the difference from the local clock is measured once per
+    organisation, so a sandbox running on its own clock gets documents dated on its day, not the host's.
+    """
+    offset = org.cache.get("clock_offset")
+    if not isinstance(offset, dt.timedelta):
+        response = await org.api.request("GET", "/Organisation")
+        data = cast("dict[str, Any]", response.data) if isinstance(response.data, dict) else {}
+        stamp = parse_xero_datetime(data.get("DateTimeUTC"))
+        offset = stamp - dt.datetime.now(dt.UTC) if isinstance(stamp, dt.datetime) else dt.timedelta(0)
+        org.cache["clock_offset"] = offset
+    return (dt.datetime.now(dt.UTC) + offset).date()
 
 
 # --- accounts ------------------------------------------------------------------------------------------------------

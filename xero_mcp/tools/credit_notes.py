@@ -43,7 +43,6 @@ from xero_mcp.tools.invoices import (
     fetch_invoice,
     label,
     same_lines,
-    utc_today,
 )
 
 CreditNoteType = Literal["ACCRECCREDIT", "ACCPAYCREDIT"]
@@ -146,7 +145,7 @@ async def create_credit_note(
         currency_code=currency_code.upper() if currency_code else None,
     )
     body = request.to_xero()
-    day = date or utc_today()
+    day = date or await _resolve.today(org)
     contact_id = request.contact.contact_id
 
     async def find() -> CreditNote | None:
@@ -275,7 +274,7 @@ async def allocate_credit_note(
     if chosen > due:
         raise UserInputError(f"amount: {chosen:,.2f} is more than the {label(target)}'s amount due of {due:,.2f}.")
     # Xero dates an allocation no earlier than either document; the later of the two is what its UI proposes.
-    when = date or max((d for d in (note.date, target.date) if d is not None), default=utc_today())
+    when = date or max((d for d in (note.date, target.date) if d is not None), default=await _resolve.today(org))
     allocation = await org.api.credit_notes.allocate(
         str(note.credit_note_id),
         AllocationCreate(invoice=InvoiceRef(invoice_id=target.invoice_id), amount=chosen, date=when),

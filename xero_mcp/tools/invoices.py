@@ -166,11 +166,6 @@ async def find_same_document(org: Org, body: Mapping[str, Any], day: dt.date) ->
     return None
 
 
-def utc_today() -> dt.date:
-    """Today's date in UTC: the date a request without one is keyed by (Xero defaults the document's date)."""
-    return dt.datetime.now(dt.UTC).date()
-
-
 async def create_document(
     x: ToolContext,
     org: Org,
@@ -183,7 +178,7 @@ async def create_document(
 ) -> tuple[Invoice, bool]:
     """Create a sales invoice or bill through `create_once`, with the given number lookup (or None)."""
     body = request.to_xero()
-    day = request.date or utc_today()
+    day = request.date or await _resolve.today(org)
 
     async def find() -> Invoice | None:
         if find_by_number is not None:

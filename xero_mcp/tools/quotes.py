@@ -28,7 +28,7 @@ from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import LineIn
 from xero_mcp.tools._projections import Paged, QuoteCreated, QuoteView, paged, quote_view
 from xero_mcp.tools._spec import ToolSpec, tool
-from xero_mcp.tools.invoices import AmountTypes, same_lines, utc_today
+from xero_mcp.tools.invoices import AmountTypes, same_lines
 
 QuoteStatus = Literal["DRAFT", "SENT", "ACCEPTED", "DECLINED", "INVOICED"]
 QuoteRef = Annotated[str, Field(description="Quote ID or number")]
@@ -141,7 +141,7 @@ async def create_quote(
     request = QuoteCreate(
         contact=await _resolve.contact_ref(org, contact),
         line_items=await _resolve.line_items(org, lines, tax_from_account=True),
-        date=date or utc_today(),
+        date=date or await _resolve.today(org),
         expiry_date=expiry_date,
         quote_number=number,
         reference=reference,
@@ -210,7 +210,9 @@ def _check_quote_change(current: Quote, changes: QuoteUpdate) -> None:
             f"{label} is {status}; Xero only moves a {status} quote to {allowed} (or DELETED), not {target}."
             + (" Send it first (status SENT)." if status == "DRAFT" else "")
         )
-    edited = sorted(name for name in changes.model_dump(exclude_none=True) if name not in ("contact", "status"))
+    edited = sorted(
+        name for name in changes.model_dump(exclude_none=True, by_alias=False) if name not in ("contact", "status")
+    )
     if status in _LOCKED and edited:
         raise UserInputError(
             f"{label} is {status}; {status.lower()} quotes only accept contact and notes changes, not "
