@@ -585,6 +585,11 @@ def _plain_row(label: str, values: Iterable[Decimal]) -> Row:
     return {"RowType": "Row", "Cells": [{"Value": label}] + [{"Value": amount_text(v)} for v in values]}
 
 
+def _by_name(account: Account) -> tuple[str, str]:
+    """Xero lists accounts within a section alphabetically by name."""
+    return account.name.lower(), account.code
+
+
 def _account_row(account: Account, values: Iterable[Decimal]) -> Row:
     cells = [_cell(account.name, account.account_id)]
     cells += [_cell(amount_text(v), account.account_id) for v in values]
@@ -808,7 +813,7 @@ def profit_and_loss(ctx: ReportContext, query: Mapping[str, str]) -> Doc:
     for title, total_label, types in _PL_SECTIONS:
         accounts = sorted(
             (a for a in ledger.accounts.values() if a.type in types and any(b.get(a.account_id) for b in balances)),
-            key=lambda a: (a.code, a.name),
+            key=_by_name,
         )
         # Revenue is shown credit-positive, expenses debit-positive.
         sign = -1 if title in ("Income", "Plus Other Income") else 1
@@ -854,7 +859,7 @@ def _bs_group(
     for title, types in groups:
         accounts = sorted(
             (a for a in ledger.accounts.values() if a.type in types and any(b.get(a.account_id) for b in balances)),
-            key=lambda a: (a.code, a.name),
+            key=_by_name,
         )
         if not accounts:
             continue
@@ -909,7 +914,7 @@ def balance_sheet(ctx: ReportContext, query: Mapping[str, str]) -> Doc:
             for a in ledger.accounts.values()
             if a.account_class == "EQUITY" and any(b.get(a.account_id) for b in balances)
         ),
-        key=lambda a: (a.code, a.name),
+        key=_by_name,
     )
     earnings_row: Row = {
         "RowType": "Row",
@@ -919,7 +924,7 @@ def balance_sheet(ctx: ReportContext, query: Mapping[str, str]) -> Doc:
             for e, s, d in zip(earnings, year_starts, dates, strict=True)
         ],
     }
-    equity_rows: list[Row] = [earnings_row]
+    equity_rows: list[Row] = []
     for account in equity_accounts:
         values = [-b.get(account.account_id, ZERO) for b in balances]
         if account.system == "RETAINEDEARNINGS":
@@ -934,6 +939,8 @@ def balance_sheet(ctx: ReportContext, query: Mapping[str, str]) -> Doc:
         e - sum((b.get(a.account_id, ZERO) for a in equity_accounts), ZERO)
         for e, b in zip(earnings, balances, strict=True)
     ]
+    equity_rows.append(earnings_row)
+    equity_rows.sort(key=lambda row: str(row["Cells"][0]["Value"]).lower())
     rows.append(_section("Equity", [*equity_rows, _summary("Total Equity", equity)]))
     titles = ["Balance Sheet", str(org.get("Name") or ""), f"As at {_long_date(as_at)}"]
     return ctx.envelope("BalanceSheet", titles, rows)
@@ -992,7 +999,7 @@ def trial_balance(ctx: ReportContext, query: Mapping[str, str]) -> Doc:
                 for a in ledger.accounts.values()
                 if a.account_class == account_class and (month.get(a.account_id) or ytd.get(a.account_id))
             ),
-            key=lambda a: (a.code, a.name),
+            key=_by_name,
         )
         body: list[Row] = []
         for account in accounts:
@@ -1027,7 +1034,7 @@ def bank_summary(ctx: ReportContext, query: Mapping[str, str]) -> Doc:
     if start > end:
         raise ReportParameterError("Report Parameter fromDate must be on or before toDate")
     ledger = build_ledger(ctx.state, ctx.tenant_id)
-    banks = sorted((a for a in ledger.accounts.values() if a.type == "BANK"), key=lambda a: (a.code, a.name))
+    banks = sorted((a for a in ledger.accounts.values() if a.type == "BANK"), key=_by_name)
     rows: list[Row] = [_header("Bank Accounts", "Opening Balance", "Cash Received", "Cash Spent", "Closing Balance")]
     body: list[Row] = []
     totals = [ZERO, ZERO, ZERO, ZERO]

@@ -516,11 +516,11 @@ def _demo_sales(seed: _Seeder) -> None:
     region = [{"Name": "Region", "Option": "North"}]
     services = [{"Name": "Department", "Option": "Services"}]
     acc = "ACCREC"
-    paid = seed.invoice(acc, "Harbourview Dental", 175, [item_line("CONSULT", 10)], Reference="Q3 review")
+    paid = seed.invoice(acc, "Harbourview Dental", 175, [item_line("CONSULT", 24)], Reference="Q3 review")
     seed.pay(paid, 150)
     paid = seed.invoice(acc, "Northwind Traders", 168, [item_line("WIDGET", 40), item_line("CABLE", 40)])
     seed.pay(paid, 140)
-    paid = seed.invoice(acc, "Maple & Finch Design", 160, [item_line("TRAINING", 1)])
+    paid = seed.invoice(acc, "Maple & Finch Design", 160, [item_line("TRAINING", 2)])
     seed.pay(paid, 130)
     overdue = seed.invoice(acc, "Riverside Primary School", 150, [item_line("SUPPORT-M", 1)], Reference="Term 3")
     seed.mark_sent(overdue, 149)
@@ -529,14 +529,14 @@ def _demo_sales(seed: _Seeder) -> None:
     seed.pay(paid, 100)
     part = seed.invoice(acc, "Blue Heron Cafe", 130, [item_line("INSTALL", 3), item_line("CABLE", 10)])
     seed.pay(part, 90, "200.00", Reference="Part payment")
-    paid = seed.invoice(acc, "Kestrel Logistics", 120, [item_line("CONSULT", 16, Tracking=region)])
+    paid = seed.invoice(acc, "Kestrel Logistics", 120, [item_line("CONSULT", 30, Tracking=region)])
     seed.pay(paid, 85, account="611", Reference="Cheque 1044")
     seed.invoice(acc, "Orchard Street Pharmacy", 110, [item_line("SUPPORT-M", 1)], "VOIDED", changed=104)
     overdue = seed.invoice(acc, "Pinnacle Fitness", 100, [item_line("TRAINING", 2)])
     seed.note(
         "Invoices", overdue["InvoiceID"], 20, "Customer disputes the second training day; sent the attendance sheet."
     )
-    paid = seed.invoice(acc, "Copperleaf Architects", 95, [item_line("CONSULT", 8, DiscountRate=Decimal("10"))])
+    paid = seed.invoice(acc, "Copperleaf Architects", 95, [item_line("CONSULT", 20, DiscountRate=Decimal("10"))])
     seed.pay(paid, 60)
     paid = seed.invoice(acc, "Lighthouse Media", 90, [item_line("WIDGET", 100)], LineAmountTypes="Inclusive")
     seed.pay(paid, 55)
