@@ -107,7 +107,8 @@ def _value(cell: ReportCell) -> Decimal | str | None:
 
 def _row(row: ReportRow) -> ReportRowView:
     cells = row.cells
-    label = (cells[0].value or "").strip() if cells else ""
+    first = _value(cells[0]) if cells else None
+    label = "" if first is None else str(first)
     ids: dict[str, str] = {}
     for cell in cells:
         for attribute in cell.attributes:
