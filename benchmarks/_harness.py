@@ -178,10 +178,12 @@ def children_of(pid: int, proc: Path = Path("/proc")) -> list[int]:
 
 def machine() -> dict[str, Any]:
     """What the figures were measured on."""
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     return {
         "cpu_count": os.cpu_count(),
         "platform": f"{platform.system()} {platform.machine()}",
         "python": platform.python_version(),
+        "load_average_1min": load,
     }
 
 
@@ -228,7 +230,10 @@ def render_markdown(measurements: Sequence[Measurement], *, when: datetime, comm
     info = machine()
     lines = [
         f"Measured {when.strftime('%Y-%m-%d')} with `{command}` on {info['cpu_count']} cores (os.cpu_count()), "
-        f"{info['platform']}, Python {info['python']}.",
+        f"{info['platform']}, Python {info['python']}"
+        + (
+            f", 1-minute load average {info['load_average_1min']:.2f} at the end." if info["load_average_1min"] else "."
+        ),
         "",
         "| # | Figure | Value | Baseline (same run) | Ratio | Target | Met |",
         "|---|---|---:|---|---:|---|---|",
