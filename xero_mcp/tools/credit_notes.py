@@ -76,6 +76,13 @@ def _zero(value: Decimal | None) -> Decimal:
     return value if value is not None else Decimal(0)
 
 
+def _used(note: CreditNote) -> Decimal:
+    """How much of an approved credit note is allocated or refunded already."""
+    if note.status not in ("AUTHORISED", "PAID") or note.remaining_credit is None:
+        return _zero(note.applied_amount)
+    return max(_zero(note.applied_amount), _zero(note.total) - note.remaining_credit)
+
+
 @tool("list_credit_notes", toolset="sales", title="List credit notes", read_only=True)
 async def list_credit_notes(
     x: ToolContext,
@@ -216,11 +223,11 @@ async def update_credit_note(
     current = await _fetch(org, credit_note)
     if current.status in ("VOIDED", "DELETED"):
         raise UserInputError(f"The {_label(current)} is {current.status} and cannot be changed. Create a new one.")
-    used = _zero(current.applied_amount) > 0 or current.status == "PAID"
-    if used and (lines is not None or date is not None or line_amount_types is not None):
+    used = _used(current)
+    if (used > 0 or current.status == "PAID") and (lines is not None or date is not None or line_amount_types):
         raise UserInputError(
-            f"The {_label(current)} has {_zero(current.applied_amount):,.2f} allocated or refunded; its amounts and "
-            "date cannot change while allocations remain."
+            f"The {_label(current)} has {used:,.2f} allocated or refunded; its amounts and date cannot change while "
+            "allocations remain."
         )
     updated = await org.api.credit_notes.update(str(current.credit_note_id), changes)
     return credit_note_view(updated, await org.short_code())
