@@ -369,3 +369,43 @@ def test_parameters_xero_would_refuse_raise_a_parameter_error(
     state, tenant = org
     with pytest.raises(ReportParameterError, match=message):
         run_report(ReportContext(state, tenant, NOW), report, query)
+
+
+def test_foreign_currency_invoice_is_booked_at_its_rate_and_the_payment_difference_is_a_currency_gain(
+    org: tuple[SandboxState, str],
+) -> None:
+    """A EUR invoice at 0.5 EUR per USD is 220.00 USD; paid when the rate is 0.55 it brings 200.00 USD."""
+    state, tenant = org
+    invoice = "a0000000-0000-4000-8000-000000000004"
+    state.put(
+        tenant,
+        "Invoices",
+        _invoice(
+            invoice,
+            "ACCREC",
+            "2026-03-01",
+            [_line("200", "100.00", "10.00")],
+            CurrencyCode="EUR",
+            CurrencyRate=Decimal("0.500000"),
+        ),
+    )
+    state.put(
+        tenant,
+        "Payments",
+        {
+            "PaymentID": "c0000000-0000-4000-8000-000000000004",
+            "Date": "2026-03-10T00:00:00",
+            "Amount": Decimal("110.00"),
+            "CurrencyRate": Decimal("0.550000"),
+            "Status": "AUTHORISED",
+            "Invoice": {"InvoiceID": invoice},
+            "Account": {"Code": "090"},
+            "UpdatedDateUTC": "2026-03-10T00:00:00.000",
+        },
+    )
+    assert _balances(state, tenant) == {
+        "090": Decimal("200.00"),
+        "200": Decimal("-200.00"),
+        "820": Decimal("-20.00"),
+        "Realised Currency Gains": Decimal("20.00"),
+    }

@@ -369,19 +369,19 @@ class _Builder:
         if amount != 0:
             self.postings.append(Posting(day, account_id, amount, tracking, source))
 
-    def components(self, doc: Doc, lines_key: str = "LineItems") -> list[tuple[str, Decimal, frozenset[str]]]:
-        """A document's non-control side in base currency as (account, amount, tracking), credit-side sign-free.
+    def components(self, doc: Doc) -> list[tuple[str, Decimal, frozenset[str]]]:
+        """A document's line side in base currency as (account, amount, tracking), signed as its lines are.
 
         Each line contributes its net amount (LineAmount less tax when Inclusive) to its account and its tax to
-        the tax account; the amounts are positive for positive lines and add up to the document's Total (any
-        difference from rounding goes to the rounding account).
+        the tax account; together they make the document's Total (a rounding difference, as currency conversion
+        can leave, goes to the rounding account). Callers give the amounts the debit or credit sign.
         """
         rate = self.rate(doc)
         inclusive = str(doc.get("LineAmountTypes") or "").upper() == "INCLUSIVE"
         no_tax = str(doc.get("LineAmountTypes") or "").upper() == "NOTAX"
         result: list[tuple[str, Decimal, frozenset[str]]] = []
         tax_total = ZERO
-        for line in _docs(doc.get(lines_key)):
+        for line in _docs(doc.get("LineItems")):
             line_amount = _num(line.get("LineAmount"))
             tax = ZERO if no_tax else _num(line.get("TaxAmount"))
             if tax and line_amount < 0 < tax:
