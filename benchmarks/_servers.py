@@ -3,35 +3,34 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from mcp.client.stdio import StdioServerParameters
 
-from benchmarks._harness import REPO_ROOT, children_of, python
+from benchmarks._harness import CACHE_DIR, REPO_ROOT, children_of, python
 from benchmarks._official import DUMMY_ENV, OfficialServer
 
 BARE_SERVER = Path(__file__).resolve().parent / "bare_server.py"
+# The sandbox keeps its state in memory; this only keeps anything a server might write out of the home folder.
+STATE_DIR = CACHE_DIR / "state"
 
 
 def xero_mcp_params(*extra: str) -> StdioServerParameters:
-    """`python -m xero_mcp serve --sandbox` with the benchmarks' own interpreter, state kept out of the home folder."""
-    state = tempfile.mkdtemp(prefix="xero-mcp-bench-")
+    """`python -m xero_mcp serve --sandbox` with the benchmarks' own interpreter."""
     return StdioServerParameters(
         command=python(),
         args=["-m", "xero_mcp", "serve", "--sandbox", *extra],
-        env={"XERO_MCP_STATE_DIR": state},
+        env={"XERO_MCP_STATE_DIR": str(STATE_DIR)},
         cwd=REPO_ROOT,
     )
 
 
 def fast_sandbox_params(*extra: str) -> StdioServerParameters:
     """`python -m benchmarks.sandbox_server`: serve --sandbox with the client on the sandbox's fast-forward clock."""
-    state = tempfile.mkdtemp(prefix="xero-mcp-bench-")
     return StdioServerParameters(
         command=python(),
         args=["-m", "benchmarks.sandbox_server", *extra],
-        env={"XERO_MCP_STATE_DIR": state},
+        env={"XERO_MCP_STATE_DIR": str(STATE_DIR)},
         cwd=REPO_ROOT,
     )
 
