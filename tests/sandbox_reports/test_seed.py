@@ -166,3 +166,12 @@ async def test_every_seeded_list_validates_against_the_spec(api: httpx2.AsyncCli
         "TrackingCategories",
     ):
         assert await _all(api, plural), plural
+
+
+async def test_reseeding_through_the_control_route_rebuilds_the_same_demo(sandbox: Sandbox) -> None:
+    before = _dump(sandbox)
+    async with httpx2.AsyncClient(transport=sandbox.transport(), base_url="http://sandbox.test") as client:
+        response = await client.post("/_sandbox/seed")
+    assert response.status_code == 200
+    assert response.json()["seeded"] is True
+    assert _dump(sandbox) == before
