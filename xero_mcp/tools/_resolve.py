@@ -52,14 +52,24 @@ def _fold(text: str) -> str:
 
 
 def close_matches(wanted: str, choices: Iterable[str], n: int = _MAX_SUGGESTIONS) -> list[str]:
-    """The choices most like `wanted`: those containing it (or contained in it) first, then difflib's best."""
+    """The choices most like `wanted`: those containing it (or contained in it) first, then similar spellings.
+
+    A choice labelled "Name (CODE)" is also compared by its name alone, so a code does not hide a near miss.
+    """
     options = list(dict.fromkeys(choice for choice in choices if choice))
-    folded = {_fold(choice): choice for choice in options}
     target = _fold(wanted)
-    found = [choice for key, choice in folded.items() if target and (target in key or key in target)]
-    for key in difflib.get_close_matches(target, list(folded), n=n, cutoff=0.5):
-        if folded[key] not in found:
-            found.append(folded[key])
+    if not target:
+        return []
+    found = [choice for choice in options if target in _fold(choice) or _fold(choice) in target]
+    scored: list[tuple[float, int, str]] = []
+    for index, choice in enumerate(options):
+        if choice in found:
+            continue
+        forms = {_fold(choice), _fold(choice.split(" (")[0])}
+        score = max(difflib.SequenceMatcher(None, target, form).ratio() for form in forms)
+        if score >= 0.6:
+            scored.append((-score, index, choice))
+    found += [choice for _, _, choice in sorted(scored)]
     return found[:n]
 
 
