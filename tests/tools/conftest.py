@@ -21,6 +21,7 @@ from xero_mcp.config import Settings
 from xero_mcp.local import LocalSandbox, open_backend, sandbox_settings
 from xero_mcp.sandbox.app import Sandbox, SandboxConfig, create_sandbox
 from xero_mcp.sandbox.limits import LimitConfig
+from xero_mcp.sandbox.state import SandboxState
 from xero_mcp.server import build_server
 from xero_mcp.tools._context import Backend
 
@@ -29,10 +30,20 @@ SANDBOX_START = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 MakeClient = Callable[..., AbstractAsyncContextManager[Client]]
 
 
+def _config() -> SandboxConfig:
+    return SandboxConfig(limits=LimitConfig(enabled=False), frozen_clock=True, start=SANDBOX_START)
+
+
+@pytest.fixture(scope="session")
+def tools_seeded_state() -> SandboxState:
+    """The seeded state at SANDBOX_START, built once per session and copied into each test's sandbox."""
+    return create_sandbox(_config()).baseline()
+
+
 @pytest.fixture
-def tools_sandbox() -> Sandbox:
+def tools_sandbox(tools_seeded_state: SandboxState) -> Sandbox:
     """A seeded sandbox on a frozen clock, rate limits off (tests that need limits turn them on)."""
-    return create_sandbox(SandboxConfig(limits=LimitConfig(enabled=False), frozen_clock=True, start=SANDBOX_START))
+    return create_sandbox(_config(), baseline=tools_seeded_state)
 
 
 @pytest.fixture
