@@ -9,7 +9,7 @@ import pytest
 
 from tests.sandbox.helpers import new_contact, new_invoice
 from xero_mcp.sandbox.app import Sandbox
-from xero_mcp.sandbox.query import QueryError, compile_where, parse_where
+from xero_mcp.sandbox.query import QueryError, build_list_query, compile_where, parse_where
 from xero_mcp.sandbox.state import COLLECTIONS
 
 
@@ -96,17 +96,16 @@ async def test_malformed_where_is_a_400_that_says_what_is_wrong(api: httpx2.Asyn
 
 
 def test_where_compiles_indexed_fields_to_columns_and_others_to_json() -> None:
-    """xero-api.md §2.4: the optimised fields are served from indexed columns."""
+    """xero-api.md §2.4: the optimised fields are served from indexed columns; money columns hold cents."""
     params: list[Any] = []
-    sql = compile_where(
-        parse_where(
-            'Status=="PAID" AND Contact.ContactID==guid("96988e67-ecf9-466d-bfbf-0afa1725a649") AND AmountDue>5'
-        ),
-        COLLECTIONS["Invoices"],
-        params,
+    where = (
+        'Status=="PAID" AND Contact.ContactID==guid("96988e67-ecf9-466d-bfbf-0afa1725a649") AND AmountDue>5.5 '
+        "AND Total>5"
     )
+    sql = compile_where(parse_where(where), COLLECTIONS["Invoices"], params)
     assert sql == (
-        "(status = ? COLLATE NOCASE AND contact_id = ? COLLATE NOCASE AND json_extract(doc, '$.AmountDue') > 5)"
+        "(status = ? COLLATE NOCASE AND contact_id = ? COLLATE NOCASE AND amount_due > 550.0 "
+        "AND json_extract(doc, '$.Total') > 5)"
     )
     assert params == ["PAID", "96988e67-ecf9-466d-bfbf-0afa1725a649"]
 
@@ -195,3 +194,34 @@ async def test_search_term_looks_through_names_numbers_and_emails(api: httpx2.As
     await new_invoice(api, InvoiceNumber="S-77", Reference="Spring Order")
     found = await _invoices(api, searchTerm="spring order")
     assert [i["InvoiceNumber"] for i in found] == ["S-77"]
+
+
+@pytest.mark.parametrize(
+    ("params", "index"),
+    [
+        ({"InvoiceNumbers": "INV-0001"}, "documents_number"),
+        ({"ContactIDs": "96988e67-ecf9-466d-bfbf-0afa1725a649"}, "documents_contact"),
+        ({"where": "AmountDue>=5000 AND AmountDue<5010"}, "documents_amount_due"),
+        ({"where": 'Contact.Name=="Customer 42"'}, "documents_contact_name"),
+        ({"Statuses": "DRAFT"}, "documents_status"),
+        ({}, "documents_updated"),
+    ],
+)
+def test_list_queries_are_planned_on_the_selective_index(
+    sandbox: Sandbox, tenant_id: str, params: dict[str, str], index: str
+) -> None:
+    """Scale (100,000 invoices): filters use their index instead of walking every invoice in update order."""
+    query = build_list_query(
+        COLLECTIONS["Invoices"],
+        {k.lower(): v for k, v in params.items()},
+        if_modified_since=None,
+        paged=True,
+        default_order="updated, id",
+    )
+    sql = "SELECT doc FROM documents WHERE tenant_id = ? AND kind = ?"
+    if query.where:
+        sql += f" AND ({query.where})"
+    plan = sandbox.state.conn.execute(
+        f"EXPLAIN QUERY PLAN {sql} ORDER BY {query.order} LIMIT 100", [tenant_id, "Invoices", *query.params]
+    ).fetchall()
+    assert f"USING INDEX {index} " in " ".join(str(row[3]) for row in plan) + " "

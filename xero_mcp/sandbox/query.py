@@ -15,10 +15,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from xero_mcp.sandbox.state import Collection, iso_instant
+from xero_mcp.sandbox.state import CENT_COLUMNS, Collection, iso_instant
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
@@ -473,8 +474,10 @@ def compile_where(node: Node, collection: Collection, params: list[Any]) -> str:
         params.append(1 if right.value else 0)
         return f"{sql} {op} ?"
     if right.kind == "number":
-        # The literal is validated digits, inlined so SQLite compares it as a number, not text.
-        return f"{sql} {op} {right.value}"
+        # The literal is validated digits, inlined so SQLite compares it as a number, not text; money columns
+        # hold whole cents, so the literal is scaled exactly.
+        literal = format(Decimal(right.value) * 100, "f") if sql in CENT_COLUMNS else right.value
+        return f"{sql} {op} {literal}"
     params.append(right.value)
     if right.kind == "datetime":
         return f"{sql} {op} ?"
@@ -497,7 +500,11 @@ def compile_order(source: str, collection: Collection) -> str:
         if len(words) > 2 or (len(words) == 2 and words[1].upper() not in ("ASC", "DESC")):
             raise QueryError(f"'{part.strip()}' is not a valid order: use 'Field ASC' or 'Field DESC'")
         direction = words[1].upper() if len(words) == 2 else "ASC"
-        terms.append(f"{field_sql(collection, words[0])} COLLATE NOCASE {direction}")
+        sql = field_sql(collection, words[0])
+        # Columns sort by their own collation (so their indexes serve the order); text inside documents sorts
+        # case-insensitively, as Xero's does.
+        collation = " COLLATE NOCASE" if sql.startswith("json_extract") else ""
+        terms.append(f"{sql}{collation} {direction}")
     terms.append("id ASC")
     return ", ".join(terms)
 
@@ -600,7 +607,7 @@ def _list_filters(collection: Collection, params: Mapping[str, str], query: List
         fields = ("name", "number", *(f"json_extract(doc, '$.{f}')" for f in ("FirstName", "LastName", "EmailAddress")))
         query.add(" OR ".join(f"instr(lower({f}), ?) > 0" for f in fields), *([term] * len(fields)))
     if term and plural == "Invoices":
-        query.add("instr(lower(number), ?) > 0 OR instr(lower(json_extract(doc, '$.Reference')), ?) > 0", term, term)
+        query.add("instr(lower(number), ?) > 0 OR instr(lower(reference), ?) > 0", term, term)
     include_archived = params.get("includearchived", "").lower() == "true"
     if plural in ("Contacts", "TrackingCategories") and not include_archived:
         query.add("status IS NULL OR status != 'ARCHIVED'")
