@@ -1,0 +1,176 @@
+"""The poll_* triggers end to end: subscriptions start at now, changes come once (created, then updated), a lost
+reply is delivered again, every page is read, and organisations and entities keep their own cursors.
+
+The sandbox's clock is frozen; tests move it forward between changes, as time passes between real edits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mcp import Client
+
+from tests.tools._calls import fails, ok
+from tests.tools.conftest import MakeClient
+from xero_mcp.sandbox.app import Sandbox
+
+SECOND = "Second Street Trading"
+
+
+async def _poll(client: Client, tool: str, cursor: str | None = None, **extra: Any) -> dict[str, Any]:
+    if cursor is not None:
+        extra["cursor"] = cursor
+    return await ok(client, tool, **extra)
+
+
+def _ids(result: dict[str, Any], key: str, field: str) -> list[str]:
+    return [record[field] for record in result[key]]
+
+
+async def test_a_contact_is_delivered_once_as_created_then_once_per_update(
+    make_client: MakeClient, sandbox: Sandbox
+) -> None:
+    async with make_client() as client:
+        start = await _poll(client, "poll_contacts")
+        sandbox.clock.advance(60)
+        contact = await ok(client, "find_or_create_contact", name="Matai Joinery", email_address="hi@matai.test")
+        new = await _poll(client, "poll_contacts", start["cursor"])
+        quiet = await _poll(client, "poll_contacts", new["cursor"])
+        sandbox.clock.advance(60)
+        await ok(client, "update_contact", contact="Matai Joinery", phone="04 555 0101")
+        changed = await _poll(client, "poll_contacts", quiet["cursor"])
+    assert (start["created"], start["updated"]) == ([], [])
+    assert "Subscription started" in start["note"]
+    assert _ids(new, "created", "contact_id") == [contact["contact_id"]] and new["updated"] == []
+    assert new["created"][0]["name"] == "Matai Joinery" and "/Contacts/View/" in new["created"][0]["url"]
+    assert (quiet["created"], quiet["updated"], quiet["note"]) == ([], [], None)
+    assert changed["created"] == [] and _ids(changed, "updated", "contact_id") == [contact["contact_id"]]
+
+
+async def test_a_result_whose_cursor_never_comes_back_is_delivered_again(
+    make_client: MakeClient, sandbox: Sandbox
+) -> None:
+    async with make_client() as client:
+        start = await _poll(client, "poll_contacts")
+        sandbox.clock.advance(60)
+        contact = await ok(client, "create_contact", name="Hoiho Boats")
+        lost = await _poll(client, "poll_contacts", start["cursor"])
+        retried = await _poll(client, "poll_contacts", start["cursor"])
+        after = await _poll(client, "poll_contacts", retried["cursor"])
+        stale = await _poll(client, "poll_contacts", "xc1_never-issued")
+    assert _ids(lost, "created", "contact_id") == [contact["contact_id"]]
+    assert _ids(retried, "created", "contact_id") == [contact["contact_id"]]
+    assert (after["created"], after["updated"]) == ([], [])
+    assert "not recognised" in stale["note"]
+
+
+async def test_since_starts_a_subscription_in_the_past_and_sales_invoices_are_accrec_only(
+    make_client: MakeClient,
+) -> None:
+    async with make_client() as client:
+        sales = await _poll(client, "poll_sales_invoices", since="2026-01-01T00:00:00Z")
+        bills = await _poll(client, "poll_bills", since="2026-01-01T00:00:00+13:00")
+    assert len(sales["created"]) > 10 and {i["type"] for i in sales["created"]} == {"ACCREC"}
+    assert len(bills["created"]) > 5 and {i["type"] for i in bills["created"]} == {"ACCPAY"}
+    statuses = {i["status"] for i in sales["created"]}
+    assert {"VOIDED", "DELETED", "PAID"} <= statuses  # voided and deleted records come through with their status
+
+
+async def test_each_trigger_delivers_its_own_records(make_client: MakeClient, sandbox: Sandbox) -> None:
+    tools = ("poll_sales_invoices", "poll_bills", "poll_payments", "poll_bank_transactions", "poll_quotes")
+    async with make_client() as client:
+        cursors = {tool: (await _poll(client, tool))["cursor"] for tool in (*tools, "poll_credit_notes")}
+        sandbox.clock.advance(60)
+        await ok(client, "find_or_create_contact", name="Kahu Trading")
+        line = [{"description": "Parts", "quantity": 1, "unit_amount": 100, "account": "Sales"}]
+        invoice = await ok(client, "create_invoice", contact="Kahu Trading", lines=line, status="AUTHORISED")
+        bill = await ok(client, "create_bill", supplier="Kahu Trading", lines=line, reference="K-77")
+        payment = await ok(
+            client, "create_payment", invoice=invoice["invoice_number"], amount=50, account="090", date="2026-11-02"
+        )
+        spent = await ok(
+            client, "create_bank_transaction", type="SPEND", bank_account="090", contact="Kahu Trading", lines=line
+        )
+        quote = await ok(client, "create_quote", contact="Kahu Trading", lines=line)
+        note = await ok(client, "create_credit_note", contact="Kahu Trading", lines=line)
+        polled = {tool: await _poll(client, tool, cursor) for tool, cursor in cursors.items()}
+    assert _ids(polled["poll_sales_invoices"], "created", "invoice_id") == [invoice["invoice_id"]]
+    assert polled["poll_sales_invoices"]["created"][0]["amount_due"] == 60
+    assert _ids(polled["poll_bills"], "created", "invoice_id") == [bill["invoice_id"]]
+    assert _ids(polled["poll_payments"], "created", "payment_id") == [payment["payment_id"]]
+    assert _ids(polled["poll_bank_transactions"], "created", "bank_transaction_id") == [spent["bank_transaction_id"]]
+    assert _ids(polled["poll_quotes"], "created", "quote_id") == [quote["quote_id"]]
+    assert _ids(polled["poll_credit_notes"], "created", "credit_note_id") == [note["credit_note_id"]]
+
+
+async def test_a_deleted_payment_comes_through_as_an_update_with_its_status(
+    make_client: MakeClient, sandbox: Sandbox
+) -> None:
+    async with make_client() as client:
+        await ok(client, "find_or_create_contact", name="Ruru Audio")
+        line = [{"description": "Speakers", "quantity": 1, "unit_amount": 100, "account": "Sales"}]
+        invoice = await ok(client, "create_invoice", contact="Ruru Audio", lines=line, status="AUTHORISED")
+        payment = await ok(client, "create_payment", invoice=invoice["invoice_id"], amount=110, account="090")
+        start = await _poll(client, "poll_payments")
+        sandbox.clock.advance(60)
+        await ok(client, "delete_payment", payment_id=payment["payment_id"], confirm=True)
+        polled = await _poll(client, "poll_payments", start["cursor"])
+    assert polled["created"] == []
+    assert [(p["payment_id"], p["status"]) for p in polled["updated"]] == [(payment["payment_id"], "DELETED")]
+
+
+async def test_every_page_is_read_a_thousand_records_at_a_time(make_client: MakeClient, sandbox: Sandbox) -> None:
+    progress: list[float] = []
+
+    async def seen(done: float, total: float | None, message: str | None) -> None:
+        progress.append(done)
+
+    async with make_client() as client:
+        start = await _poll(client, "poll_contacts", tenant=SECOND)
+        sandbox.clock.advance(60)
+        for batch in range(21):
+            contacts = [{"Name": f"Bulk contact {batch * 50 + n:04d}"} for n in range(50)]
+            await ok(client, "xero_write", method="PUT", path="/Contacts", body={"Contacts": contacts}, tenant=SECOND)
+        before = sandbox.request_counts.total
+        result = await client.call_tool(
+            "poll_contacts", {"cursor": start["cursor"], "tenant": SECOND}, progress_callback=seen
+        )
+        calls = sandbox.request_counts.total - before
+    assert not result.is_error and result.structured_content is not None
+    names = {contact["name"] for contact in result.structured_content["created"]}
+    assert len(names) == 1050 and "Bulk contact 1049" in names
+    assert calls == 2  # 1050 records at 1000 a page
+    assert progress == [1, 2]
+
+
+async def test_organisations_and_triggers_keep_their_own_cursors(
+    make_client: MakeClient, sandbox: Sandbox, tenant_names: list[str]
+) -> None:
+    async with make_client() as client:
+        demo = await _poll(client, "poll_contacts")
+        second = await _poll(client, "poll_contacts", tenant=SECOND)
+        sandbox.clock.advance(60)
+        contact = await ok(client, "create_contact", name="Weka Wines", tenant=SECOND)
+        demo_after = await _poll(client, "poll_contacts", demo["cursor"])
+        second_after = await _poll(client, "poll_contacts", second["cursor"], tenant=SECOND)
+        crossed = await fails(client, "poll_bills", cursor=second_after["cursor"], tenant=SECOND)
+    assert demo_after["created"] == []
+    assert _ids(second_after, "created", "contact_id") == [contact["contact_id"]]
+    assert "cursor: this cursor belongs to another poll_* tool or organisation, not poll_bills" in crossed
+
+
+async def test_triggers_are_read_only_and_opt_in(make_client: MakeClient) -> None:
+    async with make_client(read_only=True, toolsets=("default",)) as client:
+        default_names = {tool.name for tool in (await client.list_tools()).tools}
+    async with make_client(read_only=True, toolsets=("triggers",)) as client:
+        trigger_names = {tool.name for tool in (await client.list_tools()).tools}
+    assert not any(name.startswith("poll_") for name in default_names)
+    assert trigger_names == {
+        "poll_contacts",
+        "poll_bills",
+        "poll_bank_transactions",
+        "poll_payments",
+        "poll_quotes",
+        "poll_sales_invoices",
+        "poll_credit_notes",
+    }
