@@ -52,7 +52,7 @@ def run_sandbox(host: str, port: int, db: str | None, limits: bool) -> int:
     base = f"http://{host}:{port}"
     lines = [
         f"Xero sandbox on {base} (Accounting API at {base}/api.xro/2.0, token endpoint {base}/connect/token)",
-        f"  app client id: {config.client_id} (secret: the sandbox default, see the README)",
+        f"  app client id: {config.client_id} (with the sandbox's published default secret)",
         f"  state: {db or 'in memory'}; rate limits {'on' if limits else 'off'}",
         *(f"  organisation {name}: tenant {tenant}" for tenant, name in sandbox.state.organisations()),
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, cast
 
@@ -68,13 +68,6 @@ class Ctx:
         """A document of this organisation by ID."""
         return self.state.get(self.tenant_id, collection, doc_id)
 
-    def require(self, collection: str, doc_id: str) -> Doc:
-        """A document of this organisation by ID, or NotFound."""
-        doc = self.get(collection, doc_id) if is_guid(doc_id) or collection in _NON_GUID_IDS else None
-        if doc is None:
-            raise NotFound(doc_id)
-        return doc
-
     def save(self, collection: str, doc: Doc) -> Doc:
         """Store a document and return it."""
         self.state.put(self.tenant_id, collection, doc, updated=self.stamp())
@@ -88,9 +81,6 @@ class Ctx:
             doc_id,
             {"Changes": changes, "DateUTC": self.stamp(), "User": "System Generated", "Details": details},
         )
-
-
-_NON_GUID_IDS = frozenset({"TaxRates", "Currencies"})
 
 
 # --- identifiers -------------------------------------------------------------------------------------------------
@@ -204,11 +194,6 @@ def date_field(raw: Doc, key: str) -> str | None:
 def stored_date(value: str) -> date:
     """The date of a stored ISO date string."""
     return date.fromisoformat(value[:10])
-
-
-def add_days(value: str, days: int) -> str:
-    """A stored date moved by some days."""
-    return iso_date(stored_date(value) + timedelta(days=days))
 
 
 def instant_string(stamp: str) -> str:
