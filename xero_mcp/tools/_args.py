@@ -20,23 +20,23 @@ PageNumber = Annotated[int, Field(ge=1)]
 PageSize = Annotated[int, Field(ge=1, le=1000)]
 """Records per page (Xero allows up to 1000)."""
 
-ModifiedSince = Annotated[AwareDatetime | None, Field(description="Only records changed since (ISO 8601, with zone)")]
+ModifiedSince = Annotated[AwareDatetime | None, Field(description="Changed since (ISO 8601 with zone)")]
 """Sent as If-Modified-Since: Xero returns records created or changed at or after this moment."""
 
-DateFrom = Annotated[date | None, Field(description="On or after (YYYY-MM-DD)")]
-"""Inclusive lower bound on a document's date."""
+DateFrom = date | None
+"""Inclusive lower bound on a document's date (the name says enough; no description is sent)."""
 
-DateTo = Annotated[date | None, Field(description="On or before (YYYY-MM-DD)")]
+DateTo = date | None
 """Inclusive upper bound on a document's date."""
 
-Contact = Annotated[str, Field(description="Contact ID, number or exact name")]
+Contact = Annotated[str, Field(description="ID, number or exact name")]
 """A contact, resolved by `xero_mcp.tools._resolve.contact_ref`."""
 
-OptionalContact = Annotated[str | None, Field(description="Contact ID, number or exact name")]
+OptionalContact = Annotated[str | None, Field(description="ID, number or exact name")]
 """A contact filter or change, resolved like `Contact`."""
 
-DedupeKey = Annotated[str | None, Field(description="Own duplicate-detection key, replaces the natural key")]
+DedupeKey = Annotated[str | None, Field(description="Replaces the natural key")]
 """A caller's key for find-before-create (see xero_mcp.sync.dedupe.natural_key)."""
 
-AllowDuplicate = Annotated[bool, Field(description="Create even if a matching record exists")]
+AllowDuplicate = Annotated[bool, Field(description="Skip the duplicate check")]
 """Turns find-before-create off for one call."""

@@ -11,19 +11,16 @@ from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
-from pydantic.config import JsonDict
+
+from xero_mcp.tools._projections import without_null
 
 AmountIn = Annotated[Decimal, WithJsonSchema({"type": "number"})]
 """A money amount or quantity as input: a JSON number (or numeric string), kept exact as Decimal."""
 
 
-def _no_description(schema: JsonDict) -> None:
-    # Class docstrings are for readers of the code; in a tool schema they would be paid for in every conversation.
-    schema.pop("description", None)
-
-
-INPUT_CONFIG = ConfigDict(extra="forbid", json_schema_extra=_no_description)
-"""Config for input models: unknown fields refused, no class docstring in the schema."""
+INPUT_CONFIG = ConfigDict(extra="forbid", json_schema_extra=without_null)
+"""Config for input models: unknown fields refused; no class docstring and no `null` alternatives in the schema
+(an optional field is simply left out)."""
 
 
 class TrackingIn(BaseModel):
@@ -47,8 +44,8 @@ class LineIn(BaseModel):
     description: str | None = None
     quantity: AmountIn | None = None
     unit_amount: AmountIn | None = None
-    account: str | None = Field(default=None, description="Account code or name")
-    tax: str | None = Field(default=None, description="Tax type or rate name")
-    item: str | None = Field(default=None, description="Item code or name")
-    discount_rate: AmountIn | None = Field(default=None, description="Percent (sales only)")
+    account: str | None = Field(default=None, description="Code or name")
+    tax: str | None = Field(default=None, description="Tax type or name")
+    item: str | None = Field(default=None, description="Code or name")
+    discount_rate: AmountIn | None = Field(default=None, description="Percent")
     tracking: list[TrackingIn] | None = Field(default=None, max_length=2)

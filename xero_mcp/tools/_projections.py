@@ -13,7 +13,14 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PlainSerializer,
+    SerializerFunctionWrapHandler,
+    WithJsonSchema,
+    model_serializer,
+)
 from pydantic.config import JsonDict
 
 from xero_mcp.client.models import (
@@ -53,6 +60,43 @@ class View(BaseModel):
     model_config = ConfigDict(json_schema_extra=_no_description)
 
 
+def without_null(schema: JsonDict) -> None:
+    """Schema hook: no class docstring, and optional properties declared without their `null` alternative.
+
+    For models whose absent values are left out of the output (CompactView) or may simply be omitted (inputs), the
+    `null` alternative only costs schema characters.
+    """
+    schema.pop("description", None)
+    properties = schema.get("properties")
+    if not isinstance(properties, dict):
+        return
+    for prop in properties.values():
+        if not isinstance(prop, dict):
+            continue
+        variants = prop.get("anyOf")
+        if not isinstance(variants, list) or {"type": "null"} not in variants:
+            continue
+        rest = [variant for variant in variants if variant != {"type": "null"}]
+        del prop["anyOf"]
+        if prop.get("default", 0) is None:
+            del prop["default"]
+        if len(rest) == 1 and isinstance(rest[0], dict):
+            prop.update(rest[0])
+        else:
+            prop["anyOf"] = rest
+
+
+class CompactView(View):
+    """A result model whose absent (None) fields are left out of the output rather than sent as null."""
+
+    model_config = ConfigDict(json_schema_extra=without_null)
+
+    @model_serializer(mode="wrap")
+    def _drop_none(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data = handler(self)
+        return {key: value for key, value in data.items() if value is not None}
+
+
 V = TypeVar("V", bound=BaseModel)
 R = TypeVar("R")
 
@@ -83,7 +127,7 @@ def _id(value: object) -> str | None:
 # --- lines, payments, allocations ----------------------------------------------------------------------------------
 
 
-class LineView(View):
+class LineView(CompactView):
     """A document line as stored by Xero (tracking as "Category: Option")."""
 
     line_item_id: str | None = None
@@ -114,7 +158,7 @@ def line_view(line: LineItem) -> LineView:
     )
 
 
-class PaymentBrief(View):
+class PaymentBrief(CompactView):
     """A payment applied to a document."""
 
     payment_id: str | None = None
@@ -126,7 +170,7 @@ def _payments(payments: Iterable[PaymentSummary]) -> list[PaymentBrief]:
     return [PaymentBrief(payment_id=_id(p.payment_id), date=p.date, amount=p.amount) for p in payments]
 
 
-class AllocationBrief(View):
+class AllocationBrief(CompactView):
     """Part of a credit note applied to an invoice or bill."""
 
     invoice_id: str | None = None
@@ -151,7 +195,7 @@ def _allocations(allocations: Iterable[Allocation]) -> list[AllocationBrief]:
 # --- contacts ------------------------------------------------------------------------------------------------------
 
 
-class ContactView(View):
+class ContactView(CompactView):
     """A contact in brief."""
 
     contact_id: str
@@ -252,7 +296,7 @@ def contact_view(contact: Contact, short_code: str | None, model: type[C] = Cont
 # --- invoices and bills --------------------------------------------------------------------------------------------
 
 
-class InvoiceView(View):
+class InvoiceView(CompactView):
     """A sales invoice (type ACCREC) or bill (ACCPAY) in brief."""
 
     invoice_id: str
@@ -325,7 +369,7 @@ def invoice_view(invoice: Invoice, short_code: str | None, model: type[IV] = Inv
 # --- quotes --------------------------------------------------------------------------------------------------------
 
 
-class QuoteView(View):
+class QuoteView(CompactView):
     """A quote in brief."""
 
     quote_id: str
@@ -394,7 +438,7 @@ def quote_view(quote: Quote, short_code: str | None, model: type[QV] = QuoteView
 # --- credit notes --------------------------------------------------------------------------------------------------
 
 
-class CreditNoteView(View):
+class CreditNoteView(CompactView):
     """A credit note (ACCRECCREDIT to a customer, ACCPAYCREDIT from a supplier) in brief."""
 
     credit_note_id: str
@@ -458,7 +502,7 @@ def credit_note_view(note: CreditNote, short_code: str | None, model: type[CV] =
     return model(**fields)
 
 
-class AllocationView(View):
+class AllocationView(CompactView):
     """An allocation just made: both documents' remaining amounts after it."""
 
     credit_note_id: str
@@ -474,7 +518,7 @@ class AllocationView(View):
 # --- history -------------------------------------------------------------------------------------------------------
 
 
-class HistoryEntryView(View):
+class HistoryEntryView(CompactView):
     """One entry of a record's history: a change Xero logged, or a note."""
 
     date_utc: dt.datetime | None = None

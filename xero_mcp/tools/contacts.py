@@ -18,12 +18,12 @@ from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import INPUT_CONFIG
 from xero_mcp.tools._projections import (
+    CompactView,
     ContactCreated,
     ContactDetail,
     ContactMatch,
     ContactView,
     Paged,
-    View,
     contact_view,
     paged,
 )
@@ -119,14 +119,14 @@ async def get_contact(x: ToolContext, contact: Contact, tenant: Tenant = None) -
     return contact_view(detailed, await org.short_code(), ContactDetail)
 
 
-class ContactGroupView(View):
+class ContactGroupView(CompactView):
     """A contact group."""
 
     contact_group_id: str
     name: str | None = None
 
 
-class ContactGroups(View):
+class ContactGroups(CompactView):
     """The organisation's contact groups."""
 
     groups: list[ContactGroupView]

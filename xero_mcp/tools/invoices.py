@@ -31,11 +31,11 @@ from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import LineIn
 from xero_mcp.tools._projections import (
+    CompactView,
     InvoiceCreated,
     InvoiceDetail,
     InvoiceView,
     Paged,
-    View,
     invoice_view,
     paged,
 )
@@ -439,7 +439,7 @@ async def void_invoice(x: ToolContext, invoice: str, confirm: bool = False, tena
     return invoice_view(updated, await org.short_code())
 
 
-class EmailSent(View):
+class EmailSent(CompactView):
     """email_invoice's result."""
 
     invoice_id: str
@@ -467,7 +467,7 @@ async def email_invoice(x: ToolContext, invoice: str, tenant: Tenant = None) -> 
     )
 
 
-class OnlineInvoice(View):
+class OnlineInvoice(CompactView):
     """get_online_invoice_url's result."""
 
     invoice_id: str
