@@ -115,7 +115,8 @@ async def get_contact(x: ToolContext, contact: Contact, tenant: Tenant = None) -
     """Get a contact's details and balances by contact ID, number or exact name."""
     org = await x.org(tenant)
     found = await _resolve.contact(org, contact)
-    detailed = await org.api.contacts.get(str(found.contact_id))
+    # A contact found by ID was read whole; one found in a list is read again for its balances and groups.
+    detailed = found if _resolve.is_id(contact) else await org.api.contacts.get(str(found.contact_id))
     return contact_view(detailed, await org.short_code(), ContactDetail)
 
 
