@@ -1,11 +1,12 @@
 """Xero's list queries, compiled to SQL over the store: `where`, `order`, paging, If-Modified-Since, list filters.
 
 `where` is Xero's C#-like filter language (reference §2.4): comparisons ``== = != < > <= >=`` joined with
-``AND``/``OR`` (or ``&&``/``||``), ``NOT``/``!``, parentheses, string literals in double quotes with backslash
-escapes, numbers, ``true``/``false``/``null``, ``guid("...")``, ``DateTime(y, m, d[, h, m, s])``, dotted fields
-(``Contact.ContactID``) and the methods ``Contains``, ``StartsWith``, ``EndsWith`` (booleans) and ``ToLower``,
-``ToUpper`` (on text). String comparisons ignore case, as Xero's do. The expression is parsed into a small tree and
-compiled to an SQL condition with parameters: indexed columns where the field has one, ``json_extract`` otherwise,
+``AND``/``OR`` (or ``&&``/``||``), ``NOT``/``!``, parentheses, string literals in double quotes (a quote inside
+one doubled, ``""``, as Xero writes it, or escaped as ``\\"``), numbers, ``true``/``false``/``null``,
+``guid("...")``, ``DateTime(y, m, d[, h, m, s])``, dotted fields (``Contact.ContactID``) and the methods
+``Contains``, ``StartsWith``, ``EndsWith`` (booleans) and ``ToLower``, ``ToUpper`` (on text). String comparisons
+ignore case, as Xero's do. The expression is parsed into a small tree and compiled to an SQL condition with
+parameters: indexed columns where the field has one, ``json_extract`` otherwise,
 so a filter over 100,000 invoices never leaves SQLite. A malformed expression raises QueryError (a 400).
 """
 
@@ -162,7 +163,7 @@ def field_sql(collection: Collection, path: str) -> str:
 _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
-  | (?P<string>"(?:[^"\\]|\\.)*")
+  | (?P<string>"(?:[^"\\]|\\.|"")*")
   | (?P<number>-?\d+(?:\.\d+)?)
   | (?P<op>==|!=|<=|>=|&&|\|\||[=<>!(),.])
   | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
@@ -194,8 +195,9 @@ def _tokens(source: str) -> list[_Token]:
 
 
 def _unquote(literal: str) -> str:
-    body = literal[1:-1]
-    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
+    # Xero's filter language (System.Linq.Dynamic) writes a quote inside a string by doubling it; \" and \\ are
+    # accepted too. Any other backslash is an ordinary character, as it is in Xero's.
+    return re.sub(r'""|\\(["\\])', lambda m: m.group(1) or '"', literal[1:-1])
 
 
 # --- where: tree -------------------------------------------------------------------------------------------------
