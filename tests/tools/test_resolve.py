@@ -111,6 +111,17 @@ async def test_an_active_contact_is_chosen_over_an_archived_one_of_the_same_name
     assert detail["contact_id"] == new["contact_id"]
 
 
+async def test_a_document_for_an_archived_contact_says_how_to_restore_it(make_client: MakeClient) -> None:
+    async with make_client() as client:
+        await ok(client, "create_contact", name="Ruru Removals", contact_number="RR-1")
+        await ok(client, "update_contact", contact="RR-1", status="ARCHIVED")
+        message = await fails(client, "create_invoice", contact="Ruru Removals", lines=WORK)
+        restored = await ok(client, "update_contact", contact="Ruru Removals", status="ACTIVE")
+        invoice = await ok(client, "create_invoice", contact="Ruru Removals", lines=WORK)
+    assert "contact: Ruru Removals is archived. Restore it with update_contact(status='ACTIVE') first" in message
+    assert restored["contact_status"] == "ACTIVE" and invoice["contact_name"] == "Ruru Removals"
+
+
 async def test_concurrent_identical_creates_make_one_invoice(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _customer(client)

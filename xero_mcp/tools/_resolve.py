@@ -111,13 +111,11 @@ def invalidate(org: Org, *kinds: str) -> None:
         org.cache.pop(f"resolve:{kind}", None)
 
 
-async def _lookup(
-    org: Org, kind: str, pick: Callable[[list[Any]], T | None], *, fresh_ok: bool = True
-) -> tuple[T | None, list[Any]]:
+async def _lookup(org: Org, kind: str, pick: Callable[[list[Any]], T | None]) -> tuple[T | None, list[Any]]:
     """Pick from the cached list; on a miss, read the list again once (it may have changed since it was cached)."""
     records = await _cached(org, kind)
     found = pick(records)
-    if found is None and fresh_ok:
+    if found is None:
         records = await _cached(org, kind, refresh=True)
         found = pick(records)
     return found, records
@@ -346,8 +344,13 @@ async def _unknown_contact(org: Org, field: str, text: str) -> UserInputError:
 
 
 async def contact_ref(org: Org, wanted: str, *, field: str = "contact") -> ContactRef:
-    """A reference to an existing contact by ContactID (see `contact`), for a document's Contact field."""
+    """A reference to an existing, active contact by ContactID (see `contact`), for a document's Contact field."""
     found = await contact(org, wanted, field=field)
+    if found.contact_status == "ARCHIVED":
+        raise UserInputError(
+            f"{field}: {found.name} is archived. Restore it with update_contact(status='ACTIVE') first, or use "
+            "another contact."
+        )
     return ContactRef(contact_id=found.contact_id)
 
 
