@@ -242,7 +242,8 @@ async def test_voiding_a_draft_deletes_it_and_a_paid_invoice_is_refused(make_cli
         await ok(client, "create_payment", invoice="PAID-1", amount=495, account="Business Bank Account")
         message = await fails(client, "void_invoice", invoice="PAID-1", confirm=True)
         after = await ok(client, "get_invoice", invoice=paid["invoice_id"])
-    assert preview["preview"].startswith(f"Delete the DRAFT draft of invoice {draft['invoice_number']}")
+    number = draft["invoice_number"]
+    assert preview["preview"] == f"Delete the draft invoice {number} to Acme Consulting Group for 495.00 USD."
     assert deleted["result"]["status"] == "DELETED"
     assert "495.00 USD paid or credited" in message and "delete_payment" in message
     assert after["status"] == "PAID"

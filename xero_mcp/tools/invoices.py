@@ -416,7 +416,7 @@ async def _preview_void(x: ToolContext, invoice: str, confirm: bool = False, ten
     if target is None:
         return f"The {label(current)} is already {current.status}; nothing would change."
     who = f" to {current.contact.name}" if current.contact and current.type == "ACCREC" else ""
-    verb = "Void" if target == "VOIDED" else f"Delete the {current.status} draft of"
+    verb = "Void" if target == "VOIDED" else f"Delete the {(current.status or 'DRAFT').lower()}"
     return f"{verb} {label(current)}{who} for {_money(current.total, current.currency_code)}."
 
 
