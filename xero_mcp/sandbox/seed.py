@@ -22,7 +22,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from xero_mcp.sandbox.rules import (
@@ -54,18 +53,11 @@ _NAMESPACE = uuid.UUID("0b6f3c52-2d7e-4c1a-8f0e-5a9d3e71c4b8")
 def deterministic_ids(scope: str) -> Generator[None]:
     """Make the rules' new IDs a fixed sequence (uuid5 of `scope` and a counter) for the duration of the block.
 
-    The rules mint IDs with ``common.new_id`` (uuid4); the seed swaps the ``uuid`` module that function sees for
-    one whose ``uuid4`` counts, and puts it back afterwards. The sandbox runs on one event loop and the seed never
-    awaits, so no request can mint an ID meanwhile.
+    The rules mint IDs with ``common.new_id``; inside the block it draws them from this sequence instead of uuid4.
     """
     counter = itertools.count(1)
-    original = common.uuid
-    shim = SimpleNamespace(uuid4=lambda: uuid.uuid5(_NAMESPACE, f"{scope}/{next(counter)}"))
-    setattr(common, "uuid", shim)  # noqa: B010 - a module attribute the type checker cannot see through
-    try:
+    with common.ids_from(lambda: uuid.uuid5(_NAMESPACE, f"{scope}/{next(counter)}")):
         yield
-    finally:
-        setattr(common, "uuid", original)  # noqa: B010
 
 
 def seed_demo(sandbox: Sandbox) -> None:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable, Generator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -86,9 +89,23 @@ class Ctx:
 # --- identifiers -------------------------------------------------------------------------------------------------
 
 
+_id_source: ContextVar[Callable[[], uuid.UUID] | None] = ContextVar("sandbox_id_source", default=None)
+
+
+@contextmanager
+def ids_from(source: Callable[[], uuid.UUID]) -> Generator[None]:
+    """Mint IDs from `source` instead of uuid4 inside the block (the seed uses it for reproducible data)."""
+    token = _id_source.set(source)
+    try:
+        yield
+    finally:
+        _id_source.reset(token)
+
+
 def new_id() -> str:
     """A fresh Xero ID (lower-case GUID)."""
-    return str(uuid.uuid4())
+    source = _id_source.get()
+    return str(source() if source is not None else uuid.uuid4())
 
 
 def is_guid(value: object) -> bool:
