@@ -45,12 +45,12 @@ from xero_mcp.tools._args import (
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import AmountIn, LineIn
-from xero_mcp.tools._projections import Amount, Paged, View, paged
+from xero_mcp.tools._projections import Amount, CompactView, Paged, paged
 from xero_mcp.tools._spec import ToolSpec, tool
 from xero_mcp.tools._views import deep_link
 
-BankAccountArg = Annotated[str | None, Field(description="Bank account code or name (default: the only one)")]
-LineTax = Annotated[LineAmountTypes | None, Field(description="Whether line amounts include tax")]
+BankAccountArg = Annotated[str | None, Field(description="Bank account code or name; default: the only one")]
+LineTax = LineAmountTypes | None
 
 
 def today() -> dt.date:
@@ -107,7 +107,7 @@ def same_lines(wanted: Sequence[LineItemInput], stored: Sequence[LineItem]) -> b
 # --- bank transactions ---------------------------------------------------------------------------------------------
 
 
-class BankTransactionView(View):
+class BankTransactionView(CompactView):
     """A bank transaction in brief."""
 
     bank_transaction_id: str
@@ -154,7 +154,7 @@ def bank_transaction_view(
 @tool("list_bank_transactions", toolset="banking", title="List bank transactions", read_only=True)
 async def list_bank_transactions(
     x: ToolContext,
-    bank_account: Annotated[str | None, Field(description="Bank account code or name")] = None,
+    bank_account: Annotated[str | None, Field(description="Code or name")] = None,
     type: Literal["SPEND", "RECEIVE"] | None = None,
     contact: OptionalContact = None,
     date_from: DateFrom = None,
@@ -164,7 +164,7 @@ async def list_bank_transactions(
     page_size: PageSize = 100,
     tenant: Tenant = None,
 ) -> Paged[BankTransactionView]:
-    """Spend and receive money transactions, newest first, filtered by bank account, type, contact and date."""
+    """Spend and receive money transactions, newest first."""
     org = await x.org(tenant)
     filters: list[Where] = []
     if bank_account is not None:
@@ -212,8 +212,8 @@ async def create_bank_transaction(
     allow_duplicate: AllowDuplicate = False,
     tenant: Tenant = None,
 ) -> BankTransactionCreated:
-    """Record money spent (SPEND) or received (RECEIVE) in a bank account. Skips duplicates by type, bank account,
-    contact, date, reference and lines."""
+    """Record money spent or received in a bank account. Natural key: type, bank account, contact, date (default
+    today), reference and lines."""
     org = await x.org(tenant)
     account = await resolve_bank_account(org, bank_account)
     contact_ref = await _resolve.contact_ref(org, contact) if contact is not None else None
@@ -294,7 +294,7 @@ async def update_bank_transaction(
     line_amount_types: LineTax = None,
     tenant: Tenant = None,
 ) -> BankTransactionView:
-    """Change an unreconciled bank transaction's reference, date, contact or lines (given lines replace all)."""
+    """Change an unreconciled bank transaction; lines, if given, replace all its lines."""
     try:
         ident = str(UUID(bank_transaction_id.strip()))
     except ValueError:
@@ -325,7 +325,7 @@ async def _fetch_transaction_any(org: Org, ident: str) -> BankTransaction:
 # --- bank transfers ------------------------------------------------------------------------------------------------
 
 
-class BankTransferCreated(View):
+class BankTransferCreated(CompactView):
     """A bank transfer; duplicate=true when an existing transfer was returned instead of creating one."""
 
     bank_transfer_id: str
@@ -363,8 +363,8 @@ async def _fetch_transfer(org: Org, xero_id: str) -> BankTransfer | None:
 @tool("create_bank_transfer", toolset="banking", title="Transfer between bank accounts", read_only=False)
 async def create_bank_transfer(
     x: ToolContext,
-    from_bank_account: Annotated[str, Field(description="Bank account code or name")],
-    to_bank_account: Annotated[str, Field(description="Bank account code or name")],
+    from_bank_account: Annotated[str, Field(description="Code or name")],
+    to_bank_account: Annotated[str, Field(description="Code or name")],
     amount: Annotated[AmountIn, Field(gt=0)],
     date: Annotated[dt.date | None, Field(description="Default today")] = None,
     reference: str | None = None,
@@ -372,8 +372,8 @@ async def create_bank_transfer(
     allow_duplicate: AllowDuplicate = False,
     tenant: Tenant = None,
 ) -> BankTransferCreated:
-    """Move money between two bank accounts in the same currency. Skips duplicates by accounts, amount, date and
-    reference."""
+    """Move money between two bank accounts of one currency. Natural key: accounts, amount, date (default today)
+    and reference."""
     org = await x.org(tenant)
     source = await _resolve.account(org, from_bank_account, field="from_bank_account", bank=True)
     target = await _resolve.account(org, to_bank_account, field="to_bank_account", bank=True)

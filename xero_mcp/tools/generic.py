@@ -18,7 +18,7 @@ from xero_mcp.tools._api_paths import ApiPathError, PathMatch, match_path
 from xero_mcp.tools._args import ModifiedSince, PageNumber, PageSize, Tenant
 from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._errors import UserInputError
-from xero_mcp.tools._projections import View
+from xero_mcp.tools._projections import CompactView
 from xero_mcp.tools._register import Confirm
 from xero_mcp.tools._spec import ToolSpec, tool
 
@@ -44,11 +44,11 @@ def _plain_json(value: Any) -> Any:
 RawJson = Annotated[Any, PlainSerializer(_plain_json, when_used="json")]
 """Xero's JSON, passed through: Decimals are kept exact in Python and written as JSON numbers."""
 
-ApiPath = Annotated[str, Field(description="Accounting API path, e.g. /Invoices or /Contacts/{ContactID}/History")]
+ApiPath = Annotated[str, Field(description="e.g. /Invoices or /Contacts/{ContactID}/History")]
 Query = Annotated[dict[str, str] | None, Field(description='Query parameters, e.g. {"where": "Status==\\"PAID\\""}')]
 
 
-class XeroGetResult(View):
+class XeroGetResult(CompactView):
     """Xero's answer to a GET, without the envelope's Id/Status/ProviderName/DateTimeUTC."""
 
     path: str
@@ -57,7 +57,7 @@ class XeroGetResult(View):
     next_page: int | None = None
 
 
-class XeroWriteResult(View):
+class XeroWriteResult(CompactView):
     """Xero's answer to a write, or (done false) what would have been sent."""
 
     done: bool
@@ -125,8 +125,7 @@ async def xero_get(
     modified_since: ModifiedSince = None,
     tenant: Tenant = None,
 ) -> XeroGetResult:
-    """GET any Accounting API path (checked against Xero's spec) and return Xero's JSON. Paged lists return one page
-    (next_page says if there are more). Prefer a typed tool when one fits."""
+    """GET any Accounting API path; returns Xero's JSON, one page of a paged list. Prefer a typed tool."""
     match = _matched(path, "GET")
     if any(
         segment.lower() == "pdf" or "{AttachmentID}" in segment or "{FileName}" in segment
@@ -205,15 +204,15 @@ async def xero_write(
     x: ToolContext,
     method: Literal["POST", "PUT", "DELETE"],
     path: ApiPath,
-    body: Annotated[dict[str, Any] | None, Field(description="JSON body with Xero's field names")] = None,
+    body: Annotated[dict[str, Any] | None, Field(description="Xero's JSON")] = None,
     query: Query = None,
     confirm: bool = False,
     tenant: Tenant = None,
     *,
     consent: Annotated[ElicitationResult[Confirm], Resolve(_ask_before_irreversible)],
 ) -> XeroWriteResult:
-    """POST, PUT or DELETE any Accounting API path (checked against Xero's spec) and return Xero's JSON. A DELETE, or
-    setting Status to DELETED/VOIDED, needs the user's confirmation. Prefer a typed tool when one fits."""
+    """POST, PUT or DELETE any Accounting API path; returns Xero's JSON. A DELETE, or Status DELETED/VOIDED, needs
+    confirmation. Prefer a typed tool."""
     match = _matched(path, method)
     if method == "DELETE" and body:
         raise UserInputError("body: a DELETE takes no body.")

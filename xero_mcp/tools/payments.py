@@ -31,14 +31,14 @@ from xero_mcp.tools._args import (
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import AmountIn
-from xero_mcp.tools._projections import Amount, Paged, View, paged
+from xero_mcp.tools._projections import Amount, CompactView, Paged, paged
 from xero_mcp.tools._spec import ToolSpec, tool
-from xero_mcp.tools.banking import account_ref, resolve_bank_account, today
+from xero_mcp.tools.banking import BankAccountArg, account_ref, resolve_bank_account, today
 
-InvoiceArg = Annotated[str, Field(description="Invoice or bill number or ID")]
+InvoiceArg = Annotated[str, Field(description="Number or ID")]
 
 
-class PaymentView(View):
+class PaymentView(CompactView):
     """A payment in brief: what it paid, how much, when, from which account."""
 
     payment_id: str
@@ -96,7 +96,7 @@ async def find_invoice(org: Org, wanted: str, *, field: str = "invoice") -> Invo
 @tool("list_payments", toolset="payments", title="List payments", read_only=True)
 async def list_payments(
     x: ToolContext,
-    invoice: Annotated[str | None, Field(description="Invoice or bill number or ID")] = None,
+    invoice: Annotated[str | None, Field(description="Number or ID")] = None,
     status: Literal["AUTHORISED", "DELETED"] | None = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
@@ -105,7 +105,7 @@ async def list_payments(
     page_size: PageSize = 100,
     tenant: Tenant = None,
 ) -> Paged[PaymentView]:
-    """Payments on invoices and bills, newest first, filtered by document, status and date."""
+    """Payments on invoices and bills, newest first."""
     org = await x.org(tenant)
     filters: list[Where] = []
     if invoice is not None:
@@ -176,15 +176,15 @@ async def create_payment(
     x: ToolContext,
     invoice: InvoiceArg,
     amount: Annotated[AmountIn, Field(gt=0)],
-    date: Annotated[dt.date | None, Field(description="Default today")] = None,
-    account: Annotated[str | None, Field(description="Bank account code or name (default: the only one)")] = None,
+    date: dt.date | None = None,
+    account: BankAccountArg = None,
     reference: str | None = None,
     dedupe_key: DedupeKey = None,
     allow_duplicate: AllowDuplicate = False,
     tenant: Tenant = None,
 ) -> PaymentCreated:
-    """Record a payment on an AUTHORISED invoice or bill (at most its amount due). Skips duplicates by invoice,
-    amount and date."""
+    """Pay an AUTHORISED invoice or bill, at most its amount due. Natural key: invoice, amount and date (default
+    today)."""
     org = await x.org(tenant)
     target = await find_invoice(org, invoice)
     paid_from = await _payment_account(org, account)
@@ -273,7 +273,7 @@ async def _preview_delete(x: ToolContext, payment_id: str, confirm: bool = False
     preview=_preview_delete,
 )
 async def delete_payment(x: ToolContext, payment_id: str, confirm: bool = False, tenant: Tenant = None) -> PaymentView:
-    """Delete (reverse) a payment: its invoice or bill gets the amount due back. Cannot be undone; asks to confirm."""
+    """Delete (reverse) a payment; its invoice or bill is due again. Asks to confirm."""
     org = await x.org(tenant)
     payment = await _deletable(org, payment_id)
     deleted = await org.api.payments.delete(str(payment.payment_id))

@@ -27,13 +27,13 @@ from xero_mcp.tools._args import (
 )
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._inputs import LineIn
-from xero_mcp.tools._projections import Amount, Paged, View, paged
+from xero_mcp.tools._projections import Amount, CompactView, Paged, paged
 from xero_mcp.tools._spec import ToolSpec, tool
 from xero_mcp.tools._views import deep_link
 from xero_mcp.tools.banking import LineTax, same_lines, today
 
 
-class PurchaseOrderView(View):
+class PurchaseOrderView(CompactView):
     """A purchase order in brief."""
 
     purchase_order_id: str
@@ -85,7 +85,7 @@ async def list_purchase_orders(
     page_size: PageSize = 100,
     tenant: Tenant = None,
 ) -> Paged[PurchaseOrderView]:
-    """Purchase orders, newest first, filtered by status and date."""
+    """Purchase orders, newest first."""
     org = await x.org(tenant)
     result = await org.api.purchase_orders.list(
         status=status,
@@ -113,7 +113,7 @@ async def create_purchase_order(
     x: ToolContext,
     contact: Contact,
     lines: list[LineIn],
-    purchase_order_number: Annotated[str | None, Field(description="Default: Xero's next number")] = None,
+    purchase_order_number: str | None = None,
     reference: str | None = None,
     date: Annotated[dt.date | None, Field(description="Default today")] = None,
     delivery_date: dt.date | None = None,
@@ -123,8 +123,8 @@ async def create_purchase_order(
     allow_duplicate: AllowDuplicate = False,
     tenant: Tenant = None,
 ) -> PurchaseOrderCreated:
-    """Create a purchase order to an existing supplier. Skips duplicates by purchase order number (without one: by
-    supplier, date, reference and lines)."""
+    """Create a purchase order to a supplier. Natural key: purchase_order_number; without one, supplier, date
+    (default today), reference and lines."""
     org = await x.org(tenant)
     supplier = await _resolve.contact_ref(org, contact)
     request = PurchaseOrderCreate(

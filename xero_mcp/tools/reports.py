@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal, cast
 
 from mcp.server.mcpserver import Context
-from pydantic import Field, SerializerFunctionWrapHandler, WithJsonSchema, model_serializer
+from pydantic import ConfigDict, Field, SerializerFunctionWrapHandler, WithJsonSchema, model_serializer
 
 from xero_mcp.client.models.reports import Report, ReportCell, ReportRow
 from xero_mcp.client.models.settings import TrackingCategory
@@ -23,7 +23,7 @@ from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import DateFrom, DateTo, OptionalContact, Tenant
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
-from xero_mcp.tools._projections import Amount, View
+from xero_mcp.tools._projections import Amount, View, without_null
 from xero_mcp.tools._spec import ToolSpec, tool
 
 ReportName = Literal[
@@ -56,6 +56,8 @@ Value = Annotated[Amount | str | None, WithJsonSchema({"type": ["number", "strin
 
 class ReportRowView(View):
     """One row: its label and one value per column; `total` marks Xero's summary rows."""
+
+    model_config = ConfigDict(json_schema_extra=without_null)
 
     label: str
     values: list[Value]
@@ -258,19 +260,19 @@ async def get_report(
     report: ReportName,
     from_date: DateFrom = None,
     to_date: DateTo = None,
-    date: Annotated[dt.date | None, Field(description="Report date (BalanceSheet, TrialBalance, aged)")] = None,
-    periods: Annotated[int | None, Field(ge=1, le=12, description="Earlier periods to compare (1-12)")] = None,
+    date: Annotated[dt.date | None, Field(description="As-at date")] = None,
+    periods: Annotated[int | None, Field(ge=1, le=12, description="Earlier periods to compare")] = None,
     timeframe: Literal["MONTH", "QUARTER", "YEAR"] | None = None,
     contact: OptionalContact = None,
     tracking: Annotated[
         list[str] | None,
-        Field(description="Up to 2 'Category: Option' filters; a bare 'Category' splits ProfitAndLoss columns"),
+        Field(description="'Category: Option' filters (2 at most); 'Category' alone splits ProfitAndLoss columns"),
     ] = None,
     payments_only: Annotated[bool, Field(description="Cash basis")] = False,
     tenant: Tenant = None,
 ) -> ReportView:
-    """Run ProfitAndLoss, BalanceSheet, TrialBalance, BankSummary, or AgedReceivables/AgedPayablesByContact (for
-    one contact) as a table: columns, then sections of rows with a label and one value per column."""
+    """A financial report as a table: columns, then sections of rows (label, one value per column). Aged reports are
+    for one contact."""
     _check_parameters(
         report,
         {

@@ -42,7 +42,7 @@ from xero_mcp.tools._args import (
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import INPUT_CONFIG, AmountIn, TrackingIn
-from xero_mcp.tools._projections import Amount, Paged, View, paged
+from xero_mcp.tools._projections import Amount, CompactView, Paged, View, paged
 from xero_mcp.tools._spec import ToolSpec, tool
 from xero_mcp.tools.banking import LineTax, today
 
@@ -54,7 +54,7 @@ def _fold(text: str | None) -> str:
 # --- accounts and tax rates ----------------------------------------------------------------------------------------
 
 
-class AccountView(View):
+class AccountView(CompactView):
     """An account of the chart of accounts."""
 
     account_id: str
@@ -85,11 +85,11 @@ def _account_view(account: Account) -> AccountView:
 @tool("list_accounts", toolset="accounting", title="List accounts", read_only=True)
 async def list_accounts(
     x: ToolContext,
-    type: Annotated[str | None, Field(description="e.g. BANK, REVENUE, EXPENSE, CURRLIAB")] = None,
+    type: Annotated[str | None, Field(description="e.g. BANK, REVENUE, EXPENSE")] = None,
     include_archived: bool = False,
     tenant: Tenant = None,
 ) -> AccountsView:
-    """The chart of accounts: code, name, type and default tax type of each account, by code."""
+    """The chart of accounts by code (active accounts unless include_archived)."""
     org = await x.org(tenant)
     filters: list[Where] = []
     if type is not None:
@@ -101,7 +101,7 @@ async def list_accounts(
     return AccountsView(accounts=[_account_view(a) for a in accounts])
 
 
-class TaxRateView(View):
+class TaxRateView(CompactView):
     """A tax rate: the TaxType code lines use, its name and effective rate (percent)."""
 
     tax_type: str
@@ -129,7 +129,7 @@ def _applies_to(rate: TaxRate) -> list[str]:
 
 @tool("list_tax_rates", toolset="accounting", title="List tax rates", read_only=True)
 async def list_tax_rates(x: ToolContext, tenant: Tenant = None) -> TaxRatesView:
-    """The active tax rates: TaxType code, name, effective rate (percent) and which account classes may use it."""
+    """Active tax rates: TaxType, name, rate (%) and the account classes that may use it."""
     org = await x.org(tenant)
     rates = await org.api.tax_rates.list(where=Where.eq("Status", "ACTIVE"))
     return TaxRatesView(
@@ -149,7 +149,7 @@ async def list_tax_rates(x: ToolContext, tenant: Tenant = None) -> TaxRatesView:
 # --- items ---------------------------------------------------------------------------------------------------------
 
 
-class ItemView(View):
+class ItemView(CompactView):
     """An item (product or service) with its sale and purchase defaults."""
 
     item_id: str
@@ -199,10 +199,10 @@ def _item_fields(item: Item) -> dict[str, object]:
 @tool("list_items", toolset="accounting", title="List items", read_only=True)
 async def list_items(
     x: ToolContext,
-    search: Annotated[str | None, Field(description="Text in the code, name or description")] = None,
+    search: Annotated[str | None, Field(description="In code, name or description")] = None,
     tenant: Tenant = None,
 ) -> ItemsView:
-    """Items (products and services) with their sale and purchase prices, accounts and tax types."""
+    """Items with their sale and purchase prices, accounts and tax types."""
     org = await x.org(tenant)
     items = await org.api.items.list(order="Code ASC")
     if search is not None and search.strip():
@@ -245,8 +245,8 @@ async def _item_or_none(org: Org, id_or_code: str) -> Item | None:
 
 
 Price = Annotated[AmountIn | None, Field(ge=0)]
-AccountName = Annotated[str | None, Field(description="Account code or name")]
-TaxName = Annotated[str | None, Field(description="Tax type or rate name")]
+AccountName = Annotated[str | None, Field(description="Code or name")]
+TaxName = Annotated[str | None, Field(description="Tax type or name")]
 
 
 @tool("create_item", toolset="accounting", title="Create an item", read_only=False)
@@ -265,7 +265,7 @@ async def create_item(
     allow_duplicate: AllowDuplicate = False,
     tenant: Tenant = None,
 ) -> ItemCreated:
-    """Create an item with its sale and purchase defaults. Skips duplicates by item code (case-insensitive)."""
+    """Create an item with its sale and purchase defaults. Natural key: code (case-insensitive)."""
     org = await x.org(tenant)
     request = ItemCreate(
         code=code.strip(),
@@ -309,7 +309,7 @@ async def create_item(
 @tool("update_item", toolset="accounting", title="Update an item", read_only=False, idempotent=True)
 async def update_item(
     x: ToolContext,
-    item: Annotated[str, Field(description="Item code, name or ID")],
+    item: Annotated[str, Field(description="Code, name or ID")],
     code: Annotated[str | None, Field(description="New code", min_length=1, max_length=30)] = None,
     name: Annotated[str | None, Field(max_length=50)] = None,
     description: str | None = None,
@@ -321,7 +321,7 @@ async def update_item(
     purchase_tax: TaxName = None,
     tenant: Tenant = None,
 ) -> ItemView:
-    """Change an item's code, name, description, or sale/purchase price, account or tax; the rest is kept."""
+    """Change an item; fields not given are kept."""
     org = await x.org(tenant)
     current = await _find_item(org, item)
     sales = _Prices(price=sale_price, account=sales_account, tax=sales_tax)
@@ -354,7 +354,7 @@ async def _find_item(org: Org, wanted: str) -> Item:
 # --- tracking ------------------------------------------------------------------------------------------------------
 
 
-class TrackingCategoryView(View):
+class TrackingCategoryView(CompactView):
     """A tracking category and its option names (archived ones marked)."""
 
     tracking_category_id: str
@@ -387,7 +387,7 @@ def _tracking_view(category: TrackingCategory, *, include_archived: bool = True)
 async def list_tracking_categories(
     x: ToolContext, include_archived: bool = False, tenant: Tenant = None
 ) -> TrackingCategoriesView:
-    """Tracking categories (such as Region) and their options; lines and reports name them 'Category: Option'."""
+    """Tracking categories and their options (named 'Category: Option' in lines and reports)."""
     org = await x.org(tenant)
     categories = await org.api.tracking_categories.list(include_archived=include_archived or None)
     return TrackingCategoriesView(
@@ -410,7 +410,7 @@ async def create_tracking_category(
     options: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]] | None, Field(max_length=100)] = None,
     tenant: Tenant = None,
 ) -> TrackingCategoryView:
-    """Create a tracking category (Xero allows two active ones), with its options."""
+    """Create a tracking category (Xero allows two active) with its options."""
     org = await x.org(tenant)
     if await _active_category(org, name) is not None:
         raise UserInputError(
@@ -428,11 +428,11 @@ async def create_tracking_category(
 @tool("create_tracking_option", toolset="accounting", title="Add a tracking option", read_only=False)
 async def create_tracking_option(
     x: ToolContext,
-    category: Annotated[str, Field(description="Tracking category name")],
+    category: str,
     option: Annotated[str, Field(min_length=1, max_length=100)],
     tenant: Tenant = None,
 ) -> TrackingCategoryView:
-    """Add an option (such as North) to a tracking category (such as Region)."""
+    """Add an option to a tracking category."""
     org = await x.org(tenant)
     found = await _active_category(org, category)
     if found is None:
@@ -457,14 +457,14 @@ class JournalLineIn(BaseModel):
 
     model_config = INPUT_CONFIG
 
-    account: str = Field(description="Account code or name")
-    amount: AmountIn = Field(description="Debit positive, credit negative")
+    account: str = Field(description="Code or name")
+    amount: AmountIn = Field(description="Debit +, credit -")
     description: str | None = None
-    tax: str | None = Field(default=None, description="Tax type or rate name")
+    tax: str | None = Field(default=None, description="Tax type or name")
     tracking: list[TrackingIn] | None = Field(default=None, max_length=2)
 
 
-class ManualJournalView(View):
+class ManualJournalView(CompactView):
     """A manual journal in brief; total is the sum of its debits."""
 
     manual_journal_id: str
@@ -502,7 +502,7 @@ async def list_manual_journals(
     page_size: PageSize = 100,
     tenant: Tenant = None,
 ) -> Paged[ManualJournalView]:
-    """Manual journals, newest first, filtered by status and date."""
+    """Manual journals, newest first; total is the sum of the debits."""
     org = await x.org(tenant)
     filters: list[Where] = []
     if status is not None:
@@ -576,8 +576,8 @@ async def create_manual_journal(
     allow_duplicate: AllowDuplicate = False,
     tenant: Tenant = None,
 ) -> ManualJournalCreated:
-    """Create a manual journal whose debits equal its credits (DRAFT unless status POSTED). Skips duplicates by
-    narration, date and lines."""
+    """Create a balanced manual journal (DRAFT unless POSTED). Natural key: narration, date (default today) and
+    lines."""
     org = await x.org(tenant)
     request = ManualJournalCreate(
         narration=narration,
@@ -619,7 +619,7 @@ async def create_manual_journal(
 # --- the organisation ----------------------------------------------------------------------------------------------
 
 
-class OrganisationView(View):
+class OrganisationView(CompactView):
     """The organisation's identity and accounting settings."""
 
     organisation_id: str
@@ -638,7 +638,7 @@ class OrganisationView(View):
 
 @tool("get_organisation", toolset="accounting", title="Get the organisation", read_only=True)
 async def get_organisation(x: ToolContext, tenant: Tenant = None) -> OrganisationView:
-    """The organisation's name, base currency, country, financial year end, tax basis and lock date."""
+    """The organisation: name, currency, country, year end, tax basis, lock date."""
     org = await x.org(tenant)
     found = await org.api.organisation.get()
     org.cache["short_code"] = found.short_code

@@ -27,8 +27,7 @@ class TenantsView(View):
 
 @tool("list_tenants", toolset="tenants", title="List organisations", read_only=True)
 async def list_tenants(x: ToolContext, tenant: Tenant = None) -> TenantsView:
-    """The connected Xero organisations (or the one `tenant` names), marking the default. Pass a name or ID as
-    `tenant` to any tool to work in another organisation."""
+    """The connected organisations (or the one `tenant` names), marking the default."""
     auth = (await x.backend()).auth
     # Read /connections afresh: an organisation may have been connected or disconnected since start-up.
     connected = await auth.tenants(refresh=True)

@@ -32,11 +32,11 @@ from xero_mcp.tools._args import Tenant
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._projections import (
+    CompactView,
     ContactView,
     CreditNoteView,
     InvoiceView,
     QuoteView,
-    View,
     contact_view,
     credit_note_view,
     invoice_view,
@@ -48,13 +48,13 @@ from xero_mcp.tools.payments import PaymentView, payment_view
 
 V = TypeVar("V", bound=BaseModel)
 
-Cursor = Annotated[str | None, Field(description="The cursor of the previous result (omit to start)")]
-Since = Annotated[AwareDatetime | None, Field(description="Return changes since this moment (ISO 8601, with zone)")]
+Cursor = Annotated[str | None, Field(description="From the previous result; omit to start")]
+Since = Annotated[AwareDatetime | None, Field(description="Changed since (ISO 8601 with zone)")]
 
 _CLOCK_OFFSET = "xero_clock_offset"
 
 
-class Polled(View, Generic[V]):
+class Polled(CompactView, Generic[V]):
     """What changed since the cursor: new records, changed ones, and the cursor for the next call."""
 
     created: list[V]
@@ -216,8 +216,8 @@ _BANK_TRANSACTIONS = _Source("bank_transactions", "/BankTransactions", "BankTran
 async def poll_contacts(
     x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
 ) -> Polled[ContactView]:
-    """Contacts created or updated since the cursor (archived ones as updates). Without a cursor, starts a
-    subscription and returns nothing old unless `since` is given; pass the returned cursor to the next call."""
+    """Contacts created or updated (archived ones as updates) since `cursor`; the first call
+    (no cursor) starts from now, or from `since`."""
     return await _polled(
         x, ctx, _CONTACTS, cursor, since, tenant, lambda r, c: contact_view(Contact.model_validate(dict(r)), c)
     )
@@ -227,8 +227,8 @@ async def poll_contacts(
 async def poll_sales_invoices(
     x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
 ) -> Polled[InvoiceView]:
-    """Sales invoices (ACCREC) created or updated since the cursor. Without a cursor, starts a subscription and
-    returns nothing old unless `since` is given; pass the returned cursor to the next call."""
+    """Sales invoices (ACCREC) created or updated since `cursor`; the first call
+    (no cursor) starts from now, or from `since`."""
     return await _polled(x, ctx, _SALES, cursor, since, tenant, _invoice)
 
 
@@ -236,8 +236,8 @@ async def poll_sales_invoices(
 async def poll_bills(
     x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
 ) -> Polled[InvoiceView]:
-    """Bills (ACCPAY) created or updated since the cursor. Without a cursor, starts a subscription and returns
-    nothing old unless `since` is given; pass the returned cursor to the next call."""
+    """Bills (ACCPAY) created or updated since `cursor`; the first call
+    (no cursor) starts from now, or from `since`."""
     return await _polled(x, ctx, _BILLS, cursor, since, tenant, _invoice)
 
 
@@ -245,8 +245,8 @@ async def poll_bills(
 async def poll_credit_notes(
     x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
 ) -> Polled[CreditNoteView]:
-    """Credit notes created or updated since the cursor. Without a cursor, starts a subscription and returns
-    nothing old unless `since` is given; pass the returned cursor to the next call."""
+    """Credit notes created or updated since `cursor`; the first call
+    (no cursor) starts from now, or from `since`."""
     return await _polled(
         x,
         ctx,
@@ -262,8 +262,8 @@ async def poll_credit_notes(
 async def poll_quotes(
     x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
 ) -> Polled[QuoteView]:
-    """Quotes created or updated since the cursor. Without a cursor, starts a subscription and returns nothing
-    old unless `since` is given; pass the returned cursor to the next call."""
+    """Quotes created or updated since `cursor`; the first call
+    (no cursor) starts from now, or from `since`."""
     return await _polled(
         x, ctx, _QUOTES, cursor, since, tenant, lambda r, c: quote_view(Quote.model_validate(dict(r)), c)
     )
@@ -273,8 +273,8 @@ async def poll_quotes(
 async def poll_payments(
     x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
 ) -> Polled[PaymentView]:
-    """Payments made or deleted since the cursor. Without a cursor, starts a subscription and returns nothing old
-    unless `since` is given; pass the returned cursor to the next call."""
+    """Payments made or deleted since `cursor`; the first call
+    (no cursor) starts from now, or from `since`."""
     return await _polled(
         x, ctx, _PAYMENTS, cursor, since, tenant, lambda r, c: payment_view(Payment.model_validate(dict(r)))
     )
@@ -284,9 +284,8 @@ async def poll_payments(
 async def poll_bank_transactions(
     x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
 ) -> Polled[BankTransactionView]:
-    """Bank transactions (spend, receive, transfer sides) created or updated since the cursor. Without a cursor,
-    starts a subscription and returns nothing old unless `since` is given; pass the returned cursor to the next
-    call."""
+    """Bank transactions created or updated since `cursor`; the first call
+    (no cursor) starts from now, or from `since`."""
     return await _polled(
         x,
         ctx,
