@@ -6,13 +6,20 @@ The sandbox's clock is frozen; tests move it forward between changes, as time pa
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from mcp import Client
 
 from tests.tools._calls import fails, ok
 from tests.tools.conftest import MakeClient
+from xero_mcp.config import Settings
+from xero_mcp.local import LocalSandbox, open_backend, sandbox_settings
 from xero_mcp.sandbox.app import Sandbox
+from xero_mcp.server import build_server
+from xero_mcp.sync.cursors import ChangeEvent, CursorStore
+from xero_mcp.tools._context import Backend
 
 SECOND = "Second Street Trading"
 
@@ -174,3 +181,45 @@ async def test_triggers_are_read_only_and_opt_in(make_client: MakeClient) -> Non
         "poll_sales_invoices",
         "poll_credit_notes",
     }
+
+
+async def test_records_named_by_webhook_events_are_fetched_even_outside_the_window(
+    tools_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    settings = sandbox_settings(Settings(toolsets=("all",), state_dir=tmp_path / "state"))
+    store = CursorStore(":memory:")  # shared with the webhook receiver, as the real state directory is
+
+    async def factory() -> Backend:
+        backend = await open_backend(LocalSandbox(tools_sandbox, settings))
+        backend.cursors = store
+        return backend
+
+    server, context = build_server(settings, factory)
+    try:
+        async with Client(server) as client:
+            contact = await ok(client, "create_contact", name="Tieke Tours")
+            note = await ok(
+                client,
+                "create_credit_note",
+                contact="Tieke Tours",
+                lines=[{"description": "Refund", "quantity": 1, "unit_amount": 20, "account": "Sales"}],
+            )
+            tools_sandbox.clock.advance(3600)  # both changes are now far behind any poll window
+            contacts = await _poll(client, "poll_contacts")
+            notes = await _poll(client, "poll_credit_notes")
+            tenant_id = tools_sandbox.tenant_ids()[0]
+            changed_at = tools_sandbox.clock.now() - timedelta(hours=1)
+            store.record_events(
+                [
+                    ChangeEvent(tenant_id, "CONTACT", contact["contact_id"], "UPDATE", changed_at),
+                    ChangeEvent(tenant_id, "CREDITNOTE", note["credit_note_id"], "CREATE", changed_at),
+                ],
+                now=tools_sandbox.clock.now(),
+            )
+            contacts_after = await _poll(client, "poll_contacts", contacts["cursor"])
+            notes_after = await _poll(client, "poll_credit_notes", notes["cursor"])
+    finally:
+        await context.aclose()
+    assert contacts_after["created"] == []  # Xero's UPDATE event says the contact existed before
+    assert _ids(contacts_after, "updated", "contact_id") == [contact["contact_id"]]
+    assert _ids(notes_after, "created", "credit_note_id") == [note["credit_note_id"]]

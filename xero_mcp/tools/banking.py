@@ -21,7 +21,6 @@ from xero_mcp.client.models import (
     AccountRef,
     BankTransaction,
     BankTransactionCreate,
-    BankTransactionType,
     BankTransactionUpdate,
     BankTransfer,
     BankTransferCreate,
@@ -201,7 +200,7 @@ async def _fetch_transaction(org: Org, xero_id: str) -> BankTransaction | None:
 @tool("create_bank_transaction", toolset="banking", title="Create a bank transaction", read_only=False)
 async def create_bank_transaction(
     x: ToolContext,
-    type: BankTransactionType,
+    type: Literal["SPEND", "RECEIVE"],
     lines: list[LineIn],
     contact: OptionalContact = None,
     bank_account: BankAccountArg = None,

@@ -85,6 +85,14 @@ def _query(match: PathMatch, query: Mapping[str, str] | None) -> dict[str, str]:
     return merged
 
 
+def _page_number(text: str | None) -> int:
+    if text is None or not text.strip():
+        return 1
+    if not text.strip().isdigit() or int(text) < 1:
+        raise UserInputError(f"query: page must be a whole number from 1, not {text!r}.")
+    return int(text)
+
+
 def _strip_envelope(data: Any) -> Any:
     if isinstance(data, dict):
         body = cast("dict[str, Any]", data)
@@ -141,7 +149,7 @@ async def xero_get(
         raise UserInputError(f"page_size: {match.template} takes only page (its pages hold 100 records).")
     current: int | None = None
     if paging:
-        current = page if page is not None else int(params.get("page", "1") or "1")
+        current = page if page is not None else _page_number(params.get("page"))
         params["page"] = str(current)
         if page_size is not None:
             params["pageSize"] = str(page_size)

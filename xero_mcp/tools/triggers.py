@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar, cast
+from uuid import UUID
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
@@ -145,7 +146,7 @@ async def _poll(
     def fetch_ids(ids: Sequence[str]) -> AsyncIterator[Sequence[Mapping[str, Any]]]:
         if source.by_ids is not None:
             return _pages(org, ctx, source, {**source.params, source.by_ids: ",".join(ids)}, None)
-        wanted = Where.any_of(*(Where.eq(kind.id_field, record_id) for record_id in ids))
+        wanted = Where.any_of(*(Where.eq(kind.id_field, UUID(record_id)) for record_id in ids))
         return _pages(org, ctx, source, {**source.params, "where": str(wanted)}, None)
 
     now = await _xero_clock(org)
