@@ -86,11 +86,13 @@ async def test_xero_get_refuses_bad_paths_methods_paging_and_files(make_client: 
         file = await fails(client, "xero_get", path="/Invoices/0f4b4e1c-87e8-4b35-8d3b-6f1a1dcbf8a1/pdf")
         unpaged = await fails(client, "xero_get", path="/Accounts", page=2)
         only_page = await fails(client, "xero_get", path="/Quotes", page_size=10)
+        bad_page = await fails(client, "xero_get", path="/Contacts", query={"page": "two"})
         wrong_method = await fails(client, "xero_write", method="PUT", path="/Reports/BalanceSheet", body={})
     assert "Did you mean /Invoices" in unknown
     assert "returns a file" in file
     assert "/Accounts is not a paged list" in unpaged
     assert "page_size: /Quotes takes only page" in only_page
+    assert "query: page must be a whole number from 1, not 'two'" in bad_page
     assert "/Reports/BalanceSheet does not take PUT" in wrong_method and "it takes GET" in wrong_method
 
 

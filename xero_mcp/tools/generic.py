@@ -180,7 +180,7 @@ def _needs_confirmation(method: str, body: Mapping[str, Any] | None) -> bool:
     return method == "DELETE" or _sets_irreversible_status(body)
 
 
-def _describe_write(method: str, path: str, body: Mapping[str, Any] | None, tenant: str | None) -> str:
+def _describe_write(method: str, path: str, tenant: str | None) -> str:
     where = f" in organisation {tenant}" if tenant else ""
     effect = "" if method == "DELETE" else " setting Status to DELETED/VOIDED"
     return f"Send {method} {path} to Xero{effect}{where}."
@@ -204,7 +204,7 @@ async def _ask_before_irreversible(
     caps = ctx.client_capabilities
     if caps is None or caps.elicitation is None or not match.allows(method):
         return Confirm(confirm=False)
-    return Elicit(f"{_describe_write(method, match.path, body, tenant)} This cannot be undone.", Confirm)
+    return Elicit(f"{_describe_write(method, match.path, tenant)} This cannot be undone.", Confirm)
 
 
 @tool("xero_write", toolset="generic", title="Write to any Accounting API path", read_only=False, destructive=True)
@@ -230,7 +230,7 @@ async def xero_write(
         if not (isinstance(data, Confirm) and data.confirm):
             return XeroWriteResult(
                 done=False,
-                preview=_describe_write(method, match.path, body, tenant),
+                preview=_describe_write(method, match.path, tenant),
                 next_step=(
                     "Nothing was changed. Show the preview to the user; if they agree, call again with confirm=true."
                     if isinstance(consent, AcceptedElicitation)
