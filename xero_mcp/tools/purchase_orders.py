@@ -6,9 +6,7 @@ A purchase order is recognised by its number; without one, by supplier, date, re
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
-
-from pydantic import Field
+from typing import Literal
 
 from xero_mcp.client.errors import NotFound
 from xero_mcp.client.models import PurchaseOrder, PurchaseOrderCreate
@@ -115,7 +113,7 @@ async def create_purchase_order(
     lines: list[LineIn],
     purchase_order_number: str | None = None,
     reference: str | None = None,
-    date: Annotated[dt.date | None, Field(description="Default today")] = None,
+    date: dt.date | None = None,
     delivery_date: dt.date | None = None,
     status: Literal["DRAFT", "SUBMITTED", "AUTHORISED"] = "DRAFT",
     line_amount_types: LineTax = None,

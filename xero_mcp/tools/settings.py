@@ -569,7 +569,7 @@ async def create_manual_journal(
     x: ToolContext,
     narration: Annotated[str, Field(min_length=1)],
     lines: list[JournalLineIn],
-    date: Annotated[dt.date | None, Field(description="Default today")] = None,
+    date: dt.date | None = None,
     status: Literal["DRAFT", "POSTED"] = "DRAFT",
     line_amount_types: LineTax = None,
     dedupe_key: DedupeKey = None,
