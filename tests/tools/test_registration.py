@@ -84,10 +84,20 @@ async def test_tool_context_is_hidden_and_schemas_are_compact() -> None:
         tools = {t.name: t for t in (await client.list_tools()).tools}
     schema = tools["find_thing"].input_schema
     assert set(schema["properties"]) == {"name", "tenant"}
-    assert schema["properties"]["tenant"] == {"type": ["string", "null"]}
+    # An optional argument is published without its null alternative: a model simply leaves it out.
+    assert schema["properties"]["tenant"] == {"type": "string"}
     assert "title" not in schema and "title" not in schema["properties"]["name"]
     assert "approval" not in tools["void_thing"].input_schema["properties"]
     assert tools["void_thing"].annotations is not None and tools["void_thing"].annotations.destructive_hint is True
+    # Results are outlined by their top-level field names only.
+    assert tools["find_thing"].output_schema == {"type": "object", "properties": {"invoice_id": {}, "status": {}}}
+    assert set(tools["void_thing"].output_schema["properties"]) == {"done", "preview", "next_step", "result"}
+
+
+async def test_an_optional_argument_sent_as_null_is_still_accepted() -> None:
+    async with Client(_server()) as client:
+        result = await client.call_tool("find_thing", {"name": "ok", "tenant": None})
+    assert result.is_error is False and result.structured_content == {"invoice_id": "ok", "status": "FOUND"}
 
 
 @pytest.mark.parametrize("mode", ["auto", "legacy"])

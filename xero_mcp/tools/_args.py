@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, Field
 
-Tenant = Annotated[str | None, Field(description="Organisation name or ID (default if omitted)")]
+Tenant = str | None
 """Which connected organisation to work in; every tool takes it, optional, last."""
 
 PageNumber = Annotated[int, Field(ge=1)]

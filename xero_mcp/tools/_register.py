@@ -133,23 +133,23 @@ def _wrap(spec: ToolSpec, deps: ToolContext) -> Any:
 
 
 def compact_schema(schema: Any) -> Any:
-    """Drop what a model does not need from a JSON schema: titles, null defaults, single-type anyOf wrappers."""
+    """Drop what a model does not need from a JSON schema: titles, null or false defaults, single-type anyOf
+    wrappers."""
     if isinstance(schema, list):
-        return [compact_schema(item) for item in schema]  # pyright: ignore[reportUnknownVariableType]
+        return [compact_schema(item) for item in cast("list[Any]", schema)]
     if not isinstance(schema, dict):
         return schema
     out: dict[str, Any] = {}
-    for key, value in schema.items():  # pyright: ignore[reportUnknownVariableType]
+    for key, value in cast("dict[str, Any]", schema).items():
         if key == "title" and isinstance(value, str):
             continue
-        if key == "default" and value is None:
+        if key == "default" and (value is None or value is False):
             continue
-        out[str(key)] = value if key in ("properties", "$defs") else compact_schema(value)  # pyright: ignore[reportUnknownArgumentType]
+        out[key] = value if key in ("properties", "$defs") else compact_schema(value)
     if "properties" in out:
         out["properties"] = {name: compact_schema(sub) for name, sub in out["properties"].items()}
     if "$defs" in out:
         out["$defs"] = {name: compact_schema(sub) for name, sub in out["$defs"].items()}
-    variants = out.get("anyOf")
     variants: Any = out.get("anyOf")
     if isinstance(variants, list) and len(cast("list[Any]", variants)) == 2:
         others = [v for v in cast("list[Any]", variants) if v != {"type": "null"}]
@@ -165,6 +165,59 @@ def compact_schema(schema: Any) -> Any:
     return out
 
 
+def _drop_null(prop: dict[str, Any]) -> dict[str, Any]:
+    """An optional argument's schema without its null alternative: a model omits the argument instead."""
+    kind = prop.get("type")
+    if not (isinstance(kind, list) and "null" in kind):
+        return prop
+    rest = [t for t in cast("list[Any]", kind) if t != "null"]
+    out = {**prop, "type": rest[0] if len(rest) == 1 else rest}
+    if isinstance(out.get("enum"), list):
+        out["enum"] = [v for v in cast("list[Any]", out["enum"]) if v is not None]
+    return out
+
+
+def input_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The published input schema: compacted, optional arguments without null, no additionalProperties noise.
+
+    Arguments are still validated by the tool's pydantic model on the server, which accepts null where the
+    handler does, so the published schema can be the simplest one a model needs to call the tool correctly.
+    """
+    compacted = _strip_keys(compact_schema(schema), {"additionalProperties", "minLength", "maxLength"})
+    required = set(cast("list[str]", compacted.get("required", [])))
+    properties = cast("dict[str, Any]", compacted.get("properties", {}))
+    compacted["properties"] = {
+        name: prop if name in required else _drop_null(cast("dict[str, Any]", prop))
+        for name, prop in properties.items()
+    }
+    return compacted
+
+
+def _strip_keys(schema: Any, keys: set[str]) -> Any:
+    """The schema without the given keywords anywhere (names under properties/$defs are never keywords)."""
+    if isinstance(schema, list):
+        return [_strip_keys(item, keys) for item in cast("list[Any]", schema)]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in cast("dict[str, Any]", schema).items():
+        if key in ("properties", "$defs") and isinstance(value, dict):
+            out[key] = {name: _strip_keys(sub, keys) for name, sub in cast("dict[str, Any]", value).items()}
+        elif key not in keys:
+            out[key] = _strip_keys(value, keys)
+    return out
+
+
+def output_outline(schema: dict[str, Any]) -> dict[str, Any]:
+    """The published output schema: the names of the result's top-level fields, nothing more.
+
+    Full nested result schemas cost thousands of characters in every conversation while a model reads the result
+    itself; the outline tells it what fields to expect and still validates every structured result.
+    """
+    properties = cast("dict[str, Any]", schema.get("properties", {}))
+    return {"type": "object", "properties": {name: {} for name in properties}}
+
+
 def register_tools(server: MCPServer, specs: Iterable[ToolSpec], deps: ToolContext) -> None:
     """Add every spec to the server as an MCP tool with compact schemas."""
     for spec in specs:
@@ -178,8 +231,8 @@ def register_tools(server: MCPServer, specs: Iterable[ToolSpec], deps: ToolConte
         registered = server._tool_manager.get_tool(spec.name)  # pyright: ignore[reportPrivateUsage]
         if registered is None:
             raise RuntimeError(f"tool {spec.name} did not register")
-        registered.parameters = compact_schema(registered.parameters)
+        registered.parameters = input_schema(registered.parameters)
         output = registered.fn_metadata.output_schema
         if output is not None:
-            registered.fn_metadata.output_schema = compact_schema(output)
+            registered.fn_metadata.output_schema = output_outline(compact_schema(output))
             vars(registered).pop("output_schema", None)  # the Tool caches it; drop the cache

@@ -62,13 +62,11 @@ class ToolSpec:
 
     @property
     def annotations(self) -> ToolAnnotations:
-        """MCP annotations; destructive/idempotent are only meaningful for tools that write."""
+        """MCP annotations; destructive/idempotent are only meaningful for tools that write (MCP spec), and the
+        title is the tool's own, so neither is repeated here."""
         if self.read_only:
-            return ToolAnnotations(
-                title=self.title, read_only_hint=True, idempotent_hint=True, open_world_hint=self.open_world
-            )
+            return ToolAnnotations(read_only_hint=True, open_world_hint=self.open_world)
         return ToolAnnotations(
-            title=self.title,
             read_only_hint=False,
             destructive_hint=self.destructive,
             idempotent_hint=self.idempotent,
