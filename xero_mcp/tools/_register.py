@@ -64,6 +64,8 @@ def _confirmation_resolver(spec: ToolSpec, deps: ToolContext, params: list[inspe
             message = await preview(deps, **arguments)
         except Exception as exc:
             raise to_tool_error(exc) from exc
+        if message is None:  # this call changes nothing irreversibly: nothing to ask
+            return Confirm(confirm=True)
         return Elicit(f"{message} This cannot be undone.", Confirm)
 
     # The SDK passes tool arguments to a resolver by parameter name, so the resolver declares them all.
@@ -95,8 +97,8 @@ def _wrap(spec: ToolSpec, deps: ToolContext) -> Any:
             if outcome is not None and preview is not None:
                 data = cast(object, approval.data) if isinstance(approval, AcceptedElicitation) else None
                 approved = isinstance(data, Confirm) and data.confirm
-                if not approved:
-                    text = await preview(deps, **arguments)
+                text = None if approved else await preview(deps, **arguments)
+                if text is not None:
                     declined = approval is not None and not isinstance(approval, AcceptedElicitation)
                     how = (
                         "The user declined; nothing was changed. Do not retry unless they ask."

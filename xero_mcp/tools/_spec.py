@@ -6,8 +6,9 @@ input schema) and ending with `tenant: str | None = None`. It returns a pydantic
 The registration loop in `xero_mcp.tools._register` hides the ToolContext parameter from the schema.
 
 Destructive tools also give a `preview`: an async function with the same arguments as the handler that describes,
-in one sentence, what the call would do. It is what the user is asked to confirm (elicitation) and what the tool
-returns, writing nothing, when the client cannot ask and `confirm` is not true.
+in one sentence, what the call would do, or returns None when this particular call changes nothing irreversibly
+(xero_write's ordinary POST, say). The sentence is what the user is asked to confirm (elicitation) and what the
+tool returns, writing nothing, when the client cannot ask and `confirm` is not true.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from mcp.types import ToolAnnotations
 
 Handler = Callable[..., Awaitable[Any]]
-Preview = Callable[..., Awaitable[str]]
+Preview = Callable[..., Awaitable[str | None]]
 
 TOOLSETS: dict[str, str] = {
     "contacts": "Contacts and contact groups",
@@ -55,7 +56,7 @@ class ToolSpec:
     def __post_init__(self) -> None:
         if self.toolset not in TOOLSETS:
             raise ValueError(f"tool {self.name}: unknown toolset {self.toolset!r}")
-        if self.destructive and self.preview is None and self.name != "xero_write":
+        if self.destructive and self.preview is None:
             raise ValueError(f"tool {self.name}: destructive tools need a preview to confirm")
         if self.read_only and self.destructive:
             raise ValueError(f"tool {self.name}: a read-only tool cannot be destructive")

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Any, Literal, cast
 
-from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, ElicitationResult, Resolve
 from pydantic import Field, PlainSerializer
 
 from xero_mcp.tools._api_paths import ApiPathError, PathMatch, match_path
@@ -19,7 +18,6 @@ from xero_mcp.tools._args import ModifiedSince, PageNumber, PageSize, Tenant
 from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._projections import CompactView
-from xero_mcp.tools._register import Confirm
 from xero_mcp.tools._spec import ToolSpec, tool
 
 DEFAULT_PAGE_SIZE = 100
@@ -58,12 +56,9 @@ class XeroGetResult(CompactView):
 
 
 class XeroWriteResult(CompactView):
-    """Xero's answer to a write, or (done false) what would have been sent."""
+    """Xero's answer to a write."""
 
-    done: bool
     data: RawJson = None
-    preview: str | None = None
-    next_step: str | None = None
 
 
 def _matched(path: str, method: str) -> PathMatch:
@@ -186,28 +181,29 @@ def _describe_write(method: str, path: str, tenant: str | None) -> str:
     return f"Send {method} {path} to Xero{effect}{where}."
 
 
-async def _ask_before_irreversible(
-    ctx: Context[Any, Any],
-    method: str,
+async def _preview_write(
+    x: ToolContext,
+    method: Literal["POST", "PUT", "DELETE"],
     path: str,
-    body: dict[str, Any] | None,
-    confirm: bool,
-    tenant: str | None,
-) -> Confirm | Elicit[Confirm]:
-    """Ask the user before a write that cannot be undone, unless confirm is true or the client cannot be asked."""
-    if confirm or not _needs_confirmation(method, body):
-        return Confirm(confirm=True)
-    try:
-        match = match_path(path)
-    except ApiPathError:
-        return Confirm(confirm=False)  # nothing to ask about: the tool reports the bad path
-    caps = ctx.client_capabilities
-    if caps is None or caps.elicitation is None or not match.allows(method):
-        return Confirm(confirm=False)
-    return Elicit(f"{_describe_write(method, match.path, tenant)} This cannot be undone.", Confirm)
+    body: dict[str, Any] | None = None,
+    query: dict[str, Any] | None = None,
+    confirm: bool = False,
+    tenant: str | None = None,
+) -> str | None:
+    """What a write that cannot be undone would do; None for an ordinary write (nothing to confirm)."""
+    if not _needs_confirmation(method, body):
+        return None
+    return _describe_write(method, _matched(path, method).path, tenant)
 
 
-@tool("xero_write", toolset="generic", title="Write to any Accounting API path", read_only=False, destructive=True)
+@tool(
+    "xero_write",
+    toolset="generic",
+    title="Write to any Accounting API path",
+    read_only=False,
+    destructive=True,
+    preview=_preview_write,
+)
 async def xero_write(
     x: ToolContext,
     method: Literal["POST", "PUT", "DELETE"],
@@ -216,30 +212,15 @@ async def xero_write(
     query: Query = None,
     confirm: bool = False,
     tenant: Tenant = None,
-    *,
-    consent: Annotated[ElicitationResult[Confirm], Resolve(_ask_before_irreversible)],
 ) -> XeroWriteResult:
     """POST, PUT or DELETE any Accounting API path; returns Xero's JSON. A DELETE, or Status DELETED/VOIDED, needs
     confirmation. Prefer a typed tool."""
     match = _matched(path, method)
     if method == "DELETE" and body:
         raise UserInputError("body: a DELETE takes no body.")
-    if _needs_confirmation(method, body):
-        # The resolver's own answers (confirm given, or no way to ask) arrive as accepted outcomes too.
-        data = cast(object, consent.data) if isinstance(consent, AcceptedElicitation) else None
-        if not (isinstance(data, Confirm) and data.confirm):
-            return XeroWriteResult(
-                done=False,
-                preview=_describe_write(method, match.path, tenant),
-                next_step=(
-                    "Nothing was changed. Show the preview to the user; if they agree, call again with confirm=true."
-                    if isinstance(consent, AcceptedElicitation)
-                    else "The user declined; nothing was changed. Do not retry unless they ask."
-                ),
-            )
     org = await x.org(tenant)
     response = await org.api.request(method, match.path, params=_query(match, query) or None, json=body)
-    return XeroWriteResult(done=True, data=_strip_envelope(response.data))
+    return XeroWriteResult(data=_strip_envelope(response.data))
 
 
 TOOLS: tuple[ToolSpec, ...] = (xero_get, xero_write)
