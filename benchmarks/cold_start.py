@@ -124,7 +124,7 @@ def run(options: Options) -> Measurement:
     ours_ms, bare_ms, official_ms = ms(ours), ms(bare), ms(official)
     vs_bare = result.add(
         Row(
-            f"cold start, {ours.label}, {ours.tools} tools",
+            f"cold start, {ours.label}" + (f", {ours.tools} tools" if ours.tools else ""),
             ours_ms,
             "ms",
             bare_ms,
@@ -142,7 +142,7 @@ def run(options: Options) -> Measurement:
                 ours_ms,
                 "ms",
                 official_ms,
-                f"{official.label}, {official.tools} tools; {spread(official)}",
+                f"{official.label}, {official.tools} tools; {spread(official)}" if official.seconds else official.label,
                 "< 1.00x official",
             )
         )
