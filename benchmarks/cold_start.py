@@ -86,7 +86,8 @@ def run(options: Options) -> Measurement:
         TITLE,
         f"each server spawned {runs + 1} times, interleaved, first round discarded as warm-up; the mcp SDK's "
         "stdio_client + ClientSession (legacy initialize) time spawn -> tools/list result, median reported; "
-        "peak memory = VmHWM of the server process read after tools/list, median reported.",
+        "peak memory = VmHWM of the server process read after tools/list, median reported; the official server runs "
+        "as `node dist/index.js` from its npm install (no npx resolution in the timing).",
     )
     ours = Candidate("xero-mcp serve --sandbox", xero_mcp_params())
     bare = Candidate("bare mcp 2.x MCPServer, one tool", bare_params())
