@@ -290,3 +290,25 @@ async def test_item_code_on_a_line_supplies_description_price_and_account(api: h
         "200",
         25.0,
     )
+
+
+async def test_put_carrying_the_id_of_an_existing_invoice_is_refused_and_creates_nothing(
+    api: httpx2.AsyncClient,
+) -> None:
+    """xero-api.md §2.1: "you can only create new invoices with this method"; the element fails, the others pass."""
+    existing = await new_invoice(api, status="DRAFT", Reference="original")
+    invoice_id = existing["InvoiceID"]
+    before = (await api.get("/Invoices", params={"page": "1"})).json()["pagination"]["itemCount"]
+    new = {"Type": "ACCREC", "Contact": {"Name": "Invoice Customer"}}
+    batch = {"Invoices": [{**new, "InvoiceID": invoice_id, "Reference": "changed by PUT"}, new]}
+    response = await api.put("/Invoices", params={"summarizeErrors": "false"}, json=batch)
+    refused, created = response.json()["Invoices"]
+    refusal = "names an existing record: PUT only creates; use POST to update it."
+    assert refused["StatusAttributeString"] == "ERROR"
+    assert refused["ValidationErrors"] == [{"Message": f"InvoiceID {invoice_id} {refusal}"}]
+    assert created["StatusAttributeString"] == "OK"
+    after = (await api.get("/Invoices", params={"page": "1"})).json()["pagination"]["itemCount"]
+    assert after == before + 1
+    assert (await get_one(api, "Invoices", invoice_id))["Reference"] == "original"
+    summarised = await api.put("/Invoices", json={**new, "InvoiceID": invoice_id.upper()})
+    assert messages(summarised) == [f"InvoiceID {invoice_id.upper()} {refusal}"]

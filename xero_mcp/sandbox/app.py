@@ -608,6 +608,8 @@ class _Router:
 
         def apply(ctx: Ctx, raw: Doc) -> Doc:
             create = resource.create
+            if create_only:
+                resource.refuse_existing(ctx, raw)
             existing = None if create_only else resource.find_existing(ctx, raw)
             if existing is not None and resource.update is not None:
                 return resource.update(ctx, existing, raw)

@@ -27,7 +27,7 @@ from xero_mcp.sandbox.rules import (
     tax_rates,
     tracking,
 )
-from xero_mcp.sandbox.rules.common import Ctx, RuleError, guid, round_to
+from xero_mcp.sandbox.rules.common import Ctx, RuleError, guid, is_guid, round_to
 from xero_mcp.sandbox.state import COLLECTIONS, Collection, Doc
 
 Create = Callable[[Ctx, Doc], Doc]
@@ -83,6 +83,15 @@ class Resource:
         if found is None:
             raise RuleError(f"An existing {self.plural[:-1]} with the specified {id_field} could not be found")
         return found
+
+    def refuse_existing(self, ctx: Ctx, raw: Doc) -> None:
+        """Refuse a create-only (PUT) element that carries the ID of an existing document, instead of creating."""
+        id_field = self.collection.id_field
+        value = raw.get(id_field)
+        if is_guid(value) and ctx.get(self.plural, str(value).lower()) is not None:
+            # Xero says only that PUT cannot update ("you can only create new invoices with this method",
+            # reference §2.1); the message is the sandbox's own wording, not one Xero is known to send.
+            raise RuleError(f"{id_field} {value} names an existing record: PUT only creates; use POST to update it.")
 
 
 def _unit_dp(ctx: Ctx, doc: Doc) -> Doc:
