@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, cast
 
-from xero_mcp.sandbox.state import Doc, SandboxState, iso_date, iso_instant
+from xero_mcp.sandbox.state import COLLECTIONS, Doc, SandboxState, iso_date, iso_instant
 
 ZERO = Decimal("0.00")
 _CENT = Decimal("0.01")
@@ -118,6 +118,34 @@ def guid(value: object, name: str) -> str:
     if not is_guid(value):
         raise RuleError(f"{name} must be a valid GUID.")
     return str(value).lower()
+
+
+def find_addressed(
+    ctx: Ctx,
+    raw: Doc,
+    collection: str,
+    title: str,
+    *,
+    by_number: bool = True,
+    keep: Callable[[Doc], bool] | None = None,
+) -> Doc | None:
+    """The document a POSTed element addresses: by its ID field (which must then exist), else by its number.
+
+    `title` names the record in Xero's message ("An existing Credit Note with the specified CreditNoteID could not
+    be found"); `keep` says which documents carrying the number count (sales invoices, say, but not bills).
+    """
+    spec = COLLECTIONS[collection]
+    value = raw.get(spec.id_field)
+    if value:
+        found = ctx.get(collection, guid(value, spec.id_field))
+        if found is None:
+            raise RuleError(f"An existing {title} with the specified {spec.id_field} could not be found")
+        return found
+    number = text(raw, spec.number_field) if by_number and spec.number_field else None
+    if not number:
+        return None
+    numbered = ctx.state.find(ctx.tenant_id, collection, "number", number)
+    return next((doc for doc in numbered if keep is None or keep(doc)), None)
 
 
 # --- scalars -----------------------------------------------------------------------------------------------------

@@ -21,8 +21,8 @@ from xero_mcp.sandbox.rules.common import (
     RuleError,
     as_doc,
     element_list,
+    find_addressed,
     flag,
-    guid,
     is_guid,
     new_id,
     set_updated,
@@ -217,17 +217,7 @@ def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
 
 def match(ctx: Ctx, raw: Doc) -> Doc | None:
     """The contact a POST element addresses: by ContactID, else by ContactNumber."""
-    contact_id = raw.get("ContactID")
-    if contact_id:
-        found = ctx.get("Contacts", guid(contact_id, "ContactID"))
-        if found is None:
-            raise RuleError("An existing Contact with the specified ContactID could not be found")
-        return found
-    number = text(raw, "ContactNumber")
-    if number:
-        found_all = ctx.state.find(ctx.tenant_id, "Contacts", "number", number)
-        return found_all[0] if found_all else None
-    return None
+    return find_addressed(ctx, raw, "Contacts", "Contact")
 
 
 def summary(contact: Doc) -> Doc:

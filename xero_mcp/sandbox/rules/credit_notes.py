@@ -24,11 +24,10 @@ from xero_mcp.sandbox.rules.common import (
     as_doc,
     date_field,
     decimal,
-    guid,
+    find_addressed,
     is_guid,
     money,
     new_id,
-    text,
 )
 from xero_mcp.sandbox.rules.invoices import DocKind, recompute_due, refresh_invoice_due
 from xero_mcp.sandbox.state import Doc
@@ -76,18 +75,7 @@ def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
 
 def match(ctx: Ctx, raw: Doc) -> Doc | None:
     """The credit note a POST element addresses: by CreditNoteID, else an ACCRECCREDIT number."""
-    credit_id = raw.get("CreditNoteID")
-    if credit_id:
-        found = ctx.get("CreditNotes", guid(credit_id, "CreditNoteID"))
-        if found is None:
-            raise RuleError("An existing Credit Note with the specified CreditNoteID could not be found")
-        return found
-    number = text(raw, "CreditNoteNumber")
-    if number:
-        for doc in ctx.state.find(ctx.tenant_id, "CreditNotes", "number", number):
-            if doc["Type"] == "ACCRECCREDIT":
-                return doc
-    return None
+    return find_addressed(ctx, raw, "CreditNotes", "Credit Note", keep=lambda doc: doc["Type"] == "ACCRECCREDIT")
 
 
 def _invoice_entry(credit: Doc, amount: Decimal, when: str) -> Doc:

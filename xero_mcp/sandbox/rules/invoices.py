@@ -30,6 +30,7 @@ from xero_mcp.sandbox.rules.common import (
     as_list,
     date_field,
     decimal,
+    find_addressed,
     flag,
     guid,
     instant_string,
@@ -353,18 +354,7 @@ def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
 
 def match(ctx: Ctx, raw: Doc) -> Doc | None:
     """The invoice a POST element addresses: by InvoiceID, else an ACCREC InvoiceNumber."""
-    invoice_id = raw.get("InvoiceID")
-    if invoice_id:
-        found = ctx.get("Invoices", guid(invoice_id, "InvoiceID"))
-        if found is None:
-            raise RuleError("An existing Invoice with the specified InvoiceID could not be found")
-        return found
-    number = text(raw, "InvoiceNumber")
-    if number:
-        for doc in ctx.state.find(ctx.tenant_id, "Invoices", "number", number):
-            if doc["Type"] == "ACCREC":
-                return doc
-    return None
+    return find_addressed(ctx, raw, "Invoices", "Invoice", keep=lambda doc: doc["Type"] == "ACCREC")
 
 
 def summary_only(doc: Doc) -> Doc:

@@ -14,8 +14,8 @@ from xero_mcp.sandbox.rules.common import (
     RuleError,
     as_doc,
     decimal,
+    find_addressed,
     flag,
-    guid,
     new_id,
     round_to,
     set_updated,
@@ -111,15 +111,7 @@ def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
 
 def match(ctx: Ctx, raw: Doc) -> Doc | None:
     """The item a POST element addresses: by ItemID, else by Code."""
-    item_id = raw.get("ItemID")
-    if item_id:
-        found = ctx.get("Items", guid(item_id, "ItemID"))
-        if found is None:
-            raise RuleError("An existing Item with the specified ItemID could not be found")
-        return found
-    code = text(raw, "Code")
-    found_all = ctx.state.find(ctx.tenant_id, "Items", "number", code) if code else []
-    return found_all[0] if found_all else None
+    return find_addressed(ctx, raw, "Items", "Item")
 
 
 def delete(ctx: Ctx, item: Doc) -> None:

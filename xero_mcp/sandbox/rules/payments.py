@@ -178,14 +178,3 @@ def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
         ctx.history(collection, target[key], "Payment Deleted", f"Payment of {payment['Amount']} deleted.")
     ctx.history("Payments", payment["PaymentID"], "Deleted", f"Payment of {payment['Amount']} deleted.")
     return payment
-
-
-def match(ctx: Ctx, raw: Doc) -> Doc | None:
-    """The payment a POST element addresses (by PaymentID); without one the element creates a payment."""
-    payment_id = raw.get("PaymentID")
-    if not payment_id:
-        return None
-    found = ctx.get("Payments", guid(payment_id, "PaymentID"))
-    if found is None:
-        raise RuleError("An existing Payment with the specified PaymentID could not be found")
-    return found

@@ -15,6 +15,7 @@ from xero_mcp.sandbox.rules.common import (
     Ctx,
     RuleError,
     date_field,
+    find_addressed,
     flag,
     guid,
     new_id,
@@ -136,12 +137,4 @@ def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
 
 def match(ctx: Ctx, raw: Doc) -> Doc | None:
     """The purchase order a POST element addresses: by PurchaseOrderID, else by PurchaseOrderNumber."""
-    order_id = raw.get("PurchaseOrderID")
-    if order_id:
-        found = ctx.get("PurchaseOrders", guid(order_id, "PurchaseOrderID"))
-        if found is None:
-            raise RuleError("An existing Purchase Order with the specified PurchaseOrderID could not be found")
-        return found
-    number = text(raw, "PurchaseOrderNumber")
-    found_all = ctx.state.find(ctx.tenant_id, "PurchaseOrders", "number", number) if number else []
-    return found_all[0] if found_all else None
+    return find_addressed(ctx, raw, "PurchaseOrders", "Purchase Order")

@@ -14,6 +14,7 @@ from xero_mcp.sandbox.rules.common import (
     Ctx,
     RuleError,
     date_field,
+    find_addressed,
     guid,
     new_id,
     set_updated,
@@ -118,12 +119,4 @@ def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
 
 def match(ctx: Ctx, raw: Doc) -> Doc | None:
     """The quote a POST element addresses: by QuoteID, else by QuoteNumber."""
-    quote_id = raw.get("QuoteID")
-    if quote_id:
-        found = ctx.get("Quotes", guid(quote_id, "QuoteID"))
-        if found is None:
-            raise RuleError("An existing Quote with the specified QuoteID could not be found")
-        return found
-    number = text(raw, "QuoteNumber")
-    found_all = ctx.state.find(ctx.tenant_id, "Quotes", "number", number) if number else []
-    return found_all[0] if found_all else None
+    return find_addressed(ctx, raw, "Quotes", "Quote")

@@ -27,7 +27,7 @@ from xero_mcp.sandbox.rules import (
     tax_rates,
     tracking,
 )
-from xero_mcp.sandbox.rules.common import Ctx, RuleError, guid, is_guid, round_to
+from xero_mcp.sandbox.rules.common import Ctx, RuleError, find_addressed, is_guid, round_to
 from xero_mcp.sandbox.state import COLLECTIONS, Collection, Doc
 
 Create = Callable[[Ctx, Doc], Doc]
@@ -75,14 +75,7 @@ class Resource:
         """The document a POSTed element addresses, or None when it addresses none."""
         if self.match is not None:
             return self.match(ctx, raw)
-        id_field = self.collection.id_field
-        value = raw.get(id_field)
-        if not value:
-            return None
-        found = ctx.get(self.plural, guid(value, id_field))
-        if found is None:
-            raise RuleError(f"An existing {self.plural[:-1]} with the specified {id_field} could not be found")
-        return found
+        return find_addressed(ctx, raw, self.plural, self.plural[:-1], by_number=False)
 
     def refuse_existing(self, ctx: Ctx, raw: Doc) -> None:
         """Refuse a create-only (PUT) element that carries the ID of an existing document, instead of creating."""
@@ -191,7 +184,6 @@ RESOURCES: dict[str, Resource] = {
             "Payments",
             create=payments.create,
             update=payments.update,
-            match=payments.match,
             paged=True,
             history=True,
         ),
