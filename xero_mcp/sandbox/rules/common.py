@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -270,3 +270,83 @@ def element_list(body: Any, plural: str) -> list[Any]:
     item: Any = wrapper[plural] if wrapper is not None and plural in wrapper else body
     listed = as_list(item)
     return list(listed) if listed is not None else [item]
+
+
+# --- documents: status machines, unique numbers, saving with history ---------------------------------------------
+
+
+def next_status(
+    raw: Doc,
+    existing: Doc | None,
+    transitions: Mapping[str, frozenset[str]],
+    label: str,
+    created_as: tuple[str, ...],
+    *,
+    refuse_deleted: bool = True,
+    check: Callable[[str, str], None] | None = None,
+) -> str:
+    """The Status an element leaves a document in, by the collection's status machine (absent: unchanged, or DRAFT).
+
+    A new document may start only in `created_as`; a change must be allowed by `transitions`. With
+    `refuse_deleted`, a change to a DELETED document is refused as such rather than as a disallowed move. `check`
+    (old, new) adds a collection's own refusals before the move is looked up.
+    """
+    status = upper(raw, "Status")
+    if status is None:
+        return existing["Status"] if existing else "DRAFT"
+    if status not in transitions:
+        raise RuleError(f"Status '{status}' is not a valid {label} status.")
+    if existing is None:
+        if status not in created_as:
+            choices = f"{', '.join(created_as[:-1])} or {created_as[-1]}"
+            raise RuleError(f"A new {label} can only be created as {choices}.")
+        return status
+    old = existing["Status"]
+    if refuse_deleted and old == "DELETED":
+        raise RuleError(f"A deleted {label} cannot be changed.")
+    if check is not None:
+        check(old, status)
+    if status not in transitions[old]:
+        raise RuleError(f"The status of the {label} cannot be changed from {old} to {status}.")
+    return status
+
+
+def changed_fields(before: Doc, after: Doc) -> set[str]:
+    """The top-level fields that differ between two versions of a document (added and removed ones included)."""
+    return {key for key in set(before) | set(after) if before.get(key) != after.get(key)}
+
+
+def check_unique_number(
+    ctx: Ctx, collection: str, doc: Doc, message: str, *, keep: Callable[[Doc], bool] | None = None
+) -> None:
+    """Refuse `doc` with `message` when another document of the collection (that `keep` accepts) has its number."""
+    spec = COLLECTIONS[collection]
+    number = doc.get(spec.number_field) if spec.number_field else None
+    if not number:
+        return
+    for other in ctx.state.find(ctx.tenant_id, collection, "number", number):
+        if other[spec.id_field] != doc[spec.id_field] and (keep is None or keep(other)):
+            raise RuleError(message)
+
+
+def status_change(existing: Doc | None, doc: Doc) -> str:
+    """The history entry a write makes: Created, Edited, or the new status (Sent, Accepted, Voided, ...)."""
+    if existing is None:
+        return "Created"
+    return "Edited" if existing["Status"] == doc["Status"] else doc["Status"].capitalize()
+
+
+def save_change(
+    ctx: Ctx, collection: str, doc: Doc, existing: Doc | None, change: str, details: str, *, with_string: bool = False
+) -> Doc:
+    """Stamp, store and record in history a new or changed document; returns it.
+
+    An update that changes nothing is not written (its UpdatedDateUTC and history stay as they were): the stored
+    document is returned.
+    """
+    if existing is not None and doc == existing:
+        return existing
+    set_updated(doc, ctx, with_string=with_string)
+    ctx.save(collection, doc)
+    ctx.history(collection, doc[COLLECTIONS[collection].id_field], change, details)
+    return doc

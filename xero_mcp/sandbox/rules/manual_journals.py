@@ -23,9 +23,10 @@ from xero_mcp.sandbox.rules.common import (
     iso_date,
     money,
     new_id,
-    set_updated,
+    next_status,
+    save_change,
+    status_change,
     text,
-    upper,
 )
 from xero_mcp.sandbox.rules.invoices import set_date
 from xero_mcp.sandbox.rules.lines import find_account, line_amount_types, resolve_tracking, tax_rate
@@ -74,18 +75,7 @@ def _line(ctx: Ctx, raw: object, amount_types: str) -> Doc:
 
 
 def _status(raw: Doc, existing: Doc | None) -> str:
-    status = upper(raw, "Status")
-    if status is None:
-        return existing["Status"] if existing else "DRAFT"
-    if status not in TRANSITIONS:
-        raise RuleError(f"Status '{status}' is not a valid manual journal status.")
-    if existing is None:
-        if status not in ("DRAFT", "POSTED"):
-            raise RuleError("A new manual journal can only be created as DRAFT or POSTED.")
-        return status
-    if status not in TRANSITIONS[existing["Status"]]:
-        raise RuleError(f"The status of the manual journal cannot be changed from {existing['Status']} to {status}.")
-    return status
+    return next_status(raw, existing, TRANSITIONS, "manual journal", ("DRAFT", "POSTED"), refuse_deleted=False)
 
 
 def _build(ctx: Ctx, raw: Doc, existing: Doc | None) -> Doc:
@@ -124,13 +114,7 @@ def _build(ctx: Ctx, raw: Doc, existing: Doc | None) -> Doc:
 
 
 def _finish(ctx: Ctx, doc: Doc, existing: Doc | None) -> Doc:
-    if existing is not None and doc == existing:
-        return existing
-    set_updated(doc, ctx)
-    ctx.save("ManualJournals", doc)
-    changes = "Created" if existing is None else ("Edited" if existing["Status"] == doc["Status"] else doc["Status"])
-    ctx.history("ManualJournals", doc["ManualJournalID"], changes.capitalize(), doc["Narration"])
-    return doc
+    return save_change(ctx, "ManualJournals", doc, existing, status_change(existing, doc), doc["Narration"])
 
 
 def create(ctx: Ctx, raw: Doc) -> Doc:

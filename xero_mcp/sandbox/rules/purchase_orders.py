@@ -14,14 +14,17 @@ from xero_mcp.sandbox.rules import contacts
 from xero_mcp.sandbox.rules.common import (
     Ctx,
     RuleError,
+    changed_fields,
+    check_unique_number,
     date_field,
     find_addressed,
     flag,
     guid,
     new_id,
-    set_updated,
+    next_status,
+    save_change,
+    status_change,
     text,
-    upper,
 )
 from xero_mcp.sandbox.rules.invoices import currency, next_number, set_date
 from xero_mcp.sandbox.rules.lines import LineRules, apply_lines
@@ -41,21 +44,7 @@ _BILLED_EDITABLE = frozenset(
 
 
 def _status(raw: Doc, existing: Doc | None) -> str:
-    status = upper(raw, "Status")
-    if status is None:
-        return existing["Status"] if existing else "DRAFT"
-    if status not in TRANSITIONS:
-        raise RuleError(f"Status '{status}' is not a valid purchase order status.")
-    if existing is None:
-        if status not in ("DRAFT", "SUBMITTED", "AUTHORISED"):
-            raise RuleError("A new purchase order can only be created as DRAFT, SUBMITTED or AUTHORISED.")
-        return status
-    old = existing["Status"]
-    if old == "DELETED":
-        raise RuleError("A deleted purchase order cannot be changed.")
-    if status not in TRANSITIONS[old]:
-        raise RuleError(f"The status of the purchase order cannot be changed from {old} to {status}.")
-    return status
+    return next_status(raw, existing, TRANSITIONS, "purchase order", ("DRAFT", "SUBMITTED", "AUTHORISED"))
 
 
 def _build(ctx: Ctx, raw: Doc, existing: Doc | None) -> Doc:
@@ -96,33 +85,17 @@ def _build(ctx: Ctx, raw: Doc, existing: Doc | None) -> Doc:
             ctx.warnings.append("Only AUTHORISED and BILLED purchase orders may have SentToContact updated.")
     doc.setdefault("SentToContact", False)
     doc.setdefault("HasAttachments", False)
-    if existing is not None and existing["Status"] == "BILLED":
-        changed = {k for k in set(existing) | set(doc) if existing.get(k) != doc.get(k)}
-        if changed - _BILLED_EDITABLE:
-            raise RuleError("A BILLED purchase order can only change its status and delivery details.")
-    number = doc.get("PurchaseOrderNumber")
-    if number:
-        for other in ctx.state.find(ctx.tenant_id, "PurchaseOrders", "number", number):
-            if other["PurchaseOrderID"] != doc["PurchaseOrderID"]:
-                raise RuleError("Order number must be unique")
+    if existing is not None and existing["Status"] == "BILLED" and changed_fields(existing, doc) - _BILLED_EDITABLE:
+        raise RuleError("A BILLED purchase order can only change its status and delivery details.")
+    check_unique_number(ctx, "PurchaseOrders", doc, "Order number must be unique")
     return doc
 
 
 def _finish(ctx: Ctx, doc: Doc, existing: Doc | None) -> Doc:
     if not doc.get("PurchaseOrderNumber"):
         doc["PurchaseOrderNumber"] = next_number(ctx, "PurchaseOrders", "PO-")
-    if existing is not None and doc == existing:
-        return existing
-    set_updated(doc, ctx)
-    ctx.save("PurchaseOrders", doc)
     details = f"{doc['PurchaseOrderNumber']} to {doc['Contact']['Name']} for {doc['Total']}."
-    if existing is None:
-        ctx.history("PurchaseOrders", doc["PurchaseOrderID"], "Created", details)
-    elif existing["Status"] != doc["Status"]:
-        ctx.history("PurchaseOrders", doc["PurchaseOrderID"], doc["Status"].capitalize(), details)
-    else:
-        ctx.history("PurchaseOrders", doc["PurchaseOrderID"], "Edited", details)
-    return doc
+    return save_change(ctx, "PurchaseOrders", doc, existing, status_change(existing, doc), details)
 
 
 def create(ctx: Ctx, raw: Doc) -> Doc:

@@ -13,13 +13,16 @@ from xero_mcp.sandbox.rules import contacts
 from xero_mcp.sandbox.rules.common import (
     Ctx,
     RuleError,
+    changed_fields,
+    check_unique_number,
     date_field,
     find_addressed,
     guid,
     new_id,
-    set_updated,
+    next_status,
+    save_change,
+    status_change,
     text,
-    upper,
 )
 from xero_mcp.sandbox.rules.invoices import currency, next_number, set_date
 from xero_mcp.sandbox.rules.lines import LineRules, apply_lines
@@ -33,26 +36,13 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "INVOICED": frozenset({"INVOICED", "SENT", "DELETED"}),
     "DELETED": frozenset(),
 }
-_EDITABLE_WHEN_DECIDED = frozenset({"Contact", "Status", "UpdatedDateUTC"})
+_DECIDED = ("DECLINED", "ACCEPTED", "INVOICED")
+_DECIDED_EDITABLE = frozenset({"Contact", "Status", "UpdatedDateUTC"})
 _RULES = LineRules(side="sales", allow_discount=True, unit_places=4, tax_from_account=False)
 
 
 def _status(raw: Doc, existing: Doc | None) -> str:
-    status = upper(raw, "Status")
-    if status is None:
-        return existing["Status"] if existing else "DRAFT"
-    if status not in TRANSITIONS:
-        raise RuleError(f"Status '{status}' is not a valid quote status.")
-    if existing is None:
-        if status not in ("DRAFT", "SENT"):
-            raise RuleError("A new quote can only be created as DRAFT or SENT.")
-        return status
-    old = existing["Status"]
-    if old == "DELETED":
-        raise RuleError("A deleted quote cannot be changed.")
-    if status not in TRANSITIONS[old]:
-        raise RuleError(f"The status of the quote cannot be changed from {old} to {status}.")
-    return status
+    return next_status(raw, existing, TRANSITIONS, "quote", ("DRAFT", "SENT"))
 
 
 def _build(ctx: Ctx, raw: Doc, existing: Doc | None) -> Doc:
@@ -78,33 +68,17 @@ def _build(ctx: Ctx, raw: Doc, existing: Doc | None) -> Doc:
     doc["CurrencyCode"], doc["CurrencyRate"] = currency(ctx, raw, existing)
     apply_lines(ctx, doc, raw, existing, _RULES)
     doc["LineAmountTypes"] = doc["LineAmountTypes"].upper()
-    if existing is not None and existing["Status"] in ("DECLINED", "ACCEPTED", "INVOICED"):
-        changed = {k for k in set(existing) | set(doc) if existing.get(k) != doc.get(k)}
-        if changed - _EDITABLE_WHEN_DECIDED:
-            raise RuleError(f"Only the contact of a quote can be changed once it is {existing['Status']}.")
-    number = doc.get("QuoteNumber")
-    if number:
-        for other in ctx.state.find(ctx.tenant_id, "Quotes", "number", number):
-            if other["QuoteID"] != doc["QuoteID"]:
-                raise RuleError("Quote number must be unique.")
+    if existing is not None and existing["Status"] in _DECIDED and changed_fields(existing, doc) - _DECIDED_EDITABLE:
+        raise RuleError(f"Only the contact of a quote can be changed once it is {existing['Status']}.")
+    check_unique_number(ctx, "Quotes", doc, "Quote number must be unique.")
     return doc
 
 
 def _finish(ctx: Ctx, doc: Doc, existing: Doc | None) -> Doc:
     if not doc.get("QuoteNumber"):
         doc["QuoteNumber"] = next_number(ctx, "Quotes", "QU-")
-    if existing is not None and doc == existing:
-        return existing
-    set_updated(doc, ctx)
-    ctx.save("Quotes", doc)
     details = f"{doc['QuoteNumber']} to {doc['Contact']['Name']} for {doc['Total']}."
-    if existing is None:
-        ctx.history("Quotes", doc["QuoteID"], "Created", details)
-    elif existing["Status"] != doc["Status"]:
-        ctx.history("Quotes", doc["QuoteID"], doc["Status"].capitalize(), details)
-    else:
-        ctx.history("Quotes", doc["QuoteID"], "Edited", details)
-    return doc
+    return save_change(ctx, "Quotes", doc, existing, status_change(existing, doc), details)
 
 
 def create(ctx: Ctx, raw: Doc) -> Doc:
