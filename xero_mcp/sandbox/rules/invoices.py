@@ -28,14 +28,16 @@ from xero_mcp.sandbox.rules.common import (
     RuleError,
     as_doc,
     as_list,
+    changed_fields,
+    check_unique_number,
     date_field,
     decimal,
     find_addressed,
     flag,
     guid,
-    instant_string,
     iso_date,
     new_id,
+    next_status,
     set_updated,
     stored_date,
     text,
@@ -52,7 +54,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "VOIDED": frozenset(),
     "DELETED": frozenset(),
 }
-CREATE_STATUSES = frozenset({"DRAFT", "SUBMITTED", "AUTHORISED"})
+CREATE_STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED")
 # Fields a part- or fully-paid document may still change (besides its lines' non-financial fields).
 PAID_EDITABLE = frozenset(
     {"Reference", "DueDate", "DueDateString", "BrandingThemeID", "Contact", "Url", "SentToContact"}
@@ -99,12 +101,9 @@ def next_number(ctx: Ctx, collection: str, prefix: str, *, type_filter: str | No
 
 
 def _check_unique_number(ctx: Ctx, kind: DocKind, doc: Doc) -> None:
-    number = doc.get(kind.number_field)
-    if doc["Type"] != kind.numbered_type or not number:
-        return
-    for other in ctx.state.find(ctx.tenant_id, kind.collection, "number", number):
-        if other[kind.id_field] != doc[kind.id_field] and other["Type"] == kind.numbered_type:
-            raise RuleError(kind.duplicate_number)
+    numbered = kind.numbered_type
+    if doc["Type"] == numbered:
+        check_unique_number(ctx, kind.collection, doc, kind.duplicate_number, keep=lambda o: o["Type"] == numbered)
 
 
 def _add_months(day: date, months: int) -> date:
@@ -187,8 +186,9 @@ def _check_settled_edit(kind: DocKind, existing: Doc, doc: Doc, raw: Doc) -> Non
     if any(not (as_doc(line) or {}).get("LineItemID") for line in raw_lines):
         raise RuleError(f"To update fields on a paid {kind.label} line item, you must supply a LineItemID")
     allowed = PAID_EDITABLE | {kind.number_field, "LineItems"}
-    changed = {key for key in set(existing) | set(doc) if existing.get(key) != doc.get(key)} - allowed
-    if changed or _line_signature(existing["LineItems"]) != _line_signature(doc["LineItems"]):
+    if changed_fields(existing, doc) - allowed or _line_signature(existing["LineItems"]) != _line_signature(
+        doc["LineItems"]
+    ):
         raise RuleError("This document cannot be edited as it has a payment or credit note allocated to it.")
 
 
@@ -216,26 +216,17 @@ def refresh_invoice_due(doc: Doc) -> None:
 def _status(raw: Doc, existing: Doc | None, kind: DocKind) -> str:
     if existing is not None and existing["Status"] in ("VOIDED", "DELETED"):
         raise RuleError(f"{kind.label.capitalize()} not of valid status for modification")
-    status = upper(raw, "Status")
-    if status is None:
-        return existing["Status"] if existing else "DRAFT"
-    if status not in TRANSITIONS:
-        raise RuleError(f"Status '{status}' is not a valid {kind.label} status.")
-    if existing is None:
-        if status not in CREATE_STATUSES:
-            raise RuleError(f"A new {kind.label} can only be created as DRAFT, SUBMITTED or AUTHORISED.")
-        return status
-    old = existing["Status"]
-    if settled(existing) and status != old:
-        raise RuleError(
-            f"The status {status} cannot be applied to the {kind.label} because it has payments or credit notes "
-            "allocated to it."
-        )
-    if status not in TRANSITIONS[old]:
-        if status == "PAID":
+
+    def check(old: str, status: str) -> None:
+        if existing is not None and settled(existing) and status != old:
+            raise RuleError(
+                f"The status {status} cannot be applied to the {kind.label} because it has payments or credit notes "
+                "allocated to it."
+            )
+        if status == "PAID" and status not in TRANSITIONS[old]:
             raise RuleError(f"PAID is set when payments or credit cover the {kind.label}; it cannot be set directly.")
-        raise RuleError(f"The status of the {kind.label} cannot be changed from {old} to {status}.")
-    return status
+
+    return next_status(raw, existing, TRANSITIONS, kind.label, CREATE_STATUSES, check=check)
 
 
 def build(ctx: Ctx, kind: DocKind, raw: Doc, existing: Doc | None) -> Doc:
@@ -364,5 +355,4 @@ def summary_only(doc: Doc) -> Doc:
 
 def stamp(ctx: Ctx, doc: Doc) -> None:
     """Bump a document's UpdatedDateUTC and its string twin (after payments and allocations)."""
-    set_updated(doc, ctx)
-    doc["UpdatedDateUTCString"] = instant_string(doc["UpdatedDateUTC"])
+    set_updated(doc, ctx, with_string=True)
