@@ -22,7 +22,7 @@ from xero_mcp.sandbox.rules.common import (
     flag,
     iso_date,
     new_id,
-    set_updated,
+    save_change,
     text,
     upper,
 )
@@ -95,10 +95,7 @@ def create(ctx: Ctx, raw: Doc) -> Doc:
     set_date(doc, "Date", date_field(raw, "Date") or iso_date(ctx.today()))
     doc["CurrencyCode"], doc["CurrencyRate"] = currency(ctx, {"CurrencyCode": account.get("CurrencyCode")}, None)
     _lines(ctx, doc, raw, None)
-    set_updated(doc, ctx)
-    ctx.save("BankTransactions", doc)
-    ctx.history("BankTransactions", doc["BankTransactionID"], "Created", _details(doc))
-    return doc
+    return save_change(ctx, "BankTransactions", doc, None, "Created", _details(doc))
 
 
 def _lines(ctx: Ctx, doc: Doc, raw: Doc, existing: Doc | None) -> None:
@@ -141,10 +138,5 @@ def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
     _lines(ctx, doc, raw, existing)
     if status == "DELETED":
         doc["Status"] = "DELETED"
-    if doc == existing:
-        return existing
-    set_updated(doc, ctx)
-    ctx.save("BankTransactions", doc)
     change = "Deleted" if status == "DELETED" else "Edited"
-    ctx.history("BankTransactions", doc["BankTransactionID"], change, _details(doc))
-    return doc
+    return save_change(ctx, "BankTransactions", doc, existing, change, _details(doc))

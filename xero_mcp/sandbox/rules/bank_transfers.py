@@ -24,6 +24,7 @@ from xero_mcp.sandbox.rules.common import (
     iso_date,
     money,
     new_id,
+    save_change,
     set_updated,
     text,
     upper,
@@ -51,12 +52,9 @@ def _side(ctx: Ctx, transfer: Doc, kind: str, account: Doc, other: Doc, reconcil
         "HasAttachments": False,
     }
     set_date(doc, "Date", transfer["Date"])
-    set_updated(doc, ctx)
-    ctx.save("BankTransactions", doc)
-    ctx.history(
-        "BankTransactions", doc["BankTransactionID"], "Created", f"Bank transfer of {amount} with {other['Name']}."
+    return save_change(
+        ctx, "BankTransactions", doc, None, "Created", f"Bank transfer of {amount} with {other['Name']}."
     )
-    return doc
 
 
 def create(ctx: Ctx, raw: Doc) -> Doc:
@@ -100,10 +98,7 @@ def create(ctx: Ctx, raw: Doc) -> Doc:
             raise RuleError(f"{key} can have at most 2 tracking categories.")
         if tracking:
             transfer[key] = tracking
-    set_updated(transfer, ctx)
-    ctx.save("BankTransfers", transfer)
-    ctx.history("BankTransfers", transfer["BankTransferID"], "Created", f"Transfer of {amount} created.")
-    return transfer
+    return save_change(ctx, "BankTransfers", transfer, None, "Created", f"Transfer of {amount} created.")
 
 
 def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:

@@ -20,11 +20,13 @@ from xero_mcp.sandbox.rules.common import (
     NotFound,
     RuleError,
     as_doc,
+    check_unique_number,
     element_list,
     find_addressed,
     flag,
     is_guid,
     new_id,
+    save_change,
     set_updated,
     stored_date,
     text,
@@ -136,10 +138,10 @@ def _apply(ctx: Ctx, doc: Doc, raw: Doc) -> None:
     if "ContactNumber" in raw:
         number = text(raw, "ContactNumber", max_length=50)
         if number:
-            for other in ctx.state.find(ctx.tenant_id, "Contacts", "number", number):
-                if other["ContactID"] != doc["ContactID"]:
-                    raise RuleError(f"The contact number {number} is already assigned to another contact.")
             doc["ContactNumber"] = number
+            check_unique_number(
+                ctx, "Contacts", doc, f"The contact number {number} is already assigned to another contact."
+            )
     if "EmailAddress" in raw:
         email = text(raw, "EmailAddress", max_length=255) or ""
         if email and _EMAIL.fullmatch(email) is None:
@@ -195,24 +197,17 @@ def create(ctx: Ctx, raw: Doc) -> Doc:
         "HasValidationErrors": False,
     }
     _apply(ctx, doc, raw)
-    set_updated(doc, ctx)
-    ctx.save("Contacts", doc)
-    ctx.history("Contacts", doc["ContactID"], "Created", f"Contact {doc['Name']} created.")
-    return doc
+    return save_change(ctx, "Contacts", doc, None, "Created", f"Contact {doc['Name']} created.")
 
 
 def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
     """Change a contact; renaming refreshes the summary embedded in its documents."""
     doc = dict(existing)
     _apply(ctx, doc, raw)
-    if doc == existing:
-        return existing
-    set_updated(doc, ctx)
-    ctx.save("Contacts", doc)
-    ctx.history("Contacts", doc["ContactID"], "Updated", f"Contact {doc['Name']} updated.")
-    if summary(existing) != summary(doc):
-        refresh_embedded(ctx, doc)
-    return doc
+    saved = save_change(ctx, "Contacts", doc, existing, "Updated", f"Contact {doc['Name']} updated.")
+    if summary(existing) != summary(saved):
+        refresh_embedded(ctx, saved)
+    return saved
 
 
 def match(ctx: Ctx, raw: Doc) -> Doc | None:

@@ -13,12 +13,13 @@ from xero_mcp.sandbox.rules.common import (
     Ctx,
     RuleError,
     as_doc,
+    check_unique_number,
     decimal,
     find_addressed,
     flag,
     new_id,
     round_to,
-    set_updated,
+    save_change,
     text,
 )
 from xero_mcp.sandbox.rules.lines import find_account, tax_rate
@@ -69,9 +70,7 @@ def _apply(ctx: Ctx, doc: Doc, raw: Doc) -> None:
         doc["IsTrackedAsInventory"] = True
         doc.setdefault("QuantityOnHand", ZERO)
         doc.setdefault("TotalCostPool", ZERO)
-    for other in ctx.state.find(ctx.tenant_id, "Items", "number", doc["Code"]):
-        if other["ItemID"] != doc["ItemID"]:
-            raise RuleError(f"Price List Item with Code ''{doc['Code']}'' already exists")
+    check_unique_number(ctx, "Items", doc, f"Price List Item with Code ''{doc['Code']}'' already exists")
 
 
 def create(ctx: Ctx, raw: Doc) -> Doc:
@@ -91,22 +90,14 @@ def create(ctx: Ctx, raw: Doc) -> Doc:
         "PurchaseDetails": {},
     }
     _apply(ctx, doc, raw)
-    set_updated(doc, ctx)
-    ctx.save("Items", doc)
-    ctx.history("Items", doc["ItemID"], "Created", f"Item {doc['Code']} created.")
-    return doc
+    return save_change(ctx, "Items", doc, None, "Created", f"Item {doc['Code']} created.")
 
 
 def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
     """Change an item."""
     doc = dict(existing)
     _apply(ctx, doc, raw)
-    if doc == existing:
-        return existing
-    set_updated(doc, ctx)
-    ctx.save("Items", doc)
-    ctx.history("Items", doc["ItemID"], "Edited", f"Item {doc['Code']} updated.")
-    return doc
+    return save_change(ctx, "Items", doc, existing, "Edited", f"Item {doc['Code']} updated.")
 
 
 def match(ctx: Ctx, raw: Doc) -> Doc | None:
