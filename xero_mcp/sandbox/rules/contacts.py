@@ -265,6 +265,14 @@ def resolve(ctx: Ctx, raw: Any, *, create_missing: bool) -> Doc:
     return summary(found)
 
 
+def set_contact(ctx: Ctx, doc: Doc, raw: Doc, existing: Doc | None, *, create_missing: bool) -> None:
+    """Set a document's Contact from the element's: required on a new document, changed on an old one when sent."""
+    if "Contact" in raw or existing is None:
+        if raw.get("Contact") is None:
+            raise RuleError("A Contact must be specified for this type of transaction")
+        doc["Contact"] = resolve(ctx, raw["Contact"], create_missing=create_missing)
+
+
 _UPDATABLE = frozenset(
     {"EmailAddress", "FirstName", "LastName", "Addresses", "Phones", "ContactPersons", "AccountNumber", "TaxNumber"}
 )

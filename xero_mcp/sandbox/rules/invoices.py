@@ -38,13 +38,15 @@ from xero_mcp.sandbox.rules.common import (
     iso_date,
     new_id,
     next_status,
+    save_change,
     set_updated,
+    status_change,
     stored_date,
     text,
     upper,
 )
 from xero_mcp.sandbox.rules.lines import LineRules, apply_lines
-from xero_mcp.sandbox.state import Doc
+from xero_mcp.sandbox.state import COLLECTIONS, Doc
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     "DRAFT": frozenset({"DRAFT", "SUBMITTED", "AUTHORISED", "DELETED"}),
@@ -98,6 +100,15 @@ def next_number(ctx: Ctx, collection: str, prefix: str, *, type_filter: str | No
         taken = ctx.state.find(ctx.tenant_id, collection, "number", candidate)
         if not any(type_filter is None or doc.get("Type") == type_filter for doc in taken):
             return candidate
+
+
+def save_numbered(ctx: Ctx, collection: str, prefix: str, doc: Doc, existing: Doc | None) -> Doc:
+    """Number (when it has no number yet), stamp, store and record in history a quote or purchase order."""
+    number_field = COLLECTIONS[collection].number_field or ""
+    if not doc.get(number_field):
+        doc[number_field] = next_number(ctx, collection, prefix)
+    details = f"{doc[number_field]} to {doc['Contact']['Name']} for {doc['Total']}."
+    return save_change(ctx, collection, doc, existing, status_change(existing, doc), details)
 
 
 def _check_unique_number(ctx: Ctx, kind: DocKind, doc: Doc) -> None:
@@ -241,11 +252,7 @@ def build(ctx: Ctx, kind: DocKind, raw: Doc, existing: Doc | None) -> Doc:
     side = kind.sides[doc_type]
     status = _status(raw, existing, kind)
     doc["Status"] = status
-
-    if "Contact" in raw or existing is None:
-        if raw.get("Contact") is None:
-            raise RuleError("A Contact must be specified for this type of transaction")
-        doc["Contact"] = contacts.resolve(ctx, raw["Contact"], create_missing=True)
+    contacts.set_contact(ctx, doc, raw, existing, create_missing=True)
 
     if kind.number_field in raw:
         number = text(raw, kind.number_field, max_length=255)

@@ -22,11 +22,9 @@ from xero_mcp.sandbox.rules.common import (
     guid,
     new_id,
     next_status,
-    save_change,
-    status_change,
     text,
 )
-from xero_mcp.sandbox.rules.invoices import currency, next_number, set_date
+from xero_mcp.sandbox.rules.invoices import currency, save_numbered, set_date
 from xero_mcp.sandbox.rules.lines import LineRules, apply_lines
 from xero_mcp.sandbox.state import Doc
 
@@ -50,10 +48,7 @@ def _status(raw: Doc, existing: Doc | None) -> str:
 def _build(ctx: Ctx, raw: Doc, existing: Doc | None) -> Doc:
     doc: Doc = dict(existing) if existing else {"PurchaseOrderID": new_id()}
     doc["Status"] = _status(raw, existing)
-    if "Contact" in raw or existing is None:
-        if raw.get("Contact") is None:
-            raise RuleError("A Contact must be specified for this type of transaction")
-        doc["Contact"] = contacts.resolve(ctx, raw["Contact"], create_missing=False)
+    contacts.set_contact(ctx, doc, raw, existing, create_missing=False)
     set_date(doc, "Date", date_field(raw, "Date") or doc.get("Date") or f"{ctx.today().isoformat()}T00:00:00")
     for key in ("DeliveryDate", "ExpectedArrivalDate"):
         if key in raw:
@@ -91,21 +86,14 @@ def _build(ctx: Ctx, raw: Doc, existing: Doc | None) -> Doc:
     return doc
 
 
-def _finish(ctx: Ctx, doc: Doc, existing: Doc | None) -> Doc:
-    if not doc.get("PurchaseOrderNumber"):
-        doc["PurchaseOrderNumber"] = next_number(ctx, "PurchaseOrders", "PO-")
-    details = f"{doc['PurchaseOrderNumber']} to {doc['Contact']['Name']} for {doc['Total']}."
-    return save_change(ctx, "PurchaseOrders", doc, existing, status_change(existing, doc), details)
-
-
 def create(ctx: Ctx, raw: Doc) -> Doc:
     """A new purchase order (PUT, or POST without a match)."""
-    return _finish(ctx, _build(ctx, raw, None), None)
+    return save_numbered(ctx, "PurchaseOrders", "PO-", _build(ctx, raw, None), None)
 
 
 def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
     """Change a purchase order within its status rules."""
-    return _finish(ctx, _build(ctx, raw, existing), existing)
+    return save_numbered(ctx, "PurchaseOrders", "PO-", _build(ctx, raw, existing), existing)
 
 
 def match(ctx: Ctx, raw: Doc) -> Doc | None:

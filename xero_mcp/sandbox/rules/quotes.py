@@ -20,11 +20,9 @@ from xero_mcp.sandbox.rules.common import (
     guid,
     new_id,
     next_status,
-    save_change,
-    status_change,
     text,
 )
-from xero_mcp.sandbox.rules.invoices import currency, next_number, set_date
+from xero_mcp.sandbox.rules.invoices import currency, save_numbered, set_date
 from xero_mcp.sandbox.rules.lines import LineRules, apply_lines
 from xero_mcp.sandbox.state import Doc
 
@@ -48,10 +46,7 @@ def _status(raw: Doc, existing: Doc | None) -> str:
 def _build(ctx: Ctx, raw: Doc, existing: Doc | None) -> Doc:
     doc: Doc = dict(existing) if existing else {"QuoteID": new_id()}
     doc["Status"] = _status(raw, existing)
-    if "Contact" in raw or existing is None:
-        if raw.get("Contact") is None:
-            raise RuleError("A Contact must be specified for this type of transaction")
-        doc["Contact"] = contacts.resolve(ctx, raw["Contact"], create_missing=True)
+    contacts.set_contact(ctx, doc, raw, existing, create_missing=True)
     issued = date_field(raw, "Date")
     if existing is None and issued is None:
         raise RuleError("A quote needs a Date.")
@@ -74,21 +69,14 @@ def _build(ctx: Ctx, raw: Doc, existing: Doc | None) -> Doc:
     return doc
 
 
-def _finish(ctx: Ctx, doc: Doc, existing: Doc | None) -> Doc:
-    if not doc.get("QuoteNumber"):
-        doc["QuoteNumber"] = next_number(ctx, "Quotes", "QU-")
-    details = f"{doc['QuoteNumber']} to {doc['Contact']['Name']} for {doc['Total']}."
-    return save_change(ctx, "Quotes", doc, existing, status_change(existing, doc), details)
-
-
 def create(ctx: Ctx, raw: Doc) -> Doc:
     """A new quote (PUT, or POST without a match)."""
-    return _finish(ctx, _build(ctx, raw, None), None)
+    return save_numbered(ctx, "Quotes", "QU-", _build(ctx, raw, None), None)
 
 
 def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
     """Change a quote within its status rules."""
-    return _finish(ctx, _build(ctx, raw, existing), existing)
+    return save_numbered(ctx, "Quotes", "QU-", _build(ctx, raw, existing), existing)
 
 
 def match(ctx: Ctx, raw: Doc) -> Doc | None:
