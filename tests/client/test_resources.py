@@ -220,6 +220,33 @@ async def test_deleting_a_payment_or_a_transfer_posts_status_deleted() -> None:
     assert transfer.status == "DELETED"
 
 
+async def test_a_payment_deleted_without_an_answer_body_is_reported_deleted() -> None:
+    client, _, _ = make_client(Recorder(lambda r: httpx2.Response(200)))
+    async with client:
+        payment = await client.tenant(TENANT).payments.delete(OTHER_ID)
+    assert (payment.payment_id, payment.status) == (UUID(OTHER_ID), "DELETED")
+
+
+async def test_a_misspelt_list_filter_is_refused_instead_of_listing_everything() -> None:
+    recorder = Recorder(lambda r: json_response(200, {"Invoices": []}))
+    client, _, _ = make_client(recorder)
+    async with client:
+        org = client.tenant(TENANT)
+        with pytest.raises(TypeError, match="contact_id"):
+            await org.invoices.list(contact_id=CONTACT_ID)  # pyright: ignore[reportCallIssue]
+        with pytest.raises(TypeError, match="unitdp"):
+            org.contacts.iterate(unitdp=4)  # pyright: ignore[reportCallIssue]
+        with pytest.raises(TypeError, match="where"):
+            await org.quotes.list(where=Where.eq("Status", "SENT"))  # pyright: ignore[reportCallIssue]
+    assert recorder.requests == []
+
+
+def test_iterate_refuses_a_bad_order_when_called_not_when_first_read() -> None:
+    client, _, _ = make_client(Recorder(lambda r: json_response(200, {"Payments": []})))
+    with pytest.raises(ValueError, match="not a Xero order"):
+        client.tenant(TENANT).payments.iterate(order="Date; DROP")
+
+
 async def test_history_notes_go_to_the_records_history() -> None:
     record = {"Details": "Called the customer", "User": "System Generated", "DateUTC": "/Date(1767225600000+0000)/"}
     recorder = Recorder(lambda r: json_response(200, {"HistoryRecords": [record]}))

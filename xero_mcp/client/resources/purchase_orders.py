@@ -3,80 +3,50 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Sequence
-from uuid import UUID
+from collections.abc import AsyncIterator
+from typing import Unpack
 
-from xero_mcp.client.batching import BatchOutcome
 from xero_mcp.client.models.purchase_orders import PurchaseOrder, PurchaseOrderCreate, PurchaseOrderUpdate
-from xero_mcp.client.pagination import Order, Page
-from xero_mcp.client.resources._base import Resource, date_param, query, segment, uuid_segment
-
-PATH = "/PurchaseOrders"
-KEY = "PurchaseOrders"
+from xero_mcp.client.pagination import Page
+from xero_mcp.client.resources._base import Batched, ListFilters, Updatable, date_param, query
 
 
-class PurchaseOrdersResource(Resource):
-    """`/PurchaseOrders` (filters: status and date range; purchase orders take no `where`)."""
+class PurchaseOrderFilters(ListFilters, total=False):
+    """A status and a date range (purchase orders take no `where`)."""
+
+    status: str | None
+    date_from: dt.date | None
+    date_to: dt.date | None
+
+
+class PurchaseOrdersResource(
+    Batched[PurchaseOrder, PurchaseOrderCreate], Updatable[PurchaseOrder, PurchaseOrderUpdate]
+):
+    """`/PurchaseOrders`, read by PurchaseOrderID or PurchaseOrderNumber."""
+
+    path = "/PurchaseOrders"
+    key = "PurchaseOrders"
+    model = PurchaseOrder
+    id_name = "purchase_order_id"
+    by_number = True
+    filters = PurchaseOrderFilters
+
+    def _params(self, filters: PurchaseOrderFilters) -> dict[str, str]:
+        return query(
+            order=filters.get("order"),
+            Status=filters.get("status"),
+            DateFrom=date_param(filters.get("date_from")),
+            DateTo=date_param(filters.get("date_to")),
+        )
 
     async def list(
-        self,
-        *,
-        status: str | None = None,
-        date_from: dt.date | None = None,
-        date_to: dt.date | None = None,
-        order: Order | str | None = None,
-        if_modified_since: dt.datetime | None = None,
-        page: int = 1,
-        page_size: int = 100,
+        self, *, page: int = 1, page_size: int = 100, **filters: Unpack[PurchaseOrderFilters]
     ) -> Page[PurchaseOrder]:
         """One page of purchase orders."""
-        params = query(order=order, Status=status, DateFrom=date_param(date_from), DateTo=date_param(date_to))
-        return await self._page(
-            PATH, KEY, PurchaseOrder, params, page=page, page_size=page_size, if_modified_since=if_modified_since
-        )
+        return await self._page_of(filters, page=page, page_size=page_size)
 
     def iterate(
-        self,
-        *,
-        status: str | None = None,
-        date_from: dt.date | None = None,
-        date_to: dt.date | None = None,
-        order: Order | str | None = None,
-        if_modified_since: dt.datetime | None = None,
-        page_size: int = 1000,
+        self, *, page_size: int = 1000, **filters: Unpack[PurchaseOrderFilters]
     ) -> AsyncIterator[PurchaseOrder]:
         """Every matching purchase order, fetched 1000 per call."""
-        params = query(order=order, Status=status, DateFrom=date_param(date_from), DateTo=date_param(date_to))
-        return self._iterate(PATH, KEY, PurchaseOrder, params, if_modified_since=if_modified_since, page_size=page_size)
-
-    async def get(self, id_or_number: UUID | str) -> PurchaseOrder:
-        """One purchase order by PurchaseOrderID or PurchaseOrderNumber. Raises NotFound."""
-        return await self._one(f"{PATH}/{segment(id_or_number)}", KEY, PurchaseOrder)
-
-    async def create(self, order: PurchaseOrderCreate, *, idempotency_key: str | None = None) -> PurchaseOrder:
-        """Create one purchase order."""
-        return await self._write_one(
-            "PUT",
-            PATH,
-            KEY,
-            order.to_xero(),
-            PurchaseOrder,
-            idempotency_key=idempotency_key,
-            params={"summarizeErrors": "true"},
-        )
-
-    async def create_many(
-        self, orders: Sequence[PurchaseOrderCreate], *, idempotency_key: str | None = None
-    ) -> list[BatchOutcome[PurchaseOrder]]:
-        """Create many purchase orders, 50 per call; one outcome per input, in order."""
-        return await self._create_many(PATH, KEY, orders, PurchaseOrder, idempotency_key=idempotency_key)
-
-    async def update(
-        self, purchase_order_id: UUID | str, changes: PurchaseOrderUpdate, *, idempotency_key: str | None = None
-    ) -> PurchaseOrder:
-        """Change a purchase order; only the fields set in `changes` are sent."""
-        ident = uuid_segment(purchase_order_id, "purchase_order_id")
-        body = {"PurchaseOrderID": ident, **changes.to_xero()}
-        return await self._write_one(
-            "POST", f"{PATH}/{ident}", KEY, body, PurchaseOrder, idempotency_key=idempotency_key
-        )
+        return self._each(filters, page_size=page_size)

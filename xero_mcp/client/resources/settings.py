@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Unpack
 from uuid import UUID
 
 from xero_mcp.client.models.settings import (
@@ -21,41 +21,25 @@ from xero_mcp.client.models.settings import (
     TrackingOptionUpdate,
 )
 from xero_mcp.client.pagination import Order, Where, items_of
-from xero_mcp.client.resources._base import Resource, query, segment, uuid_segment
+from xero_mcp.client.resources._base import Collection, Resource, Updatable, WhereFilters, query, segment, uuid_segment
 
 
-class AccountsResource(Resource):
-    """`/Accounts`: the chart of accounts (one account per write, as Xero requires)."""
+class AccountsResource(Updatable[Account, AccountUpdate]):
+    """`/Accounts`: the chart of accounts (one account per write, as Xero requires); update with
+    `status="ARCHIVED"` to archive one."""
 
-    async def list(
-        self,
-        *,
-        where: Where | None = None,
-        order: Order | str | None = None,
-        if_modified_since: dt.datetime | None = None,
-    ) -> list[Account]:
+    path = "/Accounts"
+    key = "Accounts"
+    model = Account
+    id_name = "account_id"
+
+    async def list(self, **filters: Unpack[WhereFilters]) -> list[Account]:
         """All matching accounts, e.g. `where=Where.eq("Type", "BANK")` for bank accounts."""
-        return await self._list("/Accounts", "Accounts", Account, query(where=where, order=order), if_modified_since)
-
-    async def get(self, account_id: UUID | str) -> Account:
-        """One account. Raises NotFound."""
-        return await self._one(f"/Accounts/{uuid_segment(account_id, 'account_id')}", "Accounts", Account)
+        return await self._all(filters)
 
     async def create(self, account: AccountCreate, *, idempotency_key: str | None = None) -> Account:
         """Create one account (PUT takes a single account, not a list)."""
-        return await self._write_one(
-            "PUT", "/Accounts", "Accounts", account.to_xero(), Account, idempotency_key=idempotency_key, wrap=False
-        )
-
-    async def update(
-        self, account_id: UUID | str, changes: AccountUpdate, *, idempotency_key: str | None = None
-    ) -> Account:
-        """Change an account, or archive it with `status="ARCHIVED"`."""
-        ident = uuid_segment(account_id, "account_id")
-        body = {"AccountID": ident, **changes.to_xero()}
-        return await self._write_one(
-            "POST", f"/Accounts/{ident}", "Accounts", body, Account, idempotency_key=idempotency_key
-        )
+        return await self._create(account, idempotency_key=idempotency_key, wrap=False)
 
 
 class TaxRatesResource(Resource):
@@ -78,32 +62,24 @@ class TaxRatesResource(Resource):
         )
 
 
-class TrackingCategoriesResource(Resource):
+class TrackingCategoriesResource(Collection[TrackingCategory]):
     """`/TrackingCategories` and their options."""
+
+    path = "/TrackingCategories"
+    key = "TrackingCategories"
+    model = TrackingCategory
+    id_name = "tracking_category_id"
 
     async def list(
         self, *, where: Where | None = None, order: Order | str | None = None, include_archived: bool | None = None
     ) -> list[TrackingCategory]:
         """All tracking categories with their options."""
         params = query(where=where, order=order, includeArchived=include_archived)
-        return await self._list("/TrackingCategories", "TrackingCategories", TrackingCategory, params)
-
-    async def get(self, tracking_category_id: UUID | str) -> TrackingCategory:
-        """One tracking category with its options. Raises NotFound."""
-        ident = uuid_segment(tracking_category_id, "tracking_category_id")
-        return await self._one(f"/TrackingCategories/{ident}", "TrackingCategories", TrackingCategory)
+        return await self._list(self.path, self.key, self.model, params)
 
     async def create(self, category: TrackingCategoryCreate, *, idempotency_key: str | None = None) -> TrackingCategory:
         """Create a tracking category (Xero allows 2 active ones)."""
-        return await self._write_one(
-            "PUT",
-            "/TrackingCategories",
-            "TrackingCategories",
-            category.to_xero(),
-            TrackingCategory,
-            idempotency_key=idempotency_key,
-            wrap=False,
-        )
+        return await self._create(category, idempotency_key=idempotency_key, wrap=False)
 
     async def update(
         self,
@@ -113,30 +89,27 @@ class TrackingCategoriesResource(Resource):
         idempotency_key: str | None = None,
     ) -> TrackingCategory:
         """Rename or archive a tracking category."""
-        ident = uuid_segment(tracking_category_id, "tracking_category_id")
         return await self._write_one(
             "POST",
-            f"/TrackingCategories/{ident}",
-            "TrackingCategories",
+            f"{self.path}/{self._ident(tracking_category_id)}",
+            self.key,
             changes.to_xero(),
-            TrackingCategory,
+            self.model,
             idempotency_key=idempotency_key,
             wrap=False,
         )
 
     async def delete(self, tracking_category_id: UUID | str) -> None:
         """Delete a tracking category (Xero refuses when it is in use; archive it instead)."""
-        ident = uuid_segment(tracking_category_id, "tracking_category_id")
-        await self._client.request("DELETE", f"/TrackingCategories/{ident}")
+        await self._client.request("DELETE", f"{self.path}/{self._ident(tracking_category_id)}")
 
     async def add_option(
         self, tracking_category_id: UUID | str, option: TrackingOptionCreate, *, idempotency_key: str | None = None
     ) -> TrackingOption:
         """Add an option to a tracking category."""
-        ident = uuid_segment(tracking_category_id, "tracking_category_id")
         return await self._write_one(
             "PUT",
-            f"/TrackingCategories/{ident}/Options",
+            f"{self.path}/{self._ident(tracking_category_id)}/Options",
             "Options",
             option.to_xero(),
             TrackingOption,
@@ -153,11 +126,9 @@ class TrackingCategoriesResource(Resource):
         idempotency_key: str | None = None,
     ) -> TrackingOption:
         """Rename or archive an option."""
-        category = uuid_segment(tracking_category_id, "tracking_category_id")
-        option = uuid_segment(tracking_option_id, "tracking_option_id")
         return await self._write_one(
             "POST",
-            f"/TrackingCategories/{category}/Options/{option}",
+            self._option_path(tracking_category_id, tracking_option_id),
             "Options",
             changes.to_xero(),
             TrackingOption,
@@ -167,9 +138,11 @@ class TrackingCategoriesResource(Resource):
 
     async def delete_option(self, tracking_category_id: UUID | str, tracking_option_id: UUID | str) -> None:
         """Delete an option (Xero refuses when it is in use; archive it instead)."""
-        category = uuid_segment(tracking_category_id, "tracking_category_id")
-        option = uuid_segment(tracking_option_id, "tracking_option_id")
-        await self._client.request("DELETE", f"/TrackingCategories/{category}/Options/{option}")
+        await self._client.request("DELETE", self._option_path(tracking_category_id, tracking_option_id))
+
+    def _option_path(self, tracking_category_id: UUID | str, tracking_option_id: UUID | str) -> str:
+        category = self._ident(tracking_category_id)
+        return f"{self.path}/{category}/Options/{uuid_segment(tracking_option_id, 'tracking_option_id')}"
 
 
 class CurrenciesResource(Resource):
