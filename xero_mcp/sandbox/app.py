@@ -482,7 +482,7 @@ class _Router:
         return json_response(self.envelope(key, items, **extra))
 
     def _shown(self, resource: Resource, doc: Doc, *, single: bool = False) -> Doc:
-        view = resource.view if single else resource.list_view
+        view = resource.view if single else resource.list_view or resource.view
         return view(self.ctx, doc, self.request.params) if view is not None else doc
 
     # -- reads --

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, Protocol
 
 from xero_mcp.sandbox.rules import (
     accounts,
@@ -35,9 +36,6 @@ Update = Callable[[Ctx, Doc, Doc], Doc]
 Match = Callable[[Ctx, Doc], Doc | None]
 View = Callable[[Ctx, Doc, Mapping[str, str]], Doc]
 
-# Collections whose documents have line items with a UnitAmount shown at 2 dp unless unitdp=4.
-_UNIT_DP_COLLECTIONS = frozenset({"Invoices", "CreditNotes", "BankTransactions"})
-
 
 @dataclass(frozen=True)
 class Resource:
@@ -50,7 +48,7 @@ class Resource:
       ``page`` is given; ``default_order``: SQL order when the request gives none;
     - ``by_number``: ``GET /{plural}/{value}`` looks a non-GUID value up by number (or code);
     - ``history``: ``GET``/``PUT /{plural}/{id}/History`` exist;
-    - ``view``/``list_view``: how a document is shown by a single GET / in a list.
+    - ``view``/``list_view``: how a document is shown by a single GET / in a list (``list_view`` defaults to ``view``).
     """
 
     plural: str
@@ -88,6 +86,7 @@ class Resource:
 
 
 def _unit_dp(ctx: Ctx, doc: Doc) -> Doc:
+    # Line items show UnitAmount at 2 dp unless the request asked for unitdp=4.
     if ctx.unitdp == 4 or not doc.get("LineItems"):
         return doc
     lines = [{**line, "UnitAmount": round_to(Decimal(line["UnitAmount"]), 2)} for line in doc["LineItems"]]
@@ -120,132 +119,65 @@ def _tracking_view(ctx: Ctx, doc: Doc, params: Mapping[str, str]) -> Doc:
     return tracking.visible_options(doc, include_archived=params.get("includearchived", "").lower() == "true")
 
 
+_BY_NAME = "name COLLATE NOCASE, id"
+
+
+class _RuleModule(Protocol):
+    """A rule module with the usual entry points; its ``match``, when it has one, is looked up separately."""
+
+    def create(self, ctx: Ctx, raw: Doc, /) -> Doc:
+        """A new document from a request element."""
+        ...
+
+    def update(self, ctx: Ctx, existing: Doc, raw: Doc, /) -> Doc:
+        """An existing document changed by a request element."""
+        ...
+
+
+def _from_rules(plural: str, rules: _RuleModule, **options: Any) -> Resource:
+    """The resource whose create, update and (when the module has one) match are the rule module's own."""
+    match: Match | None = getattr(rules, "match", None)
+    return Resource(plural, create=rules.create, update=rules.update, match=match, **options)
+
+
 RESOURCES: dict[str, Resource] = {
     r.plural: r
     for r in (
-        Resource(
+        _from_rules(
             "Contacts",
-            create=contacts.create,
-            update=contacts.update,
-            match=contacts.match,
+            contacts,
             paged=True,
             by_number=True,
             history=True,
             view=_contact_view,
             list_view=_contact_list_view,
         ),
-        Resource(
-            "ContactGroups",
-            create=contacts.create_group,
-            update=contacts.update_group,
-            default_order="name COLLATE NOCASE, id",
-        ),
-        Resource(
+        Resource("ContactGroups", create=contacts.create_group, update=contacts.update_group, default_order=_BY_NAME),
+        _from_rules(
             "Invoices",
-            create=invoices.create,
-            update=invoices.update,
-            match=invoices.match,
+            invoices,
             paged=True,
             by_number=True,
             history=True,
             view=_transaction_view,
             list_view=_invoice_list_view,
         ),
-        Resource(
-            "CreditNotes",
-            create=credit_notes.create,
-            update=credit_notes.update,
-            match=credit_notes.match,
-            paged=True,
-            by_number=True,
-            history=True,
-            view=_transaction_view,
-            list_view=_transaction_view,
+        _from_rules("CreditNotes", credit_notes, paged=True, by_number=True, history=True, view=_transaction_view),
+        _from_rules("Quotes", quotes, page_on_request=True, by_number=True, history=True),
+        _from_rules("PurchaseOrders", purchase_orders, paged=True, by_number=True, history=True),
+        _from_rules("Payments", payments, paged=True, history=True),
+        _from_rules("BankTransactions", bank_transactions, paged=True, history=True, view=_transaction_view),
+        _from_rules("BankTransfers", bank_transfers, history=True, post_creates=False),
+        _from_rules("ManualJournals", manual_journals, paged=True, history=True),
+        _from_rules("Items", items, by_number=True, history=True, default_order="number COLLATE NOCASE, id"),
+        _from_rules(
+            "Accounts", accounts, post_creates=False, default_order="number COLLATE NOCASE, name COLLATE NOCASE, id"
         ),
-        Resource(
-            "Quotes",
-            create=quotes.create,
-            update=quotes.update,
-            match=quotes.match,
-            page_on_request=True,
-            by_number=True,
-            history=True,
-        ),
-        Resource(
-            "PurchaseOrders",
-            create=purchase_orders.create,
-            update=purchase_orders.update,
-            match=purchase_orders.match,
-            paged=True,
-            by_number=True,
-            history=True,
-        ),
-        Resource(
-            "Payments",
-            create=payments.create,
-            update=payments.update,
-            paged=True,
-            history=True,
-        ),
-        Resource(
-            "BankTransactions",
-            create=bank_transactions.create,
-            update=bank_transactions.update,
-            paged=True,
-            history=True,
-            view=_transaction_view,
-            list_view=_transaction_view,
-        ),
-        Resource(
-            "BankTransfers",
-            create=bank_transfers.create,
-            update=bank_transfers.update,
-            history=True,
-            post_creates=False,
-        ),
-        Resource(
-            "ManualJournals",
-            create=manual_journals.create,
-            update=manual_journals.update,
-            paged=True,
-            history=True,
-        ),
-        Resource(
-            "Items",
-            create=items.create,
-            update=items.update,
-            match=items.match,
-            by_number=True,
-            history=True,
-            default_order="number COLLATE NOCASE, id",
-        ),
-        Resource(
-            "Accounts",
-            create=accounts.create,
-            update=accounts.update,
-            post_creates=False,
-            default_order="number COLLATE NOCASE, name COLLATE NOCASE, id",
-        ),
-        Resource(
-            "TaxRates",
-            create=tax_rates.create,
-            update=tax_rates.update,
-            match=tax_rates.match,
-            post_creates=False,
-            by_number=True,
-            default_order="name COLLATE NOCASE, id",
-        ),
-        Resource(
-            "TrackingCategories",
-            create=tracking.create,
-            update=tracking.update,
-            default_order="name COLLATE NOCASE, id",
-            view=_tracking_view,
-            list_view=_tracking_view,
-        ),
+        _from_rules("TaxRates", tax_rates, post_creates=False, by_number=True, default_order=_BY_NAME),
+        _from_rules("TrackingCategories", tracking, default_order=_BY_NAME, view=_tracking_view),
         Resource("Currencies", create=currencies.create, default_order="id"),
-        Resource("BrandingThemes", default_order="name COLLATE NOCASE, id"),
-        Resource("Users", default_order="name COLLATE NOCASE, id"),
+        Resource("BrandingThemes", default_order=_BY_NAME),
+        Resource("Users", default_order=_BY_NAME),
     )
 }
 """Every emulated collection, by its URL segment."""
