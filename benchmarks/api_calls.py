@@ -53,9 +53,14 @@ JOBS = {
     "existing": Job("find_or_create_contact, existing contact", 1, "one GET /Contacts search"),
     "new": Job("find_or_create_contact, new contact", 2, "one search, one PUT /Contacts"),
     "invoice_customer": Job(
-        "invoice a new customer end to end",
+        "invoice a new customer end to end, first in the session",
         5,
         "find + create contact, PUT /Invoices (AUTHORISED), POST /Invoices/{id}/Email, PUT /Payments",
+    ),
+    "invoice_customer_again": Job(
+        "invoice another new customer end to end (per-organisation lookups cached)",
+        5,
+        "the same five calls",
     ),
 }
 
@@ -128,19 +133,21 @@ async def _measure(result: Measurement) -> None:
                 if failed:
                     raise RuntimeError(f"{len(failed)} of {BATCH} invoices were not created: {failed[0].errors}")
 
-            async def invoice_customer() -> None:
+            async def invoice_customer(number: int) -> None:
+                # A different customer, email and amount each time, so no duplicate check finds the previous run's.
                 contact = await jobs.tool(
-                    "find_or_create_contact", {"name": "Harbour Cafe Ltd", "email_address": "accounts@harbour.test"}
+                    "find_or_create_contact",
+                    {"name": f"Harbour Cafe {number}", "email_address": f"accounts{number}@harbour.test"},
                 )
+                if not contact.get("created"):
+                    raise RuntimeError("the new customer was not created")
                 contact_id = _find_id(contact, "contact_id")
+                line = {"description": "Catering", "quantity": 1, "unit_amount": 250 + number, "account": "200"}
                 invoice = await jobs.tool(
-                    "create_invoice",
-                    {
-                        "contact": contact_id,
-                        "status": "AUTHORISED",
-                        "lines": [{"description": "Catering", "quantity": 1, "unit_amount": 250, "account": "200"}],
-                    },
+                    "create_invoice", {"contact": contact_id, "status": "AUTHORISED", "lines": [line]}
                 )
+                if invoice.get("duplicate"):
+                    raise RuntimeError("create_invoice returned an earlier invoice as a duplicate")
                 invoice_id = _find_id(invoice, "invoice_id")
                 await jobs.tool("email_invoice", {"invoice": invoice_id})
                 due = _find_value(invoice, "amount_due") or _find_value(invoice, "total")
@@ -149,7 +156,8 @@ async def _measure(result: Measurement) -> None:
             counted["existing"] = await jobs.counted(existing)
             counted["new"] = await jobs.counted(new)
             counted["batch"] = await jobs.counted(batch)
-            counted["invoice_customer"] = await jobs.counted(invoice_customer)
+            counted["invoice_customer"] = await jobs.counted(lambda: invoice_customer(1))
+            counted["invoice_customer_again"] = await jobs.counted(lambda: invoice_customer(2))
 
             changed = loader.add(POLLED)
             started = await jobs.tool("poll_sales_invoices", {})
@@ -168,7 +176,7 @@ async def _measure(result: Measurement) -> None:
     finally:
         await context.aclose()
 
-    for key in ("poll", "batch", "existing", "new", "invoice_customer"):
+    for key in ("poll", "batch", "existing", "new", "invoice_customer", "invoice_customer_again"):
         job = JOBS[key]
         calls, routes = counted[key]
         row = result.add(Row(job.figure, calls, "calls", job.minimum, f"minimum: {job.why}", note=routes))
