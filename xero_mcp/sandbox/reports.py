@@ -24,21 +24,20 @@ SummaryRow rows whose cells carry ``{"Id": "account", "Value": <AccountID>}`` at
 from __future__ import annotations
 
 import calendar
-import re
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
+from xero_mcp.sandbox.orgsetup import ACCOUNT_CLASSES
+from xero_mcp.sandbox.rules.common import is_guid, money
 from xero_mcp.sandbox.state import Doc, SandboxState, iso_instant
 
-_CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 _NAMESPACE = uuid.UUID("b7c4d0a2-6f1e-4f43-9a55-2d8e3c7f1b90")
-_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 # Xero reports Current Year Earnings against this all-zero account ID (it is not a real account).
 CURRENT_YEAR_EARNINGS_ID = "00000000-0000-0000-0000-000000000000"
 
@@ -52,26 +51,6 @@ REPORT_NAMES: dict[str, str] = {
 }
 """The reports this module serves: URL segment (also ReportID and ReportType) -> ReportName."""
 
-_ACCOUNT_CLASSES: dict[str, str] = {
-    "BANK": "ASSET",
-    "CURRENT": "ASSET",
-    "FIXED": "ASSET",
-    "INVENTORY": "ASSET",
-    "NONCURRENT": "ASSET",
-    "PREPAYMENT": "ASSET",
-    "CURRLIAB": "LIABILITY",
-    "LIABILITY": "LIABILITY",
-    "TERMLIAB": "LIABILITY",
-    "PAYG": "LIABILITY",
-    "EQUITY": "EQUITY",
-    "DEPRECIATN": "EXPENSE",
-    "DIRECTCOSTS": "EXPENSE",
-    "EXPENSE": "EXPENSE",
-    "OVERHEADS": "EXPENSE",
-    "OTHERINCOME": "REVENUE",
-    "REVENUE": "REVENUE",
-    "SALES": "REVENUE",
-}
 _UNTRACKED: frozenset[str] = frozenset()
 _POSTED_INVOICE = frozenset({"AUTHORISED", "PAID"})
 _TIMEFRAME_MONTHS = {"MONTH": 1, "QUARTER": 3, "YEAR": 12}
@@ -90,10 +69,6 @@ class ReportParameterError(Exception):
 # --- money and dates ---------------------------------------------------------------------------------------------
 
 
-def _money(value: Decimal) -> Decimal:
-    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
-
-
 def _num(value: Any) -> Decimal:
     if isinstance(value, Decimal):
         return value
@@ -109,7 +84,7 @@ def _num(value: Any) -> Decimal:
 
 def amount_text(value: Decimal) -> str:
     """A report amount as Xero writes it: two decimals, no thousands separator, never ``-0.00``."""
-    rounded = _money(value)
+    rounded = money(value)
     if rounded == 0:
         rounded = ZERO
     return f"{rounded:f}"
@@ -295,7 +270,7 @@ class _Builder:
                 code=str(doc.get("Code") or ""),
                 name=str(doc.get("Name") or ""),
                 type=account_type,
-                account_class=str(doc.get("Class") or _ACCOUNT_CLASSES.get(account_type, "ASSET")),
+                account_class=str(doc.get("Class") or ACCOUNT_CLASSES.get(account_type, "ASSET")),
                 system=str(doc.get("SystemAccount") or ""),
             )
             self.accounts[account.account_id] = account
@@ -321,7 +296,7 @@ class _Builder:
         account_id = str(uuid.uuid5(_NAMESPACE, f"{self.tenant_id}/{key}"))
         if account_id not in self.accounts:
             self.accounts[account_id] = Account(
-                account_id, "", name, account_type, _ACCOUNT_CLASSES[account_type], system
+                account_id, "", name, account_type, ACCOUNT_CLASSES[account_type], system
             )
         if system:
             self.system[key] = account_id
@@ -387,12 +362,12 @@ class _Builder:
             if tax and line_amount < 0 < tax:
                 tax = -tax
             net = line_amount - tax if inclusive else line_amount
-            result.append((self.account_of(line), _money(net / rate), self.tracking_of(line)))
+            result.append((self.account_of(line), money(net / rate), self.tracking_of(line)))
             tax_total += tax
         if tax_total:
-            result.append((self.special("GST"), _money(tax_total / rate), _UNTRACKED))
+            result.append((self.special("GST"), money(tax_total / rate), _UNTRACKED))
         if "Total" in doc:
-            total = _money(_num(doc.get("Total")) / rate)
+            total = money(_num(doc.get("Total")) / rate)
             difference = total - sum((amount for _, amount, _ in result), ZERO)
             if difference:
                 result.append((self.special("ROUNDING"), difference, _UNTRACKED))
@@ -411,7 +386,7 @@ class _Builder:
             return
         remaining = amount
         for index, (account, value, tracking) in enumerate(parts):
-            share = remaining if index == len(parts) - 1 else _money(value * amount / whole)
+            share = remaining if index == len(parts) - 1 else money(value * amount / whole)
             remaining -= share
             self.post(day, account, share, source, tracking)
 
@@ -466,12 +441,12 @@ class _Builder:
         amount = _num(doc.get("Amount"))
         source = f"PAYMENT:{doc.get('PaymentID')}"
         # The payment's own rate values the money that moved; the document's rate values what it settled.
-        bank_amount = _money(amount / self.rate({**doc, "CurrencyCode": target.get("CurrencyCode")}))
+        bank_amount = money(amount / self.rate({**doc, "CurrencyCode": target.get("CurrencyCode")}))
         self.post(day, self.account_of(_sub(doc, "Account")), sign * bank_amount, source)
         if self.cash_basis:
             self.post_split(day, self.components(target), -sign * bank_amount, source)
             return
-        document_amount = _money(amount / self.rate(target))
+        document_amount = money(amount / self.rate(target))
         self.post(day, self.control(target), -sign * document_amount, source)
         if document_amount != bank_amount:
             self.post(day, self.special("REALISEDCURRENCYGAIN"), sign * (document_amount - bank_amount), source)
@@ -483,7 +458,7 @@ class _Builder:
             day = _day(allocation.get("Date"))
             if invoice is None or day is None:
                 continue
-            amount = _money(_num(allocation.get("Amount")) / self.rate(credit_note))
+            amount = money(_num(allocation.get("Amount")) / self.rate(credit_note))
             source = f"ALLOCATION:{allocation.get('AllocationID')}"
             self.post_split(day, self.components(invoice), -invoice_sign(invoice) * amount, source)
             self.post_split(day, self.components(credit_note), -invoice_sign(credit_note) * amount, source)
@@ -499,7 +474,7 @@ class _Builder:
         bank = self.account_of(_sub(doc, "BankAccount"))
         if kind.endswith("-TRANSFER"):
             # Each side is posted on its own against a clearing account; the two sides cancel there.
-            total = _money(_num(doc.get("Total")) / self.rate(doc))
+            total = money(_num(doc.get("Total")) / self.rate(doc))
             self.post(day, bank, sign * total, source)
             self.post(day, self.special("TRANSFERS"), -sign * total, source)
             return
@@ -596,6 +571,24 @@ def _account_row(account: Account, values: Iterable[Decimal]) -> Row:
     return {"RowType": "Row", "Cells": cells}
 
 
+def _shown_accounts(
+    ledger: Ledger, belongs: Callable[[Account], bool], balances: Sequence[Mapping[str, Decimal]]
+) -> list[Account]:
+    """The accounts `belongs` picks that have a balance in any column, in Xero's order."""
+    return sorted(
+        (a for a in ledger.accounts.values() if belongs(a) and any(b.get(a.account_id) for b in balances)), key=_by_name
+    )
+
+
+def _account_lines(
+    ledger: Ledger, types: frozenset[str], balances: Sequence[Mapping[str, Decimal]], sign: int
+) -> tuple[list[Row], list[Decimal]]:
+    """The rows of the accounts of `types` shown, their amounts times `sign`, and the column totals."""
+    accounts = _shown_accounts(ledger, lambda a: a.type in types, balances)
+    totals = [sign * sum((b.get(a.account_id, ZERO) for a in accounts), ZERO) for b in balances]
+    return [_account_row(a, (sign * b.get(a.account_id, ZERO) for b in balances)) for a in accounts], totals
+
+
 @dataclass(frozen=True)
 class ReportContext:
     """What every report needs besides its parameters: the store, the organisation and the moment."""
@@ -665,7 +658,7 @@ class _Params:
         value = self.raw(name)
         if value is None:
             return None
-        if _GUID.fullmatch(value) is None:
+        if not is_guid(value):
             raise ReportParameterError(f"Report Parameter {name} could not be parsed as a Guid")
         return value.lower()
 
@@ -811,16 +804,11 @@ def profit_and_loss(ctx: ReportContext, query: Mapping[str, str]) -> Doc:
     rows: list[Row] = [_header("", *(c.label for c in columns))]
     section_totals: dict[str, list[Decimal]] = {}
     for title, total_label, types in _PL_SECTIONS:
-        accounts = sorted(
-            (a for a in ledger.accounts.values() if a.type in types and any(b.get(a.account_id) for b in balances)),
-            key=_by_name,
-        )
         # Revenue is shown credit-positive, expenses debit-positive.
         sign = -1 if title in ("Income", "Plus Other Income") else 1
-        totals = [sign * sum((b.get(a.account_id, ZERO) for a in accounts), ZERO) for b in balances]
+        body, totals = _account_lines(ledger, types, balances, sign)
         section_totals[title] = totals
-        if accounts:
-            body = [_account_row(a, (sign * b.get(a.account_id, ZERO) for b in balances)) for a in accounts]
+        if body:
             rows.append(_section(title, [*body, _summary(total_label, totals)]))
         if title == "Less Cost of Sales":
             gross = [i - c for i, c in zip(section_totals["Income"], totals, strict=True)]
@@ -857,15 +845,10 @@ def _bs_group(
     rows: list[Row] = []
     grand = [ZERO for _ in balances]
     for title, types in groups:
-        accounts = sorted(
-            (a for a in ledger.accounts.values() if a.type in types and any(b.get(a.account_id) for b in balances)),
-            key=_by_name,
-        )
-        if not accounts:
+        body, totals = _account_lines(ledger, types, balances, sign)
+        if not body:
             continue
-        totals = [sign * sum((b.get(a.account_id, ZERO) for a in accounts), ZERO) for b in balances]
         grand = [g + t for g, t in zip(grand, totals, strict=True)]
-        body = [_account_row(a, (sign * b.get(a.account_id, ZERO) for b in balances)) for a in accounts]
         rows.append(_section(title, [*body, _summary(f"Total {title}", totals)]))
     return rows, grand
 
@@ -908,14 +891,7 @@ def balance_sheet(ctx: ReportContext, query: Mapping[str, str]) -> Doc:
     rows += liability_rows
     rows.append(_section("", [_plain_row("Total Liabilities", liabilities)]))
     rows.append(_section("", [_plain_row("Net Assets", [a - li for a, li in zip(assets, liabilities, strict=True)])]))
-    equity_accounts = sorted(
-        (
-            a
-            for a in ledger.accounts.values()
-            if a.account_class == "EQUITY" and any(b.get(a.account_id) for b in balances)
-        ),
-        key=_by_name,
-    )
+    equity_accounts = _shown_accounts(ledger, lambda a: a.account_class == "EQUITY", balances)
     earnings_row: Row = {
         "RowType": "Row",
         "Cells": [_cell("Current Year Earnings", CURRENT_YEAR_EARNINGS_ID)]
@@ -993,14 +969,7 @@ def trial_balance(ctx: ReportContext, query: Mapping[str, str]) -> Doc:
     totals = [ZERO, ZERO, ZERO, ZERO]
     for title, account_class in _TB_SECTIONS:
         natural_debit = account_class in ("EXPENSE", "ASSET")
-        accounts = sorted(
-            (
-                a
-                for a in ledger.accounts.values()
-                if a.account_class == account_class and (month.get(a.account_id) or ytd.get(a.account_id))
-            ),
-            key=_by_name,
-        )
+        accounts = _shown_accounts(ledger, lambda a, wanted=account_class: a.account_class == wanted, (month, ytd))
         body: list[Row] = []
         for account in accounts:
             debit, credit = _debit_credit(month.get(account.account_id, ZERO), natural_debit)
