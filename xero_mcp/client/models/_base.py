@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
@@ -77,20 +77,14 @@ Money = Decimal
 """Amounts are Decimal, parsed from JSON without passing through float."""
 
 
-RESPONSE_CONFIG = ConfigDict(
-    alias_generator=xero_alias,
-    validate_by_name=True,
-    validate_by_alias=True,
-    serialize_by_alias=True,
-    extra="allow",
-)
-REQUEST_CONFIG = ConfigDict(
-    alias_generator=xero_alias,
-    validate_by_name=True,
-    validate_by_alias=True,
-    serialize_by_alias=True,
-    extra="forbid",
-)
+def _config(extra: Literal["allow", "forbid"]) -> ConfigDict:
+    return ConfigDict(
+        alias_generator=xero_alias, validate_by_name=True, validate_by_alias=True, serialize_by_alias=True, extra=extra
+    )
+
+
+RESPONSE_CONFIG = _config(extra="allow")
+REQUEST_CONFIG = _config(extra="forbid")
 
 
 class XeroModel(BaseModel):

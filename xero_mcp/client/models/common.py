@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal, Self
 from uuid import UUID
 
 from pydantic import BaseModel, Field, model_validator
@@ -54,9 +54,7 @@ class LineItemItem(XeroModel):
     name: str | None = None
 
 
-class LineItem(XeroModel):
-    """A line of an invoice, bill, credit note, quote, purchase order or bank transaction (response)."""
-
+class _LineFields(BaseModel):
     line_item_id: UUID | None = None
     description: str | None = None
     quantity: Money | None = None
@@ -69,83 +67,85 @@ class LineItem(XeroModel):
     line_amount: Money | None = None
     discount_rate: Money | None = None
     discount_amount: Money | None = None
+
+
+class LineItem(_LineFields, XeroModel):
+    """A line of an invoice, bill, credit note, quote, purchase order or bank transaction (response)."""
+
+    model_config = RESPONSE_CONFIG
+
     item: LineItemItem | None = None
     tracking: list[LineItemTracking] = Field(default_factory=list[LineItemTracking])
 
 
-class LineItemInput(XeroRequest):
+class LineItemInput(_LineFields, XeroRequest):
     """A line to create or keep. On update, a line with `line_item_id` updates that line, a line without one is
     added, and existing lines left out are deleted (Xero's rule)."""
 
-    line_item_id: UUID | None = None
-    description: str | None = None
-    quantity: Money | None = None
-    unit_amount: Money | None = None
-    item_code: str | None = None
-    account_code: str | None = None
-    account_id: UUID | None = None
-    tax_type: str | None = None
-    tax_amount: Money | None = None
-    line_amount: Money | None = None
-    discount_rate: Money | None = None
-    discount_amount: Money | None = None
+    model_config = REQUEST_CONFIG
+
     tracking: list[TrackingInput] | None = None
 
 
-class ContactRef(XeroRequest):
+class _Reference(XeroRequest):
+    """Which record: by any one of the fields in `identified_by`."""
+
+    identified_by: ClassVar[tuple[str, ...]]
+    noun: ClassVar[str]
+    """How the error for a reference with none of them names it ("a contact reference")."""
+
+    @model_validator(mode="after")
+    def _identified(self) -> Self:
+        # Any() rather than "is not None": an empty number or name identifies nothing either.
+        if not any(getattr(self, name) for name in self.identified_by):
+            *first, last = self.identified_by
+            choices = f"{', '.join(first)} or {last}" if first else last
+            raise ValueError(f"{self.noun} needs {choices}")
+        return self
+
+
+class ContactRef(_Reference):
     """Which contact a document is for: by ContactID (preferred), ContactNumber or exact Name.
 
     Only identifying fields are allowed: other contact fields sent inside a document would update the contact.
     """
 
+    identified_by = ("contact_id", "contact_number", "name")
+    noun = "a contact reference"
+
     contact_id: UUID | None = None
     contact_number: str | None = None
     name: str | None = None
 
-    @model_validator(mode="after")
-    def _identified(self) -> ContactRef:
-        if self.contact_id is None and not self.contact_number and not self.name:
-            raise ValueError("a contact reference needs contact_id, contact_number or name")
-        return self
 
-
-class AccountRef(XeroRequest):
+class AccountRef(_Reference):
     """Which account: by Code or AccountID."""
+
+    identified_by = ("code", "account_id")
+    noun = "an account reference"
 
     code: str | None = None
     account_id: UUID | None = None
 
-    @model_validator(mode="after")
-    def _identified(self) -> AccountRef:
-        if self.account_id is None and not self.code:
-            raise ValueError("an account reference needs code or account_id")
-        return self
 
-
-class InvoiceRef(XeroRequest):
+class InvoiceRef(_Reference):
     """Which invoice or bill: by InvoiceID or InvoiceNumber."""
+
+    identified_by = ("invoice_id", "invoice_number")
+    noun = "an invoice reference"
 
     invoice_id: UUID | None = None
     invoice_number: str | None = None
 
-    @model_validator(mode="after")
-    def _identified(self) -> InvoiceRef:
-        if self.invoice_id is None and not self.invoice_number:
-            raise ValueError("an invoice reference needs invoice_id or invoice_number")
-        return self
 
-
-class CreditNoteRef(XeroRequest):
+class CreditNoteRef(_Reference):
     """Which credit note: by CreditNoteID or CreditNoteNumber."""
+
+    identified_by = ("credit_note_id", "credit_note_number")
+    noun = "a credit note reference"
 
     credit_note_id: UUID | None = None
     credit_note_number: str | None = None
-
-    @model_validator(mode="after")
-    def _identified(self) -> CreditNoteRef:
-        if self.credit_note_id is None and not self.credit_note_number:
-            raise ValueError("a credit note reference needs credit_note_id or credit_note_number")
-        return self
 
 
 class AccountSummary(XeroModel):
