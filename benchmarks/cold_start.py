@@ -7,6 +7,8 @@ the machine's load falls on every server alike.
 
 from __future__ import annotations
 
+import json
+import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -15,7 +17,17 @@ import anyio
 from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
-from benchmarks._harness import Measurement, Options, Row, Stopwatch, describe_error, median, peak_rss_kib
+from benchmarks._harness import (
+    REPO_ROOT,
+    Measurement,
+    Options,
+    Row,
+    Stopwatch,
+    describe_error,
+    median,
+    peak_rss_kib,
+    python,
+)
 from benchmarks._official import Unavailable, ensure_official
 from benchmarks._servers import bare_params, official_params, server_pid, xero_mcp_params
 
@@ -78,6 +90,23 @@ async def measure_all(candidates: list[Candidate], runs: int) -> None:
                 await _run_one(candidate, record=round_number > 0)
 
 
+def startup_phases(runs: int) -> dict[str, float]:
+    """Median milliseconds of each start-up phase (benchmarks/startup_phases.py), each run in a fresh interpreter."""
+    samples: dict[str, list[float]] = {}
+    for _ in range(runs):
+        done = subprocess.run(
+            [python(), "-m", "benchmarks.startup_phases"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO_ROOT,
+            timeout=START_TIMEOUT,
+        )
+        for phase, ms in json.loads(done.stdout).items():
+            samples.setdefault(phase, []).append(float(ms))
+    return {phase: median(values) for phase, values in samples.items()}
+
+
 def run(options: Options) -> Measurement:
     """Measure cold start and peak memory of xero-mcp, the bare floor and the official server."""
     runs = options.repeat(7, 3)
@@ -87,7 +116,8 @@ def run(options: Options) -> Measurement:
         f"each server spawned {runs + 1} times, interleaved, first round discarded as warm-up; the mcp SDK's "
         "stdio_client + ClientSession (legacy initialize) time spawn -> tools/list result, median reported; "
         "peak memory = VmHWM of the server process read after tools/list, median reported; the official server runs "
-        "as `node dist/index.js` from its npm install (no npx resolution in the timing).",
+        "as `node dist/index.js` from its npm install (no npx resolution in the timing); start-up phases: "
+        "benchmarks/startup_phases.py in fresh interpreters, median.",
     )
     ours = Candidate("xero-mcp serve --sandbox", xero_mcp_params())
     bare = Candidate("bare mcp 2.x MCPServer, one tool", bare_params())
@@ -149,6 +179,19 @@ def run(options: Options) -> Measurement:
         )
         if vs_official.ratio is not None:
             vs_official.met = vs_official.ratio < 1
+    if ours.failure is None:
+        phases = startup_phases(options.repeat(5, 2))
+        floor = phases.pop("import mcp.server")
+        result.add(
+            Row(
+                "xero-mcp's own start-up work (its imports + build_server)",
+                sum(phases.values()),
+                "ms",
+                floor,
+                "import mcp.server",
+                note=", ".join(f"{phase} {ms:.0f} ms" for phase, ms in phases.items()),
+            )
+        )
     result.add(Row(f"peak memory, {ours.label}", mib(ours), "MiB", mib(bare), bare.label))
     if official is not None:
         result.add(Row(f"peak memory, {ours.label}", mib(ours), "MiB", mib(official), official.label))

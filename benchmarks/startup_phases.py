@@ -1,0 +1,44 @@
+"""Where `xero-mcp serve --sandbox` spends its start-up, phase by phase, printed as JSON (milliseconds).
+
+Run in a fresh interpreter (`python -m benchmarks.startup_phases`) so that every import is cold; the cold-start
+measurement runs it a few times and reports the median of each phase beside the import of mcp.server itself.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import time
+from collections.abc import Callable
+
+
+def _timed(phases: dict[str, float], name: str, step: Callable[[], object]) -> None:
+    start = time.perf_counter()
+    step()
+    phases[name] = (time.perf_counter() - start) * 1000
+
+
+def main() -> None:
+    """Time each phase of the server's start-up in order and print them."""
+    phases: dict[str, float] = {}
+    _timed(phases, "import mcp.server", lambda: importlib.import_module("mcp.server"))
+    _timed(
+        phases,
+        "import xero_mcp.cli and .server",
+        lambda: [importlib.import_module(name) for name in ("xero_mcp.cli", "xero_mcp.server")],
+    )
+    _timed(phases, "import xero_mcp.local (sandbox, sign-in)", lambda: importlib.import_module("xero_mcp.local"))
+
+    from xero_mcp.config import Settings
+    from xero_mcp.local import sandbox_backend_factory
+    from xero_mcp.server import build_server
+    from xero_mcp.tools._inventory import all_tools
+
+    _timed(phases, "import the tool modules", all_tools)
+    settings = Settings()
+    _timed(phases, "build_server", lambda: build_server(settings, sandbox_backend_factory(settings)))
+    print(json.dumps(phases))
+
+
+if __name__ == "__main__":
+    main()
