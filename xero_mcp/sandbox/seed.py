@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -151,6 +151,19 @@ class _Seeder:
         """An item."""
         items.create(self.ctx(190), {"Code": code, "Name": name, **fields})
 
+    def service(
+        self, code: str, name: str, description: str, price: str, account: str = "200", tax: str = "OUTPUT"
+    ) -> None:
+        """An item that is sold and never bought."""
+        sales = {"UnitPrice": Decimal(price), "AccountCode": account, "TaxType": tax}
+        self.item(code, name, Description=description, SalesDetails=sales, IsPurchased=False)
+
+    def goods(self, code: str, name: str, description: str, price: str, cost: str, **fields: Any) -> None:
+        """An item bought for stock (cost of goods sold, 310) and sold (sales, 200)."""
+        sales = {"UnitPrice": Decimal(price), "AccountCode": "200", "TaxType": "OUTPUT"}
+        stock = {"UnitPrice": Decimal(cost), "AccountCode": "310", "TaxType": "INPUT"}
+        self.item(code, name, Description=description, SalesDetails=sales, PurchaseDetails=stock, **fields)
+
     def tracking(self, name: str, options: list[str]) -> None:
         """A tracking category with options."""
         tracking.create(self.ctx(190), {"Name": name, "Options": [{"Name": option} for option in options]})
@@ -231,33 +244,34 @@ class _Seeder:
         credit_notes.allocate(ctx, current, raw)
 
     def quote(self, contact: str, days: int, lines: list[Line], statuses: list[str], **fields: Any) -> Doc:
-        """A quote created in the first status and moved through the others, a few days apart."""
+        """A quote created in the first status and moved through the others."""
         raw = {
             "Contact": self.contact_ref(contact),
             "Date": self.text_day(days),
             "ExpiryDate": self.text_day(days - 30),
             "LineItems": lines,
             "LineAmountTypes": "EXCLUSIVE",
-            "Status": statuses[0],
             **fields,
         }
-        doc = quotes.create(self.ctx(days), raw)
-        for step, status in enumerate(statuses[1:], start=1):
-            doc = quotes.update(self.ctx(max(days - 3 * step, 1)), doc, {"Status": status})
-        return doc
+        return self._moved(quotes.create, quotes.update, raw, days, statuses)
 
     def purchase_order(self, contact: str, days: int, lines: list[Line], statuses: list[str], **fields: Any) -> Doc:
         """A purchase order created in the first status and moved through the others."""
-        raw = {
-            "Contact": self.contact_ref(contact),
-            "Date": self.text_day(days),
-            "LineItems": lines,
-            "Status": statuses[0],
-            **fields,
-        }
-        doc = purchase_orders.create(self.ctx(days), raw)
+        raw = {"Contact": self.contact_ref(contact), "Date": self.text_day(days), "LineItems": lines, **fields}
+        return self._moved(purchase_orders.create, purchase_orders.update, raw, days, statuses)
+
+    def _moved(
+        self,
+        create: Callable[[Ctx, Doc], Doc],
+        update: Callable[[Ctx, Doc, Doc], Doc],
+        raw: Doc,
+        days: int,
+        statuses: list[str],
+    ) -> Doc:
+        """A document created in the first status and moved through the others, three days apart."""
+        doc = create(self.ctx(days), {**raw, "Status": statuses[0]})
         for step, status in enumerate(statuses[1:], start=1):
-            doc = purchase_orders.update(self.ctx(max(days - 3 * step, 1)), doc, {"Status": status})
+            doc = update(self.ctx(max(days - 3 * step, 1)), doc, {"Status": status})
         return doc
 
     def bank(self, kind: str, contact: str, days: int, lines: list[Line], account: str = "090", **fields: Any) -> Doc:
@@ -366,59 +380,13 @@ def _demo_settings(seed: _Seeder) -> None:
     seed.account("814", "Wages Payable", "CURRLIAB")
     seed.tracking("Region", ["North", "South", "East", "West"])
     seed.tracking("Department", ["Sales", "Services", "Admin"])
-    sales = {"AccountCode": "200", "TaxType": "OUTPUT"}
-    stock = {"AccountCode": "310", "TaxType": "INPUT"}
-    seed.item(
-        "CONSULT",
-        "Consulting hour",
-        Description="Consulting (per hour)",
-        SalesDetails={"UnitPrice": Decimal("150.00"), **sales},
-        IsPurchased=False,
-    )
-    seed.item(
-        "SUPPORT-M",
-        "Monthly support plan",
-        Description="Support plan, one month",
-        SalesDetails={"UnitPrice": Decimal("450.00"), **sales},
-        IsPurchased=False,
-    )
-    seed.item(
-        "TRAINING",
-        "Training day",
-        Description="On-site training, one day",
-        SalesDetails={"UnitPrice": Decimal("1200.00"), **sales},
-        IsPurchased=False,
-    )
-    seed.item(
-        "INSTALL",
-        "Installation",
-        Description="Installation visit",
-        SalesDetails={"UnitPrice": Decimal("95.00"), "AccountCode": "260", "TaxType": "OUTPUT"},
-        IsPurchased=False,
-    )
-    seed.item(
-        "WIDGET",
-        "Widget",
-        Description="Standard widget",
-        PurchaseDescription="Widget (wholesale)",
-        SalesDetails={"UnitPrice": Decimal("25.00"), **sales},
-        PurchaseDetails={"UnitPrice": Decimal("12.50"), **stock},
-    )
-    seed.item(
-        "GADGET",
-        "Gadget",
-        Description="Deluxe gadget",
-        PurchaseDescription="Gadget (wholesale)",
-        SalesDetails={"UnitPrice": Decimal("40.00"), **sales},
-        PurchaseDetails={"UnitPrice": Decimal("22.00"), **stock},
-    )
-    seed.item(
-        "CABLE",
-        "USB-C cable",
-        Description="USB-C cable, 1 m",
-        SalesDetails={"UnitPrice": Decimal("9.90"), **sales},
-        PurchaseDetails={"UnitPrice": Decimal("3.20"), **stock},
-    )
+    seed.service("CONSULT", "Consulting hour", "Consulting (per hour)", "150.00")
+    seed.service("SUPPORT-M", "Monthly support plan", "Support plan, one month", "450.00")
+    seed.service("TRAINING", "Training day", "On-site training, one day", "1200.00")
+    seed.service("INSTALL", "Installation", "Installation visit", "95.00", account="260")
+    seed.goods("WIDGET", "Widget", "Standard widget", "25.00", "12.50", PurchaseDescription="Widget (wholesale)")
+    seed.goods("GADGET", "Gadget", "Deluxe gadget", "40.00", "22.00", PurchaseDescription="Gadget (wholesale)")
+    seed.goods("CABLE", "USB-C cable", "USB-C cable, 1 m", "9.90", "3.20")
     seed.item(
         "PAPER",
         "Printer paper (box)",
@@ -702,21 +670,8 @@ def _demo_journals(seed: _Seeder) -> None:
 
 def _second_street(seed: _Seeder) -> None:
     seed.tracking("Project", ["Rebrand", "Website"])
-    gst = {"AccountCode": "200", "TaxType": "OUTPUT2"}
-    seed.item(
-        "HOURLY",
-        "Design hour",
-        Description="Design work (per hour)",
-        SalesDetails={"UnitPrice": Decimal("120.00"), **gst},
-        IsPurchased=False,
-    )
-    seed.item(
-        "LOGO",
-        "Logo package",
-        Description="Logo design package",
-        SalesDetails={"UnitPrice": Decimal("850.00"), **gst},
-        IsPurchased=False,
-    )
+    seed.service("HOURLY", "Design hour", "Design work (per hour)", "120.00", tax="OUTPUT2")
+    seed.service("LOGO", "Logo package", "Logo design package", "850.00", tax="OUTPUT2")
     seed.contact("Kowhai Kitchens", 120, ContactNumber="KK-01", EmailAddress="accounts@kowhai.example")
     seed.contact("Tui Print Studio", 119, EmailAddress="studio@tuiprint.example")
     seed.contact("Pohutukawa Plumbing", 118)
