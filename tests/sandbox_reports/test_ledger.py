@@ -63,6 +63,19 @@ def _invoice(doc_id: str, kind: str, day: str, lines: list[Doc], **extra: Any) -
     return doc
 
 
+def _payment(number: int, invoice_id: str, day: str, amount: str, **extra: Any) -> Doc:
+    return {
+        "PaymentID": f"c0000000-0000-4000-8000-{number:012d}",
+        "Date": f"{day}T00:00:00",
+        "Amount": Decimal(amount),
+        "Status": "AUTHORISED",
+        "Invoice": {"InvoiceID": invoice_id},
+        "Account": {"Code": "090"},
+        "UpdatedDateUTC": f"{day}T00:00:00.000",
+        **extra,
+    }
+
+
 @pytest.fixture
 def org() -> tuple[SandboxState, str]:
     state = SandboxState()
@@ -128,33 +141,9 @@ def test_bill_payment_and_refund_post_against_payables_and_the_bank(org: tuple[S
     state, tenant = org
     bill = "b0000000-0000-4000-8000-000000000001"
     state.put(tenant, "Invoices", _invoice(bill, "ACCPAY", "2026-03-01", [_line("469", "200.00", "20.00")]))
+    state.put(tenant, "Payments", _payment(1, bill, "2026-03-05", "220.00", PaymentType="ACCPAYPAYMENT"))
     state.put(
-        tenant,
-        "Payments",
-        {
-            "PaymentID": "c0000000-0000-4000-8000-000000000001",
-            "Date": "2026-03-05T00:00:00",
-            "Amount": Decimal("220.00"),
-            "Status": "AUTHORISED",
-            "PaymentType": "ACCPAYPAYMENT",
-            "Invoice": {"InvoiceID": bill},
-            "Account": {"Code": "090"},
-            "UpdatedDateUTC": "2026-03-05T00:00:00.000",
-        },
-    )
-    state.put(
-        tenant,
-        "Payments",
-        {
-            "PaymentID": "c0000000-0000-4000-8000-000000000002",
-            "Date": "2026-03-06T00:00:00",
-            "Amount": Decimal("99.00"),
-            "Status": "DELETED",
-            "PaymentType": "ACCPAYPAYMENT",
-            "Invoice": {"InvoiceID": bill},
-            "Account": {"Code": "090"},
-            "UpdatedDateUTC": "2026-03-06T00:00:00.000",
-        },
+        tenant, "Payments", _payment(2, bill, "2026-03-06", "99.00", Status="DELETED", PaymentType="ACCPAYPAYMENT")
     )
     assert _balances(state, tenant) == {"090": Decimal("-220.00"), "469": Decimal("200.00"), "820": Decimal("20.00")}
 
@@ -187,19 +176,7 @@ def test_credit_note_allocation_moves_nothing_on_accrual_but_recognises_both_doc
     assert _balances(state, tenant) == {"610": Decimal("330.00"), "200": Decimal("-300.00"), "820": Decimal("-30.00")}
     # Cash basis: the allocation settles 110 of the invoice (revenue 100 + tax 10) and all of the credit note.
     assert _balances(state, tenant, cash=True) == {}
-    state.put(
-        tenant,
-        "Payments",
-        {
-            "PaymentID": "c0000000-0000-4000-8000-000000000003",
-            "Date": "2026-03-01T00:00:00",
-            "Amount": Decimal("220.00"),
-            "Status": "AUTHORISED",
-            "Invoice": {"InvoiceID": invoice},
-            "Account": {"Code": "090"},
-            "UpdatedDateUTC": "2026-03-01T00:00:00.000",
-        },
-    )
+    state.put(tenant, "Payments", _payment(3, invoice, "2026-03-01", "220.00"))
     assert _balances(state, tenant, cash=True) == {
         "090": Decimal("220.00"),
         "200": Decimal("-200.00"),
@@ -389,20 +366,7 @@ def test_foreign_currency_invoice_is_booked_at_its_rate_and_the_payment_differen
             CurrencyRate=Decimal("0.500000"),
         ),
     )
-    state.put(
-        tenant,
-        "Payments",
-        {
-            "PaymentID": "c0000000-0000-4000-8000-000000000004",
-            "Date": "2026-03-10T00:00:00",
-            "Amount": Decimal("110.00"),
-            "CurrencyRate": Decimal("0.550000"),
-            "Status": "AUTHORISED",
-            "Invoice": {"InvoiceID": invoice},
-            "Account": {"Code": "090"},
-            "UpdatedDateUTC": "2026-03-10T00:00:00.000",
-        },
-    )
+    state.put(tenant, "Payments", _payment(4, invoice, "2026-03-10", "110.00", CurrencyRate=Decimal("0.550000")))
     assert _balances(state, tenant) == {
         "090": Decimal("200.00"),
         "200": Decimal("-200.00"),
