@@ -14,6 +14,7 @@ quotes, and a backslash is an ordinary character.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -135,39 +136,37 @@ class Where:
         return cls._compare(field, "<=", value)
 
     @classmethod
+    def _method(cls, field: str, method: str, text: str) -> Where:
+        return cls(f"{_check_field(field)}.{method}({quote_string(text)})")
+
+    @classmethod
     def contains(cls, field: str, text: str) -> Where:
         """`field.Contains("text")` (not optimised by Xero: prefer equality on large organisations)."""
-        return cls(f"{_check_field(field)}.Contains({quote_string(text)})")
+        return cls._method(field, "Contains", text)
 
     @classmethod
     def starts_with(cls, field: str, text: str) -> Where:
         """`field.StartsWith("text")`."""
-        return cls(f"{_check_field(field)}.StartsWith({quote_string(text)})")
+        return cls._method(field, "StartsWith", text)
 
     @classmethod
     def ends_with(cls, field: str, text: str) -> Where:
         """`field.EndsWith("text")`."""
-        return cls(f"{_check_field(field)}.EndsWith({quote_string(text)})")
+        return cls._method(field, "EndsWith", text)
 
     @classmethod
     def all_of(cls, *parts: Where) -> Where:
         """All of `parts` (AND); raises on none."""
         if not parts:
             raise ValueError("all_of needs at least one expression")
-        result = parts[0]
-        for part in parts[1:]:
-            result = result & part
-        return result
+        return functools.reduce(Where.__and__, parts)
 
     @classmethod
     def any_of(cls, *parts: Where) -> Where:
         """Any of `parts` (OR); raises on none."""
         if not parts:
             raise ValueError("any_of needs at least one expression")
-        result = parts[0]
-        for part in parts[1:]:
-            result = result | part
-        return result
+        return functools.reduce(Where.__or__, parts)
 
     def _operand(self, within: Literal["and", "or"]) -> str:
         # AND binds tighter than OR, so only an OR inside an AND needs brackets.

@@ -97,15 +97,7 @@ class ReportsResource(Resource):
         to_date: dt.date | None = None,
     ) -> Report:
         """What one customer owes, by age."""
-        return await self._report(
-            "AgedReceivablesByContact",
-            query(
-                contactId=uuid_segment(contact_id, "contact_id"),
-                date=date_param(date),
-                fromDate=date_param(from_date),
-                toDate=date_param(to_date),
-            ),
-        )
+        return await self._aged("AgedReceivablesByContact", contact_id, date, from_date, to_date)
 
     async def aged_payables(
         self,
@@ -116,15 +108,18 @@ class ReportsResource(Resource):
         to_date: dt.date | None = None,
     ) -> Report:
         """What the organisation owes one supplier, by age."""
-        return await self._report(
-            "AgedPayablesByContact",
-            query(
-                contactId=uuid_segment(contact_id, "contact_id"),
-                date=date_param(date),
-                fromDate=date_param(from_date),
-                toDate=date_param(to_date),
-            ),
+        return await self._aged("AgedPayablesByContact", contact_id, date, from_date, to_date)
+
+    async def _aged(
+        self, name: str, contact_id: UUID | str, date: dt.date | None, start: dt.date | None, end: dt.date | None
+    ) -> Report:
+        params = query(
+            contactId=uuid_segment(contact_id, "contact_id"),
+            date=date_param(date),
+            fromDate=date_param(start),
+            toDate=date_param(end),
         )
+        return await self._report(name, params)
 
     async def bank_summary(self, *, from_date: dt.date | None = None, to_date: dt.date | None = None) -> Report:
         """Opening and closing balances and cash movement of each bank account."""
