@@ -18,12 +18,11 @@ from xero_mcp.sandbox.rules.common import (
     RuleError,
     as_list,
     date_field,
-    decimal,
     flag,
     instant_string,
     iso_date,
-    money,
     new_id,
+    positive_amount,
     save_change,
     set_updated,
     text,
@@ -67,11 +66,7 @@ def create(ctx: Ctx, raw: Doc) -> Doc:
     source_currency = source.get("CurrencyCode") or base
     if source_currency != (target.get("CurrencyCode") or base):
         raise RuleError("You cannot transfer between accounts in different currencies.")
-    if raw.get("Amount") is None:
-        raise RuleError("A bank transfer needs an Amount.")
-    amount = money(decimal(raw["Amount"], "Amount"))
-    if amount <= 0:
-        raise RuleError("The transfer amount must be greater than zero.")
+    amount = positive_amount(raw, "A bank transfer", "transfer")
     transfer: Doc = {
         "BankTransferID": new_id(),
         "FromBankAccount": account_summary(source),

@@ -179,6 +179,16 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
+def positive_amount(raw: Doc, subject: str, noun: str) -> Decimal:
+    """The element's Amount in cents: required ("A payment needs an Amount.") and above zero ("The payment ...")."""
+    if raw.get("Amount") is None:
+        raise RuleError(f"{subject} needs an Amount.")
+    amount = money(decimal(raw["Amount"], "Amount"))
+    if amount <= 0:
+        raise RuleError(f"The {noun} amount must be greater than zero.")
+    return amount
+
+
 def text(raw: Doc, key: str, *, max_length: int | None = None, label: str | None = None) -> str | None:
     """An optional string field (None when absent or null), checked against Xero's maximum length."""
     value = raw.get(key)

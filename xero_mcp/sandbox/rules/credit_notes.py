@@ -23,11 +23,10 @@ from xero_mcp.sandbox.rules.common import (
     RuleError,
     as_doc,
     date_field,
-    decimal,
     find_addressed,
     is_guid,
-    money,
     new_id,
+    positive_amount,
 )
 from xero_mcp.sandbox.rules.invoices import DocKind, recompute_due, refresh_invoice_due
 from xero_mcp.sandbox.state import Doc
@@ -108,11 +107,7 @@ def allocate(ctx: Ctx, credit: Doc, raw: Doc) -> Doc:
         raise RuleError("The credit note and the invoice must be in the same currency.")
     if invoice["Status"] != "AUTHORISED":
         raise RuleError("Credit can only be allocated to an AUTHORISED invoice.")
-    if raw.get("Amount") is None:
-        raise RuleError("An allocation needs an Amount.")
-    amount = money(decimal(raw["Amount"], "Amount"))
-    if amount <= 0:
-        raise RuleError("The allocation amount must be greater than zero.")
+    amount = positive_amount(raw, "An allocation", "allocation")
     if amount > Decimal(credit["RemainingCredit"]):
         raise RuleError("The amount allocated exceeds the remaining credit on the credit note.")
     if amount > Decimal(invoice["AmountDue"]):

@@ -25,8 +25,8 @@ from xero_mcp.sandbox.rules.common import (
     flag,
     guid,
     iso_date,
-    money,
     new_id,
+    positive_amount,
     set_updated,
     text,
     upper,
@@ -91,11 +91,7 @@ def create(ctx: Ctx, raw: Doc) -> Doc:
     account_currency = account.get("CurrencyCode")
     if account_currency and account_currency not in (target["CurrencyCode"], ctx.org["BaseCurrency"]):
         raise RuleError("The payment's bank account must be in the document's currency.")
-    if raw.get("Amount") is None:
-        raise RuleError("A payment needs an Amount.")
-    amount = money(decimal(raw["Amount"], "Amount"))
-    if amount <= 0:
-        raise RuleError("The payment amount must be greater than zero.")
+    amount = positive_amount(raw, "A payment", "payment")
     outstanding = target["AmountDue"] if collection == "Invoices" else target["RemainingCredit"]
     if amount > Decimal(outstanding):
         raise RuleError("Payment amount exceeds the amount outstanding on this document")
