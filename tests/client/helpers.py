@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import random
 from collections.abc import Callable
 from typing import Any
@@ -37,6 +38,21 @@ class FakeClock:
 
     def wall(self) -> dt.datetime:
         return self.wall_start + dt.timedelta(seconds=self.now - self._start)
+
+
+class Recorder:
+    """A MockTransport handler that records requests and answers from a routing function."""
+
+    def __init__(self, answer: Callable[[httpx2.Request], httpx2.Response]) -> None:
+        self.requests: list[httpx2.Request] = []
+        self._answer = answer
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        self.requests.append(request)
+        return self._answer(request)
+
+    def body(self, index: int = -1) -> Any:
+        return json.loads(self.requests[index].content)
 
 
 class FakeTokens:

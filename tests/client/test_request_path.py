@@ -12,7 +12,7 @@ from typing import Any
 import httpx2
 import pytest
 
-from tests.client.helpers import API_URL, TENANT, TOKEN, FakeClock, json_response, make_client
+from tests.client.helpers import API_URL, TENANT, TOKEN, FakeClock, Recorder, json_response, make_client
 from xero_mcp.auth.provider import LoginRequired, StaticTokenProvider
 from xero_mcp.client import (
     APIConnectionError,
@@ -32,18 +32,13 @@ OK_BODY: dict[str, Any] = {"Id": "x", "Status": "OK", "Invoices": []}
 
 
 async def test_requests_carry_bearer_tenant_accept_and_go_to_the_configured_base_url() -> None:
-    seen: list[httpx2.Request] = []
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        seen.append(request)
-        return json_response(200, OK_BODY)
-
-    client, _, _ = make_client(handler)
+    recorder = Recorder(lambda r: json_response(200, OK_BODY))
+    client, _, _ = make_client(recorder)
     async with client:
         response = await client.tenant(TENANT).request("GET", "/Invoices", params={"page": "2"})
     assert response.status_code == 200
     assert response.data == OK_BODY
-    request = seen[0]
+    request = recorder.requests[0]
     assert str(request.url) == f"{API_URL}/Invoices?page=2"
     assert request.headers["authorization"] == f"Bearer {TOKEN}"
     assert request.headers["xero-tenant-id"] == TENANT
@@ -52,17 +47,12 @@ async def test_requests_carry_bearer_tenant_accept_and_go_to_the_configured_base
 
 
 async def test_custom_connection_requests_omit_the_tenant_header() -> None:
-    seen: list[httpx2.Request] = []
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        seen.append(request)
-        return json_response(200, OK_BODY)
-
-    client, _, _ = make_client(handler)
+    recorder = Recorder(lambda r: json_response(200, OK_BODY))
+    client, _, _ = make_client(recorder)
     async with client:
         await client.tenant(None).request("GET", "Organisation")
-    assert "xero-tenant-id" not in seen[0].headers
-    assert seen[0].url.path == "/api.xro/2.0/Organisation"
+    assert "xero-tenant-id" not in recorder.requests[0].headers
+    assert recorder.requests[0].url.path == "/api.xro/2.0/Organisation"
 
 
 async def test_429_with_retry_after_waits_exactly_that_long_then_succeeds() -> None:

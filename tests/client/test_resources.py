@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -12,7 +11,7 @@ from uuid import UUID
 import httpx2
 import pytest
 
-from tests.client.helpers import TENANT, json_response, make_client
+from tests.client.helpers import TENANT, Recorder, json_response, make_client
 from xero_mcp.client import NotFound, ValidationError, Where
 from xero_mcp.client import models as m
 from xero_mcp.client.resources import history_entity
@@ -20,21 +19,6 @@ from xero_mcp.client.resources import history_entity
 INVOICE_ID = "243216c5-369e-4056-ac67-05388f86dc81"
 CONTACT_ID = "96988e67-ecf9-466d-bfbf-0afa1725a649"
 OTHER_ID = "0f8e9d6c-2222-4a2b-9c3d-5e6f7a8b9c0d"
-
-
-class Recorder:
-    """A MockTransport handler that records requests and answers from a routing function."""
-
-    def __init__(self, answer: Callable[[httpx2.Request], httpx2.Response]) -> None:
-        self.requests: list[httpx2.Request] = []
-        self._answer = answer
-
-    def __call__(self, request: httpx2.Request) -> httpx2.Response:
-        self.requests.append(request)
-        return self._answer(request)
-
-    def body(self, index: int = -1) -> Any:
-        return json.loads(self.requests[index].content)
 
 
 def invoice_json(**fields: Any) -> dict[str, Any]:
