@@ -13,13 +13,16 @@ CreditNote (a summary with Type, number, Contact and CurrencyCode), UpdatedDateU
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from xero_mcp.sandbox.rules import credit_notes, invoices
 from xero_mcp.sandbox.rules.common import (
+    ZERO,
     Ctx,
     RuleError,
+    as_doc,
     date_field,
     decimal,
     flag,
@@ -38,32 +41,39 @@ _PAYMENT_TYPES = {"ACCREC": "ACCRECPAYMENT", "ACCPAY": "ACCPAYPAYMENT", "ACCRECC
 _PAYMENT_TYPES["ACCPAYCREDIT"] = "APCREDITPAYMENT"
 
 
-def _by_number(ctx: Ctx, collection: str, number: str) -> Doc | None:
-    found = ctx.state.find(ctx.tenant_id, collection, "number", number)
-    return found[0] if found else None
+@dataclass(frozen=True)
+class _Target:
+    """A kind of document payments apply to, and how a payment names it."""
+
+    key: str  # the payment's field naming the document
+    collection: str
+    id_field: str
+    number_field: str
+    label: str
+    outstanding: str  # what is still owed on it
 
 
-def _target(ctx: Ctx, raw: Doc) -> tuple[str, Doc]:
-    invoice: Any = raw.get("Invoice")
-    credit: Any = raw.get("CreditNote")
-    if isinstance(invoice, dict) or raw.get("InvoiceNumber"):
-        ref: Doc = invoice if isinstance(invoice, dict) else {}  # pyright: ignore[reportUnknownVariableType]
-        if ref.get("InvoiceID"):
-            doc = ctx.get("Invoices", guid(ref["InvoiceID"], "InvoiceID"))
+_TARGETS = (
+    _Target("Invoice", "Invoices", "InvoiceID", "InvoiceNumber", "invoice", "AmountDue"),
+    _Target("CreditNote", "CreditNotes", "CreditNoteID", "CreditNoteNumber", "credit note", "RemainingCredit"),
+)
+
+
+def _target(ctx: Ctx, raw: Doc) -> tuple[_Target, Doc]:
+    for kind in _TARGETS:
+        ref = as_doc(raw.get(kind.key))
+        if ref is None and not raw.get(kind.number_field):
+            continue
+        ref = ref or {}
+        if ref.get(kind.id_field):
+            doc = ctx.get(kind.collection, guid(ref[kind.id_field], kind.id_field))
         else:
-            doc = _by_number(ctx, "Invoices", str(ref.get("InvoiceNumber") or raw.get("InvoiceNumber") or ""))
+            number = str(ref.get(kind.number_field) or raw.get(kind.number_field) or "")
+            found = ctx.state.find(ctx.tenant_id, kind.collection, "number", number)
+            doc = found[0] if found else None
         if doc is None:
-            raise RuleError("The invoice for this payment could not be found.")
-        return "Invoices", doc
-    if isinstance(credit, dict) or raw.get("CreditNoteNumber"):
-        ref = credit if isinstance(credit, dict) else {}  # pyright: ignore[reportUnknownVariableType]
-        if ref.get("CreditNoteID"):
-            doc = ctx.get("CreditNotes", guid(ref["CreditNoteID"], "CreditNoteID"))
-        else:
-            doc = _by_number(ctx, "CreditNotes", str(ref.get("CreditNoteNumber") or raw.get("CreditNoteNumber") or ""))
-        if doc is None:
-            raise RuleError("The credit note for this payment could not be found.")
-        return "CreditNotes", doc
+            raise RuleError(f"The {kind.label} for this payment could not be found.")
+        return kind, doc
     raise RuleError("A payment must name the Invoice or CreditNote it pays (by ID or number).")
 
 
@@ -84,7 +94,7 @@ def _account(ctx: Ctx, raw: Doc) -> Doc:
 
 def create(ctx: Ctx, raw: Doc) -> Doc:
     """Apply a payment to an AUTHORISED invoice or credit note."""
-    collection, target = _target(ctx, raw)
+    kind, target = _target(ctx, raw)
     if target["Status"] != "AUTHORISED":
         raise RuleError(f"Payments can only be applied to AUTHORISED documents; this one is {target['Status']}.")
     account = _account(ctx, raw)
@@ -92,8 +102,7 @@ def create(ctx: Ctx, raw: Doc) -> Doc:
     if account_currency and account_currency not in (target["CurrencyCode"], ctx.org["BaseCurrency"]):
         raise RuleError("The payment's bank account must be in the document's currency.")
     amount = positive_amount(raw, "A payment", "payment")
-    outstanding = target["AmountDue"] if collection == "Invoices" else target["RemainingCredit"]
-    if amount > Decimal(outstanding):
+    if amount > Decimal(target[kind.outstanding]):
         raise RuleError("Payment amount exceeds the amount outstanding on this document")
     status = upper(raw, "Status") or "AUTHORISED"
     if status != "AUTHORISED":
@@ -102,8 +111,6 @@ def create(ctx: Ctx, raw: Doc) -> Doc:
     rate = (
         decimal(raw["CurrencyRate"], "CurrencyRate") if raw.get("CurrencyRate") is not None else target["CurrencyRate"]
     )
-    number_key = "InvoiceNumber" if collection == "Invoices" else "CreditNoteNumber"
-    id_key = "InvoiceID" if collection == "Invoices" else "CreditNoteID"
     payment: Doc = {
         "PaymentID": new_id(),
         "Date": when,
@@ -117,9 +124,9 @@ def create(ctx: Ctx, raw: Doc) -> Doc:
         "HasAccount": True,
         "HasValidationErrors": False,
         "Account": {"AccountID": account["AccountID"], "Code": account.get("Code", ""), "Name": account["Name"]},
-        "Invoice" if collection == "Invoices" else "CreditNote": {
-            id_key: target[id_key],
-            number_key: target.get(number_key, ""),
+        kind.key: {
+            kind.id_field: target[kind.id_field],
+            kind.number_field: target.get(kind.number_field, ""),
             "Type": target["Type"],
             "Contact": target["Contact"],
             "CurrencyCode": target["CurrencyCode"],
@@ -136,21 +143,23 @@ def create(ctx: Ctx, raw: Doc) -> Doc:
         "HasAccount": True,
         "HasValidationErrors": False,
     }
-    target["Payments"] = [*target.get("Payments", []), entry]
-    _refresh(target, collection)
-    invoices.stamp(ctx, target)
-    ctx.save(collection, target)
-    ctx.history(collection, target[id_key], "Payment Received", f"Payment of {amount} received on {when[:10]}.")
+    payments = [*target.get("Payments", []), entry]
+    _settle(ctx, kind, target, payments, "Payment Received", f"Payment of {amount} received on {when[:10]}.")
     ctx.history("Payments", payment["PaymentID"], "Created", f"Payment of {amount} created.")
     return payment
 
 
-def _refresh(target: Doc, collection: str) -> None:
-    if collection == "Invoices":
-        target["AmountPaid"] = sum((Decimal(p["Amount"]) for p in target["Payments"]), Decimal("0.00"))
+def _settle(ctx: Ctx, kind: _Target, target: Doc, payments: list[Doc], change: str, details: str) -> None:
+    """Give the paid document its new payments, recompute what it still owes, store it and note the change."""
+    target["Payments"] = payments
+    if kind.collection == "Invoices":
+        target["AmountPaid"] = sum((Decimal(p["Amount"]) for p in payments), ZERO)
         invoices.refresh_invoice_due(target)
     else:
         credit_notes.refresh_remaining(target)
+    invoices.stamp(ctx, target)
+    ctx.save(kind.collection, target)
+    ctx.history(kind.collection, target[kind.id_field], change, details)
 
 
 def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
@@ -164,13 +173,10 @@ def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
     payment["Status"] = "DELETED"
     set_updated(payment, ctx, with_string=True)
     ctx.save("Payments", payment)
-    collection, key = ("Invoices", "InvoiceID") if "Invoice" in payment else ("CreditNotes", "CreditNoteID")
-    target = ctx.get(collection, payment["Invoice" if collection == "Invoices" else "CreditNote"][key])
+    kind = next(kind for kind in _TARGETS if kind.key in payment)
+    target = ctx.get(kind.collection, payment[kind.key][kind.id_field])
     if target is not None:
-        target["Payments"] = [p for p in target.get("Payments", []) if p["PaymentID"] != payment["PaymentID"]]
-        _refresh(target, collection)
-        invoices.stamp(ctx, target)
-        ctx.save(collection, target)
-        ctx.history(collection, target[key], "Payment Deleted", f"Payment of {payment['Amount']} deleted.")
+        payments = [p for p in target.get("Payments", []) if p["PaymentID"] != payment["PaymentID"]]
+        _settle(ctx, kind, target, payments, "Payment Deleted", f"Payment of {payment['Amount']} deleted.")
     ctx.history("Payments", payment["PaymentID"], "Deleted", f"Payment of {payment['Amount']} deleted.")
     return payment
