@@ -74,28 +74,29 @@ def _objects(value: Any, name: str) -> list[Doc]:
     return list(value)  # pyright: ignore[reportUnknownArgumentType]
 
 
-def _addresses(value: Any) -> list[Doc]:
+def _typed_entries(
+    value: Any, name: str, fields: tuple[str, ...], kinds: tuple[str, ...], max_length: int, hint: str = ""
+) -> list[Doc]:
+    """Addresses or phones: objects whose type (the first of `fields`) is one of `kinds`, the first by default."""
+    type_key = fields[0]
     result: list[Doc] = []
-    for raw in _objects(value, "Addresses"):
-        address_type = upper(raw, "AddressType") or "POBOX"
-        if address_type not in ("POBOX", "STREET", "DELIVERY"):
-            raise RuleError(f"AddressType '{address_type}' is not valid: use POBOX or STREET.")
-        address = {key: text(raw, key, max_length=500) for key in _ADDRESS_FIELDS if raw.get(key) is not None}
-        address["AddressType"] = address_type
-        result.append(address)
+    for raw in _objects(value, name):
+        kind = upper(raw, type_key) or kinds[0]
+        if kind not in kinds:
+            raise RuleError(f"{type_key} '{kind}' is not valid{hint}.")
+        entry = {key: text(raw, key, max_length=max_length) for key in fields if raw.get(key) is not None}
+        entry[type_key] = kind
+        result.append(entry)
     return result
+
+
+def _addresses(value: Any) -> list[Doc]:
+    kinds = ("POBOX", "STREET", "DELIVERY")
+    return _typed_entries(value, "Addresses", _ADDRESS_FIELDS, kinds, 500, hint=": use POBOX or STREET")
 
 
 def _phones(value: Any) -> list[Doc]:
-    result: list[Doc] = []
-    for raw in _objects(value, "Phones"):
-        phone_type = upper(raw, "PhoneType") or "DEFAULT"
-        if phone_type not in ("DEFAULT", "DDI", "MOBILE", "FAX", "OFFICE"):
-            raise RuleError(f"PhoneType '{phone_type}' is not valid.")
-        phone = {key: text(raw, key, max_length=50) for key in _PHONE_FIELDS if raw.get(key) is not None}
-        phone["PhoneType"] = phone_type
-        result.append(phone)
-    return result
+    return _typed_entries(value, "Phones", _PHONE_FIELDS, ("DEFAULT", "DDI", "MOBILE", "FAX", "OFFICE"), 50)
 
 
 def _persons(value: Any) -> list[Doc]:
