@@ -339,6 +339,8 @@ class IdentityService:
         self._organisations = organisations
         self._clients: dict[str, _Client] = {client_id: _Client(client_id, client_secret, None)}
         self.default_client_id = client_id
+        # Every credential this service has held or handed out, kept across reset(): tests check none leaks.
+        self._secrets: set[str] = {client_secret} if client_secret else set()
         self._accepted_scopes: frozenset[str] = KNOWN_SCOPES
         self._state = _State()
         # Every request to the token endpoint, by grant type, failed ones included: tests count refreshes here.
@@ -352,15 +354,33 @@ class IdentityService:
         """Register another app: without a secret it is a PKCE app; with redirect URIs only those are accepted."""
         uris = tuple(redirect_uris) if redirect_uris is not None else None
         self._clients[client_id] = _Client(client_id, client_secret, uris)
+        if client_secret:
+            self._secrets.add(client_secret)
 
     def restrict_scopes(self, scopes: Iterable[str] | None) -> None:
         """Accept only these scopes (e.g. only broad ones, like an app created before granular scopes); None: all."""
         self._accepted_scopes = KNOWN_SCOPES if scopes is None else frozenset(scopes)
 
     def reset(self) -> None:
-        """Forget every code, token, login and connection (registered apps and scope restrictions stay)."""
+        """Forget every code, token, login and connection (registered apps and scope restrictions stay).
+
+        What was issued before stays in `issued_secrets()`: a forgotten token must still never be shown.
+        """
         self._state = _State()
         self.token_requests.clear()
+
+    def issued_secrets(self) -> frozenset[str]:
+        """Every secret this service holds or has issued, for checking that none is ever shown.
+
+        That is its apps' client secrets and every authorization code, access, refresh and ID token it minted,
+        expired, used, revoked and reset ones included.
+        """
+        return frozenset(self._secrets)
+
+    def _mint(self, nbytes: int) -> str:
+        value = secrets.token_urlsafe(nbytes)
+        self._secrets.add(value)
+        return value
 
     # ---------------------------------------------------------------------------------------------------- routing
 
@@ -468,7 +488,7 @@ class IdentityService:
 
         user_id = self._state.user_id
         self._connect(client.client_id, user_id, self._organisations())
-        code = secrets.token_urlsafe(32)
+        code = self._mint(32)
         self._state.codes[code] = _Code(
             client_id=client.client_id,
             redirect_uri=redirect_uri,
@@ -612,7 +632,7 @@ class IdentityService:
         organisations = self._organisations()
         if not organisations:
             raise _OAuthError("unauthorized_client", "The custom connection has no organisation.")
-        token = secrets.token_urlsafe(40)
+        token = self._mint(40)
         self._state.access[token] = _AccessToken(
             client_id=client.client_id,
             scopes=scopes,
@@ -629,7 +649,7 @@ class IdentityService:
     def _issue(self, grant_id: str) -> dict[str, object]:
         grant = self._state.grants[grant_id]
         now = self._clock.now()
-        access_token = secrets.token_urlsafe(40)
+        access_token = self._mint(40)
         self._state.access[access_token] = _AccessToken(
             client_id=grant.client_id,
             scopes=grant.scopes,
@@ -643,11 +663,13 @@ class IdentityService:
             "scope": " ".join(sorted(grant.scopes)),
         }
         if "offline_access" in grant.scopes:
-            refresh_token = secrets.token_urlsafe(40)
+            refresh_token = self._mint(40)
             self._state.refresh[refresh_token] = _RefreshToken(grant_id, issued_at=now)
             body["refresh_token"] = refresh_token
         if "openid" in grant.scopes:
-            body["id_token"] = self._id_token(grant, now)
+            id_token = self._id_token(grant, now)
+            self._secrets.add(id_token)
+            body["id_token"] = id_token
         return body
 
     def _id_token(self, grant: _Grant, now: datetime) -> str:
