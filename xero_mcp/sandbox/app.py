@@ -687,6 +687,15 @@ class _Router:
         except _BadBody as error:
             return _post_data_error(str(error))
 
+    def no_content(self, action: Callable[[], object]) -> Response:
+        """Run a one-document action atomically and answer 204 No Content."""
+
+        def run() -> Response:
+            action()
+            return Response(status_code=204)
+
+        return self.single(run)
+
     # -- history --
 
     def history(self, resource: Resource, value: str) -> Response:
@@ -713,12 +722,7 @@ class _Router:
     def email_invoice(self, value: str) -> Response:
         """POST /Invoices/{id}/Email: 204 when sent."""
         invoice = self.find(RESOURCES["Invoices"], value)
-
-        def send() -> Response:
-            email.send(self.ctx, invoice)
-            return Response(status_code=204)
-
-        return self.single(send)
+        return self.no_content(lambda: email.send(self.ctx, invoice))
 
     def online_invoice(self, value: str) -> Response:
         """GET /Invoices/{id}/OnlineInvoice."""
@@ -742,12 +746,7 @@ class _Router:
     def delete_item(self, value: str) -> Response:
         """DELETE /Items/{id}: 204."""
         item = self.find(RESOURCES["Items"], value)
-
-        def remove() -> Response:
-            item_rules.delete(self.ctx, item)
-            return Response(status_code=204)
-
-        return self.single(remove)
+        return self.no_content(lambda: item_rules.delete(self.ctx, item))
 
     def delete_account(self, value: str) -> Response:
         """DELETE /Accounts/{id}: the account, now DELETED."""
@@ -794,12 +793,7 @@ class _Router:
     def remove_group_contacts(self, value: str, contact_id: str | None) -> Response:
         """DELETE /ContactGroups/{id}/Contacts[/{ContactID}]: 204."""
         group = self.find(RESOURCES["ContactGroups"], value)
-
-        def remove() -> Response:
-            contacts.remove_group_contacts(self.ctx, group, contact_id)
-            return Response(status_code=204)
-
-        return self.single(remove)
+        return self.no_content(lambda: contacts.remove_group_contacts(self.ctx, group, contact_id))
 
     def _body_or_raise(self) -> Any:
         try:
