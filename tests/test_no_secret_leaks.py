@@ -18,6 +18,7 @@ import httpx2
 import pytest
 from mcp import Client
 from mcp.server import MCPServer
+from mcp.types import TextContent
 from pydantic import SecretStr
 
 from tests.conftest import (
@@ -35,9 +36,12 @@ from xero_mcp.auth.store import EncryptedFileStore, MemoryStore, TokenStore
 from xero_mcp.client import AuthenticationError, XeroClient
 from xero_mcp.client.errors import APIConnectionError
 from xero_mcp.config import Settings
+from xero_mcp.local import LocalSandbox, open_backend, sandbox_settings
 from xero_mcp.sandbox.app import Sandbox
 from xero_mcp.sandbox.clock import SandboxClock
 from xero_mcp.sandbox.identity import IdentityService, s256
+from xero_mcp.server import build_server
+from xero_mcp.tools._context import Backend
 
 ORIGIN = "http://sandbox.test"
 LEAKED = "made-up-token-0123456789abcdefghijklmnopqrstuvwxyz"
@@ -387,3 +391,31 @@ async def test_the_encrypted_token_file_holds_no_token_in_any_encoding(
             secret.encode("utf-16-le"),
         ):
             assert encoded not in blob
+
+
+async def test_tool_results_and_a_lost_logins_tool_error_carry_no_token(
+    sandbox: Sandbox, tmp_path: Path, leak_guard: LeakGuard
+) -> None:
+    settings = sandbox_settings(Settings(toolsets=("all",), state_dir=tmp_path / "state"))
+    local = LocalSandbox(sandbox, settings)
+
+    async def backend() -> Backend:
+        return await open_backend(local)
+
+    server, context = build_server(settings, backend)
+    try:
+        async with Client(server) as client:
+            organisation = await client.call_tool("get_organisation", {})
+            sandbox.identity.reset()
+            sandbox.clock.advance(1801)
+            refused = await client.call_tool("get_organisation", {})
+    finally:
+        await context.aclose()
+    assert not organisation.is_error
+    assert refused.is_error
+    assert "xero-mcp login" in " ".join(part.text for part in refused.content if isinstance(part, TextContent))
+    assert len(leak_guard.shown["tool result"]) >= 3
+    # The in-process sign-in minted a code, an access token and a refresh token, all known to the guard.
+    assert len(sandbox.identity.issued_secrets() - {SANDBOX_CLIENT_SECRET}) == 3
+    assert sandbox.identity.issued_secrets() <= leak_guard.secrets()
+    assert not find_leaks(leak_guard.secrets(), leak_guard.shown)
