@@ -13,7 +13,7 @@ so a filter over 100,000 invoices never leaves SQLite. A malformed expression ra
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -302,18 +302,18 @@ class _Parser:
         return node
 
     def disjunction(self) -> Node:
-        parts = [self.conjunction()]
-        while self.at_word("OR", "||"):
-            self.take()
-            parts.append(self.conjunction())
-        return parts[0] if len(parts) == 1 else Junction("OR", tuple(parts))
+        return self.junction("OR", "||", self.conjunction)
 
     def conjunction(self) -> Node:
-        parts = [self.unary()]
-        while self.at_word("AND", "&&"):
+        return self.junction("AND", "&&", self.unary)
+
+    def junction(self, word: str, symbol: str, operand: Callable[[], Node]) -> Node:
+        """Operands joined by `word` (or `symbol`); a single operand stands alone."""
+        parts = [operand()]
+        while self.at_word(word, symbol):
             self.take()
-            parts.append(self.unary())
-        return parts[0] if len(parts) == 1 else Junction("AND", tuple(parts))
+            parts.append(operand())
+        return parts[0] if len(parts) == 1 else Junction(word, tuple(parts))
 
     def unary(self) -> Node:
         if self.at_word("NOT", "!"):
