@@ -662,6 +662,13 @@ class _Params:
             raise ReportParameterError(f"Report Parameter {name} could not be parsed as a Guid")
         return value.lower()
 
+    def comparison_and_basis(self) -> tuple[tuple[int, int] | None, bool]:
+        """The P&L's and balance sheet's comparison periods and cash basis (standardLayout is checked, not used)."""
+        comparison = self.periods()
+        cash = self.boolean("paymentsOnly")
+        self.boolean("standardLayout")
+        return comparison, cash
+
     def periods(self) -> tuple[int, int] | None:
         """(periods, months per period) when comparison columns were asked for, else None."""
         periods_text = self.raw("periods")
@@ -776,9 +783,7 @@ def _pl_range(ctx: ReportContext, params: _Params, comparison: tuple[int, int] |
 def profit_and_loss(ctx: ReportContext, query: Mapping[str, str]) -> Doc:
     """``GET /Reports/ProfitAndLoss``: income and expenses by account for a period (and comparison periods)."""
     params = _Params(query)
-    comparison = params.periods()
-    cash = params.boolean("paymentsOnly")
-    params.boolean("standardLayout")
+    comparison, cash = params.comparison_and_basis()
     filters, split = _tracking_filters(ctx, params)
     start, end = _pl_range(ctx, params, comparison)
     ledger = build_ledger(ctx.state, ctx.tenant_id, cash_basis=cash)
@@ -856,9 +861,7 @@ def _bs_group(
 def balance_sheet(ctx: ReportContext, query: Mapping[str, str]) -> Doc:
     """``GET /Reports/BalanceSheet``: assets, liabilities and equity as at a date (and comparison dates)."""
     params = _Params(query)
-    comparison = params.periods()
-    cash = params.boolean("paymentsOnly")
-    params.boolean("standardLayout")
+    comparison, cash = params.comparison_and_basis()
     filters: list[Callable[[Posting], bool]] = [
         _has_option(o) for o in (params.guid("trackingOptionID1"), params.guid("trackingOptionID2")) if o
     ]
