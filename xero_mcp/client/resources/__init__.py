@@ -3,7 +3,9 @@
 Each TenantClient carries one instance of each (`org.invoices`, `org.contacts`, ...). Methods take keyword
 arguments and return models: `list(...) -> Page[Model]` (or a plain list for endpoints Xero does not page),
 `iterate(...)` over every page, `get(id_or_number)`, `create(ModelCreate)`, `create_many([...]) ->
-list[BatchOutcome]`, `update(id, ModelUpdate)`, and each area's special verbs.
+list[BatchOutcome]`, `update(id, ModelUpdate)`, and each area's special verbs. The shared verbs come from one
+generic `Collection` (with `Batched` and `Updatable`) in _base.py, set up per area by its path, envelope key and
+models.
 """
 
 from xero_mcp.client.resources.bank import BankTransactionsResource, BankTransfersResource

@@ -117,7 +117,7 @@ def date_param(value: dt.date | None) -> str | None:
 
 
 class ListFilters(TypedDict, total=False):
-    """Filters of every paged list: `order`, and `if_modified_since` (only records changed since then)."""
+    """Filters of every list: `order`, and `if_modified_since` (only records changed since then)."""
 
     order: Order | str | None
     if_modified_since: dt.datetime | None
@@ -212,7 +212,7 @@ class Collection(Resource, Generic[M]):
     """Records of one model at one path, under one envelope key in requests and answers.
 
     A subclass sets the class attributes below; its list and iterate methods take `**filters` typed by the
-    TypedDict named in `filters`, which `_params` turns into Xero's query parameters.
+    TypedDict named in `filter_type`, which `_params` turns into Xero's query parameters.
     """
 
     path: ClassVar[str]
@@ -225,10 +225,8 @@ class Collection(Resource, Generic[M]):
     """The record's ID as named in errors ("invoice_id"); its Xero name ("InvoiceID") leads an update's body."""
     by_number: ClassVar[bool] = False
     """Whether get() also takes the record's number or code (an InvoiceNumber, an item Code)."""
-    filters: ClassVar[type[Mapping[str, object]]] = WhereFilters
+    filter_type: ClassVar[type[Mapping[str, object]]] = WhereFilters
     """The filters its lists take (the TypedDict of their `**filters`)."""
-    update_needs: ClassVar[frozenset[str]] = frozenset()
-    """Fields Xero requires on every update of this collection; `_carried` says where to find them."""
 
     def _ident(self, record_id: UUID | str) -> str:
         return uuid_segment(record_id, self.id_name)
@@ -244,7 +242,7 @@ class Collection(Resource, Generic[M]):
 
     def _query(self, filters: Mapping[str, Any]) -> dict[str, str]:
         # Typed `**filters` are checked by the type checker only: a misspelt filter must fail, not list everything.
-        unknown = sorted(filters.keys() - self.filters.__annotations__.keys())
+        unknown = sorted(filters.keys() - self.filter_type.__annotations__.keys())
         if unknown:
             raise TypeError(f"{type(self).__name__} takes no filter {unknown[0]!r}")
         return self._params(filters)
@@ -309,25 +307,6 @@ class Collection(Resource, Generic[M]):
             params=params,
         )
 
-    def _carried(self, current: M) -> dict[str, Any]:
-        """The `update_needs` fields as `current` has them (None where it has none)."""
-        return {}
-
-    async def _update(
-        self, record_id: UUID | str, changes: XeroRequest, *, idempotency_key: str | None, current: M | None = None
-    ) -> M:
-        ident = self._ident(record_id)
-        body: dict[str, Any] = {xero_alias(self.id_name): ident, **changes.to_xero()}
-        if not self.update_needs <= body.keys():
-            if current is None:
-                current = await self.get(ident)
-            for name, value in self._carried(current).items():
-                if name not in body and value is not None:
-                    body[name] = value
-        return await self._write_one(
-            "POST", f"{self.path}/{ident}", self.key, body, self.model, idempotency_key=idempotency_key
-        )
-
     async def _delete_by_status(self, record_id: UUID | str, *, idempotency_key: str | None) -> M:
         """Mark a record DELETED (POST {"Status": "DELETED"}); Xero's copy, or the ID and status when it sends none."""
         ident = self._ident(record_id)
@@ -356,6 +335,13 @@ class Batched(Collection[M], Generic[M, C]):
 class Updatable(Collection[M], Generic[M, U]):
     """A collection whose records change by POST to their path."""
 
+    update_needs: ClassVar[frozenset[str]] = frozenset()
+    """Fields Xero requires on every update of this collection; `_carried` says where to find them."""
+
+    def _carried(self, current: M) -> dict[str, Any]:
+        """The `update_needs` fields as `current` has them (None where it has none)."""
+        return {}
+
     async def update(
         self, record_id: UUID | str, changes: U, *, idempotency_key: str | None = None, current: M | None = None
     ) -> M:
@@ -365,4 +351,14 @@ class Updatable(Collection[M], Generic[M, U]):
         unchanged from `current`, the record as last read (read here, costing one call, when not given); collections
         that need none never read it.
         """
-        return await self._update(record_id, changes, idempotency_key=idempotency_key, current=current)
+        ident = self._ident(record_id)
+        body: dict[str, Any] = {xero_alias(self.id_name): ident, **changes.to_xero()}
+        if not self.update_needs <= body.keys():
+            if current is None:
+                current = await self.get(ident)
+            for name, value in self._carried(current).items():
+                if name not in body and value is not None:
+                    body[name] = value
+        return await self._write_one(
+            "POST", f"{self.path}/{ident}", self.key, body, self.model, idempotency_key=idempotency_key
+        )

@@ -34,7 +34,7 @@ class BankTransactionsResource(
     key = "BankTransactions"
     model = BankTransaction
     id_name = "bank_transaction_id"
-    filters = UnitdpFilters
+    filter_type = UnitdpFilters
     # Xero's schema requires these on every update.
     update_needs = frozenset({"Type", "BankAccount", "LineItems"})
 
@@ -69,7 +69,7 @@ class BankTransfersResource(Collection[BankTransfer]):
     key = "BankTransfers"
     model = BankTransfer
     id_name = "bank_transfer_id"
-    filters = BankTransferFilters
+    filter_type = BankTransferFilters
 
     def _params(self, filters: BankTransferFilters) -> dict[str, str]:
         return query(

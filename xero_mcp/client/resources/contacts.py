@@ -39,7 +39,7 @@ class ContactsResource(Batched[Contact, ContactCreate], Updatable[Contact, Conta
     model = Contact
     id_name = "contact_id"
     by_number = True
-    filters = ContactFilters
+    filter_type = ContactFilters
 
     def _params(self, filters: ContactFilters) -> dict[str, str]:
         return query(

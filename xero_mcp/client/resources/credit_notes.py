@@ -32,7 +32,7 @@ class CreditNotesResource(Batched[CreditNote, CreditNoteCreate], Updatable[Credi
     model = CreditNote
     id_name = "credit_note_id"
     by_number = True
-    filters = UnitdpFilters
+    filter_type = UnitdpFilters
 
     async def list(self, *, page: int = 1, page_size: int = 100, **filters: Unpack[UnitdpFilters]) -> Page[CreditNote]:
         """One page of credit notes."""

@@ -33,7 +33,7 @@ class InvoicesResource(Batched[Invoice, InvoiceCreate], Updatable[Invoice, Invoi
     model = Invoice
     id_name = "invoice_id"
     by_number = True
-    filters = InvoiceFilters
+    filter_type = InvoiceFilters
 
     def _params(self, filters: InvoiceFilters) -> dict[str, str]:
         return query(

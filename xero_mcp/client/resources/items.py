@@ -17,7 +17,7 @@ class ItemsResource(Batched[Item, ItemCreate], Updatable[Item, ItemUpdate]):
     model = Item
     id_name = "item_id"
     by_number = True
-    filters = UnitdpFilters
+    filter_type = UnitdpFilters
     # Xero needs the Code on every update.
     update_needs = frozenset({"Code"})
 

@@ -29,7 +29,7 @@ class PurchaseOrdersResource(
     model = PurchaseOrder
     id_name = "purchase_order_id"
     by_number = True
-    filters = PurchaseOrderFilters
+    filter_type = PurchaseOrderFilters
 
     def _params(self, filters: PurchaseOrderFilters) -> dict[str, str]:
         return query(

@@ -31,7 +31,7 @@ class QuotesResource(Batched[Quote, QuoteCreate], Updatable[Quote, QuoteUpdate])
     key = "Quotes"
     model = Quote
     id_name = "quote_id"
-    filters = QuoteFilters
+    filter_type = QuoteFilters
     # Xero's update needs Contact and Date even when they do not change.
     update_needs = frozenset({"Contact", "Date"})
 
