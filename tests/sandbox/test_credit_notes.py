@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx2
 
-from tests.sandbox.helpers import get_one, messages, new_credit_note, new_invoice
+from tests.sandbox.helpers import SALES_LINE, get_one, messages, new_credit_note, new_invoice
 
 
 async def _allocate(
@@ -51,9 +51,7 @@ async def test_allocation_cannot_exceed_the_remaining_credit(api: httpx2.AsyncCl
 
 async def test_allocation_cannot_exceed_the_invoice_amount_due(api: httpx2.AsyncClient) -> None:
     """xero-api.md §5.4: the amount must be within the invoice's AmountDue."""
-    invoice = await new_invoice(
-        api, lines=[{"Description": "x", "Quantity": 1, "UnitAmount": 10, "AccountCode": "200"}]
-    )
+    invoice = await new_invoice(api, lines=[{**SALES_LINE, "UnitAmount": 10}])
     credit = await new_credit_note(api)
     assert messages(await _allocate(api, credit, invoice, 12)) == [
         "The amount allocated exceeds the amount due on the invoice."
@@ -71,9 +69,7 @@ async def test_allocation_needs_an_authorised_invoice(api: httpx2.AsyncClient) -
 
 async def test_fully_allocated_credit_note_and_covered_invoice_become_paid(api: httpx2.AsyncClient) -> None:
     """xero-api.md §5.4: a credit note with no remaining credit is PAID; so is the invoice it covers."""
-    invoice = await new_invoice(
-        api, lines=[{"Description": "x", "Quantity": 1, "UnitAmount": 50, "AccountCode": "200"}]
-    )
+    invoice = await new_invoice(api, lines=[{**SALES_LINE, "UnitAmount": 50}])
     credit = await new_credit_note(api)
     await _allocate(api, credit, invoice, 55)
     assert (await get_one(api, "CreditNotes", credit["CreditNoteID"]))["Status"] == "PAID"
@@ -82,9 +78,7 @@ async def test_fully_allocated_credit_note_and_covered_invoice_become_paid(api: 
 
 async def test_deleting_an_allocation_gives_both_amounts_back(api: httpx2.AsyncClient) -> None:
     """xero-api.md §5.4: DELETE …/Allocations/{AllocationID} returns the allocation with IsDeleted true."""
-    invoice = await new_invoice(
-        api, lines=[{"Description": "x", "Quantity": 1, "UnitAmount": 50, "AccountCode": "200"}]
-    )
+    invoice = await new_invoice(api, lines=[{**SALES_LINE, "UnitAmount": 50}])
     credit = await new_credit_note(api)
     allocation = (await _allocate(api, credit, invoice, 55)).json()["Allocations"][0]
     response = await api.delete(f"/CreditNotes/{credit['CreditNoteID']}/Allocations/{allocation['AllocationID']}")
