@@ -124,7 +124,7 @@ async def test_reconciled_and_deleted_bank_transactions_cannot_be_updated(make_c
                 "LineItems": [{"Description": "Toner", "Quantity": 1, "UnitAmount": 80, "AccountCode": "453"}],
             },
         )
-        reconciled_id = reconciled["data"]["BankTransactions"][0]["BankTransactionID"]
+        reconciled_id = reconciled["result"]["data"]["BankTransactions"][0]["BankTransactionID"]
         deleted = await ok(
             client, "xero_get", path="/BankTransactions", query={"where": 'Status=="DELETED"'}, page_size=1
         )
