@@ -10,17 +10,14 @@ payments flag and status (ACTIVE/ARCHIVED); system accounts keep their type and 
 from __future__ import annotations
 
 from xero_mcp.sandbox.orgsetup import ACCOUNT_CLASSES
-from xero_mcp.sandbox.rules.common import Ctx, RuleError, flag, new_id, set_updated, text, upper
+from xero_mcp.sandbox.rules.common import Ctx, RuleError, flag, new_id, required_text, set_updated, text, upper
 from xero_mcp.sandbox.rules.lines import tax_rate
 from xero_mcp.sandbox.state import Doc
 
 
 def _apply(ctx: Ctx, doc: Doc, raw: Doc) -> None:
     if "Name" in raw:
-        name = (text(raw, "Name", max_length=150) or "").strip()
-        if not name:
-            raise RuleError("Please enter a Name.")
-        doc["Name"] = name
+        doc["Name"] = required_text(raw, "Name", 150, "Please enter a Name.")
     if "Code" in raw:
         doc["Code"] = (text(raw, "Code", max_length=10) or "").strip()
     for key in ("Description", "BankAccountNumber", "ReportingCode"):

@@ -202,6 +202,14 @@ def text(raw: Doc, key: str, *, max_length: int | None = None, label: str | None
     return result
 
 
+def required_text(raw: Doc, key: str, max_length: int, missing: str) -> str:
+    """A string field that must not be empty once stripped; `missing` is the refusal when it is."""
+    value = (text(raw, key, max_length=max_length) or "").strip()
+    if not value:
+        raise RuleError(missing)
+    return value
+
+
 def flag(raw: Doc, key: str) -> bool | None:
     """An optional boolean field (Xero also accepts "true"/"false" strings)."""
     value = raw.get(key)

@@ -26,6 +26,7 @@ from xero_mcp.sandbox.rules.common import (
     flag,
     is_guid,
     new_id,
+    required_text,
     save_change,
     set_updated,
     stored_date,
@@ -125,10 +126,7 @@ def _active_named(ctx: Ctx, name: str, exclude: str | None) -> bool:
 
 def _apply(ctx: Ctx, doc: Doc, raw: Doc) -> None:
     if "Name" in raw:
-        name = (text(raw, "Name", max_length=255) or "").strip()
-        if not name:
-            raise RuleError("The contact name must not be empty.")
-        doc["Name"] = name
+        doc["Name"] = required_text(raw, "Name", 255, "The contact name must not be empty.")
     for key, limit in _TEXT_FIELDS:
         if key in raw:
             value = text(raw, key, max_length=limit)
@@ -342,9 +340,7 @@ def _set_membership(ctx: Ctx, group: Doc, contact_id: str, member: bool) -> None
 
 def create_group(ctx: Ctx, raw: Doc) -> Doc:
     """A new contact group; at most 100 per organisation."""
-    name = (text(raw, "Name", max_length=255) or "").strip()
-    if not name:
-        raise RuleError("A contact group needs a Name.")
+    name = required_text(raw, "Name", 255, "A contact group needs a Name.")
     if ctx.state.count(ctx.tenant_id, "ContactGroups", where="status = 'ACTIVE'") >= 100:
         raise RuleError("You’ve reached the limit of 100 contact groups.")
     for other in ctx.state.find(ctx.tenant_id, "ContactGroups", "name", name):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from xero_mcp.sandbox.rules.common import Ctx, RuleError, as_doc, element_list, is_guid, text
+from xero_mcp.sandbox.rules.common import Ctx, RuleError, as_doc, element_list, is_guid, required_text
 from xero_mcp.sandbox.state import Doc
 
 NOT_FOUND_MESSAGE = "The document with the supplied id was not found for this endpoint."
@@ -31,9 +31,7 @@ def add_note(ctx: Ctx, collection: str, doc_id: str, raw: Any) -> Doc:
     entry = as_doc(raw)
     if entry is None:
         raise RuleError("Each history record must be an object with Details.")
-    details = (text(entry, "Details", max_length=2500) or "").strip()
-    if not details:
-        raise RuleError("A history note needs Details.")
+    details = required_text(entry, "Details", 2500, "A history note needs Details.")
     record = {"Changes": "Note", "DateUTC": ctx.stamp(), "User": "System Generated", "Details": details}
     ctx.state.add_history(ctx.tenant_id, collection, doc_id, record)
     return record

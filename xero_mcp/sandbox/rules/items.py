@@ -18,6 +18,7 @@ from xero_mcp.sandbox.rules.common import (
     find_addressed,
     flag,
     new_id,
+    required_text,
     round_to,
     save_change,
     text,
@@ -47,10 +48,7 @@ def _details(ctx: Ctx, raw: object, label: str) -> Doc:
 
 def _apply(ctx: Ctx, doc: Doc, raw: Doc) -> None:
     if "Code" in raw:
-        code = (text(raw, "Code", max_length=30) or "").strip()
-        if not code:
-            raise RuleError("Item Code is required.")
-        doc["Code"] = code
+        doc["Code"] = required_text(raw, "Code", 30, "Item Code is required.")
     for key, limit in (("Name", 50), ("Description", 4000), ("PurchaseDescription", 4000)):
         if key in raw:
             doc[key] = text(raw, key, max_length=limit) or ""

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from xero_mcp.sandbox.rules.common import Ctx, NotFound, RuleError, as_doc, element_list, new_id, text, upper
+from xero_mcp.sandbox.rules.common import (
+    Ctx,
+    NotFound,
+    RuleError,
+    as_doc,
+    element_list,
+    new_id,
+    required_text,
+    upper,
+)
 from xero_mcp.sandbox.state import Doc
 
 MAX_ACTIVE = 2
@@ -20,10 +29,8 @@ MAX_TOTAL = 4
 
 def _name(raw: Doc, key: str = "Name") -> str:
     value = raw.get(key, raw.get(key.lower()))
-    name = (text({key: value}, key, max_length=100) or "").strip()
-    if not name:
-        raise RuleError(f"A tracking {'option' if key == 'Option' else 'category'} needs a Name.")
-    return name
+    what = "option" if key == "Option" else "category"
+    return required_text({key: value}, key, 100, f"A tracking {what} needs a Name.")
 
 
 def _check_name(ctx: Ctx, name: str, category_id: str) -> None:
