@@ -109,7 +109,7 @@ def startup_phases(runs: int) -> dict[str, float]:
 
 def run(options: Options) -> Measurement:
     """Measure cold start and peak memory of xero-mcp, the bare floor and the official server."""
-    runs = options.repeat(7, 3)
+    runs = options.repeat(11, 3)
     result = Measurement(
         NAME,
         TITLE,
