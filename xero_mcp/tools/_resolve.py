@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 from uuid import UUID
 
 from xero_mcp.client.errors import NotFound
@@ -34,6 +34,7 @@ from xero_mcp.client.models import (
     TrackingCategory,
     TrackingInput,
     TrackingOption,
+    XeroRequest,
     parse_xero_datetime,
 )
 from xero_mcp.client.pagination import Where
@@ -43,6 +44,9 @@ from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import LineIn
 
 T = TypeVar("T")
+Q = TypeVar("Q", bound=XeroRequest)
+T_co = TypeVar("T_co", covariant=True)
+Q_contra = TypeVar("Q_contra", contravariant=True)
 
 _MAX_SUGGESTIONS = 5
 
@@ -401,19 +405,78 @@ async def line_items(
 # --- find before create --------------------------------------------------------------------------------------------
 
 
+def status_in(*statuses: str) -> Callable[[object], bool]:
+    """A `gone` test for `fetch_live`: the record's Status is one of `statuses` (a record without one never is)."""
+    return lambda record: getattr(record, "status", None) in statuses
+
+
+DELETED = status_in("DELETED")
+"""The usual `gone` test: a deleted record no longer counts as an existing copy."""
+
+
+async def fetch_live(
+    get: Callable[[str], Awaitable[T]], record_id: str, gone: Callable[[T], bool] = DELETED
+) -> T | None:
+    """The record `get` reads for this ID (or number), or None when Xero has none or `gone` says it no longer counts."""
+    try:
+        found = await get(record_id)
+    except NotFound:
+        return None
+    return None if gone(found) else found
+
+
+class Records(Protocol[T_co, Q_contra]):
+    """A client collection a create tool writes to: records read by Xero ID, created with an Idempotency-Key."""
+
+    @property
+    def id_name(self) -> str:
+        """The snake_case name of the records' ID field ("invoice_id")."""
+        ...
+
+    async def get(self, record_id: str) -> T_co:
+        """The record with this ID; raises NotFound."""
+        ...
+
+    async def create(self, record: Q_contra, /, *, idempotency_key: str | None = None) -> T_co:
+        """Create the record with this Idempotency-Key."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Dedupe(Generic[T]):
-    """How a create tool recognises and fetches its records, for `create_once`.
+    """What a create tool writes, and how it recognises and fetches its records, for `create_once`.
 
-    `fetch(xero_id)` reads a record by ID (None when it is gone or deleted); `find()` looks the natural key up in
-    Xero (None when nothing matches; may be None itself when Xero cannot be searched by that key); `create(key)`
-    writes with the given Idempotency-Key; `record_id(record)` is the record's Xero ID.
+    `body` is the request as sent to Xero (its natural key is read from it); `fetch(xero_id)` reads a record by ID
+    (None when it is gone or deleted); `find()` looks the natural key up in Xero (None when nothing matches; may be
+    None itself when Xero cannot be searched by that key); `create(key)` writes with the given Idempotency-Key;
+    `record_id(record)` is the record's Xero ID.
     """
 
+    body: Mapping[str, Any]
     fetch: Callable[[str], Awaitable[T | None]]
     find: Callable[[], Awaitable[T | None]] | None
     create: Callable[[str | None], Awaitable[T]]
     record_id: Callable[[T], str]
+
+
+def dedupe_in(
+    records: Records[T, Q],
+    request: Q,
+    find: Callable[[], Awaitable[T | None]] | None,
+    *,
+    gone: Callable[[T], bool] = DELETED,
+    create: Callable[[str | None], Awaitable[T]] | None = None,
+) -> Dedupe[T]:
+    """The Dedupe of creating `request` in `records`: fetched by ID unless `gone`, created as it is unless `create`
+    does more (a check first, a cache to drop after)."""
+    id_name = records.id_name
+    return Dedupe(
+        body=request.to_xero(),
+        fetch=lambda xero_id: fetch_live(records.get, xero_id, gone),
+        find=find,
+        create=create or (lambda key: records.create(request, idempotency_key=key)),
+        record_id=lambda record: str(getattr(record, id_name)),
+    )
 
 
 def create_lock(org: Org, tool: str, key: str) -> AbstractAsyncContextManager[None]:
@@ -434,7 +497,6 @@ async def create_once(
     x: ToolContext,
     org: Org,
     tool: str,
-    body: Mapping[str, Any],
     how: Dedupe[T],
     *,
     dedupe_key: str | None = None,
@@ -450,6 +512,7 @@ async def create_once(
     """
     if allow_duplicate:
         return await how.create(None), False
+    body = how.body
     key = key_of(tool, {**body, **(key_extra or {})}, dedupe_key)
     backend = await x.backend()
     tenant_id = org.tenant_id

@@ -51,6 +51,9 @@ from xero_mcp.tools._views import deep_link
 BankAccountArg = Annotated[str | None, Field(description="Bank account code or name; default: the only one")]
 LineTax = LineAmountTypes | None
 
+_CLOSED = ("DELETED", "VOIDED")
+"""Statuses of a bank transaction that can no longer change and no longer count as an existing copy."""
+
 
 def today() -> dt.date:
     """The date used when a write gives none: it is sent explicitly, so the duplicate check and Xero agree."""
@@ -189,14 +192,6 @@ async def list_bank_transactions(
     return paged(result, lambda t: bank_transaction_view(t, short_code))
 
 
-async def _fetch_transaction(org: Org, xero_id: str) -> BankTransaction | None:
-    try:
-        found = await org.api.bank_transactions.get(xero_id)
-    except NotFound:
-        return None
-    return None if (found.status or "AUTHORISED") in ("DELETED", "VOIDED") else found
-
-
 @tool("create_bank_transaction", toolset="banking", title="Create a bank transaction", read_only=False)
 async def create_bank_transaction(
     x: ToolContext,
@@ -244,19 +239,9 @@ async def create_bank_transaction(
                 return candidate
         return None
 
+    how = _resolve.dedupe_in(api, request, find if dedupe_key is None else None, gone=_resolve.status_in(*_CLOSED))
     created, duplicate = await _resolve.create_once(
-        x,
-        org,
-        "create_bank_transaction",
-        request.to_xero(),
-        _resolve.Dedupe(
-            fetch=lambda xero_id: _fetch_transaction(org, xero_id),
-            find=find if dedupe_key is None else None,
-            create=lambda key: api.create(request, idempotency_key=key),
-            record_id=lambda t: str(t.bank_transaction_id),
-        ),
-        dedupe_key=dedupe_key,
-        allow_duplicate=allow_duplicate,
+        x, org, "create_bank_transaction", how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
     )
     result = bank_transaction_view(created, await org.short_code(), duplicate=duplicate)
     assert isinstance(result, BankTransactionCreated)
@@ -265,7 +250,7 @@ async def create_bank_transaction(
 
 def _editable(transaction: BankTransaction, ident: str) -> None:
     status = transaction.status or "AUTHORISED"
-    if status in ("DELETED", "VOIDED"):
+    if status in _CLOSED:
         raise UserInputError(
             f"Bank transaction {ident} is {status} and cannot be changed; create a new one with "
             "create_bank_transaction instead."
@@ -351,14 +336,6 @@ def _transfer_view(transfer: BankTransfer, duplicate: bool) -> BankTransferCreat
     )
 
 
-async def _fetch_transfer(org: Org, xero_id: str) -> BankTransfer | None:
-    try:
-        found = await org.api.bank_transfers.get(xero_id)
-    except NotFound:
-        return None
-    return None if (found.status or "AUTHORISED") == "DELETED" else found
-
-
 @tool("create_bank_transfer", toolset="banking", title="Transfer between bank accounts", read_only=False)
 async def create_bank_transfer(
     x: ToolContext,
@@ -407,19 +384,9 @@ async def create_bank_transfer(
                 return candidate
         return None
 
+    how = _resolve.dedupe_in(api, request, find if dedupe_key is None else None)
     created, duplicate = await _resolve.create_once(
-        x,
-        org,
-        "create_bank_transfer",
-        request.to_xero(),
-        _resolve.Dedupe(
-            fetch=lambda xero_id: _fetch_transfer(org, xero_id),
-            find=find if dedupe_key is None else None,
-            create=lambda key: api.create(request, idempotency_key=key),
-            record_id=lambda t: str(t.bank_transfer_id),
-        ),
-        dedupe_key=dedupe_key,
-        allow_duplicate=allow_duplicate,
+        x, org, "create_bank_transfer", how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
     )
     return _transfer_view(created, duplicate)
 

@@ -7,7 +7,6 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from xero_mcp.client.errors import NotFound
 from xero_mcp.client.models import AddressInput, ContactCreate, ContactUpdate, PhoneInput
 from xero_mcp.client.models import Contact as XeroContact
 from xero_mcp.client.pagination import Order, Where
@@ -27,7 +26,7 @@ from xero_mcp.tools._projections import (
     contact_view,
     paged,
 )
-from xero_mcp.tools._resolve import Dedupe, create_lock, create_once, key_of
+from xero_mcp.tools._resolve import create_lock, create_once, dedupe_in, key_of
 from xero_mcp.tools._spec import ToolSpec, tool
 
 TOOL_CREATE = "create_contact"
@@ -64,15 +63,6 @@ def _address(address: AddressIn | None) -> list[AddressInput] | None:
 
 def _phone(phone: str | None) -> list[PhoneInput] | None:
     return [PhoneInput(phone_type="DEFAULT", phone_number=phone)] if phone else None
-
-
-async def _fetch_active(org: Org, contact_id: str) -> XeroContact | None:
-    try:
-        found = await org.api.contacts.get(contact_id)
-    except NotFound:
-        return None
-    # An archived contact no longer counts: Xero lets a new active contact take its name.
-    return found if (found.contact_status or "ACTIVE") == "ACTIVE" else None
 
 
 async def _find_active(org: Org, *, contact_number: str | None, name: str | None) -> XeroContact | None:
@@ -179,22 +169,10 @@ async def create_contact(
     async def find() -> XeroContact | None:
         return await _find_active(org, contact_number=number, name=None if number else name)
 
-    async def create(key: str | None) -> XeroContact:
-        return await org.api.contacts.create(request, idempotency_key=key)
-
+    # An archived contact no longer counts: Xero lets a new active contact take its name.
+    how = dedupe_in(org.api.contacts, request, find, gone=lambda c: (c.contact_status or "ACTIVE") != "ACTIVE")
     record, duplicate = await create_once(
-        x,
-        org,
-        TOOL_CREATE,
-        request.to_xero(),
-        Dedupe(
-            fetch=lambda contact_id: _fetch_active(org, contact_id),
-            find=find,
-            create=create,
-            record_id=lambda c: str(c.contact_id),
-        ),
-        dedupe_key=dedupe_key,
-        allow_duplicate=allow_duplicate,
+        x, org, TOOL_CREATE, how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
     )
     return contact_view(record, await org.short_code(), ContactCreated, duplicate=duplicate)
 

@@ -64,14 +64,6 @@ async def _fetch(org: Org, ref: str, *, field: str = "credit_note") -> CreditNot
         raise UserInputError(f"{field}: no credit note has the ID or number {text!r}. See list_credit_notes.") from None
 
 
-async def _fetch_live(org: Org, credit_note_id: str) -> CreditNote | None:
-    try:
-        found = await org.api.credit_notes.get(credit_note_id)
-    except NotFound:
-        return None
-    return None if found.status == "DELETED" else found
-
-
 def _zero(value: Decimal | None) -> Decimal:
     return value if value is not None else Decimal(0)
 
@@ -174,20 +166,12 @@ async def create_credit_note(
                 return candidate
         return None
 
-    async def create(key: str | None) -> CreditNote:
-        return await org.api.credit_notes.create(request, idempotency_key=key)
-
+    how = _resolve.dedupe_in(org.api.credit_notes, request, find)
     record, duplicate = await _resolve.create_once(
         x,
         org,
         "create_credit_note",
-        body,
-        _resolve.Dedupe(
-            fetch=lambda credit_note_id: _fetch_live(org, credit_note_id),
-            find=find,
-            create=create,
-            record_id=lambda note: str(note.credit_note_id),
-        ),
+        how,
         dedupe_key=dedupe_key,
         allow_duplicate=allow_duplicate,
         key_extra=None if date else {"Date": day},

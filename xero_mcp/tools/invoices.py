@@ -137,15 +137,6 @@ def same_lines(requested: Sequence[Mapping[str, Any]], stored: Sequence[LineItem
     return True
 
 
-async def fetch_live(org: Org, invoice_id: str) -> Invoice | None:
-    """The document with this ID unless it is gone or DELETED (for `create_once`)."""
-    try:
-        found = await org.api.invoices.get(invoice_id)
-    except NotFound:
-        return None
-    return None if found.status == "DELETED" else found
-
-
 async def find_same_document(org: Org, body: Mapping[str, Any], day: dt.date) -> Invoice | None:
     """A live document of the same type, contact, date, reference, currency and lines as `body`, or None."""
     contact_id = body["Contact"]["ContactID"]
@@ -185,20 +176,11 @@ async def create_document(
             return await find_by_number()
         return await find_same_document(org, body, day)
 
-    async def create(key: str | None) -> Invoice:
-        return await org.api.invoices.create(request, idempotency_key=key)
-
     return await _resolve.create_once(
         x,
         org,
         tool_name,
-        body,
-        _resolve.Dedupe(
-            fetch=lambda invoice_id: fetch_live(org, invoice_id),
-            find=find,
-            create=create,
-            record_id=lambda inv: str(inv.invoice_id),
-        ),
+        _resolve.dedupe_in(org.api.invoices, request, find),
         dedupe_key=dedupe_key,
         allow_duplicate=allow_duplicate,
         key_extra=None if request.date else {"Date": day},

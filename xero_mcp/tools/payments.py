@@ -163,14 +163,6 @@ def _payable(invoice: Invoice, amount: Decimal) -> None:
         )
 
 
-async def _fetch_payment(org: Org, xero_id: str) -> Payment | None:
-    try:
-        found = await org.api.payments.get(xero_id)
-    except NotFound:
-        return None
-    return None if (found.status or "AUTHORISED") == "DELETED" else found
-
-
 @tool("create_payment", toolset="payments", title="Pay an invoice or bill", read_only=False)
 async def create_payment(
     x: ToolContext,
@@ -201,7 +193,7 @@ async def create_payment(
         # The invoice lists its payments: one with the same amount and date is this payment.
         for existing in target.payments:
             if existing.payment_id and existing.amount == request.amount and existing.date == request.date:
-                return await _fetch_payment(org, str(existing.payment_id))
+                return await _resolve.fetch_live(api.get, str(existing.payment_id))
         return None
 
     async def create(key: str | None) -> Payment:
@@ -209,19 +201,9 @@ async def create_payment(
         _payable(target, amount)
         return await api.create(request, idempotency_key=key)
 
+    how = _resolve.dedupe_in(api, request, find if dedupe_key is None else None, create=create)
     created, duplicate = await _resolve.create_once(
-        x,
-        org,
-        "create_payment",
-        request.to_xero(),
-        _resolve.Dedupe(
-            fetch=lambda xero_id: _fetch_payment(org, xero_id),
-            find=find if dedupe_key is None else None,
-            create=create,
-            record_id=lambda p: str(p.payment_id),
-        ),
-        dedupe_key=dedupe_key,
-        allow_duplicate=allow_duplicate,
+        x, org, "create_payment", how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
     )
     result = payment_view(created, duplicate=duplicate)
     assert isinstance(result, PaymentCreated)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from xero_mcp.client.errors import NotFound
 from xero_mcp.client.models import PurchaseOrder, PurchaseOrderCreate
 from xero_mcp.client.models.purchase_orders import PurchaseOrderStatus
 from xero_mcp.tools import _resolve
@@ -23,7 +22,7 @@ from xero_mcp.tools._args import (
     PageSize,
     Tenant,
 )
-from xero_mcp.tools._context import Org, ToolContext
+from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._inputs import LineIn
 from xero_mcp.tools._projections import Amount, CompactView, Paged, paged
 from xero_mcp.tools._spec import ToolSpec, tool
@@ -98,14 +97,6 @@ async def list_purchase_orders(
     return paged(result, lambda o: purchase_order_view(o, short_code))
 
 
-async def _live(org: Org, id_or_number: str) -> PurchaseOrder | None:
-    try:
-        found = await org.api.purchase_orders.get(id_or_number)
-    except NotFound:
-        return None
-    return None if (found.status or "DRAFT") == "DELETED" else found
-
-
 @tool("create_purchase_order", toolset="purchases", title="Create a purchase order", read_only=False)
 async def create_purchase_order(
     x: ToolContext,
@@ -139,7 +130,7 @@ async def create_purchase_order(
 
     async def find() -> PurchaseOrder | None:
         if request.purchase_order_number:
-            return await _live(org, request.purchase_order_number)
+            return await _resolve.fetch_live(api.get, request.purchase_order_number)
         candidates = await api.list(date_from=request.date, date_to=request.date, page_size=100)
         for candidate in candidates.items:
             if (
@@ -152,19 +143,9 @@ async def create_purchase_order(
                 return candidate
         return None
 
+    how = _resolve.dedupe_in(api, request, find if dedupe_key is None else None)
     created, duplicate = await _resolve.create_once(
-        x,
-        org,
-        "create_purchase_order",
-        request.to_xero(),
-        _resolve.Dedupe(
-            fetch=lambda xero_id: _live(org, xero_id),
-            find=find if dedupe_key is None else None,
-            create=lambda key: api.create(request, idempotency_key=key),
-            record_id=lambda o: str(o.purchase_order_id),
-        ),
-        dedupe_key=dedupe_key,
-        allow_duplicate=allow_duplicate,
+        x, org, "create_purchase_order", how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
     )
     result = purchase_order_view(created, await org.short_code(), duplicate=duplicate)
     assert isinstance(result, PurchaseOrderCreated)

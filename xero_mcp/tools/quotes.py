@@ -76,14 +76,6 @@ async def _fetch_quote(org: Org, ref: str, *, field: str = "quote") -> Quote:
     return exact[0]
 
 
-async def _fetch_live(org: Org, quote_id: str) -> Quote | None:
-    try:
-        found = await org.api.quotes.get(quote_id)
-    except NotFound:
-        return None
-    return None if found.status == "DELETED" else found
-
-
 @tool("list_quotes", toolset="sales", title="List quotes", read_only=True)
 async def list_quotes(
     x: ToolContext,
@@ -177,22 +169,9 @@ async def create_quote(
                 return candidate
         return None
 
-    async def create(key: str | None) -> Quote:
-        return await org.api.quotes.create(request, idempotency_key=key)
-
+    how = _resolve.dedupe_in(org.api.quotes, request, find)
     record, duplicate = await _resolve.create_once(
-        x,
-        org,
-        "create_quote",
-        body,
-        _resolve.Dedupe(
-            fetch=lambda quote_id: _fetch_live(org, quote_id),
-            find=find,
-            create=create,
-            record_id=lambda q: str(q.quote_id),
-        ),
-        dedupe_key=dedupe_key,
-        allow_duplicate=allow_duplicate,
+        x, org, "create_quote", how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
     )
     return quote_view(record, await org.short_code(), QuoteCreated, duplicate=duplicate)
 

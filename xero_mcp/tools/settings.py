@@ -13,7 +13,6 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from xero_mcp.client.errors import NotFound
 from xero_mcp.client.models import (
     Account,
     Item,
@@ -237,13 +236,6 @@ async def _price_details(
     )
 
 
-async def _item_or_none(org: Org, id_or_code: str) -> Item | None:
-    try:
-        return await org.api.items.get(id_or_code)
-    except NotFound:
-        return None
-
-
 Price = Annotated[AmountIn | None, Field(ge=0)]
 AccountName = Annotated[str | None, Field(description="Code or name")]
 TaxName = Annotated[str | None, Field(description="Tax type or name")]
@@ -289,19 +281,9 @@ async def create_item(
         _resolve.invalidate(org, "items")
         return created
 
+    how = _resolve.dedupe_in(api, request, find if dedupe_key is None else None, create=create)
     item, duplicate = await _resolve.create_once(
-        x,
-        org,
-        "create_item",
-        request.to_xero(),
-        _resolve.Dedupe(
-            fetch=lambda xero_id: _item_or_none(org, xero_id),
-            find=find if dedupe_key is None else None,
-            create=create,
-            record_id=lambda i: str(i.item_id),
-        ),
-        dedupe_key=dedupe_key,
-        allow_duplicate=allow_duplicate,
+        x, org, "create_item", how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
     )
     return ItemCreated.model_validate({**_item_fields(item), "duplicate": duplicate})
 
@@ -345,7 +327,7 @@ async def _find_item(org: Org, wanted: str) -> Item:
         ident = UUID(wanted.strip())
     except ValueError:
         return await _resolve.item(org, wanted, field="item")
-    found = await _item_or_none(org, str(ident))
+    found = await _resolve.fetch_live(org.api.items.get, str(ident))
     if found is None:
         raise UserInputError(f"item: no item has the ID {ident}; see list_items.")
     return found
@@ -452,6 +434,10 @@ async def create_tracking_option(
 # --- manual journals -----------------------------------------------------------------------------------------------
 
 
+_CLOSED = ("DELETED", "VOIDED")
+"""Statuses of a manual journal that no longer counts as an existing copy."""
+
+
 class JournalLineIn(BaseModel):
     """One manual journal line: a debit (positive amount) or credit (negative amount) to an account."""
 
@@ -550,14 +536,6 @@ async def _journal_lines(org: Org, lines: list[JournalLineIn]) -> list[JournalLi
     return out
 
 
-async def _journal_or_none(org: Org, xero_id: str) -> ManualJournal | None:
-    try:
-        found = await org.api.manual_journals.get(xero_id)
-    except NotFound:
-        return None
-    return None if (found.status or "DRAFT") in ("DELETED", "VOIDED") else found
-
-
 def _same_journal_lines(wanted: list[JournalLineInput], stored: ManualJournal) -> bool:
     mine = sorted((_fold(line.account_code), line.line_amount) for line in wanted)
     theirs = sorted((_fold(line.account_code), line.line_amount or Decimal(0)) for line in stored.journal_lines)
@@ -592,26 +570,16 @@ async def create_manual_journal(
         candidates = await api.list(where=Where.eq("Date", request.date), page_size=100)
         for candidate in candidates.items:
             if (
-                (candidate.status or "DRAFT") not in ("DELETED", "VOIDED")
+                candidate.status not in _CLOSED
                 and _fold(candidate.narration) == _fold(request.narration)
                 and _same_journal_lines(request.journal_lines, candidate)
             ):
                 return candidate
         return None
 
+    how = _resolve.dedupe_in(api, request, find if dedupe_key is None else None, gone=_resolve.status_in(*_CLOSED))
     journal, duplicate = await _resolve.create_once(
-        x,
-        org,
-        "create_manual_journal",
-        request.to_xero(),
-        _resolve.Dedupe(
-            fetch=lambda xero_id: _journal_or_none(org, xero_id),
-            find=find if dedupe_key is None else None,
-            create=lambda key: api.create(request, idempotency_key=key),
-            record_id=lambda j: str(j.manual_journal_id),
-        ),
-        dedupe_key=dedupe_key,
-        allow_duplicate=allow_duplicate,
+        x, org, "create_manual_journal", how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
     )
     return ManualJournalCreated.model_validate({**_journal_fields(journal), "duplicate": duplicate})
 
