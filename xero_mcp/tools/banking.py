@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
 from pydantic import Field
@@ -130,27 +130,28 @@ class BankTransactionCreated(BankTransactionView):
     duplicate: bool = False
 
 
+BV = TypeVar("BV", bound=BankTransactionView)
+
+
 def bank_transaction_view(
-    transaction: BankTransaction, short_code: str | None, *, duplicate: bool | None = None
-) -> BankTransactionView:
-    """A BankTransactionView (or, with `duplicate`, a BankTransactionCreated) of a client BankTransaction."""
+    transaction: BankTransaction, short_code: str | None, model: type[BV] = BankTransactionView, **extra: Any
+) -> BV:
+    """A bank transaction result (BankTransactionView or a subclass, with `extra` fields) of a client one."""
     ident = str(transaction.bank_transaction_id)
     account = transaction.bank_account
-    fields = {
-        "bank_transaction_id": ident,
-        "type": transaction.type,
-        "status": transaction.status,
-        "contact_name": transaction.contact.name if transaction.contact else None,
-        "bank_account": (account.name or account.code) if account else None,
-        "date": transaction.date,
-        "reference": transaction.reference,
-        "total": transaction.total,
-        "is_reconciled": transaction.is_reconciled,
-        "url": deep_link(short_code, "bank_transaction", ident),
-    }
-    if duplicate is None:
-        return BankTransactionView.model_validate(fields)
-    return BankTransactionCreated.model_validate({**fields, "duplicate": duplicate})
+    return model(
+        bank_transaction_id=ident,
+        type=transaction.type,
+        status=transaction.status,
+        contact_name=transaction.contact.name if transaction.contact else None,
+        bank_account=(account.name or account.code) if account else None,
+        date=transaction.date,
+        reference=transaction.reference,
+        total=transaction.total,
+        is_reconciled=transaction.is_reconciled,
+        url=deep_link(short_code, "bank_transaction", ident),
+        **extra,
+    )
 
 
 @tool("list_bank_transactions", toolset="banking", title="List bank transactions", read_only=True)
@@ -243,9 +244,7 @@ async def create_bank_transaction(
     created, duplicate = await _resolve.create_once(
         x, org, "create_bank_transaction", how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
     )
-    result = bank_transaction_view(created, await org.short_code(), duplicate=duplicate)
-    assert isinstance(result, BankTransactionCreated)
-    return result
+    return bank_transaction_view(created, await org.short_code(), BankTransactionCreated, duplicate=duplicate)
 
 
 def _editable(transaction: BankTransaction, ident: str) -> None:

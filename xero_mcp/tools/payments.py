@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
 from pydantic import Field
@@ -59,25 +59,26 @@ class PaymentCreated(PaymentView):
     duplicate: bool = False
 
 
-def payment_view(payment: Payment, *, duplicate: bool | None = None) -> PaymentView:
-    """A PaymentView (or, with `duplicate`, a PaymentCreated) of a client Payment."""
+PV = TypeVar("PV", bound=PaymentView)
+
+
+def payment_view(payment: Payment, model: type[PV] = PaymentView, **extra: Any) -> PV:
+    """A payment result (PaymentView or a subclass, with `extra` fields) of a client Payment."""
     document = payment.invoice or payment.credit_note
     account = payment.account
-    fields = {
-        "payment_id": str(payment.payment_id),
-        "date": payment.date,
-        "amount": payment.amount,
-        "status": payment.status,
-        "payment_type": payment.payment_type,
-        "reference": payment.reference,
-        "invoice_id": str(payment.invoice.invoice_id) if payment.invoice and payment.invoice.invoice_id else None,
-        "invoice_number": payment.invoice.invoice_number if payment.invoice else None,
-        "contact_name": document.contact.name if document and document.contact else None,
-        "account": (account.name or account.code) if account else None,
-    }
-    if duplicate is None:
-        return PaymentView.model_validate(fields)
-    return PaymentCreated.model_validate({**fields, "duplicate": duplicate})
+    return model(
+        payment_id=str(payment.payment_id),
+        date=payment.date,
+        amount=payment.amount,
+        status=payment.status,
+        payment_type=payment.payment_type,
+        reference=payment.reference,
+        invoice_id=str(payment.invoice.invoice_id) if payment.invoice and payment.invoice.invoice_id else None,
+        invoice_number=payment.invoice.invoice_number if payment.invoice else None,
+        contact_name=document.contact.name if document and document.contact else None,
+        account=(account.name or account.code) if account else None,
+        **extra,
+    )
 
 
 async def find_invoice(org: Org, wanted: str, *, field: str = "invoice") -> Invoice:
@@ -205,9 +206,7 @@ async def create_payment(
     created, duplicate = await _resolve.create_once(
         x, org, "create_payment", how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
     )
-    result = payment_view(created, duplicate=duplicate)
-    assert isinstance(result, PaymentCreated)
-    return result
+    return payment_view(created, PaymentCreated, duplicate=duplicate)
 
 
 def _payment_id(payment_id: str) -> str:

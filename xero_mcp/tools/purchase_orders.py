@@ -6,7 +6,7 @@ A purchase order is recognised by its number; without one, by supplier, date, re
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from xero_mcp.client.models import PurchaseOrder, PurchaseOrderCreate
 from xero_mcp.client.models.purchase_orders import PurchaseOrderStatus
@@ -50,25 +50,26 @@ class PurchaseOrderCreated(PurchaseOrderView):
     duplicate: bool = False
 
 
+POV = TypeVar("POV", bound=PurchaseOrderView)
+
+
 def purchase_order_view(
-    order: PurchaseOrder, short_code: str | None, *, duplicate: bool | None = None
-) -> PurchaseOrderView:
-    """A PurchaseOrderView (or, with `duplicate`, a PurchaseOrderCreated) of a client PurchaseOrder."""
+    order: PurchaseOrder, short_code: str | None, model: type[POV] = PurchaseOrderView, **extra: Any
+) -> POV:
+    """A purchase order result (PurchaseOrderView or a subclass, with `extra` fields) of a client PurchaseOrder."""
     ident = str(order.purchase_order_id)
-    fields = {
-        "purchase_order_id": ident,
-        "purchase_order_number": order.purchase_order_number,
-        "reference": order.reference,
-        "status": order.status,
-        "contact_name": order.contact.name if order.contact else None,
-        "date": order.date,
-        "delivery_date": order.delivery_date,
-        "total": order.total,
-        "url": deep_link(short_code, "purchase_order", ident),
-    }
-    if duplicate is None:
-        return PurchaseOrderView.model_validate(fields)
-    return PurchaseOrderCreated.model_validate({**fields, "duplicate": duplicate})
+    return model(
+        purchase_order_id=ident,
+        purchase_order_number=order.purchase_order_number,
+        reference=order.reference,
+        status=order.status,
+        contact_name=order.contact.name if order.contact else None,
+        date=order.date,
+        delivery_date=order.delivery_date,
+        total=order.total,
+        url=deep_link(short_code, "purchase_order", ident),
+        **extra,
+    )
 
 
 @tool("list_purchase_orders", toolset="purchases", title="List purchase orders", read_only=True)
@@ -147,9 +148,7 @@ async def create_purchase_order(
     created, duplicate = await _resolve.create_once(
         x, org, "create_purchase_order", how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
     )
-    result = purchase_order_view(created, await org.short_code(), duplicate=duplicate)
-    assert isinstance(result, PurchaseOrderCreated)
-    return result
+    return purchase_order_view(created, await org.short_code(), PurchaseOrderCreated, duplicate=duplicate)
 
 
 TOOLS: tuple[ToolSpec, ...] = (list_purchase_orders, create_purchase_order)
