@@ -48,6 +48,7 @@ from xero_mcp.tools.banking import BankTransactionView, bank_transaction_view
 from xero_mcp.tools.payments import PaymentView, payment_view
 
 V = TypeVar("V", bound=BaseModel)
+M = TypeVar("M", bound=BaseModel)
 
 Cursor = Annotated[str | None, Field(description="From the previous result; omit to start")]
 Since = Annotated[AwareDatetime | None, Field(description="Changed since (ISO 8601 with zone)")]
@@ -200,10 +201,6 @@ async def _polled(
     )
 
 
-def _invoice(record: Mapping[str, Any], short_code: str | None) -> InvoiceView:
-    return invoice_view(Invoice.model_validate(dict(record)), short_code)
-
-
 _CONTACTS = _Source("contacts", "/Contacts", "Contacts", {"includeArchived": "true"}, "IDs")
 _SALES = _Source("sales_invoices", "/Invoices", "Invoices", {"where": str(Where.eq("Type", "ACCREC"))}, "IDs")
 _BILLS = _Source("bills", "/Invoices", "Invoices", {"where": str(Where.eq("Type", "ACCPAY"))}, "IDs")
@@ -213,97 +210,51 @@ _PAYMENTS = _Source("payments", "/Payments", "Payments", {}, None)
 _BANK_TRANSACTIONS = _Source("bank_transactions", "/BankTransactions", "BankTransactions", {}, None)
 
 
-@tool("poll_contacts", toolset="triggers", title="New or updated contacts", read_only=True)
-async def poll_contacts(
-    x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
-) -> Polled[ContactView]:
-    """Contacts created or updated (archived ones as updates) since `cursor`; the first call
-    (no cursor) starts from now, or from `since`."""
-    return await _polled(
-        x, ctx, _CONTACTS, cursor, since, tenant, lambda r, c: contact_view(Contact.model_validate(dict(r)), c)
-    )
+@dataclass(frozen=True, slots=True)
+class _Trigger(Generic[M, V]):
+    """One poll_* tool: its source, what its description calls the changes, and the result each record becomes."""
+
+    source: _Source
+    what: str
+    model: type[M]
+    view: Callable[[M, str | None], V]
+    result: type[V]
+
+    def project(self, record: Mapping[str, Any], short_code: str | None) -> V:
+        """The result for one raw record."""
+        return self.view(self.model.model_validate(dict(record)), short_code)
 
 
-@tool("poll_sales_invoices", toolset="triggers", title="New or updated sales invoices", read_only=True)
-async def poll_sales_invoices(
-    x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
-) -> Polled[InvoiceView]:
-    """Sales invoices (ACCREC) created or updated since `cursor`; the first call
-    (no cursor) starts from now, or from `since`."""
-    return await _polled(x, ctx, _SALES, cursor, since, tenant, _invoice)
+def _poll_tool(trigger: _Trigger[Any, V]) -> ToolSpec:
+    """The poll_<entity> tool for a trigger."""
+    source = trigger.source
+
+    async def poll(
+        x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
+    ) -> Polled[V]:
+        return await _polled(x, ctx, source, cursor, since, tenant, trigger.project)
+
+    poll.__doc__ = f"{trigger.what} since `cursor`; the first call (no cursor) starts from now, or from `since`."
+    # The result schema is read from the return annotation: it must name this trigger's view, not the TypeVar.
+    poll.__annotations__["return"] = Polled[trigger.result]
+    title = f"New or updated {source.entity.replace('_', ' ')}"
+    return tool(f"poll_{source.entity}", toolset="triggers", title=title, read_only=True)(poll)
 
 
-@tool("poll_bills", toolset="triggers", title="New or updated bills", read_only=True)
-async def poll_bills(
-    x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
-) -> Polled[InvoiceView]:
-    """Bills (ACCPAY) created or updated since `cursor`; the first call
-    (no cursor) starts from now, or from `since`."""
-    return await _polled(x, ctx, _BILLS, cursor, since, tenant, _invoice)
-
-
-@tool("poll_credit_notes", toolset="triggers", title="New or updated credit notes", read_only=True)
-async def poll_credit_notes(
-    x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
-) -> Polled[CreditNoteView]:
-    """Credit notes created or updated since `cursor`; the first call
-    (no cursor) starts from now, or from `since`."""
-    return await _polled(
-        x,
-        ctx,
-        _CREDIT_NOTES,
-        cursor,
-        since,
-        tenant,
-        lambda r, c: credit_note_view(CreditNote.model_validate(dict(r)), c),
-    )
-
-
-@tool("poll_quotes", toolset="triggers", title="New or updated quotes", read_only=True)
-async def poll_quotes(
-    x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
-) -> Polled[QuoteView]:
-    """Quotes created or updated since `cursor`; the first call
-    (no cursor) starts from now, or from `since`."""
-    return await _polled(
-        x, ctx, _QUOTES, cursor, since, tenant, lambda r, c: quote_view(Quote.model_validate(dict(r)), c)
-    )
-
-
-@tool("poll_payments", toolset="triggers", title="New or updated payments", read_only=True)
-async def poll_payments(
-    x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
-) -> Polled[PaymentView]:
-    """Payments made or deleted since `cursor`; the first call
-    (no cursor) starts from now, or from `since`."""
-    return await _polled(
-        x, ctx, _PAYMENTS, cursor, since, tenant, lambda r, c: payment_view(Payment.model_validate(dict(r)))
-    )
-
-
-@tool("poll_bank_transactions", toolset="triggers", title="New or updated bank transactions", read_only=True)
-async def poll_bank_transactions(
-    x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
-) -> Polled[BankTransactionView]:
-    """Bank transactions created or updated since `cursor`; the first call
-    (no cursor) starts from now, or from `since`."""
-    return await _polled(
-        x,
-        ctx,
+_TRIGGERS: tuple[_Trigger[Any, Any], ...] = (
+    _Trigger(_CONTACTS, "Contacts created or updated (archived ones as updates)", Contact, contact_view, ContactView),
+    _Trigger(_BILLS, "Bills (ACCPAY) created or updated", Invoice, invoice_view, InvoiceView),
+    _Trigger(
         _BANK_TRANSACTIONS,
-        cursor,
-        since,
-        tenant,
-        lambda r, c: bank_transaction_view(BankTransaction.model_validate(dict(r)), c),
-    )
-
-
-TOOLS: tuple[ToolSpec, ...] = (
-    poll_contacts,
-    poll_bills,
-    poll_bank_transactions,
-    poll_payments,
-    poll_quotes,
-    poll_sales_invoices,
-    poll_credit_notes,
+        "Bank transactions created or updated",
+        BankTransaction,
+        bank_transaction_view,
+        BankTransactionView,
+    ),
+    _Trigger(_PAYMENTS, "Payments made or deleted", Payment, lambda payment, _: payment_view(payment), PaymentView),
+    _Trigger(_QUOTES, "Quotes created or updated", Quote, quote_view, QuoteView),
+    _Trigger(_SALES, "Sales invoices (ACCREC) created or updated", Invoice, invoice_view, InvoiceView),
+    _Trigger(_CREDIT_NOTES, "Credit notes created or updated", CreditNote, credit_note_view, CreditNoteView),
 )
+
+TOOLS: tuple[ToolSpec, ...] = tuple(_poll_tool(trigger) for trigger in _TRIGGERS)
