@@ -182,25 +182,6 @@ def _note(result: PollResult) -> str | None:
     return None
 
 
-async def _polled(
-    x: ToolContext,
-    ctx: Context[Any, Any],
-    source: _Source,
-    cursor: str | None,
-    since: dt.datetime | None,
-    tenant: str | None,
-    project: Callable[[Mapping[str, Any], str | None], V],
-) -> Polled[V]:
-    org, result = await _poll(x, ctx, source, cursor, since, tenant)
-    short_code = await org.short_code() if result.changes else None
-    return Polled[V](
-        created=[project(record, short_code) for record in result.created],
-        updated=[project(record, short_code) for record in result.updated],
-        cursor=result.cursor,
-        note=_note(result),
-    )
-
-
 _CONTACTS = _Source("contacts", "/Contacts", "Contacts", {"includeArchived": "true"}, "IDs")
 _SALES = _Source("sales_invoices", "/Invoices", "Invoices", {"where": str(Where.eq("Type", "ACCREC"))}, "IDs")
 _BILLS = _Source("bills", "/Invoices", "Invoices", {"where": str(Where.eq("Type", "ACCPAY"))}, "IDs")
@@ -232,7 +213,14 @@ def _poll_tool(trigger: _Trigger[Any, V]) -> ToolSpec:
     async def poll(
         x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
     ) -> Polled[V]:
-        return await _polled(x, ctx, source, cursor, since, tenant, trigger.project)
+        org, result = await _poll(x, ctx, source, cursor, since, tenant)
+        short_code = await org.short_code() if result.changes else None
+        return Polled[V](
+            created=[trigger.project(record, short_code) for record in result.created],
+            updated=[trigger.project(record, short_code) for record in result.updated],
+            cursor=result.cursor,
+            note=_note(result),
+        )
 
     poll.__doc__ = f"{trigger.what} since `cursor`; the first call (no cursor) starts from now, or from `since`."
     # The result schema is read from the return annotation: it must name this trigger's view, not the TypeVar.
