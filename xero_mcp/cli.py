@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from xero_mcp.config import Settings
+from xero_mcp.tools._context import Backend, BackendFactory
 
 
 def _csv(value: str) -> tuple[str, ...]:
@@ -76,6 +77,17 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
+def _sandbox_backend(settings: Settings) -> BackendFactory:
+    """The `serve --sandbox` backend; the sandbox is imported and built on the first tool call, not at start-up."""
+
+    async def build() -> Backend:
+        from xero_mcp.local import open_backend, start_sandbox
+
+        return await open_backend(start_sandbox(settings))
+
+    return build
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `xero-mcp` console script."""
     args = build_parser().parse_args(argv)
@@ -90,11 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "serve":
         from xero_mcp.server import run_server
 
-        factory = None
-        if args.sandbox:
-            from xero_mcp.local import sandbox_backend_factory
-
-            factory = sandbox_backend_factory(settings)
+        factory = _sandbox_backend(settings) if args.sandbox else None
         return run_server(settings, transport=args.transport, host=args.host, port=args.port, backend_factory=factory)
     if command == "demo":
         from xero_mcp.demo import run_demo

@@ -7,6 +7,7 @@ client depends only on this protocol.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -22,6 +23,38 @@ class Tenant:
     tenant_id: str
     name: str
     tenant_type: str = "ORGANISATION"
+
+
+class UnknownTenant(LookupError):
+    """No connected organisation matches the name or ID asked for; the message lists the connected ones."""
+
+    def __init__(self, wanted: str | None, tenants: Sequence[Tenant], reason: str | None = None) -> None:
+        self.wanted = wanted
+        self.tenants = tuple(tenants)
+        listing = "; ".join(f"{t.name} (ID {t.tenant_id})" for t in tenants) or "none"
+        if reason is None:
+            reason = f"No connected Xero organisation matches {wanted!r}."
+        self.message = f"{reason} Connected organisations: {listing}."
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def match_tenant(name_or_id: str, tenants: Sequence[Tenant]) -> Tenant:
+    """The organisation whose ID (any case) or name (case-insensitive) is `name_or_id`; UnknownTenant otherwise."""
+    wanted = name_or_id.strip()
+    for tenant in tenants:
+        if tenant.tenant_id.lower() == wanted.lower():
+            return tenant
+    named = [t for t in tenants if t.name.casefold() == wanted.casefold()]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise UnknownTenant(
+            wanted, tenants, f"Several connected organisations are named {wanted!r}: choose one by its ID."
+        )
+    raise UnknownTenant(wanted, tenants)
 
 
 @runtime_checkable

@@ -19,55 +19,32 @@ when set (the environment beats stored preferences), else the login's default (`
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 
 import httpx2
 
 from xero_mcp.auth.errors import AuthServiceUnavailable, TokenStoreError
 from xero_mcp.auth.oauth import XeroOAuth, fetch_connections, utc_now
-from xero_mcp.auth.provider import LoginRequired, StaticTokenProvider, Tenant, TokenProvider
+from xero_mcp.auth.provider import (
+    LoginRequired,
+    StaticTokenProvider,
+    Tenant,
+    TokenProvider,
+    UnknownTenant,
+    match_tenant,
+)
 from xero_mcp.auth.providers import NOT_SIGNED_IN, ClientCredentialsProvider, LoginTokenProvider
 from xero_mcp.auth.scopes import client_credentials_scope_plan
 from xero_mcp.auth.store import StoredLogin, TokenStore, open_store
 from xero_mcp.config import Settings
 
+__all__ = ["PRECEDENCE", "AuthSession", "UnknownTenant", "build_auth_session", "match_tenant"]
+
 PRECEDENCE = (
     "Credential precedence: 1. XERO_ACCESS_TOKEN (+ XERO_TENANT_ID); 2. the stored login from `xero-mcp login`; "
     "3. XERO_CLIENT_ID + XERO_CLIENT_SECRET (custom connection, client credentials)."
 )
-
-
-class UnknownTenant(LookupError):
-    """No connected organisation matches the name or ID asked for; the message lists the connected ones."""
-
-    def __init__(self, wanted: str | None, tenants: Sequence[Tenant], reason: str | None = None) -> None:
-        self.wanted = wanted
-        self.tenants = tuple(tenants)
-        listing = "; ".join(f"{t.name} (ID {t.tenant_id})" for t in tenants) or "none"
-        if reason is None:
-            reason = f"No connected Xero organisation matches {wanted!r}."
-        self.message = f"{reason} Connected organisations: {listing}."
-        super().__init__(self.message)
-
-    def __str__(self) -> str:
-        return self.message
-
-
-def match_tenant(name_or_id: str, tenants: Sequence[Tenant]) -> Tenant:
-    """The organisation whose ID (any case) or name (case-insensitive) is `name_or_id`; UnknownTenant otherwise."""
-    wanted = name_or_id.strip()
-    for tenant in tenants:
-        if tenant.tenant_id.lower() == wanted.lower():
-            return tenant
-    named = [t for t in tenants if t.name.casefold() == wanted.casefold()]
-    if len(named) == 1:
-        return named[0]
-    if named:
-        raise UnknownTenant(
-            wanted, tenants, f"Several connected organisations are named {wanted!r}: choose one by its ID."
-        )
-    raise UnknownTenant(wanted, tenants)
 
 
 class _Unavailable:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from xero_mcp.auth.provider import LoginRequired
-from xero_mcp.auth.session import UnknownTenant, match_tenant
+from xero_mcp.auth.provider import LoginRequired, UnknownTenant, match_tenant
 from xero_mcp.tools._args import Tenant
 from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._errors import UserInputError
