@@ -85,7 +85,7 @@ async def test_payment_rules_are_explained_before_xero_is_asked(make_client: Mak
     assert f"Invoice {draft['invoice_number']} is DRAFT" in not_approved and "approve_invoice" in not_approved
     assert f"amount: 111 is more than the 110.00 due on invoice {open_invoice['invoice_number']}" in too_much
     assert f"Invoice {paid['invoice_number']} is already PAID" in already_paid
-    assert "invoice: no invoice or bill has the number or ID 'INV-99999'" in unknown
+    assert "invoice: no invoice or bill has the ID or number 'INV-99999'" in unknown
 
 
 async def test_the_bank_account_must_be_named_when_there_are_several(make_client: MakeClient) -> None:

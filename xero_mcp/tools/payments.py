@@ -34,6 +34,7 @@ from xero_mcp.tools._inputs import AmountIn
 from xero_mcp.tools._projections import Amount, CompactView, Paged, paged
 from xero_mcp.tools._spec import ToolSpec, tool
 from xero_mcp.tools.banking import BankAccountArg, account_ref, resolve_bank_account, today
+from xero_mcp.tools.invoices import fetch_invoice
 
 InvoiceArg = Annotated[str, Field(description="Number or ID")]
 
@@ -81,19 +82,6 @@ def payment_view(payment: Payment, model: type[PV] = PaymentView, **extra: Any) 
     )
 
 
-async def find_invoice(org: Org, wanted: str, *, field: str = "invoice") -> Invoice:
-    """The invoice or bill with this InvoiceID or InvoiceNumber; UserInputError when there is none."""
-    text = wanted.strip()
-    if not text:
-        raise UserInputError(f"{field}: give an invoice or bill number or ID.")
-    try:
-        return await org.api.invoices.get(text)
-    except NotFound:
-        raise UserInputError(
-            f"{field}: no invoice or bill has the number or ID {text!r}. Find it with list_invoices or list_bills."
-        ) from None
-
-
 @tool("list_payments", toolset="payments", title="List payments", read_only=True)
 async def list_payments(
     x: ToolContext,
@@ -110,7 +98,7 @@ async def list_payments(
     org = await x.org(tenant)
     filters: list[Where] = []
     if invoice is not None:
-        found = await find_invoice(org, invoice)
+        found = await fetch_invoice(org, invoice)
         filters.append(Where.eq("Invoice.InvoiceID", found.invoice_id))
     if status is not None:
         filters.append(Where.eq("Status", status))
@@ -179,7 +167,7 @@ async def create_payment(
     """Pay an AUTHORISED invoice or bill, at most its amount due. Natural key: invoice, amount and date (default
     today)."""
     org = await x.org(tenant)
-    target = await find_invoice(org, invoice)
+    target = await fetch_invoice(org, invoice)
     paid_from = await _payment_account(org, account)
     request = PaymentCreate(
         invoice=InvoiceRef(invoice_id=target.invoice_id),
