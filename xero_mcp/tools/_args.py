@@ -6,10 +6,13 @@ sent in every conversation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated
 
 from pydantic import AwareDatetime, Field
+
+from xero_mcp.client.pagination import Where
 
 Tenant = str | None
 """Which connected organisation to work in; every tool takes it, optional, last."""
@@ -28,6 +31,17 @@ DateFrom = date | None
 
 DateTo = date | None
 """Inclusive upper bound on a document's date."""
+
+
+def where_dated(filters: Sequence[Where], date_from: date | None, date_to: date | None) -> Where | None:
+    """A list's `filters` and its DateFrom/DateTo range as one where clause; None when nothing is filtered."""
+    parts = list(filters)
+    if date_from is not None:
+        parts.append(Where.gte("Date", date_from))
+    if date_to is not None:
+        parts.append(Where.lte("Date", date_to))
+    return Where.all_of(*parts) if parts else None
+
 
 Contact = Annotated[str, Field(description="ID, number or exact name")]
 """A contact, resolved by `xero_mcp.tools._resolve.contact_ref`."""

@@ -40,6 +40,7 @@ from xero_mcp.tools._args import (
     PageNumber,
     PageSize,
     Tenant,
+    where_dated,
 )
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
@@ -178,12 +179,8 @@ async def list_bank_transactions(
     if contact is not None:
         found = await _resolve.contact(org, contact)
         filters.append(Where.eq("Contact.ContactID", found.contact_id))
-    if date_from is not None:
-        filters.append(Where.gte("Date", date_from))
-    if date_to is not None:
-        filters.append(Where.lte("Date", date_to))
     result = await org.api.bank_transactions.list(
-        where=Where.all_of(*filters) if filters else None,
+        where=where_dated(filters, date_from, date_to),
         order="Date DESC",
         if_modified_since=modified_since,
         page=page,

@@ -23,6 +23,7 @@ from xero_mcp.tools._args import (
     PageNumber,
     PageSize,
     Tenant,
+    where_dated,
 )
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
@@ -97,12 +98,8 @@ async def list_credit_notes(
         parts.append(Where.any_of(*(Where.eq("Status", status) for status in statuses)))
     if contact:
         parts.append(Where.eq("Contact.ContactID", (await _resolve.contact(org, contact)).contact_id))
-    if date_from is not None:
-        parts.append(Where.gte("Date", date_from))
-    if date_to is not None:
-        parts.append(Where.lte("Date", date_to))
     result = await org.api.credit_notes.list(
-        where=Where.all_of(*parts) if parts else None,
+        where=where_dated(parts, date_from, date_to),
         order=Order.desc("Date"),
         if_modified_since=modified_since,
         page=page,

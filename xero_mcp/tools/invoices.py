@@ -26,6 +26,7 @@ from xero_mcp.tools._args import (
     PageNumber,
     PageSize,
     Tenant,
+    where_dated,
 )
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
@@ -89,14 +90,9 @@ async def list_documents(
 ) -> Paged[InvoiceView]:
     """One page of sales invoices or bills, newest first."""
     org = await x.org(tenant)
-    parts = [Where.eq("Type", kind)]
-    if date_from is not None:
-        parts.append(Where.gte("Date", date_from))
-    if date_to is not None:
-        parts.append(Where.lte("Date", date_to))
     contact_ids = [str((await _resolve.contact(org, contact)).contact_id)] if contact else None
     result = await org.api.invoices.list(
-        where=Where.all_of(*parts),
+        where=where_dated([Where.eq("Type", kind)], date_from, date_to),
         statuses=list(statuses) if statuses else None,
         contact_ids=contact_ids,
         search_term=search.strip() if search and search.strip() else None,

@@ -37,6 +37,7 @@ from xero_mcp.tools._args import (
     PageNumber,
     PageSize,
     Tenant,
+    where_dated,
 )
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
@@ -493,12 +494,8 @@ async def list_manual_journals(
     filters: list[Where] = []
     if status is not None:
         filters.append(Where.eq("Status", status))
-    if date_from is not None:
-        filters.append(Where.gte("Date", date_from))
-    if date_to is not None:
-        filters.append(Where.lte("Date", date_to))
     result = await org.api.manual_journals.list(
-        where=Where.all_of(*filters) if filters else None,
+        where=where_dated(filters, date_from, date_to),
         order="Date DESC",
         if_modified_since=modified_since,
         page=page,
