@@ -417,6 +417,14 @@ async def void_invoice(x: ToolContext, invoice: str, confirm: bool = False, tena
     return invoice_view(updated, await org.short_code())
 
 
+async def _sales_invoice(org: Org, invoice: str, only_sales: str) -> Invoice:
+    """The sales invoice with this ID or number; a bill is refused, `only_sales` saying what bills lack."""
+    current = await fetch_invoice(org, invoice)
+    if current.type != "ACCREC":
+        raise UserInputError(f"The {label(current)} is a bill; {only_sales}")
+    return current
+
+
 class EmailSent(CompactView):
     """email_invoice's result."""
 
@@ -430,9 +438,7 @@ class EmailSent(CompactView):
 async def email_invoice(x: ToolContext, invoice: str, tenant: Tenant = None) -> EmailSent:
     """Have Xero email an approved sales invoice to its contact (and contact persons marked for emails)."""
     org = await x.org(tenant)
-    current = await fetch_invoice(org, invoice)
-    if current.type != "ACCREC":
-        raise UserInputError(f"The {label(current)} is a bill; Xero only emails sales invoices.")
+    current = await _sales_invoice(org, invoice, "Xero only emails sales invoices.")
     if current.status not in ("SUBMITTED", "AUTHORISED", "PAID"):
         raise UserInputError(
             f"The {label(current)} is {current.status}; Xero only emails SUBMITTED, AUTHORISED or PAID invoices. "
@@ -457,9 +463,7 @@ class OnlineInvoice(CompactView):
 async def get_online_invoice_url(x: ToolContext, invoice: str, tenant: Tenant = None) -> OnlineInvoice:
     """Get the customer-facing link to view and pay an approved sales invoice."""
     org = await x.org(tenant)
-    current = await fetch_invoice(org, invoice)
-    if current.type != "ACCREC":
-        raise UserInputError(f"The {label(current)} is a bill; only sales invoices have an online link.")
+    current = await _sales_invoice(org, invoice, "only sales invoices have an online link.")
     if current.status in ("DRAFT", "DELETED"):
         raise UserInputError(
             f"The {label(current)} is {current.status}; Xero has no online link for it. Approve it first "
