@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mcp import Client
 
 from tests.tools._calls import fails, ok
@@ -15,12 +17,16 @@ async def _suppliers(client: Client) -> None:
     await ok(client, "find_or_create_contact", name="Takahe Print Supplies")
 
 
+async def _bill(client: Client, supplier: str = "Kereru Paper Mill", **extra: Any) -> dict[str, Any]:
+    return await ok(client, "create_bill", supplier=supplier, lines=STOCK, **extra)
+
+
 async def test_create_bill_keys_duplicates_by_supplier_and_reference(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _suppliers(client)
-        first = await ok(client, "create_bill", supplier="Kereru Paper Mill", lines=STOCK, reference="KPM-5531")
-        again = await ok(client, "create_bill", supplier="kereru paper mill", lines=STOCK, reference=" KPM-5531 ")
-        other = await ok(client, "create_bill", supplier="Takahe Print Supplies", lines=STOCK, reference="KPM-5531")
+        first = await _bill(client, reference="KPM-5531")
+        again = await _bill(client, "kereru paper mill", reference=" KPM-5531 ")
+        other = await _bill(client, "Takahe Print Supplies", reference="KPM-5531")
     assert first["type"] == "ACCPAY" and first["invoice_number"] == "KPM-5531" and first["total"] == 143
     assert "/AccountsPayable/Edit.aspx" in first["url"]
     assert again["duplicate"] is True and again["invoice_id"] == first["invoice_id"]
@@ -42,16 +48,16 @@ async def test_create_bill_finds_a_bill_entered_elsewhere(make_client: MakeClien
                 "LineItems": [{"Description": "Toner", "Quantity": 1, "UnitAmount": 90, "AccountCode": "461"}],
             },
         )
-        repeated = await ok(client, "create_bill", supplier="Takahe Print Supplies", lines=STOCK, reference="TPS-88")
+        repeated = await _bill(client, "Takahe Print Supplies", reference="TPS-88")
     assert repeated["duplicate"] is True and repeated["total"] == 99
 
 
 async def test_create_bill_without_a_reference_is_still_created_once(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _suppliers(client)
-        first = await ok(client, "create_bill", supplier="Kereru Paper Mill", lines=STOCK, date="2026-10-20")
-        again = await ok(client, "create_bill", supplier="Kereru Paper Mill", lines=STOCK, date="2026-10-20")
-        later = await ok(client, "create_bill", supplier="Kereru Paper Mill", lines=STOCK, date="2026-10-27")
+        first = await _bill(client, date="2026-10-20")
+        again = await _bill(client, date="2026-10-20")
+        later = await _bill(client, date="2026-10-27")
     assert again["duplicate"] is True and again["invoice_id"] == first["invoice_id"]
     assert later["duplicate"] is False
 
@@ -59,8 +65,8 @@ async def test_create_bill_without_a_reference_is_still_created_once(make_client
 async def test_get_bill_by_reference_asks_for_the_supplier_when_two_share_it(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _suppliers(client)
-        kereru = await ok(client, "create_bill", supplier="Kereru Paper Mill", lines=STOCK, reference="1001")
-        await ok(client, "create_bill", supplier="Takahe Print Supplies", lines=STOCK, reference="1001")
+        kereru = await _bill(client, reference="1001")
+        await _bill(client, "Takahe Print Supplies", reference="1001")
         ambiguous = await fails(client, "get_bill", bill="1001")
         found = await ok(client, "get_bill", bill="1001", supplier="Kereru Paper Mill")
         by_id = await ok(client, "get_bill", bill=kereru["invoice_id"])
@@ -76,9 +82,9 @@ async def test_get_bill_by_reference_asks_for_the_supplier_when_two_share_it(mak
 async def test_list_bills_lists_only_bills_of_the_supplier(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _suppliers(client)
-        await ok(client, "create_bill", supplier="Kereru Paper Mill", lines=STOCK, reference="A-1", status="AUTHORISED")
-        await ok(client, "create_bill", supplier="Kereru Paper Mill", lines=STOCK, reference="A-2")
-        await ok(client, "create_bill", supplier="Takahe Print Supplies", lines=STOCK, reference="B-1")
+        await _bill(client, reference="A-1", status="AUTHORISED")
+        await _bill(client, reference="A-2")
+        await _bill(client, "Takahe Print Supplies", reference="B-1")
         listed = await ok(client, "list_bills", supplier="Kereru Paper Mill")
         approved = await ok(client, "list_bills", supplier="Kereru Paper Mill", statuses=["AUTHORISED"])
     assert sorted(b["invoice_number"] for b in listed["items"]) == ["A-1", "A-2"]

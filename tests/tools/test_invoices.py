@@ -26,6 +26,16 @@ async def _approved(client: Client, **extra: Any) -> dict[str, Any]:
     )
 
 
+async def _refused_line(client: Client, **line: Any) -> str:
+    """Why create_invoice refuses an invoice whose one line is `line` (with a description and unit amount)."""
+    return await fails(
+        client,
+        "create_invoice",
+        contact="Acme Consulting Group",
+        lines=[{"description": "x", "unit_amount": 1, **line}],
+    )
+
+
 async def test_invoicing_a_customer_and_emailing_it_takes_three_calls(make_client: MakeClient) -> None:
     async with make_client() as client:
         contact = await ok(client, "find_or_create_contact", name="Acme Consulting Group", email_address="ap@acme.test")
@@ -111,31 +121,9 @@ async def test_lines_name_items_tax_rates_and_tracking_options_in_words(make_cli
 async def test_unknown_account_tax_rate_and_tracking_option_list_close_matches(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _customer(client)
-        account = await fails(
-            client,
-            "create_invoice",
-            contact="Acme Consulting Group",
-            lines=[{"description": "x", "unit_amount": 1, "account": "Sale"}],
-        )
-        tax = await fails(
-            client,
-            "create_invoice",
-            contact="Acme Consulting Group",
-            lines=[{"description": "x", "unit_amount": 1, "account": "200", "tax": "Tax on Sale"}],
-        )
-        option = await fails(
-            client,
-            "create_invoice",
-            contact="Acme Consulting Group",
-            lines=[
-                {
-                    "description": "x",
-                    "unit_amount": 1,
-                    "account": "200",
-                    "tracking": [{"category": "Region", "option": "Nort"}],
-                }
-            ],
-        )
+        account = await _refused_line(client, account="Sale")
+        tax = await _refused_line(client, account="200", tax="Tax on Sale")
+        option = await _refused_line(client, account="200", tracking=[{"category": "Region", "option": "Nort"}])
         contact = await fails(client, "create_invoice", contact="Acme Consulting", lines=CONSULTING)
     assert "lines[0].account: no account matches 'Sale'. Close matches: Sales (200)" in account
     assert "lines[0].tax: no tax rate matches 'Tax on Sale'. Close matches: Tax on Sales (OUTPUT)" in tax
@@ -146,12 +134,7 @@ async def test_unknown_account_tax_rate_and_tracking_option_list_close_matches(m
 async def test_a_misspelt_line_field_is_refused_rather_than_dropped(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _customer(client)
-        message = await fails(
-            client,
-            "create_invoice",
-            contact="Acme Consulting Group",
-            lines=[{"description": "x", "unit_amount": 1, "account_code": "200"}],
-        )
+        message = await _refused_line(client, account_code="200")
     assert "account_code" in message
 
 
