@@ -33,6 +33,12 @@ DateTo = date | None
 """Inclusive upper bound on a document's date."""
 
 
+def text_or_none(value: str | None) -> str | None:
+    """An optional text argument without surrounding spaces; None when that leaves nothing."""
+    text = (value or "").strip()
+    return text or None
+
+
 def where_dated(filters: Sequence[Where], date_from: date | None, date_to: date | None) -> Where | None:
     """A list's `filters` and its DateFrom/DateTo range as one where clause; None when nothing is filtered."""
     parts = list(filters)

@@ -51,8 +51,9 @@ Q_contra = TypeVar("Q_contra", contravariant=True)
 _MAX_SUGGESTIONS = 5
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.split()).casefold()
+def fold(text: str | None) -> str:
+    """How names, codes and references are compared: runs of spaces as one, letter case ignored."""
+    return " ".join((text or "").split()).casefold()
 
 
 def close_matches(wanted: str, choices: Iterable[str], n: int = _MAX_SUGGESTIONS) -> list[str]:
@@ -61,15 +62,15 @@ def close_matches(wanted: str, choices: Iterable[str], n: int = _MAX_SUGGESTIONS
     A choice labelled "Name (CODE)" is also compared by its name alone, so a code does not hide a near miss.
     """
     options = list(dict.fromkeys(choice for choice in choices if choice))
-    target = _fold(wanted)
+    target = fold(wanted)
     if not target:
         return []
-    found = [choice for choice in options if target in _fold(choice) or _fold(choice) in target]
+    found = [choice for choice in options if target in fold(choice) or fold(choice) in target]
     scored: list[tuple[float, int, str]] = []
     for index, choice in enumerate(options):
         if choice in found:
             continue
-        forms = {_fold(choice), _fold(choice.split(" (")[0])}
+        forms = {fold(choice), fold(choice.split(" (")[0])}
         score = max(difflib.SequenceMatcher(None, target, form).ratio() for form in forms)
         if score >= 0.6:
             scored.append((-score, index, choice))
@@ -158,19 +159,19 @@ async def account(org: Org, wanted: str, *, field: str = "account", bank: bool =
 
     Raises UserInputError for an unknown, archived or (with `bank`) non-bank account.
     """
-    text = _fold(wanted)
+    text = fold(wanted)
     if not text:
         raise UserInputError(f"{field}: give an account code or name.")
     split = _CODE_AND_NAME.match(wanted)
-    split_code, split_name = (_fold(split.group("code")), _fold(split.group("name"))) if split else ("", "")
+    split_code, split_name = (fold(split.group("code")), fold(split.group("name"))) if split else ("", "")
 
     def rank(a: Account) -> int | None:
         # By code first, then by name, then as "code - name"; None when the account does not match at all.
-        if a.code is not None and _fold(a.code) == text:
+        if a.code is not None and fold(a.code) == text:
             return 0
-        if a.name is not None and _fold(a.name) == text:
+        if a.name is not None and fold(a.name) == text:
             return 1
-        if split_code and _fold(a.code or "") == split_code and _fold(a.name or "") == split_name:
+        if split_code and fold(a.code or "") == split_code and fold(a.name or "") == split_name:
             return 2
         return None
 
@@ -205,13 +206,13 @@ async def account_code(org: Org, wanted: str, *, field: str = "account") -> str:
 
 async def tax_type(org: Org, wanted: str, *, field: str = "tax") -> str:
     """The TaxType code for a tax type or tax rate name (e.g. "OUTPUT2" or "15% GST on Income")."""
-    text = _fold(wanted)
+    text = fold(wanted)
 
     def pick(rates: list[TaxRate]) -> TaxRate | None:
         live = [r for r in rates if (r.status or "ACTIVE") == "ACTIVE"]
         for hits in (
-            [r for r in live if r.tax_type is not None and _fold(r.tax_type) == text],
-            [r for r in live if r.name is not None and _fold(r.name) == text],
+            [r for r in live if r.tax_type is not None and fold(r.tax_type) == text],
+            [r for r in live if r.name is not None and fold(r.name) == text],
         ):
             if hits:
                 return hits[0]
@@ -227,12 +228,12 @@ async def tax_type(org: Org, wanted: str, *, field: str = "tax") -> str:
 
 async def item(org: Org, wanted: str, *, field: str = "item") -> Item:
     """The item with this code or name."""
-    text = _fold(wanted)
+    text = fold(wanted)
 
     def pick(items: list[Item]) -> Item | None:
         for hits in (
-            [i for i in items if i.code is not None and _fold(i.code) == text],
-            [i for i in items if i.name is not None and _fold(i.name) == text],
+            [i for i in items if i.code is not None and fold(i.code) == text],
+            [i for i in items if i.name is not None and fold(i.name) == text],
         ):
             if len(hits) == 1:
                 return hits[0]
@@ -257,14 +258,14 @@ async def item_code(org: Org, wanted: str, *, field: str = "item") -> str:
 
 async def tracking(org: Org, category: str, option: str, *, field: str = "tracking") -> TrackingInput:
     """A tracking reference (category and option IDs and names) for an active category and option, by name."""
-    wanted_category, wanted_option = _fold(category), _fold(option)
+    wanted_category, wanted_option = fold(category), fold(option)
 
     def active_category(categories: list[TrackingCategory]) -> TrackingCategory | None:
         return next(
             (
                 c
                 for c in categories
-                if (c.status or "ACTIVE") == "ACTIVE" and c.name is not None and _fold(c.name) == wanted_category
+                if (c.status or "ACTIVE") == "ACTIVE" and c.name is not None and fold(c.name) == wanted_category
             ),
             None,
         )
@@ -276,7 +277,7 @@ async def tracking(org: Org, category: str, option: str, *, field: str = "tracki
         found = active_category(categories)
         if found is None:
             return None
-        chosen = next((o for o in active_options(found) if o.name and _fold(o.name) == wanted_option), None)
+        chosen = next((o for o in active_options(found) if o.name and fold(o.name) == wanted_option), None)
         return (found, chosen) if chosen is not None else None
 
     pair, categories = await _lookup(org, "tracking", pick)

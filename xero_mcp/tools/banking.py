@@ -46,6 +46,7 @@ from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import AmountIn, LineIn
 from xero_mcp.tools._projections import Amount, CompactView, Paged, paged
+from xero_mcp.tools._resolve import fold
 from xero_mcp.tools._spec import ToolSpec, tool
 from xero_mcp.tools._views import deep_link
 
@@ -59,10 +60,6 @@ _CLOSED = ("DELETED", "VOIDED")
 def today() -> dt.date:
     """The date used when a write gives none: it is sent explicitly, so the duplicate check and Xero agree."""
     return dt.datetime.now(dt.UTC).date()
-
-
-def _fold(text: str | None) -> str:
-    return " ".join((text or "").split()).casefold()
 
 
 def _same_amount(a: Decimal | None, b: Decimal | None) -> bool:
@@ -92,13 +89,13 @@ def same_lines(wanted: Sequence[LineItemInput], stored: Sequence[LineItem]) -> b
     if len(wanted) != len(stored):
         return False
     for mine, theirs in zip(wanted, stored, strict=True):
-        if mine.description is not None and _fold(mine.description) != _fold(theirs.description):
+        if mine.description is not None and fold(mine.description) != fold(theirs.description):
             return False
-        if mine.account_code is not None and _fold(mine.account_code) != _fold(theirs.account_code):
+        if mine.account_code is not None and fold(mine.account_code) != fold(theirs.account_code):
             return False
-        if mine.item_code is not None and _fold(mine.item_code) != _fold(theirs.item_code):
+        if mine.item_code is not None and fold(mine.item_code) != fold(theirs.item_code):
             return False
-        if mine.tax_type is not None and _fold(mine.tax_type) != _fold(theirs.tax_type):
+        if mine.tax_type is not None and fold(mine.tax_type) != fold(theirs.tax_type):
             return False
         if mine.quantity is not None and not _same_amount(mine.quantity, theirs.quantity):
             return False
@@ -231,7 +228,7 @@ async def create_bank_transaction(
             clauses.append(Where.eq("Contact.ContactID", contact_ref.contact_id))
         candidates = await api.list(where=Where.all_of(*clauses), page_size=100)
         for candidate in candidates.items:
-            if _fold(candidate.reference) == _fold(request.reference) and same_lines(
+            if fold(candidate.reference) == fold(request.reference) and same_lines(
                 request.line_items, candidate.line_items
             ):
                 return candidate
@@ -375,7 +372,7 @@ async def create_bank_transfer(
             if (
                 (candidate.status or "AUTHORISED") != "DELETED"
                 and _same_amount(candidate.amount, request.amount)
-                and _fold(candidate.reference) == _fold(request.reference)
+                and fold(candidate.reference) == fold(request.reference)
             ):
                 return candidate
         return None

@@ -25,6 +25,7 @@ from xero_mcp.tools._args import (
     PageNumber,
     PageSize,
     Tenant,
+    text_or_none,
 )
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
@@ -126,7 +127,7 @@ async def create_bill(
     """Create a bill from a supplier (status AUTHORISED approves it). Natural key: supplier and reference; without a
     reference, supplier, date and lines. An existing match is returned with duplicate=true."""
     org = await x.org(tenant)
-    text = reference.strip() if reference and reference.strip() else None
+    text = text_or_none(reference)
     request = InvoiceCreate(
         type="ACCPAY",
         contact=await _resolve.contact_ref(org, supplier, field="supplier"),

@@ -12,7 +12,16 @@ from xero_mcp.client.models import Contact as XeroContact
 from xero_mcp.client.pagination import Order, Where
 from xero_mcp.sync.dedupe import contact_where, idempotency_key, match_contact
 from xero_mcp.tools import _resolve
-from xero_mcp.tools._args import AllowDuplicate, Contact, DedupeKey, ModifiedSince, PageNumber, PageSize, Tenant
+from xero_mcp.tools._args import (
+    AllowDuplicate,
+    Contact,
+    DedupeKey,
+    ModifiedSince,
+    PageNumber,
+    PageSize,
+    Tenant,
+    text_or_none,
+)
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import INPUT_CONFIG
@@ -90,7 +99,7 @@ async def list_contacts(
     result = await org.api.contacts.list(
         where=Where.eq("ContactStatus", status) if status != "ALL" else None,
         include_archived=status != "ACTIVE",
-        search_term=search.strip() if search and search.strip() else None,
+        search_term=text_or_none(search),
         order=Order.asc("Name"),
         if_modified_since=modified_since,
         page=page,
@@ -164,7 +173,7 @@ async def create_contact(
         addresses=_address(address),
         tax_number=tax_number,
     )
-    number = contact_number.strip() if contact_number and contact_number.strip() else None
+    number = text_or_none(contact_number)
 
     async def find() -> XeroContact | None:
         return await _find_active(org, contact_number=number, name=None if number else name)

@@ -23,6 +23,7 @@ from xero_mcp.tools._args import (
     PageNumber,
     PageSize,
     Tenant,
+    text_or_none,
     where_dated,
 )
 from xero_mcp.tools._context import Org, ToolContext
@@ -128,7 +129,7 @@ async def create_credit_note(
     """Create a credit note (AUTHORISED to allocate it later). Natural key: type and number (plus contact for
     supplier notes); without a number, contact, date, reference and lines. A match is returned with duplicate=true."""
     org = await x.org(tenant)
-    number = credit_note_number.strip() if credit_note_number and credit_note_number.strip() else None
+    number = text_or_none(credit_note_number)
     request = CreditNoteCreate(
         type=type,
         contact=await _resolve.contact_ref(org, contact),

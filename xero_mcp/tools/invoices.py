@@ -26,6 +26,7 @@ from xero_mcp.tools._args import (
     PageNumber,
     PageSize,
     Tenant,
+    text_or_none,
     where_dated,
 )
 from xero_mcp.tools._context import Org, ToolContext
@@ -95,7 +96,7 @@ async def list_documents(
         where=where_dated([Where.eq("Type", kind)], date_from, date_to),
         statuses=list(statuses) if statuses else None,
         contact_ids=contact_ids,
-        search_term=search.strip() if search and search.strip() else None,
+        search_term=text_or_none(search),
         order=Order.desc("Date"),
         summary_only=True,
         if_modified_since=modified_since,
@@ -117,7 +118,7 @@ def _same_value(field: str, wanted: Any, stored: Any) -> bool:
         return False
     if field in _NUMERIC:
         return Decimal(str(wanted)) == Decimal(str(stored))
-    return " ".join(str(wanted).split()).casefold() == " ".join(str(stored).split()).casefold()
+    return _resolve.fold(str(wanted)) == _resolve.fold(str(stored))
 
 
 def same_lines(requested: Sequence[Mapping[str, Any]], stored: Sequence[LineItem]) -> bool:
@@ -142,9 +143,9 @@ async def find_same_document(org: Org, body: Mapping[str, Any], day: dt.date) ->
         Where.eq("Date", day),
     )
     page = await org.api.invoices.list(where=where, statuses=list(LIVE_STATUSES), page_size=100)
-    reference = " ".join(str(body.get("Reference") or "").split()).casefold()
+    reference = _resolve.fold(body.get("Reference"))
     for candidate in page.items:
-        if " ".join((candidate.reference or "").split()).casefold() != reference:
+        if _resolve.fold(candidate.reference) != reference:
             continue
         if body.get("CurrencyCode") and candidate.currency_code and candidate.currency_code != body["CurrencyCode"]:
             continue
@@ -284,7 +285,7 @@ async def create_invoice(
         line_items=await _resolve.line_items(org, lines),
         date=date,
         due_date=due_date,
-        invoice_number=invoice_number.strip() if invoice_number and invoice_number.strip() else None,
+        invoice_number=text_or_none(invoice_number),
         reference=reference,
         status=status,
         line_amount_types=line_amount_types,

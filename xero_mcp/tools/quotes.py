@@ -22,6 +22,7 @@ from xero_mcp.tools._args import (
     PageNumber,
     PageSize,
     Tenant,
+    text_or_none,
 )
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
@@ -97,7 +98,7 @@ async def list_quotes(
         contact_id=contact_id,
         date_from=date_from,
         date_to=date_to,
-        quote_number=quote_number.strip() if quote_number and quote_number.strip() else None,
+        quote_number=text_or_none(quote_number),
         order=Order.desc("Date"),
         if_modified_since=modified_since,
         page=page,
@@ -129,7 +130,7 @@ async def create_quote(
     """Create a quote (date defaults to today). Natural key: quote_number; without one, contact, date, reference,
     title and lines. An existing match is returned with duplicate=true."""
     org = await x.org(tenant)
-    number = quote_number.strip() if quote_number and quote_number.strip() else None
+    number = text_or_none(quote_number)
     request = QuoteCreate(
         contact=await _resolve.contact_ref(org, contact),
         line_items=await _resolve.line_items(org, lines, tax_from_account=True),
@@ -161,8 +162,7 @@ async def create_quote(
                     return candidate
                 continue
             same_text = all(
-                " ".join((getattr(candidate, name) or "").split()).casefold()
-                == " ".join((getattr(request, name) or "").split()).casefold()
+                _resolve.fold(getattr(candidate, name)) == _resolve.fold(getattr(request, name))
                 for name in ("reference", "title")
             )
             if same_text and same_lines(body["LineItems"], candidate.line_items):

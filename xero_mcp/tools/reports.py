@@ -181,9 +181,9 @@ def _split_tracking(entries: Sequence[str], report: str) -> list[tuple[str, str 
 
 async def _category(org: Org, name: str, field: str) -> TrackingCategory:
     categories = await org.api.tracking_categories.list()
-    wanted = " ".join(name.split()).casefold()
+    wanted = _resolve.fold(name)
     for category in categories:
-        if (category.status or "ACTIVE") == "ACTIVE" and " ".join((category.name or "").split()).casefold() == wanted:
+        if (category.status or "ACTIVE") == "ACTIVE" and _resolve.fold(category.name) == wanted:
             return category
     names = [str(c.name) for c in categories if (c.status or "ACTIVE") == "ACTIVE" and c.name]
     raise _resolve.unknown(field, "tracking category", name, names, "See list_tracking_categories.")

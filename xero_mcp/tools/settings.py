@@ -43,13 +43,9 @@ from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import INPUT_CONFIG, AmountIn, TrackingIn
 from xero_mcp.tools._projections import Amount, CompactView, Paged, View, paged
+from xero_mcp.tools._resolve import fold
 from xero_mcp.tools._spec import ToolSpec, tool
 from xero_mcp.tools.banking import LineTax, today
-
-
-def _fold(text: str | None) -> str:
-    return " ".join((text or "").split()).casefold()
-
 
 # --- accounts and tax rates ----------------------------------------------------------------------------------------
 
@@ -206,8 +202,8 @@ async def list_items(
     org = await x.org(tenant)
     items = await org.api.items.list(order="Code ASC")
     if search is not None and search.strip():
-        wanted = _fold(search)
-        items = [i for i in items if any(wanted in _fold(text) for text in (i.code, i.name, i.description))]
+        wanted = fold(search)
+        items = [i for i in items if any(wanted in fold(text) for text in (i.code, i.name, i.description))]
     return ItemsView(items=[ItemView.model_validate(_item_fields(i)) for i in items])
 
 
@@ -275,7 +271,7 @@ async def create_item(
 
     async def find() -> Item | None:
         items = await api.list(where=Where.eq("Code", request.code))
-        return next((i for i in items if _fold(i.code) == _fold(request.code)), None)
+        return next((i for i in items if fold(i.code) == fold(request.code)), None)
 
     async def create(key: str | None) -> Item:
         created = await api.create(request, idempotency_key=key)
@@ -381,7 +377,7 @@ async def list_tracking_categories(
 async def _active_category(org: Org, name: str) -> TrackingCategory | None:
     categories = await org.api.tracking_categories.list()
     return next(
-        (c for c in categories if (c.status or "ACTIVE") == "ACTIVE" and _fold(c.name) == _fold(name)),
+        (c for c in categories if (c.status or "ACTIVE") == "ACTIVE" and fold(c.name) == fold(name)),
         None,
     )
 
@@ -421,7 +417,7 @@ async def create_tracking_option(
     if found is None:
         names = [str(c.name) for c in await org.api.tracking_categories.list() if c.name]
         raise _resolve.unknown("category", "tracking category", category, names, "See list_tracking_categories.")
-    existing = next((o for o in found.options if _fold(o.name) == _fold(option)), None)
+    existing = next((o for o in found.options if fold(o.name) == fold(option)), None)
     if existing is not None:
         raise UserInputError(
             f"option: {found.name} already has an option {existing.name!r} ({existing.status or 'ACTIVE'})."
@@ -534,8 +530,8 @@ async def _journal_lines(org: Org, lines: list[JournalLineIn]) -> list[JournalLi
 
 
 def _same_journal_lines(wanted: list[JournalLineInput], stored: ManualJournal) -> bool:
-    mine = sorted((_fold(line.account_code), line.line_amount) for line in wanted)
-    theirs = sorted((_fold(line.account_code), line.line_amount or Decimal(0)) for line in stored.journal_lines)
+    mine = sorted((fold(line.account_code), line.line_amount) for line in wanted)
+    theirs = sorted((fold(line.account_code), line.line_amount or Decimal(0)) for line in stored.journal_lines)
     return mine == theirs
 
 
@@ -568,7 +564,7 @@ async def create_manual_journal(
         for candidate in candidates.items:
             if (
                 candidate.status not in _CLOSED
-                and _fold(candidate.narration) == _fold(request.narration)
+                and fold(candidate.narration) == fold(request.narration)
                 and _same_journal_lines(request.journal_lines, candidate)
             ):
                 return candidate
