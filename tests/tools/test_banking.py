@@ -28,6 +28,13 @@ async def _spend(client: Client, **extra: Any) -> dict[str, Any]:
     return await ok(client, "create_bank_transaction", **arguments)
 
 
+async def _spent_elsewhere(client: Client, **fields: Any) -> dict[str, Any]:
+    """xero_write's answer to a SPEND to Office Supplies Co from the bank account 090, with these fields besides."""
+    contact = await ok(client, "get_contact", contact="Office Supplies Co")
+    body = {"Type": "SPEND", "Contact": {"ContactID": contact["contact_id"]}, "BankAccount": {"Code": "090"}, **fields}
+    return await ok(client, "xero_write", method="PUT", path="/BankTransactions", body=body)
+
+
 async def test_create_bank_transaction_resolves_names_and_links_to_xero(make_client: MakeClient) -> None:
     async with make_client() as client:
         spent = await _spend(client, lines=[{**STATIONERY[0], "tax": "Tax on Purchases"}])
@@ -59,20 +66,11 @@ async def test_the_same_bank_transaction_is_recorded_once(make_client: MakeClien
 
 async def test_a_bank_transaction_made_elsewhere_is_found_before_recording_it_again(make_client: MakeClient) -> None:
     async with make_client() as client:
-        contact = await ok(client, "get_contact", contact="Office Supplies Co")
-        await ok(
+        await _spent_elsewhere(
             client,
-            "xero_write",
-            method="PUT",
-            path="/BankTransactions",
-            body={
-                "Type": "SPEND",
-                "Contact": {"ContactID": contact["contact_id"]},
-                "BankAccount": {"Code": "090"},
-                "Date": "2026-11-02",
-                "Reference": "Receipt 881",
-                "LineItems": [{"Description": "Stationery", "Quantity": 2, "UnitAmount": 25, "AccountCode": "453"}],
-            },
+            Date="2026-11-02",
+            Reference="Receipt 881",
+            LineItems=[{"Description": "Stationery", "Quantity": 2, "UnitAmount": 25, "AccountCode": "453"}],
         )
         repeated = await _spend(client)
     assert repeated["duplicate"] is True
@@ -110,19 +108,10 @@ async def test_update_bank_transaction_changes_reference_and_replaces_lines(make
 
 async def test_reconciled_and_deleted_bank_transactions_cannot_be_updated(make_client: MakeClient) -> None:
     async with make_client() as client:
-        contact = await ok(client, "get_contact", contact="Office Supplies Co")
-        reconciled = await ok(
+        reconciled = await _spent_elsewhere(
             client,
-            "xero_write",
-            method="PUT",
-            path="/BankTransactions",
-            body={
-                "Type": "SPEND",
-                "Contact": {"ContactID": contact["contact_id"]},
-                "BankAccount": {"Code": "090"},
-                "IsReconciled": True,
-                "LineItems": [{"Description": "Toner", "Quantity": 1, "UnitAmount": 80, "AccountCode": "453"}],
-            },
+            IsReconciled=True,
+            LineItems=[{"Description": "Toner", "Quantity": 1, "UnitAmount": 80, "AccountCode": "453"}],
         )
         reconciled_id = reconciled["result"]["data"]["BankTransactions"][0]["BankTransactionID"]
         deleted = await ok(
