@@ -10,10 +10,12 @@ dates are strings and numbers are numbers there, so the emulator's wire format i
 from __future__ import annotations
 
 import functools
+import json
 import os
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import jsonschema
 import pytest
 import yaml
@@ -132,3 +134,29 @@ def validate_request(method: str, path: str, body: Any) -> None:
     if request_body.get("content", {}).get("application/json", {}).get("schema") is None:
         return
     _check(f"{pointer}/content/application~1json/schema", body, f"{method} {template} request")
+
+
+class SpecCheckedTransport(httpx2.AsyncBaseTransport):
+    """Wraps a transport into the sandbox: every JSON request body sent to, and every JSON response body received
+    from, the emulated Accounting API is checked against Xero's spec (nothing is checked when the spec is absent).
+
+    `requests=False` checks only the answers, for tests that send Xero an invalid body on purpose."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, *, requests: bool = True) -> None:
+        self._inner = inner
+        self._check = spec_path() is not None
+        self._requests = requests
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        path = request.url.path
+        api = self._check and path.startswith(API_PREFIX)
+        if api and self._requests and request.method in ("PUT", "POST") and request.content:
+            validate_request(request.method, path, json.loads(request.content))
+        response = await self._inner.handle_async_request(request)
+        if api and response.headers.get("content-type", "").startswith("application/json"):
+            await response.aread()
+            validate_response(request.method, path, response.status_code, json.loads(response.content))
+        return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()

@@ -97,9 +97,19 @@ def start_sandbox(settings: Settings, config: SandboxConfig | None = None) -> Lo
     return LocalSandbox(create_sandbox(config or SandboxConfig()), sandbox_settings(settings))
 
 
-async def open_backend(local: LocalSandbox, *, now: Callable[[], datetime] | None = None) -> Backend:
-    """Sign in to the sandbox (in memory) and build the client and sync stores the tools use."""
+TransportWrapper = Callable[[httpx2.AsyncBaseTransport], httpx2.AsyncBaseTransport]
+
+
+async def open_backend(
+    local: LocalSandbox, *, now: Callable[[], datetime] | None = None, wrap_transport: TransportWrapper | None = None
+) -> Backend:
+    """Sign in to the sandbox (in memory) and build the client and sync stores the tools use.
+
+    `wrap_transport` lets tests observe or check every request and response between the server and the sandbox.
+    """
     transport = local.sandbox.transport()
+    if wrap_transport is not None:
+        transport = wrap_transport(transport)
     settings = local.settings
     clock = now or local.sandbox.clock.now
     store = MemoryStore()

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
+from tests.openapi_check import SpecCheckedTransport
 from xero_mcp.config import Settings
 from xero_mcp.local import LocalSandbox, open_backend, sandbox_settings
 from xero_mcp.sandbox.app import Sandbox, SandboxConfig, create_sandbox
@@ -53,8 +54,13 @@ def sandbox(tools_sandbox: Sandbox) -> Sandbox:
 
 
 @pytest.fixture
-def make_client(tools_sandbox: Sandbox, tmp_path: Path) -> MakeClient:
-    """Connect an in-memory MCP client to a server on the sandbox; keyword arguments override Settings."""
+def make_client(tools_sandbox: Sandbox, tmp_path: Path, request: pytest.FixtureRequest) -> MakeClient:
+    """Connect an in-memory MCP client to a server on the sandbox; keyword arguments override Settings.
+
+    Every request the tools send is checked against Xero's spec, except in tests marked
+    `@pytest.mark.invalid_requests` (they send Xero an invalid body on purpose, through xero_write).
+    """
+    check_requests = request.node.get_closest_marker("invalid_requests") is None
 
     @asynccontextmanager
     async def connect(
@@ -66,7 +72,10 @@ def make_client(tools_sandbox: Sandbox, tmp_path: Path) -> MakeClient:
         local = LocalSandbox(tools_sandbox, settings)
 
         async def factory() -> Backend:
-            return await open_backend(local)
+            # Every request the tools send to the sandbox, and every answer, is checked against Xero's spec.
+            return await open_backend(
+                local, wrap_transport=lambda inner: SpecCheckedTransport(inner, requests=check_requests)
+            )
 
         server, context = build_server(settings, factory)
         try:

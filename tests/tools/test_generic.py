@@ -105,6 +105,7 @@ async def test_xero_write_creates_and_returns_xeros_answer(make_client: MakeClie
     assert found["data"]["Items"][0]["SalesDetails"]["UnitPrice"] == 12.5
 
 
+@pytest.mark.invalid_requests
 async def test_xero_write_passes_xeros_validation_errors_back(make_client: MakeClient) -> None:
     async with make_client() as client:
         message = await fails(client, "xero_write", method="PUT", path="/Items", body={"Items": [{"Name": "No code"}]})
