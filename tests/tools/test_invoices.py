@@ -11,6 +11,7 @@ from mcp.types import ElicitRequestParams, ElicitResult
 
 from tests.tools._calls import fails, ok
 from tests.tools.conftest import MakeClient
+from xero_mcp.sandbox.app import Sandbox
 
 CONSULTING = [{"description": "Consulting", "quantity": 3, "unit_amount": 150, "account": "Sales"}]
 
@@ -288,3 +289,18 @@ async def test_list_invoices_filters_by_status_contact_and_date_and_pages(make_c
     assert page_one["has_more"] is True and len(page_one["items"]) == 3
     assert page_two["has_more"] is False and len(page_two["items"]) == 1
     assert {i["type"] for i in page_one["items"] + page_two["items"]} == {"ACCREC"}
+
+
+async def test_emailing_by_invoice_id_costs_one_api_call_and_a_refusal_is_still_explained(
+    make_client: MakeClient, sandbox: Sandbox
+) -> None:
+    async with make_client() as client:
+        approved = await _approved(client)
+        draft = await ok(client, "create_invoice", contact="Acme Consulting Group", lines=CONSULTING, reference="d2")
+        before = sandbox.request_counts.total
+        emailed = await ok(client, "email_invoice", invoice=approved["invoice_id"])
+        calls = sandbox.request_counts.total - before
+        message = await fails(client, "email_invoice", invoice=draft["invoice_id"])
+    assert emailed == {"invoice_id": approved["invoice_id"]}
+    assert calls == 1
+    assert "is DRAFT" in message and "approve_invoice" in message

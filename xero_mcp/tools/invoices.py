@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
-from xero_mcp.client.errors import NotFound
+from xero_mcp.client.errors import NotFound, ValidationError
 from xero_mcp.client.models import Invoice, InvoiceCreate, InvoiceUpdate, LineItem
 from xero_mcp.client.pagination import Order, Where
 from xero_mcp.tools import _resolve
@@ -439,6 +439,14 @@ class EmailSent(CompactView):
 async def email_invoice(x: ToolContext, invoice: str, tenant: Tenant = None) -> EmailSent:
     """Have Xero email an approved sales invoice to its contact (and contact persons marked for emails)."""
     org = await x.org(tenant)
+    if _resolve.is_id(invoice):
+        # Send first and read only to explain a refusal: one API call when all is well (60 a minute are shared).
+        try:
+            await org.api.invoices.email(invoice)
+        except ValidationError:
+            pass  # read the invoice below and say why in words a model can act on
+        else:
+            return EmailSent(invoice_id=invoice)
     current = await _sales_invoice(org, invoice, "Xero only emails sales invoices.")
     if current.status not in ("SUBMITTED", "AUTHORISED", "PAID"):
         raise UserInputError(
