@@ -150,6 +150,17 @@ async def test_part_paid_invoice_changes_only_its_non_financial_fields(api: http
     assert messages(no_line_id) == ["To update fields on a paid invoice line item, you must supply a LineItemID"]
 
 
+async def test_planned_payment_date_of_a_part_paid_bill_can_still_be_set(api: httpx2.AsyncClient) -> None:
+    """xero-api.md §5.2: Xero's changelog of 19 Mar 2026 made the non-financial fields of part- or fully-paid
+    bills editable, PlannedPaymentDate included (a date sets its *String twin too, which must not count as a change
+    to a financial field)."""
+    bill = await new_invoice(api, kind="ACCPAY", InvoiceNumber="SUP-88")
+    assert (await pay(api, bill, 10)).status_code == 200
+    response = await api.post(f"/Invoices/{bill['InvoiceID']}", json={"PlannedPaymentDate": "2026-04-20"})
+    assert response.status_code == 200, response.text
+    assert response.json()["Invoices"][0]["PlannedPaymentDate"] == "/Date(1776643200000+0000)/"
+
+
 async def test_line_items_update_by_id_add_without_id_and_drop_when_omitted(api: httpx2.AsyncClient) -> None:
     """xero-api.md §5.2: a LineItemID updates that line, no ID adds one, an omitted line is deleted."""
     lines = [SALES_LINE, {**SALES_LINE, "Description": "Second"}]

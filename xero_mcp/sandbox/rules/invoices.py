@@ -60,7 +60,8 @@ CREATE_STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED")
 # Fields a part- or fully-paid document may still change (besides its lines' non-financial fields).
 PAID_EDITABLE = frozenset(
     {"Reference", "DueDate", "DueDateString", "BrandingThemeID", "Contact", "Url", "SentToContact"}
-    | {"ExpectedPaymentDate", "PlannedPaymentDate", "UpdatedDateUTC", "UpdatedDateUTCString"}
+    | {"ExpectedPaymentDate", "ExpectedPaymentDateString", "PlannedPaymentDate", "PlannedPaymentDateString"}
+    | {"UpdatedDateUTC", "UpdatedDateUTCString"}
 )
 _LINE_FINANCIAL = ("Quantity", "UnitAmount", "LineAmount", "TaxType", "TaxAmount", "DiscountRate", "ItemCode")
 _SETTLEMENT_FIELDS = ("AmountDue", "AmountPaid", "AmountCredited", "FullyPaidOnDate", "Payments", "CreditNotes")
