@@ -124,3 +124,26 @@ async def test_credit_note_with_allocations_cannot_be_voided(api: httpx2.AsyncCl
         "The status VOIDED cannot be applied to the credit note because it has payments or credit notes allocated "
         "to it."
     ]
+
+
+async def test_contact_of_an_invoice_with_credit_allocated_cannot_be_changed(api: httpx2.AsyncClient) -> None:
+    """xero-api.md §5.2: a part-paid invoice may change its Contact "unless the payment is made with a Credit Note";
+    the credit note it came from keeps its contact too, as an allocation joins the two."""
+    invoice = await new_invoice(api)
+    credit = await new_credit_note(api)
+    assert (await _allocate(api, credit, invoice, 5)).status_code == 200
+    other = {"Contact": {"Name": "Another Customer"}}
+    for path in (f"/Invoices/{invoice['InvoiceID']}", f"/CreditNotes/{credit['CreditNoteID']}"):
+        assert messages(await api.post(path, json=other)) == [
+            "The contact cannot be changed because a credit note has been allocated to this document."
+        ]
+    assert (await get_one(api, "Invoices", invoice["InvoiceID"]))["Contact"]["Name"] == "Invoice Customer"
+    paid_in_cash = await new_invoice(api)
+    assert (await api.put("/Payments", json={**_payment(paid_in_cash), "Amount": 10})).status_code == 200
+    moved = await api.post(f"/Invoices/{paid_in_cash['InvoiceID']}", json=other)
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["Invoices"][0]["Contact"]["Name"] == "Another Customer"
+
+
+def _payment(invoice: dict[str, Any]) -> dict[str, Any]:
+    return {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Account": {"Code": "090"}}

@@ -3,9 +3,10 @@
 Status machine [DOC-INV]: DRAFT -> DRAFT|SUBMITTED|AUTHORISED|DELETED; SUBMITTED -> SUBMITTED|AUTHORISED|DRAFT|
 DELETED; AUTHORISED -> AUTHORISED|VOIDED. PAID is set by the system when AmountDue reaches zero and undone when a
 payment or allocation is removed; nothing leaves VOIDED or DELETED. A document with payments or credit allocated
-may only change Reference, DueDate, its number, BrandingThemeID, Contact, Url, SentToContact, planned/expected
-payment dates and its lines' Description, AccountCode and Tracking; it cannot be voided or sent back to draft.
-ACCREC numbers are unique and generated (INV-0001, ...) when absent; bill numbers are free text.
+may only change Reference, DueDate, its number, BrandingThemeID, Contact (not once credit is allocated), Url,
+SentToContact, planned/expected payment dates and its lines' Description, AccountCode and Tracking; it cannot be
+voided or sent back to draft. ACCREC numbers are unique and generated (INV-0001, ...) when absent; bill numbers are
+free text.
 
 Stored invoice fields beyond the request's: SubTotal, TotalTax, Total, TotalDiscount, AmountDue, AmountPaid,
 AmountCredited, FullyPaidOnDate, Payments[] (PaymentID, Date, Amount, Reference, CurrencyRate), CreditNotes[]
@@ -197,6 +198,10 @@ def _check_settled_edit(kind: DocKind, existing: Doc, doc: Doc, raw: Doc) -> Non
     raw_lines = as_list(raw.get("LineItems")) or []
     if any(not (as_doc(line) or {}).get("LineItemID") for line in raw_lines):
         raise RuleError(f"To update fields on a paid {kind.label} line item, you must supply a LineItemID")
+    if doc["Contact"] != existing["Contact"] and (existing.get("CreditNotes") or existing.get("Allocations")):
+        # Xero: Contact stays editable after payment "unless the payment is made with a Credit Note" (an allocation
+        # ties the invoice and credit note to one contact).
+        raise RuleError("The contact cannot be changed because a credit note has been allocated to this document.")
     allowed = PAID_EDITABLE | {kind.number_field, "LineItems"}
     if changed_fields(existing, doc) - allowed or _line_signature(existing["LineItems"]) != _line_signature(
         doc["LineItems"]
