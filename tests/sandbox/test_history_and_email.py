@@ -82,6 +82,21 @@ async def test_history_put_on_an_unknown_id_uses_xeros_message(api: httpx2.Async
     assert messages(response) == ["The document with the supplied id was not found for this endpoint."]
 
 
+async def test_history_records_carry_date_utc_string_beside_the_ms_json_date(
+    sandbox: Sandbox, api: httpx2.AsyncClient
+) -> None:
+    """xero-api.md §5.10 and the spec's History examples: each record has DateUTC (MS-JSON) and DateUTCString
+    (``2018-11-08T15:01:21``, UTC, no zone)."""
+    contact = await new_contact(api, "Dated History")
+    sandbox.clock.advance(3.5)
+    path = f"/Contacts/{contact['ContactID']}/History"
+    added = await api.put(path, json={"HistoryRecords": [{"Details": "Called"}]})
+    assert added.json()["HistoryRecords"][0]["DateUTCString"] == "2026-03-16T09:30:03"
+    created, note = (await api.get(path)).json()["HistoryRecords"]
+    assert (created["DateUTCString"], created["DateUTC"]) == ("2026-03-16T09:30:00", "/Date(1773653400000+0000)/")
+    assert (note["DateUTCString"], note["DateUTC"]) == ("2026-03-16T09:30:03", "/Date(1773653403500+0000)/")
+
+
 async def test_invoice_history_follows_approval_and_payment(api: httpx2.AsyncClient) -> None:
     """xero-api.md §5.10: changes are recorded by "System Generated"."""
     invoice = await new_invoice(api, status="DRAFT")

@@ -2,8 +2,9 @@
 
 Every change the sandbox makes records a history entry (Changes "Created", "Approved", "Payment Received", ...)
 by "System Generated". ``PUT`` adds notes: each ``{"Details": ...}`` (at most 2,500 characters) becomes a record
-with Changes "Note"; notes cannot be edited or deleted. A PUT for an ID that does not exist is a 400 with "The
-document with the supplied id was not found for this endpoint."
+with Changes "Note"; notes cannot be edited or deleted. Records carry DateUTC and, as in the spec's examples,
+DateUTCString. A PUT for an ID that does not exist is a 400 with "The document with the supplied id was not found
+for this endpoint."
 """
 
 from __future__ import annotations
@@ -16,9 +17,14 @@ from xero_mcp.sandbox.state import Doc
 NOT_FOUND_MESSAGE = "The document with the supplied id was not found for this endpoint."
 
 
+def shown(record: Doc) -> Doc:
+    """A record as the API returns it: DateUTC (MS-JSON on the wire) and DateUTCString, ``2018-11-08T15:01:21``."""
+    return {**record, "DateUTCString": record["DateUTC"][:19]}
+
+
 def records(ctx: Ctx, collection: str, doc_id: str) -> list[Doc]:
     """A document's history records, oldest first."""
-    return ctx.state.history(ctx.tenant_id, collection, doc_id)
+    return [shown(record) for record in ctx.state.history(ctx.tenant_id, collection, doc_id)]
 
 
 def document_exists(ctx: Ctx, collection: str, doc_id: str) -> bool:
@@ -34,7 +40,7 @@ def add_note(ctx: Ctx, collection: str, doc_id: str, raw: Any) -> Doc:
     details = required_text(entry, "Details", 2500, "A history note needs Details.")
     record = {"Changes": "Note", "DateUTC": ctx.stamp(), "User": "System Generated", "Details": details}
     ctx.state.add_history(ctx.tenant_id, collection, doc_id, record)
-    return record
+    return shown(record)
 
 
 def note_elements(body: Any) -> list[Any]:
