@@ -66,6 +66,16 @@ async def test_bank_transfer_records_its_two_bank_transactions(api: httpx2.Async
     assert (receive["Type"], receive["BankAccount"]["Code"], receive["Total"]) == ("RECEIVE-TRANSFER", "091", 250.0)
 
 
+async def test_bank_transfer_created_date_string_is_written_as_the_spec_writes_it(api: httpx2.AsyncClient) -> None:
+    """xero-api.md §2 (*String fields) and the spec's BankTransfers example: ``CreatedDateUTCString:
+    2016-10-17T20:46:01``, UTC without a zone suffix, beside the MS-JSON CreatedDateUTC."""
+    [transfer] = (await _transfer(api, "090", "091")).json()["BankTransfers"]
+    assert (transfer["CreatedDateUTCString"], transfer["CreatedDateUTC"]) == (
+        "2026-03-16T09:30:00",
+        "/Date(1773653400000+0000)/",
+    )
+
+
 async def test_bank_transfer_between_the_same_account_is_rejected(api: httpx2.AsyncClient) -> None:
     """xero-api.md §5.7: "An emulator should also reject From == To"."""
     assert messages(await _transfer(api, "090", "090")) == ["The from and to bank accounts must be different."]

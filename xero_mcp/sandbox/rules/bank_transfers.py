@@ -19,7 +19,6 @@ from xero_mcp.sandbox.rules.common import (
     as_list,
     date_field,
     flag,
-    instant_string,
     iso_date,
     new_id,
     positive_amount,
@@ -82,7 +81,8 @@ def create(ctx: Ctx, raw: Doc) -> Doc:
     }
     set_date(transfer, "Date", date_field(raw, "Date") or iso_date(ctx.today()))
     transfer["CreatedDateUTC"] = ctx.stamp()
-    transfer["CreatedDateUTCString"] = instant_string(transfer["CreatedDateUTC"])
+    # The spec's examples write CreatedDateUTCString without the "Z" that UpdatedDateUTCString carries.
+    transfer["CreatedDateUTCString"] = transfer["CreatedDateUTC"][:19]
     spend = _side(ctx, transfer, "SPEND-TRANSFER", source, target, transfer["FromIsReconciled"])
     receive = _side(ctx, transfer, "RECEIVE-TRANSFER", target, source, transfer["ToIsReconciled"])
     transfer["FromBankTransactionID"] = spend["BankTransactionID"]
