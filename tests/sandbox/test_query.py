@@ -162,6 +162,18 @@ async def test_paging_defaults_to_100_caps_at_1000_and_reports_pagination(api: h
     assert (await api.get("/Contacts", params={"page": "0"})).status_code == 400
 
 
+@pytest.mark.parametrize("plural", ["Items", "Accounts", "TaxRates", "ContactGroups", "BankTransfers"])
+async def test_page_is_ignored_where_xero_has_no_paging(api: httpx2.AsyncClient, plural: str) -> None:
+    """xero-api.md §2.4: only the list endpoints whose spec takes `page` (Contacts, Invoices, CreditNotes, Payments,
+    BankTransactions, ManualJournals, PurchaseOrders, Quotes, ...) are paged; elsewhere page is not a parameter."""
+    everything = (await api.get(f"/{plural}")).json()[plural]
+    assert everything
+    for params in ({"page": "2"}, {"page": "1", "pageSize": "1"}, {"page": "x"}):
+        response = await api.get(f"/{plural}", params=params)
+        assert response.status_code == 200, response.text
+        assert response.json()[plural] == everything
+
+
 async def test_if_modified_since_returns_only_newer_records(sandbox: Sandbox, api: httpx2.AsyncClient) -> None:
     """xero-api.md §2.4: "Only records created or modified since this timestamp will be returned"."""
     old = await new_contact(api, "Old Timer")

@@ -495,6 +495,7 @@ class _Router:
             if_modified_since=self.request.headers.get("if-modified-since"),
             paged=resource.paged,
             default_order=resource.default_order,
+            pageable=resource.page_on_request,
         )
         tenant, plural = self.ctx.tenant_id, resource.plural
         paging = query.paging

@@ -657,8 +657,13 @@ def build_list_query(
     if_modified_since: str | None,
     paged: bool,
     default_order: str,
+    pageable: bool = True,
 ) -> ListQuery:
-    """Everything a list request asks for, as SQL. `params` keys are lower-case query parameter names."""
+    """Everything a list request asks for, as SQL. `params` keys are lower-case query parameter names.
+
+    `paged`: always paged (page 1 when `page` is absent); `pageable`: `page` is a parameter of the endpoint at all
+    (where it is not, as on /Items or /Accounts, Xero ignores it and so does this).
+    """
     query = ListQuery(order=default_order)
     if where := params.get("where", "").strip():
         query.conditions.append(compile_where(parse_where(where), collection, query.params))
@@ -667,5 +672,5 @@ def build_list_query(
     _list_filters(collection, params, query)
     if order := params.get("order", "").strip():
         query.order = compile_order(order, collection)
-    query.paging = parse_paging(params, always=paged)
+    query.paging = parse_paging(params, always=paged) if paged or pageable else None
     return query
