@@ -284,6 +284,27 @@ async def test_summary_only_omits_line_items_and_payments(api: httpx2.AsyncClien
     assert summary["Total"] == invoice["Total"]
 
 
+async def test_invoice_list_without_paging_or_statuses_has_no_line_items_and_no_page_limit(
+    api: httpx2.AsyncClient,
+) -> None:
+    """xero-api.md §2.4: "When you retrieve multiple invoices ... no line details are returned"; they are returned
+    "by specifying Invoice ID, Invoice Number, querying by Statuses or by using the optional paging parameter", and
+    paging (100 a page) applies "when the page parameter is used" or when querying by Statuses."""
+    batch = {"Invoices": [{"Type": "ACCPAY", "Contact": {"Name": "Many Bills"}, "LineItems": [PURCHASE_LINE]}] * 101}
+    assert (await api.put("/Invoices", json=batch)).status_code == 200
+    where = {"where": 'Contact.Name=="Many Bills"'}
+    unpaged = (await api.get("/Invoices", params=where)).json()
+    assert "pagination" not in unpaged and len(unpaged["Invoices"]) == 101
+    assert not any("LineItems" in invoice for invoice in unpaged["Invoices"])
+    for params in ({"page": "2"}, {"Statuses": "DRAFT"}):
+        paged = (await api.get("/Invoices", params={**where, **params})).json()
+        assert paged["pagination"]["itemCount"] == 101
+        assert all(invoice["LineItems"][0]["Description"] == "Paper" for invoice in paged["Invoices"])
+    assert len(paged["Invoices"]) == 100
+    single = await get_one(api, "Invoices", unpaged["Invoices"][0]["InvoiceID"])
+    assert single["LineItems"][0]["Description"] == "Paper"
+
+
 async def test_item_code_on_a_line_supplies_description_price_and_account(api: httpx2.AsyncClient) -> None:
     """xero-api.md §5.11: "Item code on an invoice line supplies default description/price/account"."""
     item = {

@@ -489,11 +489,12 @@ class _Router:
 
     def list(self, resource: Resource) -> Response:
         """GET /{plural}: where, order, paging, If-Modified-Since and the collection's own filters."""
+        paged = resource.is_paged(self.request.params)
         query = build_list_query(
             resource.collection,
             self.request.params,
             if_modified_since=self.request.headers.get("if-modified-since"),
-            paged=resource.paged,
+            paged=paged,
             default_order=resource.default_order,
             pageable=resource.page_on_request,
         )
@@ -509,7 +510,9 @@ class _Router:
             offset=paging.offset if paging else 0,
         )
         shown = [self._shown(resource, doc) for doc in docs]
-        if not resource.paged or paging is None:
+        if not paged and resource.unpaged_omits:
+            shown = [{k: v for k, v in doc.items() if k not in resource.unpaged_omits} for doc in shown]
+        if not paged or paging is None:
             return self.respond(plural, shown)
         count = self.state.count(tenant, plural, where=query.where, params=query.params)
         pagination = {

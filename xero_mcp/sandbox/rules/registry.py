@@ -44,8 +44,11 @@ class Resource:
     - ``create``: PUT on the collection (and POST elements that match nothing, when ``post_creates``);
     - ``update``: POST on ``/{plural}/{id}`` and POST elements that ``match`` an existing document;
     - ``match``: which existing document a POSTed element addresses (default: by its ID field);
-    - ``paged``: lists are always paged and carry a ``pagination`` object; ``page_on_request``: paged only when
-      ``page`` is given; ``default_order``: SQL order when the request gives none;
+    - ``paged``: lists are always paged and carry a ``pagination`` object; ``paged_by``: instead, whether this
+      request's list is so paged (Invoices: only some are); ``page_on_request``: paged, without a ``pagination``
+      object, only when ``page`` is given; ``unpaged_omits``: fields an unpaged list leaves out (Invoices:
+      "When you retrieve multiple invoices ... no line details are returned", unless paged or by Statuses);
+      ``default_order``: SQL order when the request gives none;
     - ``by_number``: ``GET /{plural}/{value}`` looks a non-GUID value up by number (or code);
     - ``history``: ``GET``/``PUT /{plural}/{id}/History`` exist;
     - ``view``/``list_view``: how a document is shown by a single GET / in a list (``list_view`` defaults to ``view``).
@@ -56,13 +59,19 @@ class Resource:
     update: Update | None = None
     match: Match | None = None
     paged: bool = False
+    paged_by: Callable[[Mapping[str, str]], bool] | None = None
     page_on_request: bool = False
+    unpaged_omits: tuple[str, ...] = ()
     default_order: str = "updated, id"
     by_number: bool = False
     history: bool = False
     post_creates: bool = True
     view: View | None = None
     list_view: View | None = None
+
+    def is_paged(self, params: Mapping[str, str]) -> bool:
+        """Whether a list request (lower-case query parameters) is paged and answered with ``pagination``."""
+        return self.paged if self.paged_by is None else self.paged_by(params)
 
     @property
     def collection(self) -> Collection:
@@ -96,6 +105,12 @@ def _unit_dp(ctx: Ctx, doc: Doc) -> Doc:
 def _transaction_view(ctx: Ctx, doc: Doc, params: Mapping[str, str]) -> Doc:
     del params
     return _unit_dp(ctx, doc)
+
+
+def _invoices_paged(params: Mapping[str, str]) -> bool:
+    # [DOC-INV]: 100 a page "when the page parameter is used"; "pagination is enforced by default" when querying by
+    # Statuses or with summaryOnly. Otherwise every matching invoice comes back in one answer.
+    return any(params.get(key) for key in ("page", "statuses")) or params.get("summaryonly", "").lower() == "true"
 
 
 def _invoice_list_view(ctx: Ctx, doc: Doc, params: Mapping[str, str]) -> Doc:
@@ -156,7 +171,8 @@ RESOURCES: dict[str, Resource] = {
         _from_rules(
             "Invoices",
             invoices,
-            paged=True,
+            paged_by=_invoices_paged,
+            unpaged_omits=("LineItems",),
             by_number=True,
             history=True,
             view=_transaction_view,
