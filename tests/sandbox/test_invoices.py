@@ -50,6 +50,15 @@ async def test_money_is_written_exactly_as_decimal(api: httpx2.AsyncClient) -> N
     assert '"Total":0.33' in invoice.text
 
 
+async def test_tax_that_rounds_to_nothing_on_a_negative_line_is_written_as_zero(api: httpx2.AsyncClient) -> None:
+    """xero-api.md §9.7: per-line tax rounded to 2 dp; 10% of -0.04 is -0.004, which is 0.00 (Xero writes no
+    negative zero)."""
+    lines = [{**SALES_LINE, "UnitAmount": 10}, {**SALES_LINE, "Description": "Rounding", "UnitAmount": -0.04}]
+    response = await api.put("/Invoices", json={"Type": "ACCREC", "Contact": {"Name": "Neg Zero"}, "LineItems": lines})
+    assert '"LineAmount":-0.04,"TaxAmount":0.00,' in response.text
+    assert "-0.00" not in response.text
+
+
 async def test_accrec_numbers_are_generated_in_sequence(api: httpx2.AsyncClient) -> None:
     """xero-api.md §5.2: ACCREC numbers are auto-generated when absent (INV-0001, ...)."""
     first = await new_invoice(api, status="DRAFT")

@@ -134,7 +134,8 @@ def _encode(value: Any, out: list[str], wire: bool) -> None:
     elif isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError("a document number must be finite")
-        out.append(format(value, "f"))
+        # Rounding a small negative amount leaves a negative zero (-0.00), which Xero never writes.
+        out.append(format(value.copy_abs() if value.is_zero() else value, "f"))
     elif isinstance(value, int | float):
         out.append(repr(value))
     else:
