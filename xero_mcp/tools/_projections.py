@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -23,18 +23,21 @@ from pydantic import (
 )
 from pydantic.config import JsonDict
 
-from xero_mcp.client.models import (
-    Allocation,
-    Contact,
-    CreditNote,
-    HistoryRecord,
-    Invoice,
-    LineItem,
-    PaymentSummary,
-    Quote,
-)
-from xero_mcp.client.pagination import Page
 from xero_mcp.tools._views import deep_link
+
+if TYPE_CHECKING:
+    # Only the converters' parameters name the client's models; the result models load without them.
+    from xero_mcp.client.models import (
+        Allocation,
+        Contact,
+        CreditNote,
+        HistoryRecord,
+        Invoice,
+        LineItem,
+        PaymentSummary,
+        Quote,
+    )
+    from xero_mcp.client.pagination import Page
 
 
 def _as_number(value: Decimal) -> float | int:
@@ -55,9 +58,13 @@ def _no_description(schema: JsonDict) -> None:
 
 
 class View(BaseModel):
-    """Base of result models: no class docstring in the published schema."""
+    """Base of result models: no class docstring in the published schema.
 
-    model_config = ConfigDict(json_schema_extra=_no_description)
+    Result models are built (validator and serializer) on a tool's first result rather than at import: start-up
+    only reads their field names (subclasses inherit this).
+    """
+
+    model_config = ConfigDict(json_schema_extra=_no_description, defer_build=True)
 
 
 def without_null(schema: JsonDict) -> None:

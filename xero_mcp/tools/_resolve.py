@@ -20,31 +20,32 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Generic, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 from uuid import UUID
 
 from xero_mcp.client.errors import NotFound
-from xero_mcp.client.models import (
-    Account,
-    Contact,
-    ContactRef,
-    Item,
-    LineItemInput,
-    TaxRate,
-    TrackingCategory,
-    TrackingInput,
-    TrackingOption,
-    XeroRequest,
-    parse_xero_datetime,
-)
 from xero_mcp.client.pagination import Where
-from xero_mcp.sync.dedupe import KeyedLocks, contact_where, idempotency_key, match_contact, natural_key
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import LineIn
 
+if TYPE_CHECKING:
+    # The client's models and the sync stores load on the first tool call (imported where used), not at start-up.
+    from xero_mcp.client.models import (
+        Account,
+        Contact,
+        ContactRef,
+        Item,
+        LineItemInput,
+        TaxRate,
+        TrackingCategory,
+        TrackingInput,
+        TrackingOption,
+        XeroRequest,
+    )
+
 T = TypeVar("T")
-Q = TypeVar("Q", bound=XeroRequest)
+Q = TypeVar("Q", bound="XeroRequest")
 T_co = TypeVar("T_co", covariant=True)
 Q_contra = TypeVar("Q_contra", contravariant=True)
 
@@ -137,6 +138,8 @@ async def today(org: Org) -> dt.date:
     """
     offset = org.cache.get("clock_offset")
     if not isinstance(offset, dt.timedelta):
+        from xero_mcp.client.models import parse_xero_datetime
+
         response = await org.api.request("GET", "/Organisation")
         data = cast("dict[str, Any]", response.data) if isinstance(response.data, dict) else {}
         stamp = parse_xero_datetime(data.get("DateTimeUTC"))
@@ -258,6 +261,8 @@ async def item_code(org: Org, wanted: str, *, field: str = "item") -> str:
 
 async def tracking(org: Org, category: str, option: str, *, field: str = "tracking") -> TrackingInput:
     """A tracking reference (category and option IDs and names) for an active category and option, by name."""
+    from xero_mcp.client.models import TrackingInput
+
     wanted_category, wanted_option = fold(category), fold(option)
 
     def active_category(categories: list[TrackingCategory]) -> TrackingCategory | None:
@@ -318,6 +323,9 @@ async def contact(org: Org, wanted: str, *, field: str = "contact") -> Contact:
     An ACTIVE contact is preferred over an archived one with the same name. Unknown: a UserInputError listing
     contacts with similar names and pointing at find_or_create_contact.
     """
+    from xero_mcp.client.models import Contact
+    from xero_mcp.sync.dedupe import contact_where, match_contact
+
     text = wanted.strip()
     if not text:
         raise UserInputError(f"{field}: give a contact ID, number or name.")
@@ -350,6 +358,8 @@ async def _unknown_contact(org: Org, field: str, text: str) -> UserInputError:
 
 async def contact_ref(org: Org, wanted: str, *, field: str = "contact") -> ContactRef:
     """A reference to an existing, active contact by ContactID (see `contact`), for a document's Contact field."""
+    from xero_mcp.client.models import ContactRef
+
     found = await contact(org, wanted, field=field)
     if found.contact_status == "ARCHIVED":
         raise UserInputError(
@@ -370,6 +380,8 @@ async def line_items(
     `tax_from_account` fills a line's tax type from its account's default when none is given: quotes need this,
     since Xero does not default a quote line's tax from its account as it does on other documents.
     """
+    from xero_mcp.client.models import LineItemInput
+
     if not lines:
         raise UserInputError(f"{field}: give at least one line.")
     out: list[LineItemInput] = []
@@ -482,12 +494,16 @@ def dedupe_in(
 
 def create_lock(org: Org, tool: str, key: str) -> AbstractAsyncContextManager[None]:
     """The per-organisation lock for creating the record with this natural key (see KeyedLocks)."""
+    from xero_mcp.sync.dedupe import KeyedLocks
+
     locks: KeyedLocks = org.cache.setdefault("create_locks", KeyedLocks())
     return locks.hold(org.tenant_id, f"{tool}\x1f{key}")
 
 
 def key_of(tool: str, body: Mapping[str, Any], dedupe_key: str | None) -> str:
     """The natural key of a create request; UserInputError when the request lacks what the key is made of."""
+    from xero_mcp.sync.dedupe import natural_key
+
     try:
         return natural_key(tool, body, dedupe_key=dedupe_key)
     except ValueError as exc:
@@ -511,6 +527,8 @@ async def create_once(
     fresh key, so a deliberate second copy is never answered from Xero's replay cache. `key_extra` adds fields to
     the natural key that the request leaves to Xero (a document's date when Xero defaults it to today).
     """
+    from xero_mcp.sync.dedupe import idempotency_key
+
     if allow_duplicate:
         return await how.create(None), False
     body = how.body

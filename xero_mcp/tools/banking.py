@@ -10,24 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
 from pydantic import Field
 
 from xero_mcp.client.errors import NotFound
-from xero_mcp.client.models import (
-    Account,
-    AccountRef,
-    BankTransaction,
-    BankTransactionCreate,
-    BankTransactionUpdate,
-    BankTransfer,
-    BankTransferCreate,
-    LineAmountTypes,
-    LineItem,
-    LineItemInput,
-)
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
@@ -49,9 +37,13 @@ from xero_mcp.tools._projections import Amount, CompactView, Paged, paged
 from xero_mcp.tools._resolve import fold
 from xero_mcp.tools._spec import ToolSpec, tool
 from xero_mcp.tools._views import deep_link
+from xero_mcp.tools.invoices import AmountTypes
+
+if TYPE_CHECKING:
+    from xero_mcp.client.models import Account, AccountRef, BankTransaction, BankTransfer, LineItem, LineItemInput
 
 BankAccountArg = Annotated[str | None, Field(description="Bank account code or name; default: the only one")]
-LineTax = LineAmountTypes | None
+LineTax = AmountTypes | None
 
 _CLOSED = ("DELETED", "VOIDED")
 """Statuses of a bank transaction that can no longer change and no longer count as an existing copy."""
@@ -81,6 +73,8 @@ async def resolve_bank_account(org: Org, wanted: str | None, *, field: str = "ba
 
 def account_ref(account: Account) -> AccountRef:
     """A reference to a resolved account, by ID (codes are optional on bank accounts)."""
+    from xero_mcp.client.models import AccountRef
+
     return AccountRef(account_id=account.account_id) if account.account_id else AccountRef(code=account.code)
 
 
@@ -203,6 +197,8 @@ async def create_bank_transaction(
 ) -> BankTransactionCreated:
     """Record money spent or received in a bank account. Natural key: type, bank account, contact, date (default
     today), reference and lines."""
+    from xero_mcp.client.models import BankTransactionCreate
+
     org = await x.org(tenant)
     account = await resolve_bank_account(org, bank_account)
     contact_ref = await _resolve.contact_ref(org, contact) if contact is not None else None
@@ -272,6 +268,8 @@ async def update_bank_transaction(
     tenant: Tenant = None,
 ) -> BankTransactionView:
     """Change an unreconciled bank transaction; lines, if given, replace all its lines."""
+    from xero_mcp.client.models import BankTransactionUpdate
+
     try:
         ident = str(UUID(bank_transaction_id.strip()))
     except ValueError:
@@ -343,6 +341,8 @@ async def create_bank_transfer(
 ) -> BankTransferCreated:
     """Move money between two bank accounts of one currency. Natural key: accounts, amount, date (default today)
     and reference."""
+    from xero_mcp.client.models import BankTransferCreate
+
     org = await x.org(tenant)
     source = await _resolve.account(org, from_bank_account, field="from_bank_account", bank=True)
     target = await _resolve.account(org, to_bank_account, field="to_bank_account", bank=True)

@@ -7,11 +7,10 @@ may use the same one), so a bill is found by supplier and reference.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
-from xero_mcp.client.models import Invoice, InvoiceCreate
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
@@ -41,6 +40,9 @@ from xero_mcp.tools.invoices import (
     fetch_invoice,
     list_documents,
 )
+
+if TYPE_CHECKING:
+    from xero_mcp.client.models import Invoice
 
 BillRef = Annotated[str, Field(description="Bill ID, or the supplier's reference")]
 
@@ -126,6 +128,8 @@ async def create_bill(
 ) -> InvoiceCreated:
     """Create a bill from a supplier (status AUTHORISED approves it). Natural key: supplier and reference; without a
     reference, supplier, date and lines. An existing match is returned with duplicate=true."""
+    from xero_mcp.client.models import InvoiceCreate
+
     org = await x.org(tenant)
     text = text_or_none(reference)
     request = InvoiceCreate(

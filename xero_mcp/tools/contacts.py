@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
-from xero_mcp.client.models import AddressInput, ContactCreate, ContactUpdate, PhoneInput
-from xero_mcp.client.models import Contact as XeroContact
 from xero_mcp.client.pagination import Order, Where
-from xero_mcp.sync.dedupe import contact_where, idempotency_key, match_contact
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
     AllowDuplicate,
@@ -38,6 +35,10 @@ from xero_mcp.tools._projections import (
 from xero_mcp.tools._resolve import create_lock, create_once, dedupe_in, key_of
 from xero_mcp.tools._spec import ToolSpec, tool
 
+if TYPE_CHECKING:
+    from xero_mcp.client.models import AddressInput, PhoneInput
+    from xero_mcp.client.models import Contact as XeroContact
+
 TOOL_CREATE = "create_contact"
 
 
@@ -55,6 +56,8 @@ class AddressIn(BaseModel):
 
 
 def _address(address: AddressIn | None) -> list[AddressInput] | None:
+    from xero_mcp.client.models import AddressInput
+
     if address is None:
         return None
     return [
@@ -71,10 +74,15 @@ def _address(address: AddressIn | None) -> list[AddressInput] | None:
 
 
 def _phone(phone: str | None) -> list[PhoneInput] | None:
+    from xero_mcp.client.models import PhoneInput
+
     return [PhoneInput(phone_type="DEFAULT", phone_number=phone)] if phone else None
 
 
 async def _find_active(org: Org, *, contact_number: str | None, name: str | None) -> XeroContact | None:
+    from xero_mcp.client.models import Contact as XeroContact
+    from xero_mcp.sync.dedupe import contact_where, match_contact
+
     where = contact_where(contact_number=contact_number, name=name)
     page = await org.api.contacts.list(where=Where.raw(where))
     match = match_contact([c.model_dump(by_alias=True) for c in page.items], contact_number=contact_number, name=name)
@@ -162,6 +170,8 @@ async def create_contact(
 ) -> ContactCreated:
     """Create a customer or supplier. Natural key: contact_number if given, else the name (any case); an existing
     active contact with it is returned with duplicate=true instead."""
+    from xero_mcp.client.models import ContactCreate
+
     org = await x.org(tenant)
     request = ContactCreate(
         name=name.strip(),
@@ -199,6 +209,10 @@ async def find_or_create_contact(
 ) -> ContactMatch:
     """Find an active contact by contact_number, then email, then exact name (any case); create it only when none
     matches. Says which rule matched."""
+    from xero_mcp.client.models import Contact as XeroContact
+    from xero_mcp.client.models import ContactCreate
+    from xero_mcp.sync.dedupe import contact_where, idempotency_key, match_contact
+
     org = await x.org(tenant)
     if not name.strip():
         raise UserInputError("name: give the contact's name.")
@@ -251,6 +265,8 @@ async def update_contact(
 ) -> ContactView:
     """Change a contact (by contact ID, number or exact name); only the fields given change. status=ARCHIVED
     archives it."""
+    from xero_mcp.client.models import ContactUpdate
+
     org = await x.org(tenant)
     changes = ContactUpdate(
         name=name.strip() if name else None,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
 from xero_mcp.client.errors import NotFound
-from xero_mcp.client.models import AllocationCreate, CreditNote, CreditNoteCreate, CreditNoteUpdate, InvoiceRef
 from xero_mcp.client.pagination import Order, Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
@@ -46,6 +45,9 @@ from xero_mcp.tools.invoices import (
     label,
     same_lines,
 )
+
+if TYPE_CHECKING:
+    from xero_mcp.client.models import CreditNote
 
 CreditNoteType = Literal["ACCRECCREDIT", "ACCPAYCREDIT"]
 CreditNoteRef = Annotated[str, Field(description="Credit note ID or number")]
@@ -128,6 +130,8 @@ async def create_credit_note(
 ) -> CreditNoteCreated:
     """Create a credit note (AUTHORISED to allocate it later). Natural key: type and number (plus contact for
     supplier notes); without a number, contact, date, reference and lines. A match is returned with duplicate=true."""
+    from xero_mcp.client.models import CreditNoteCreate
+
     org = await x.org(tenant)
     number = text_or_none(credit_note_number)
     request = CreditNoteCreate(
@@ -191,6 +195,8 @@ async def update_credit_note(
 ) -> CreditNoteView:
     """Change a credit note, or approve it with status AUTHORISED; only the fields given change, and lines, when
     given, replace all lines."""
+    from xero_mcp.client.models import CreditNoteUpdate
+
     org = await x.org(tenant)
     changes = CreditNoteUpdate(
         contact=await _resolve.contact_ref(org, contact) if contact else None,
@@ -225,6 +231,8 @@ async def allocate_credit_note(
     tenant: Tenant = None,
 ) -> AllocationView:
     """Apply an approved credit note's remaining credit to an outstanding invoice (or bill) of the same contact."""
+    from xero_mcp.client.models import AllocationCreate, InvoiceRef
+
     org = await x.org(tenant)
     note = await _fetch(org, credit_note)
     target = await fetch_invoice(org, invoice)

@@ -6,18 +6,24 @@ contacts, quotes and purchase orders may also be named by number (or, for contac
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
 from xero_mcp.client.errors import NotFound
-from xero_mcp.client.models import MAX_NOTE_LENGTH, HistoryEntity
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import Tenant
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._projections import HistoryEntryView, HistoryView, history_entry_view
 from xero_mcp.tools._spec import ToolSpec, tool
+
+if TYPE_CHECKING:
+    from xero_mcp.client.models import HistoryEntity
+
+MAX_NOTE_LENGTH = 2500
+"""Xero's limit on a note, as the client's models state it: declared here too because the SDK reads the argument
+types at start-up, before the client's models are loaded (tests/test_startup.py checks the two agree)."""
 
 Entity = Literal[
     "invoice",

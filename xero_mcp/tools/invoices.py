@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from xero_mcp.client.errors import NotFound, ValidationError
-from xero_mcp.client.models import Invoice, InvoiceCreate, InvoiceUpdate, LineItem
 from xero_mcp.client.pagination import Order, Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
@@ -42,6 +41,9 @@ from xero_mcp.tools._projections import (
     paged,
 )
 from xero_mcp.tools._spec import ToolSpec, tool
+
+if TYPE_CHECKING:
+    from xero_mcp.client.models import Invoice, InvoiceCreate, InvoiceUpdate, LineItem
 
 InvoiceType = Literal["ACCREC", "ACCPAY"]
 InvoiceStatusFilter = Literal["DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "VOIDED", "DELETED"]
@@ -278,6 +280,8 @@ async def create_invoice(
 ) -> InvoiceCreated:
     """Create a sales invoice (status AUTHORISED approves it). Natural key: invoice_number; without one, contact,
     date, reference and lines. An existing match is returned with duplicate=true."""
+    from xero_mcp.client.models import InvoiceCreate
+
     org = await x.org(tenant)
     request = InvoiceCreate(
         type="ACCREC",
@@ -344,6 +348,8 @@ async def update_invoice(
 ) -> InvoiceView:
     """Change a sales invoice (by ID or number); only the fields given change, and lines, when given, replace all
     lines."""
+    from xero_mcp.client.models import InvoiceUpdate
+
     org = await x.org(tenant)
     changes = InvoiceUpdate(
         contact=await _resolve.contact_ref(org, contact) if contact else None,
@@ -361,6 +367,8 @@ async def update_invoice(
 @tool("approve_invoice", toolset="sales", title="Approve an invoice", read_only=False, idempotent=True)
 async def approve_invoice(x: ToolContext, invoice: str, tenant: Tenant = None) -> InvoiceView:
     """Approve a draft or submitted invoice or bill (status AUTHORISED), so it can be paid or emailed."""
+    from xero_mcp.client.models import InvoiceUpdate
+
     org = await x.org(tenant)
     current = await fetch_invoice(org, invoice)
     refuse_if_closed(current, "be approved")
@@ -410,6 +418,8 @@ async def _preview_void(x: ToolContext, invoice: str, confirm: bool = False, ten
 )
 async def void_invoice(x: ToolContext, invoice: str, confirm: bool = False, tenant: Tenant = None) -> InvoiceView:
     """Void an approved, unpaid invoice or bill (a draft is deleted instead). Cannot be undone."""
+    from xero_mcp.client.models import InvoiceUpdate
+
     org = await x.org(tenant)
     current, target = await _void_plan(org, invoice)
     if target is None:

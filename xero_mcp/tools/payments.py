@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
 from pydantic import Field
 
 from xero_mcp.client.errors import NotFound
-from xero_mcp.client.models import Account, Invoice, InvoiceRef, Payment, PaymentCreate
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
@@ -36,6 +35,9 @@ from xero_mcp.tools._projections import Amount, CompactView, Paged, paged
 from xero_mcp.tools._spec import ToolSpec, tool
 from xero_mcp.tools.banking import BankAccountArg, account_ref, resolve_bank_account, today
 from xero_mcp.tools.invoices import fetch_invoice
+
+if TYPE_CHECKING:
+    from xero_mcp.client.models import Account, Invoice, Payment
 
 InvoiceArg = Annotated[str, Field(description="Number or ID")]
 
@@ -163,6 +165,8 @@ async def create_payment(
 ) -> PaymentCreated:
     """Pay an AUTHORISED invoice or bill, at most its amount due. Natural key: invoice, amount and date (default
     today)."""
+    from xero_mcp.client.models import InvoiceRef, PaymentCreate
+
     org = await x.org(tenant)
     target = await fetch_invoice(org, invoice)
     paid_from = await _payment_account(org, account)

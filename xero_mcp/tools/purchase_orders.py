@@ -6,10 +6,8 @@ A purchase order is recognised by its number; without one, by supplier, date, re
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from xero_mcp.client.models import PurchaseOrder, PurchaseOrderCreate
-from xero_mcp.client.models.purchase_orders import PurchaseOrderStatus
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
     AllowDuplicate,
@@ -28,6 +26,13 @@ from xero_mcp.tools._projections import Amount, CompactView, Paged, paged
 from xero_mcp.tools._spec import ToolSpec, tool
 from xero_mcp.tools._views import deep_link
 from xero_mcp.tools.banking import LineTax, same_lines, today
+
+if TYPE_CHECKING:
+    from xero_mcp.client.models import PurchaseOrder
+
+PurchaseOrderStatus = Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"]
+"""Xero's purchase order statuses, as the client's models state them: declared here too because the SDK reads the
+argument types at start-up, before the client's models are loaded (tests/test_startup.py checks the two agree)."""
 
 
 class PurchaseOrderView(CompactView):
@@ -115,6 +120,8 @@ async def create_purchase_order(
 ) -> PurchaseOrderCreated:
     """Create a purchase order to a supplier. Natural key: purchase_order_number; without one, supplier, date
     (default today), reference and lines."""
+    from xero_mcp.client.models import PurchaseOrderCreate
+
     org = await x.org(tenant)
     supplier = await _resolve.contact_ref(org, contact)
     request = PurchaseOrderCreate(

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
 from xero_mcp.client.errors import NotFound
-from xero_mcp.client.models import Quote, QuoteCreate, QuoteLineAmountTypes, QuoteUpdate
 from xero_mcp.client.pagination import Order
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
@@ -30,6 +29,9 @@ from xero_mcp.tools._inputs import LineIn
 from xero_mcp.tools._projections import Paged, QuoteCreated, QuoteView, paged, quote_view
 from xero_mcp.tools._spec import ToolSpec, tool
 from xero_mcp.tools.invoices import AmountTypes, same_lines
+
+if TYPE_CHECKING:
+    from xero_mcp.client.models import Quote, QuoteLineAmountTypes, QuoteUpdate
 
 QuoteStatus = Literal["DRAFT", "SENT", "ACCEPTED", "DECLINED", "INVOICED"]
 QuoteRef = Annotated[str, Field(description="Quote ID or number")]
@@ -129,6 +131,8 @@ async def create_quote(
 ) -> QuoteCreated:
     """Create a quote (date defaults to today). Natural key: quote_number; without one, contact, date, reference,
     title and lines. An existing match is returned with duplicate=true."""
+    from xero_mcp.client.models import QuoteCreate
+
     org = await x.org(tenant)
     number = text_or_none(quote_number)
     request = QuoteCreate(
@@ -217,6 +221,8 @@ async def update_quote(
 ) -> QuoteView:
     """Change a quote or move its status (DRAFT > SENT > ACCEPTED/DECLINED > INVOICED); only the fields given
     change, and lines, when given, replace all lines."""
+    from xero_mcp.client.models import QuoteUpdate
+
     org = await x.org(tenant)
     changes = QuoteUpdate(
         contact=await _resolve.contact_ref(org, contact) if contact else None,

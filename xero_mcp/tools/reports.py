@@ -12,19 +12,21 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 from mcp.server.mcpserver import Context
 from pydantic import ConfigDict, Field, SerializerFunctionWrapHandler, WithJsonSchema, model_serializer
 
-from xero_mcp.client.models.reports import Report, ReportCell, ReportRow
-from xero_mcp.client.models.settings import TrackingCategory
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import DateFrom, DateTo, OptionalContact, Tenant
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._projections import Amount, View, without_null
 from xero_mcp.tools._spec import ToolSpec, tool
+
+if TYPE_CHECKING:
+    from xero_mcp.client.models.reports import Report, ReportCell, ReportRow
+    from xero_mcp.client.models.settings import TrackingCategory
 
 ReportName = Literal[
     "ProfitAndLoss",

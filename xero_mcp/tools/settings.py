@@ -8,24 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from xero_mcp.client.models import (
-    Account,
-    Item,
-    ItemCreate,
-    ItemUpdate,
-    JournalLineInput,
-    ManualJournal,
-    ManualJournalCreate,
-    TaxRate,
-    TrackingCategory,
-)
-from xero_mcp.client.models.items import PriceDetails, PriceDetailsInput
-from xero_mcp.client.models.settings import TrackingCategoryCreate, TrackingOptionCreate
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
@@ -46,6 +33,10 @@ from xero_mcp.tools._projections import Amount, CompactView, Paged, View, paged
 from xero_mcp.tools._resolve import fold
 from xero_mcp.tools._spec import ToolSpec, tool
 from xero_mcp.tools.banking import LineTax, today
+
+if TYPE_CHECKING:
+    from xero_mcp.client.models import Account, Item, JournalLineInput, ManualJournal, TaxRate, TrackingCategory
+    from xero_mcp.client.models.items import PriceDetails, PriceDetailsInput
 
 # --- accounts and tax rates ----------------------------------------------------------------------------------------
 
@@ -219,6 +210,8 @@ async def _price_details(
     org: Org, side: str, prices: _Prices, current: PriceDetails | None = None
 ) -> PriceDetailsInput | None:
     """Sales or purchase details: the given fields resolved to codes, the rest kept from `current`."""
+    from xero_mcp.client.models.items import PriceDetailsInput
+
     if prices.price is None and prices.account is None and prices.tax is None:
         return None
     return PriceDetailsInput(
@@ -255,6 +248,8 @@ async def create_item(
     tenant: Tenant = None,
 ) -> ItemCreated:
     """Create an item with its sale and purchase defaults. Natural key: code (case-insensitive)."""
+    from xero_mcp.client.models import ItemCreate
+
     org = await x.org(tenant)
     request = ItemCreate(
         code=code.strip(),
@@ -301,6 +296,8 @@ async def update_item(
     tenant: Tenant = None,
 ) -> ItemView:
     """Change an item; fields not given are kept."""
+    from xero_mcp.client.models import ItemUpdate
+
     org = await x.org(tenant)
     current = await _find_item(org, item)
     sales = _Prices(price=sale_price, account=sales_account, tax=sales_tax)
@@ -390,6 +387,8 @@ async def create_tracking_category(
     tenant: Tenant = None,
 ) -> TrackingCategoryView:
     """Create a tracking category (Xero allows two active) with its options."""
+    from xero_mcp.client.models.settings import TrackingCategoryCreate, TrackingOptionCreate
+
     org = await x.org(tenant)
     if await _active_category(org, name) is not None:
         raise UserInputError(
@@ -412,6 +411,8 @@ async def create_tracking_option(
     tenant: Tenant = None,
 ) -> TrackingCategoryView:
     """Add an option to a tracking category."""
+    from xero_mcp.client.models.settings import TrackingOptionCreate
+
     org = await x.org(tenant)
     found = await _active_category(org, category)
     if found is None:
@@ -501,6 +502,8 @@ async def list_manual_journals(
 
 
 async def _journal_lines(org: Org, lines: list[JournalLineIn]) -> list[JournalLineInput]:
+    from xero_mcp.client.models import JournalLineInput
+
     if len(lines) < 2:
         raise UserInputError("lines: a manual journal needs at least two lines (debits and credits).")
     debits = sum((line.amount for line in lines if line.amount > 0), Decimal(0))
@@ -549,6 +552,8 @@ async def create_manual_journal(
 ) -> ManualJournalCreated:
     """Create a balanced manual journal (DRAFT unless POSTED). Natural key: narration, date (default today) and
     lines."""
+    from xero_mcp.client.models import ManualJournalCreate
+
     org = await x.org(tenant)
     request = ManualJournalCreate(
         narration=narration,

@@ -16,19 +16,14 @@ import contextlib
 import datetime as dt
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, cast
 from uuid import UUID
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import AwareDatetime, BaseModel, Field
 
-from xero_mcp.client.models import Contact, CreditNote, Invoice, Quote
-from xero_mcp.client.models.bank import BankTransaction
-from xero_mcp.client.models.payments import Payment
 from xero_mcp.client.pagination import MAX_PAGE_SIZE, Where, items_of
-from xero_mcp.sync.cursors import ENTITIES, CursorMismatchError, PollError, PollResult
-from xero_mcp.sync.xerotime import parse_xero_datetime
 from xero_mcp.tools._args import Tenant
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
@@ -46,6 +41,9 @@ from xero_mcp.tools._projections import (
 from xero_mcp.tools._spec import ToolSpec, tool
 from xero_mcp.tools.banking import BankTransactionView, bank_transaction_view
 from xero_mcp.tools.payments import PaymentView, payment_view
+
+if TYPE_CHECKING:
+    from xero_mcp.sync.cursors import PollResult
 
 V = TypeVar("V", bound=BaseModel)
 M = TypeVar("M", bound=BaseModel)
@@ -82,6 +80,8 @@ def _local_now() -> dt.datetime:
 
 def _note_offset(org: Org, data: Any, local: dt.datetime) -> None:
     """Remember how far Xero's clock (the envelope's DateTimeUTC) is from ours."""
+    from xero_mcp.sync.xerotime import parse_xero_datetime
+
     if isinstance(data, dict):
         stamp = cast("dict[str, Any]", data).get("DateTimeUTC")
         with contextlib.suppress(ValueError):  # no readable time: keep the last offset
@@ -136,6 +136,8 @@ async def _poll(
     since: dt.datetime | None,
     tenant: str | None,
 ) -> tuple[Org, PollResult]:
+    from xero_mcp.sync.cursors import ENTITIES, CursorMismatchError, PollError
+
     org = await x.org(tenant)
     backend = await x.backend()
     kind = ENTITIES[source.entity]
@@ -191,19 +193,26 @@ _PAYMENTS = _Source("payments", "/Payments", "Payments", {}, None)
 _BANK_TRANSACTIONS = _Source("bank_transactions", "/BankTransactions", "BankTransactions", {}, None)
 
 
+def _client_models():  # the return type is inferred (the module itself), so each loader below is type-checked
+    """The client's models, imported on the first poll rather than when the server starts."""
+    import xero_mcp.client.models as models
+
+    return models
+
+
 @dataclass(frozen=True, slots=True)
 class _Trigger(Generic[M, V]):
     """One poll_* tool: its source, what its description calls the changes, and the result each record becomes."""
 
     source: _Source
     what: str
-    model: type[M]
+    model: Callable[[], type[M]]
     view: Callable[[M, str | None], V]
     result: type[V]
 
     def project(self, record: Mapping[str, Any], short_code: str | None) -> V:
         """The result for one raw record."""
-        return self.view(self.model.model_validate(dict(record)), short_code)
+        return self.view(self.model().model_validate(dict(record)), short_code)
 
 
 def _poll_tool(trigger: _Trigger[Any, V]) -> ToolSpec:
@@ -230,19 +239,43 @@ def _poll_tool(trigger: _Trigger[Any, V]) -> ToolSpec:
 
 
 _TRIGGERS: tuple[_Trigger[Any, Any], ...] = (
-    _Trigger(_CONTACTS, "Contacts created or updated (archived ones as updates)", Contact, contact_view, ContactView),
-    _Trigger(_BILLS, "Bills (ACCPAY) created or updated", Invoice, invoice_view, InvoiceView),
+    _Trigger(
+        _CONTACTS,
+        "Contacts created or updated (archived ones as updates)",
+        lambda: _client_models().Contact,
+        contact_view,
+        ContactView,
+    ),
+    _Trigger(_BILLS, "Bills (ACCPAY) created or updated", lambda: _client_models().Invoice, invoice_view, InvoiceView),
     _Trigger(
         _BANK_TRANSACTIONS,
         "Bank transactions created or updated",
-        BankTransaction,
+        lambda: _client_models().BankTransaction,
         bank_transaction_view,
         BankTransactionView,
     ),
-    _Trigger(_PAYMENTS, "Payments made or deleted", Payment, lambda payment, _: payment_view(payment), PaymentView),
-    _Trigger(_QUOTES, "Quotes created or updated", Quote, quote_view, QuoteView),
-    _Trigger(_SALES, "Sales invoices (ACCREC) created or updated", Invoice, invoice_view, InvoiceView),
-    _Trigger(_CREDIT_NOTES, "Credit notes created or updated", CreditNote, credit_note_view, CreditNoteView),
+    _Trigger(
+        _PAYMENTS,
+        "Payments made or deleted",
+        lambda: _client_models().Payment,
+        lambda payment, _: payment_view(payment),
+        PaymentView,
+    ),
+    _Trigger(_QUOTES, "Quotes created or updated", lambda: _client_models().Quote, quote_view, QuoteView),
+    _Trigger(
+        _SALES,
+        "Sales invoices (ACCREC) created or updated",
+        lambda: _client_models().Invoice,
+        invoice_view,
+        InvoiceView,
+    ),
+    _Trigger(
+        _CREDIT_NOTES,
+        "Credit notes created or updated",
+        lambda: _client_models().CreditNote,
+        credit_note_view,
+        CreditNoteView,
+    ),
 )
 
 TOOLS: tuple[ToolSpec, ...] = tuple(_poll_tool(trigger) for trigger in _TRIGGERS)

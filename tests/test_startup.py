@@ -1,0 +1,133 @@
+"""Start-up does only what tools/list needs: the client, sign-in, sync stores and sandbox load on the first tool call.
+
+Cold start (spawn -> initialize -> tools/list) is measured by `python -m benchmarks --only cold_start`; these tests
+keep the laziness behind it from regressing silently. Which modules a process has imported can only be seen from a
+fresh interpreter, so the server is built, listed and called in a subprocess that reports its sys.modules.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, get_args
+
+import pytest
+from mcp import Client
+
+from xero_mcp.client.models import LineAmountTypes
+from xero_mcp.client.models.history import MAX_NOTE_LENGTH as CLIENT_MAX_NOTE_LENGTH
+from xero_mcp.client.models.purchase_orders import PurchaseOrderStatus as ClientPurchaseOrderStatus
+from xero_mcp.config import Settings
+from xero_mcp.server import build_server
+from xero_mcp.tools import banking, history, purchase_orders
+from xero_mcp.tools._context import Backend
+
+# What only a tool call needs. httpx2 is not listed: the mcp SDK itself imports it at start-up.
+CALL_TIME_MODULES = (
+    "xero_mcp.client._base",
+    "xero_mcp.client.models",
+    "xero_mcp.client.resources",
+    "xero_mcp.auth.session",
+    "xero_mcp.sync",
+    "xero_mcp.local",
+    "xero_mcp.sandbox",
+    "xero_mcp.sandbox.app",
+    "authlib",
+    "keyring",
+    "sqlite3",
+)
+
+SCRIPT = """
+import asyncio, json, sys
+
+from mcp import Client
+
+from xero_mcp.config import Settings
+from xero_mcp.server import build_server
+
+WATCHED = json.loads(sys.argv[1])
+settings = Settings.from_env(toolsets=("all",))
+
+
+async def sandbox_backend():
+    # What `serve --sandbox` builds on the first tool call.
+    from xero_mcp.local import open_backend, start_sandbox
+
+    return await open_backend(start_sandbox(settings))
+
+
+async def main():
+    server, context = build_server(settings, sandbox_backend)
+    async with Client(server) as client:
+        listed = await client.list_tools()
+        at_list = [name for name in WATCHED if name in sys.modules]
+        called = await client.call_tool("list_tenants", {})
+        at_call = [name for name in WATCHED if name in sys.modules]
+    await context.aclose()
+    print(json.dumps({"tools": len(listed.tools), "called_ok": not called.is_error, "at_list": at_list,
+                      "at_call": at_call}))
+
+
+asyncio.run(main())
+"""
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """What a fresh interpreter had imported after tools/list, and after its first tool call."""
+    env = {**os.environ, "XERO_MCP_STATE_DIR": str(tmp_path_factory.mktemp("state"))}
+    for name in ("XERO_ACCESS_TOKEN", "XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_TENANT_ID"):
+        env.pop(name, None)
+    done = subprocess.run(  # noqa: S603 - this interpreter running the fixed script above
+        [sys.executable, "-c", SCRIPT, json.dumps(CALL_TIME_MODULES)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_listing_every_tool_imports_no_client_sign_in_sync_or_sandbox_module(loaded: dict[str, Any]) -> None:
+    assert loaded["tools"] > 50
+    assert loaded["at_list"] == []
+
+
+def test_the_first_tool_call_loads_the_client_sign_in_and_sandbox(loaded: dict[str, Any]) -> None:
+    assert loaded["called_ok"]
+    assert {"xero_mcp.client._base", "xero_mcp.client.models", "xero_mcp.sandbox.app", "authlib"} <= set(
+        loaded["at_call"]
+    )
+
+
+def test_argument_types_declared_for_start_up_agree_with_the_clients() -> None:
+    # The tools declare these themselves so that start-up need not import the client's models.
+    assert get_args(banking.LineTax) == (LineAmountTypes, type(None))
+    assert get_args(purchase_orders.PurchaseOrderStatus) == get_args(ClientPurchaseOrderStatus)
+    assert history.MAX_NOTE_LENGTH == CLIENT_MAX_NOTE_LENGTH
+
+
+async def _no_backend() -> Backend:
+    raise AssertionError("listing tools must not build the backend")
+
+
+async def test_each_published_output_outline_names_the_fields_of_the_results_full_schema() -> None:
+    # Start-up reads a result's field names from its model instead of generating its JSON schema; both must agree,
+    # and the full schema must still build (warnings are errors here), as the SDK would have checked at start-up.
+    server, _ = build_server(Settings(toolsets=("all",)), _no_backend)
+    async with Client(server) as client:
+        listed = (await client.list_tools()).tools
+    tools = {tool.name: tool for tool in server._tool_manager.list_tools()}  # pyright: ignore[reportPrivateUsage]
+    assert len(listed) == len(tools) > 50
+    for item in listed:
+        model = tools[item.name].fn_metadata.output_model
+        full = model.model_json_schema(by_alias=True)
+        assert item.output_schema == {"type": "object", "properties": {name: {} for name in full["properties"]}}, (
+            item.name
+        )
