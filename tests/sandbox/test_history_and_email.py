@@ -148,6 +148,23 @@ async def test_daily_email_limit_follows_the_organisation_class(
     assert next_day.status_code == (204 if limit else 400)
 
 
+async def test_partner_edition_organisations_cannot_email_invoices(
+    sandbox: Sandbox, tenant_id: str, api: httpx2.AsyncClient
+) -> None:
+    """xero-api.md §5.8: a 400 for "organisations who are not allowed to send emails, such as those on Xero's
+    Partner Edition Plans", whatever their class."""
+    org = sandbox.state.organisation(tenant_id)
+    assert org is not None and org["Class"] == "PREMIUM"
+    sandbox.state.save_organisation(tenant_id, {**org, "Edition": "PARTNER"})
+    contact = await new_contact(api, "Partner Ltd", EmailAddress="partner@x.test")
+    invoice = await new_invoice(api, Contact={"ContactID": contact["ContactID"]})
+    assert messages(await api.post(f"/Invoices/{invoice['InvoiceID']}/Email", json={})) == [
+        "Organisations on a Partner Edition plan are not allowed to send invoice emails."
+    ]
+    actions = (await api.get("/Organisation/Actions")).json()["Actions"]
+    assert {"Name": "EmailInvoice", "Status": "NOT-ALLOWED"} in actions
+
+
 async def test_online_invoice_link_is_not_given_for_drafts(api: httpx2.AsyncClient) -> None:
     """xero-api.md §5.2: GET /Invoices/{id}/OnlineInvoice, not for DRAFT."""
     approved = await new_invoice(api)

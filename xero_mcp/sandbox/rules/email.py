@@ -3,7 +3,8 @@
 ``POST /Invoices/{id}/Email`` (204): "The invoice must be of Type ACCREC and a valid Status for sending (SUBMITTED,
 AUTHORISED or PAID)", and the contact needs an email address (its own or a contact person's with
 IncludeInEmails). Each organisation may send a limited number of invoice emails a day, by its Class: 0 for DEMO
-organisations, 20 for TRIAL ones and 1,000 for paying ones; over the limit, and for ineligible invoices, the answer
+organisations, 20 for TRIAL ones and 1,000 for paying ones, and none for organisations on a Partner Edition plan
+(Edition PARTNER), which "are not allowed to send emails"; over the limit, and for ineligible invoices, the answer
 is a 400. Sending marks the invoice SentToContact and records history.
 
 ``GET /Invoices/{id}/OnlineInvoice`` gives the customer-facing link of an ACCREC invoice that is not a draft.
@@ -22,7 +23,9 @@ _SENDABLE = frozenset({"SUBMITTED", "AUTHORISED", "PAID"})
 
 
 def daily_limit(org: Doc) -> int:
-    """How many invoice emails an organisation may send a day."""
+    """How many invoice emails an organisation may send a day (none on a Partner Edition plan)."""
+    if str(org.get("Edition", "")).upper() == "PARTNER":
+        return 0
     return DAILY_LIMITS.get(str(org.get("Class", "")).upper(), PAYING_DAILY_LIMIT)
 
 
@@ -43,6 +46,8 @@ def send(ctx: Ctx, invoice: Doc) -> None:
     addresses = recipients(ctx, invoice)
     if not addresses:
         raise RuleError("The contact on this invoice has no email address to send it to.")
+    if str(ctx.org.get("Edition", "")).upper() == "PARTNER":
+        raise RuleError("Organisations on a Partner Edition plan are not allowed to send invoice emails.")
     day = ctx.today().isoformat()
     limit = daily_limit(ctx.org)
     if ctx.state.emails_sent(ctx.tenant_id, day) >= limit:
