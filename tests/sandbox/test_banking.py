@@ -161,3 +161,13 @@ async def test_posted_journal_is_voided_not_edited(api: httpx2.AsyncClient) -> N
     assert voided.json()["ManualJournals"][0]["Status"] == "VOIDED"
     back = await api.post(path, json={"Narration": "Accrual", "Status": "DRAFT"})
     assert messages(back) == ["The status of the manual journal cannot be changed from VOIDED to DRAFT."]
+
+
+async def test_voided_journal_cannot_be_edited_without_a_status(api: httpx2.AsyncClient) -> None:
+    """xero-api.md §5.13: VOIDED is final, so an update that leaves out Status cannot edit a voided journal."""
+    journal = await put_one(api, "ManualJournals", _journal(20, -20, Status="POSTED"))
+    path = f"/ManualJournals/{journal['ManualJournalID']}"
+    assert (await api.post(path, json={"Status": "VOIDED"})).status_code == 200
+    assert messages(await api.post(path, json={"Narration": "Renamed"})) == [
+        "A voided manual journal cannot be changed."
+    ]

@@ -124,6 +124,18 @@ async def test_purchase_order_status_machine_and_billed_edits(api: httpx2.AsyncC
     assert messages(await api.post(gone, json={"Status": "DRAFT"})) == ["A deleted purchase order cannot be changed."]
 
 
+async def test_deleted_quotes_and_purchase_orders_cannot_be_edited_without_a_status(api: httpx2.AsyncClient) -> None:
+    """xero-api.md §5.3 and §5.9: DELETED is final for quotes and purchase orders, so an update that leaves out
+    Status cannot edit a deleted one either."""
+    quote = await _quote(api)
+    order = await _order(api, PurchaseOrderNumber="PO-GONE")
+    paths = {"quote": f"/Quotes/{quote['QuoteID']}", "purchase order": f"/PurchaseOrders/{order['PurchaseOrderID']}"}
+    for label, path in paths.items():
+        assert (await api.post(path, json={"Status": "DELETED"})).status_code == 200
+        edit = await api.post(path, json={"Reference": "after the delete"})
+        assert messages(edit) == [f"A deleted {label} cannot be changed."]
+
+
 async def test_purchase_order_does_not_create_contacts(api: httpx2.AsyncClient) -> None:
     """xero-api.md §5.9: "PO endpoint does not create contacts"."""
     response = await api.put("/PurchaseOrders", json={"Contact": {"Name": "Nobody Yet"}, "LineItems": [PURCHASE_LINE]})

@@ -303,7 +303,8 @@ def next_status(
     refuse_deleted: bool = True,
     check: Callable[[str, str], None] | None = None,
 ) -> str:
-    """The Status an element leaves a document in, by the collection's status machine (absent: unchanged, or DRAFT).
+    """The Status an element leaves a document in, by the collection's status machine (absent: unchanged, or DRAFT;
+    a document in a final status, one with no transitions, cannot be changed at all).
 
     A new document may start only in `created_as`; a change must be allowed by `transitions`. With
     `refuse_deleted`, a change to a DELETED document is refused as such rather than as a disallowed move. `check`
@@ -311,7 +312,12 @@ def next_status(
     """
     status = upper(raw, "Status")
     if status is None:
-        return existing["Status"] if existing else "DRAFT"
+        if existing is None:
+            return "DRAFT"
+        if not transitions[existing["Status"]]:
+            # A final status (DELETED, VOIDED) admits no edit either, whether or not the element names a status.
+            raise RuleError(f"A {existing['Status'].lower()} {label} cannot be changed.")
+        return existing["Status"]
     if status not in transitions:
         raise RuleError(f"Status '{status}' is not a valid {label} status.")
     if existing is None:
