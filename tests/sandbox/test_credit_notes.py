@@ -138,6 +138,9 @@ async def test_contact_of_an_invoice_with_credit_allocated_cannot_be_changed(api
             "The contact cannot be changed because a credit note has been allocated to this document."
         ]
     assert (await get_one(api, "Invoices", invoice["InvoiceID"]))["Contact"]["Name"] == "Invoice Customer"
+    same = {"Contact": {"ContactID": invoice["Contact"]["ContactID"], "EmailAddress": "ar@customer.test"}}
+    kept = await api.post(f"/Invoices/{invoice['InvoiceID']}", json=same)
+    assert kept.status_code == 200, kept.text
     paid_in_cash = await new_invoice(api)
     assert (await api.put("/Payments", json={**_payment(paid_in_cash), "Amount": 10})).status_code == 200
     moved = await api.post(f"/Invoices/{paid_in_cash['InvoiceID']}", json=other)

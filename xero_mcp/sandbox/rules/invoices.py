@@ -198,7 +198,8 @@ def _check_settled_edit(kind: DocKind, existing: Doc, doc: Doc, raw: Doc) -> Non
     raw_lines = as_list(raw.get("LineItems")) or []
     if any(not (as_doc(line) or {}).get("LineItemID") for line in raw_lines):
         raise RuleError(f"To update fields on a paid {kind.label} line item, you must supply a LineItemID")
-    if doc["Contact"] != existing["Contact"] and (existing.get("CreditNotes") or existing.get("Allocations")):
+    moved = doc["Contact"]["ContactID"] != existing["Contact"]["ContactID"]
+    if moved and (existing.get("CreditNotes") or existing.get("Allocations")):
         # Xero: Contact stays editable after payment "unless the payment is made with a Credit Note" (an allocation
         # ties the invoice and credit note to one contact).
         raise RuleError("The contact cannot be changed because a credit note has been allocated to this document.")
