@@ -182,14 +182,16 @@ def run(options: Options) -> Measurement:
     if ours.failure is None:
         phases = startup_phases(options.repeat(5, 2))
         floor = phases.pop("import mcp.server")
+        start_up = {phase: ms for phase, ms in phases.items() if not phase.startswith("first call")}
+        later = {phase: ms for phase, ms in phases.items() if phase.startswith("first call")}
         result.add(
             Row(
                 "xero-mcp's own start-up work (its imports + build_server)",
-                sum(phases.values()),
+                sum(start_up.values()),
                 "ms",
                 floor,
                 "import mcp.server",
-                note=", ".join(f"{phase} {ms:.0f} ms" for phase, ms in phases.items()),
+                note=", ".join(f"{phase} {ms:.0f} ms" for phase, ms in (start_up | later).items()),
             )
         )
     result.add(Row(f"peak memory, {ours.label}", mib(ours), "MiB", mib(bare), bare.label))
