@@ -73,7 +73,8 @@ async def test_duplicate_sales_invoice_number_is_rejected(api: httpx2.AsyncClien
     """xero-api.md §2.2: "Invoice # must be unique." for ACCREC."""
     await new_invoice(api, status="DRAFT", InvoiceNumber="UNIQUE-1")
     response = await api.put(
-        "/Invoices", json={"Type": "ACCREC", "InvoiceNumber": "UNIQUE-1", "Contact": {"Name": "X"}, "LineItems": []}
+        "/Invoices",
+        json={"Type": "ACCREC", "InvoiceNumber": "UNIQUE-1", "Contact": {"Name": "X"}, "LineItems": [SALES_LINE]},
     )
     assert messages(response) == ["Invoice # must be unique."]
 
@@ -212,6 +213,18 @@ async def test_invoice_without_contact_is_refused(api: httpx2.AsyncClient) -> No
     assert messages(response) == ["A Contact must be specified for this type of transaction"]
 
 
+async def test_invoice_without_line_items_is_refused_even_as_a_draft(api: httpx2.AsyncClient) -> None:
+    """xero-api.md §5.2: "Required to create a draft: Type, Contact, LineItems" (a draft's lines may be incomplete:
+    a description alone will do)."""
+    for lines in ({}, {"LineItems": []}):
+        response = await api.put("/Invoices", json={"Type": "ACCREC", "Contact": {"Name": "No Lines"}, **lines})
+        assert messages(response) == ["An invoice needs at least one line item."]
+    credit = await api.put("/CreditNotes", json={"Type": "ACCRECCREDIT", "Contact": {"Name": "No Lines"}})
+    assert messages(credit) == ["A credit note needs at least one line item."]
+    sketch = await new_invoice(api, status="DRAFT", lines=[{"Description": "To be priced"}])
+    assert (sketch["Status"], sketch["Total"]) == ("DRAFT", 0.0)
+
+
 async def test_invoice_creates_a_contact_named_in_it(api: httpx2.AsyncClient) -> None:
     """xero-api.md §5.1: a Contact given by name only is created when it does not exist."""
     invoice = await new_invoice(api, status="DRAFT", contact="Walk-in Customer")
@@ -340,7 +353,7 @@ async def test_put_carrying_the_id_of_an_existing_invoice_is_refused_and_creates
     existing = await new_invoice(api, status="DRAFT", Reference="original")
     invoice_id = existing["InvoiceID"]
     before = (await api.get("/Invoices", params={"page": "1"})).json()["pagination"]["itemCount"]
-    new = {"Type": "ACCREC", "Contact": {"Name": "Invoice Customer"}}
+    new = {"Type": "ACCREC", "Contact": {"Name": "Invoice Customer"}, "LineItems": [SALES_LINE]}
     batch = {"Invoices": [{**new, "InvoiceID": invoice_id, "Reference": "changed by PUT"}, new]}
     response = await api.put("/Invoices", params={"summarizeErrors": "false"}, json=batch)
     refused, created = response.json()["Invoices"]

@@ -58,6 +58,15 @@ async def test_quote_needs_a_date(api: httpx2.AsyncClient) -> None:
     assert messages(response) == ["A quote needs a Date."]
 
 
+async def test_quote_needs_a_line_item(api: httpx2.AsyncClient) -> None:
+    """xero-api.md §5.3: "Required to create a draft: Contact, Date, LineItems (at minimum a description)"."""
+    for lines in ({}, {"LineItems": []}):
+        response = await api.put("/Quotes", json={"Contact": {"Name": "Q"}, "Date": "2026-03-10", **lines})
+        assert messages(response) == ["A quote needs at least one line item."]
+    described = await _quote(api, LineItems=[{"Description": "Survey"}])
+    assert described["LineItems"][0]["Description"] == "Survey"
+
+
 async def test_quote_numbers_are_generated_and_filtered_by_partial_number(api: httpx2.AsyncClient) -> None:
     """xero-api.md §5.3: QuoteNumber filter is a partial match ("?QuoteNumber=QU")."""
     first = await _quote(api)

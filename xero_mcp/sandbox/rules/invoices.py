@@ -282,6 +282,10 @@ def build(ctx: Ctx, kind: DocKind, raw: Doc, existing: Doc | None) -> Doc:
     approving = strict and (existing is None or existing["Status"] not in ("SUBMITTED", "AUTHORISED"))
     rules = LineRules(side=side, allow_discount=doc_type == "ACCREC", require_accounts=strict)
     apply_lines(ctx, doc, raw, existing, rules, revalidate=approving)
+    if existing is None and not doc["LineItems"]:
+        # [DOC-INV] "required to create a draft": Type, Contact and LineItems (a draft's lines may be incomplete).
+        article = "An" if kind.label[0] in "aeiou" else "A"
+        raise RuleError(f"{article} {kind.label} needs at least one line item.")
     if strict and not doc["LineItems"]:
         raise RuleError("A non-draft document must have at least one line item.")
     if strict and Decimal(doc["Total"]) < 0:

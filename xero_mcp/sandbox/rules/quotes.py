@@ -2,9 +2,10 @@
 
 Status machine [DOC-QU]: DRAFT -> SENT|DELETED; SENT -> ACCEPTED|DECLINED|DELETED; ACCEPTED -> INVOICED|SENT|
 DELETED; DECLINED -> SENT|DELETED; INVOICED -> SENT|DELETED. New quotes are DRAFT or SENT. DRAFT and SENT quotes
-can change every field; DECLINED, ACCEPTED and INVOICED ones only their contact (and status). Contact and Date
-are required. LineAmountTypes are upper-case (EXCLUSIVE, INCLUSIVE, NOTAX); a line's TaxType does not default from
-its account; UnitAmount keeps 4 dp; discounts are allowed. Numbers are unique and generated (QU-0001, ...).
+can change every field; DECLINED, ACCEPTED and INVOICED ones only their contact (and status). Contact, Date and
+at least one line item are required. LineAmountTypes are upper-case (EXCLUSIVE, INCLUSIVE, NOTAX); a line's TaxType
+does not default from its account; UnitAmount keeps 4 dp; discounts are allowed. Numbers are unique and generated
+(QU-0001, ...).
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def _build(ctx: Ctx, raw: Doc, existing: Doc | None) -> Doc:
         doc["BrandingThemeID"] = guid(raw["BrandingThemeID"], "BrandingThemeID")
     doc["CurrencyCode"], doc["CurrencyRate"] = currency(ctx, raw, existing)
     apply_lines(ctx, doc, raw, existing, _RULES)
+    if existing is None and not doc["LineItems"]:
+        raise RuleError("A quote needs at least one line item.")
     doc["LineAmountTypes"] = doc["LineAmountTypes"].upper()
     if existing is not None and existing["Status"] in _DECIDED and changed_fields(existing, doc) - _DECIDED_EDITABLE:
         raise RuleError(f"Only the contact of a quote can be changed once it is {existing['Status']}.")
