@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx2
 
@@ -216,7 +217,8 @@ async def test_invoice_without_contact_is_refused(api: httpx2.AsyncClient) -> No
 async def test_invoice_without_line_items_is_refused_even_as_a_draft(api: httpx2.AsyncClient) -> None:
     """xero-api.md §5.2: "Required to create a draft: Type, Contact, LineItems" (a draft's lines may be incomplete:
     a description alone will do)."""
-    for lines in ({}, {"LineItems": []}):
+    no_lines: list[dict[str, Any]] = []
+    for lines in ({}, {"LineItems": no_lines}):
         response = await api.put("/Invoices", json={"Type": "ACCREC", "Contact": {"Name": "No Lines"}, **lines})
         assert messages(response) == ["An invoice needs at least one line item."]
     credit = await api.put("/CreditNotes", json={"Type": "ACCRECCREDIT", "Contact": {"Name": "No Lines"}})

@@ -60,7 +60,8 @@ async def test_quote_needs_a_date(api: httpx2.AsyncClient) -> None:
 
 async def test_quote_needs_a_line_item(api: httpx2.AsyncClient) -> None:
     """xero-api.md §5.3: "Required to create a draft: Contact, Date, LineItems (at minimum a description)"."""
-    for lines in ({}, {"LineItems": []}):
+    no_lines: list[dict[str, Any]] = []
+    for lines in ({}, {"LineItems": no_lines}):
         response = await api.put("/Quotes", json={"Contact": {"Name": "Q"}, "Date": "2026-03-10", **lines})
         assert messages(response) == ["A quote needs at least one line item."]
     described = await _quote(api, LineItems=[{"Description": "Survey"}])
