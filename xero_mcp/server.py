@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+from mcp.types import CallToolResult, InputRequiredResult
+from pydantic import ValidationError
 
 from xero_mcp import __version__
 from xero_mcp.config import Settings
 from xero_mcp.tools._context import Backend, BackendFactory, ToolContext
+from xero_mcp.tools._errors import describe
 from xero_mcp.tools._inventory import all_tools, select_tools
 from xero_mcp.tools._register import register_tools
 from xero_mcp.tools._spec import ToolSpec
@@ -35,6 +41,24 @@ Xero accounting tools. Guidelines:
 """
 
 
+class XeroMCPServer(MCPServer):
+    """MCPServer whose argument errors read like every other tool error.
+
+    The SDK validates a call's arguments before the tool's own error mapping runs and reports pydantic's raw text
+    (model names, documentation links); this rewords it through the same `describe` every other failure uses.
+    """
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
+                raise
+            raise ToolError(f"Error executing tool {name}: {describe(exc.__cause__)}") from exc.__cause__
+
+
 def selected_tools(settings: Settings) -> list[ToolSpec]:
     """The tools these settings expose."""
     return select_tools(
@@ -49,7 +73,7 @@ def selected_tools(settings: Settings) -> list[ToolSpec]:
 def build_server(settings: Settings, backend_factory: BackendFactory) -> tuple[MCPServer, ToolContext]:
     """An MCPServer exposing the selected tools over the backend the factory builds on first use."""
     context = ToolContext(settings, backend_factory)
-    server = MCPServer("xero-mcp", title="Xero", version=__version__, instructions=INSTRUCTIONS)
+    server = XeroMCPServer("xero-mcp", title="Xero", version=__version__, instructions=INSTRUCTIONS)
     register_tools(server, selected_tools(settings), context)
     return server, context
 
