@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx2
 
+from tests.conftest import ApiFactory
 from tests.sandbox.helpers import PURCHASE_LINE, SALES_LINE, get_one, messages, new_contact, new_invoice, pay, put_one
 from xero_mcp.sandbox.app import Sandbox
 
@@ -368,3 +370,15 @@ async def test_put_carrying_the_id_of_an_existing_invoice_is_refused_and_creates
     assert (await get_one(api, "Invoices", invoice_id))["Reference"] == "original"
     summarised = await api.put("/Invoices", json={**new, "InvoiceID": invoice_id.upper()})
     assert messages(summarised) == [f"InvoiceID {invoice_id.upper()} {refusal}"]
+
+
+async def test_an_invoice_sent_without_a_date_is_dated_today_in_the_organisations_time_zone(
+    sandbox: Sandbox, second_tenant_id: str, api_for: ApiFactory
+) -> None:
+    """xero-api.md §5.2: "Date defaults to today (org timezone)"; the second organisation keeps Auckland time."""
+    sandbox.clock.set(datetime(2026, 11, 21, 20, 0, tzinfo=UTC))  # 09:00 on 22 November in Auckland (UTC+13)
+    auckland = api_for(sandbox, second_tenant_id)
+    contact = await new_contact(auckland, "Dateless Customer")
+    body = {"Type": "ACCREC", "Contact": {"ContactID": contact["ContactID"]}, "LineItems": [SALES_LINE]}
+    invoice = await put_one(auckland, "Invoices", body)
+    assert invoice["DateString"].startswith("2026-11-22")

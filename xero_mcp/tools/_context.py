@@ -8,9 +8,11 @@ answer as fast as a bare MCP server.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from xero_mcp.config import Settings
 
@@ -36,6 +38,9 @@ class Backend:
 BackendFactory = Callable[[], Awaitable[Backend]]
 
 
+_CLOCK_OFFSET = "xero_clock_offset"
+
+
 @dataclass
 class Org:
     """One organisation as a tool sees it: its tenant, a client bound to it, and per-organisation caches."""
@@ -48,13 +53,57 @@ class Org:
     def tenant_id(self) -> str:
         return self.tenant.tenant_id
 
+    async def _learn(self) -> None:
+        """Read GET /Organisation once per organisation (see measure_clock)."""
+        if _CLOCK_OFFSET not in self.cache:
+            await self.measure_clock()
+
+    async def measure_clock(self) -> None:
+        """Read GET /Organisation now: the organisation's ShortCode and Timezone, and how far Xero's clock is from
+        ours (from the envelope's DateTimeUTC)."""
+        sent = datetime.now(UTC)
+        response = await self.api.request("GET", "/Organisation")
+        data = cast("dict[str, Any]", response.data) if isinstance(response.data, dict) else {}
+        organisations = cast("list[Any]", data.get("Organisations") or [])
+        first = cast("dict[str, Any]", organisations[0]) if organisations and isinstance(organisations[0], dict) else {}
+        self.cache.setdefault("short_code", first.get("ShortCode"))
+        self.cache["timezone"] = first.get("Timezone")
+        self.note_clock(data, sent)
+        self.cache.setdefault(_CLOCK_OFFSET, timedelta(0))
+
+    def note_clock(self, data: Any, sent: datetime) -> None:
+        """Remember how far Xero's clock is from ours, from an answer's DateTimeUTC to a request sent at `sent`."""
+        from xero_mcp.sync.xerotime import parse_xero_datetime
+
+        if isinstance(data, dict):
+            with contextlib.suppress(ValueError):  # no readable time: keep the last offset
+                stamp = parse_xero_datetime(cast("dict[str, Any]", data).get("DateTimeUTC"))
+                self.cache[_CLOCK_OFFSET] = stamp - sent
+
     async def short_code(self) -> str | None:
         """The organisation's ShortCode (for deep links), fetched once per organisation."""
         if "short_code" not in self.cache:
-            organisation = await self.api.organisation.get()
-            self.cache["short_code"] = organisation.short_code
-        code = self.cache["short_code"]
+            await self._learn()
+        code = self.cache.get("short_code")
         return code if isinstance(code, str) else None
+
+    def clock_offset(self) -> timedelta:
+        """How far Xero's clock is ahead of ours, as last seen (zero before any answer)."""
+        offset = self.cache.get(_CLOCK_OFFSET)
+        return offset if isinstance(offset, timedelta) else timedelta(0)
+
+    async def xero_now(self) -> datetime:
+        """Xero's current time: our clock plus the offset Xero's answers show (read once if none seen yet)."""
+        await self._learn()
+        return datetime.now(UTC) + self.clock_offset()
+
+    async def today(self) -> date:
+        """Today in the organisation's own time zone by Xero's clock (how Xero dates a document given none)."""
+        from xero_mcp.tools._timezones import local_date
+
+        now = await self.xero_now()
+        zone = self.cache.get("timezone")
+        return local_date(now, zone if isinstance(zone, str) else None)
 
 
 class ToolContext:

@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 from xero_mcp.client.errors import NotFound
@@ -131,21 +131,9 @@ async def _lookup(org: Org, kind: str, pick: Callable[[list[Any]], T | None]) ->
 
 
 async def today(org: Org) -> dt.date:
-    """Today's date by Xero's clock (UTC), for documents that need a date when the caller gives none.
-
-    Xero stamps every answer with its time (`DateTimeUTC`); the difference from the local clock is measured once per
-    organisation, so a sandbox running on its own clock gets documents dated on its day, not the host's.
-    """
-    offset = org.cache.get("clock_offset")
-    if not isinstance(offset, dt.timedelta):
-        from xero_mcp.client.models import parse_xero_datetime
-
-        response = await org.api.request("GET", "/Organisation")
-        data = cast("dict[str, Any]", response.data) if isinstance(response.data, dict) else {}
-        stamp = parse_xero_datetime(data.get("DateTimeUTC"))
-        offset = stamp - dt.datetime.now(dt.UTC) if isinstance(stamp, dt.datetime) else dt.timedelta(0)
-        org.cache["clock_offset"] = offset
-    return (dt.datetime.now(dt.UTC) + offset).date()
+    """Today in the organisation's own time zone by Xero's clock, for documents that need a date when the caller
+    gives none (Xero itself dates them so; see _timezones)."""
+    return await org.today()
 
 
 # --- accounts ------------------------------------------------------------------------------------------------------

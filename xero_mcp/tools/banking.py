@@ -49,11 +49,6 @@ _CLOSED = ("DELETED", "VOIDED")
 """Statuses of a bank transaction that can no longer change and no longer count as an existing copy."""
 
 
-def today() -> dt.date:
-    """The date used when a write gives none: it is sent explicitly, so the duplicate check and Xero agree."""
-    return dt.datetime.now(dt.UTC).date()
-
-
 def _same_amount(a: Decimal | None, b: Decimal | None) -> bool:
     return (a or Decimal(0)) == (b or Decimal(0))
 
@@ -207,7 +202,7 @@ async def create_bank_transaction(
         bank_account=account_ref(account),
         contact=contact_ref,
         line_items=await _resolve.line_items(org, lines),
-        date=date or today(),
+        date=date or await _resolve.today(org),
         reference=reference,
         line_amount_types=line_amount_types,
     )
@@ -357,7 +352,7 @@ async def create_bank_transfer(
         from_bank_account=account_ref(source),
         to_bank_account=account_ref(target),
         amount=amount,
-        date=date or today(),
+        date=date or await _resolve.today(org),
         reference=reference,
     )
     api = org.api.bank_transfers

@@ -33,7 +33,7 @@ from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import AmountIn
 from xero_mcp.tools._projections import Amount, CompactView, Paged, paged
 from xero_mcp.tools._spec import ToolSpec, tool
-from xero_mcp.tools.banking import BankAccountArg, account_ref, resolve_bank_account, today
+from xero_mcp.tools.banking import BankAccountArg, account_ref, resolve_bank_account
 from xero_mcp.tools.invoices import fetch_invoice
 
 if TYPE_CHECKING:
@@ -174,7 +174,7 @@ async def create_payment(
         invoice=InvoiceRef(invoice_id=target.invoice_id),
         account=account_ref(paid_from),
         amount=amount,
-        date=date or today(),
+        date=date or await _resolve.today(org),
         reference=reference,
     )
     api = org.api.payments

@@ -25,7 +25,7 @@ from xero_mcp.tools._inputs import LineIn
 from xero_mcp.tools._projections import Amount, CompactView, Paged, paged
 from xero_mcp.tools._spec import ToolSpec, tool
 from xero_mcp.tools._views import deep_link
-from xero_mcp.tools.banking import LineTax, same_lines, today
+from xero_mcp.tools.banking import LineTax, same_lines
 
 if TYPE_CHECKING:
     from xero_mcp.client.models import PurchaseOrder
@@ -129,7 +129,7 @@ async def create_purchase_order(
         line_items=await _resolve.line_items(org, lines),
         purchase_order_number=purchase_order_number,
         reference=reference,
-        date=date or today(),
+        date=date or await _resolve.today(org),
         delivery_date=delivery_date,
         status=status,
         line_amount_types=line_amount_types,

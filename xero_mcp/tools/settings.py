@@ -32,7 +32,7 @@ from xero_mcp.tools._inputs import INPUT_CONFIG, AmountIn, TrackingIn
 from xero_mcp.tools._projections import Amount, CompactView, Paged, View, paged
 from xero_mcp.tools._resolve import fold
 from xero_mcp.tools._spec import ToolSpec, tool
-from xero_mcp.tools.banking import LineTax, today
+from xero_mcp.tools.banking import LineTax
 
 if TYPE_CHECKING:
     from xero_mcp.client.models import Account, Item, JournalLineInput, ManualJournal, TaxRate, TrackingCategory
@@ -558,7 +558,7 @@ async def create_manual_journal(
     request = ManualJournalCreate(
         narration=narration,
         journal_lines=await _journal_lines(org, lines),
-        date=date or today(),
+        date=date or await _resolve.today(org),
         status=status,
         line_amount_types=line_amount_types,
     )

@@ -12,7 +12,6 @@ simulated one) cannot place a subscription's start after changes Xero has alread
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -51,8 +50,6 @@ M = TypeVar("M", bound=BaseModel)
 Cursor = Annotated[str | None, Field(description="From the previous result; omit to start")]
 Since = Annotated[AwareDatetime | None, Field(description="Changed since (ISO 8601 with zone)")]
 
-_CLOCK_OFFSET = "xero_clock_offset"
-
 
 class Polled(CompactView, Generic[V]):
     """What changed since the cursor: new records, changed ones, and the cursor for the next call."""
@@ -78,28 +75,16 @@ def _local_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _note_offset(org: Org, data: Any, local: dt.datetime) -> None:
-    """Remember how far Xero's clock (the envelope's DateTimeUTC) is from ours."""
-    from xero_mcp.sync.xerotime import parse_xero_datetime
-
-    if isinstance(data, dict):
-        stamp = cast("dict[str, Any]", data).get("DateTimeUTC")
-        with contextlib.suppress(ValueError):  # no readable time: keep the last offset
-            org.cache[_CLOCK_OFFSET] = parse_xero_datetime(stamp) - local
-
-
 async def _xero_clock(org: Org) -> Callable[[], dt.datetime]:
-    """Xero's current time, as local time plus the last offset seen (measured once per organisation if needed)."""
-    if _CLOCK_OFFSET not in org.cache:
-        sent = _local_now()
-        response = await org.api.request("GET", "/Organisation")
-        _note_offset(org, response.data, sent)
-        organisations = items_of(response.data, "Organisations")
-        if organisations and "short_code" not in org.cache:
-            org.cache["short_code"] = organisations[0].get("ShortCode")
-    offset = org.cache.get(_CLOCK_OFFSET)
-    shift = offset if isinstance(offset, dt.timedelta) else dt.timedelta(0)
-    return lambda: _local_now() + shift
+    """Xero's current time, as local time plus the offset Xero's answers show, kept fresh by every page read.
+
+    The first poll of an organisation measures the offset afresh, since a subscription's baseline is taken from it
+    before any page is read.
+    """
+    if "trigger_clock" not in org.cache:
+        await org.measure_clock()
+        org.cache["trigger_clock"] = True
+    return lambda: _local_now() + org.clock_offset()
 
 
 def _pages(
@@ -113,7 +98,7 @@ def _pages(
             query = {**params, "page": str(page), "pageSize": str(MAX_PAGE_SIZE)}
             sent = _local_now()
             response = await org.api.request("GET", source.path, params=query, if_modified_since=since)
-            _note_offset(org, response.data, sent)
+            org.note_clock(response.data, sent)
             items = items_of(response.data, source.key)
             if items:
                 yield items

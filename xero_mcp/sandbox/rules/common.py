@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from xero_mcp.sandbox.state import COLLECTIONS, Doc, SandboxState, iso_date, iso_instant
 
@@ -35,6 +36,10 @@ class RuleError(Exception):
 
 class NotFound(Exception):
     """The addressed record does not exist: the API answers with its plain-text 404."""
+
+
+# The sandbox's organisations live in these Xero time zones (Organisation.Timezone -> IANA); any other is UTC.
+_ORGANISATION_ZONES = {"NEWZEALANDSTANDARDTIME": "Pacific/Auckland", "AUSEASTERNSTANDARDTIME": "Australia/Sydney"}
 
 
 @dataclass
@@ -64,8 +69,9 @@ class Ctx:
         return iso_instant(self.now)
 
     def today(self) -> date:
-        """The organisation's current date (the sandbox keeps organisations on UTC)."""
-        return self.now.astimezone(UTC).date()
+        """The organisation's current date in its own time zone, as Xero dates a document sent without one."""
+        zone = _ORGANISATION_ZONES.get(str(self.org.get("Timezone") or "").upper())
+        return self.now.astimezone(ZoneInfo(zone) if zone else UTC).date()
 
     def get(self, collection: str, doc_id: str) -> Doc | None:
         """A document of this organisation by ID."""
