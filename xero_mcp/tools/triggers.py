@@ -216,7 +216,10 @@ def _poll_tool(trigger: _Trigger[Any, V]) -> ToolSpec:
             note=_note(result),
         )
 
-    poll.__doc__ = f"{trigger.what} since `cursor`; the first call (no cursor) starts from now, or from `since`."
+    poll.__doc__ = (
+        f"{trigger.what} since `cursor`; the first call (no cursor) starts from now, or from `since`. "
+        "Always pass the cursor from the last result: it confirms receipt, or the same changes come again."
+    )
     # The result schema is read from the return annotation: it must name this trigger's view, not the TypeVar.
     poll.__annotations__["return"] = Polled[trigger.result]
     title = f"New or updated {source.entity.replace('_', ' ')}"
