@@ -142,8 +142,21 @@ def validation_message(*messages: str, element: Doc | None = None) -> Response:
     return validation_error([_with_errors(element or {}, list(messages))])
 
 
-def _with_errors(element: Any, messages: list[str]) -> Doc:
+# The flag Xero raises on an element it refused (the spec's schemas carry one or the other, or neither): the echo
+# never keeps the request's own "false".
+_ERROR_FLAGS = {
+    "Invoices": "HasErrors",
+    "CreditNotes": "HasErrors",
+    "Contacts": "HasValidationErrors",
+    "Payments": "HasValidationErrors",
+}
+
+
+def _with_errors(element: Any, messages: list[str], plural: str | None = None) -> Doc:
     echoed = dict(as_doc(element) or {})
+    flag = _ERROR_FLAGS.get(plural or "")
+    if flag is not None:
+        echoed[flag] = True
     echoed["ValidationErrors"] = [{"Message": message} for message in messages]
     return echoed
 
@@ -667,11 +680,11 @@ class _Router:
                 if summarize and any(outcome.errors for outcome in outcomes):
                     raise _Abort
         except _Abort:
-            return validation_error([_with_errors(o.echo, o.errors) for o in outcomes if o.errors])
+            return validation_error([_with_errors(o.echo, o.errors, key) for o in outcomes if o.errors])
         shown: list[Doc] = []
         for outcome in outcomes:
             if outcome.doc is None:
-                item = _with_errors(outcome.echo, outcome.errors)
+                item = _with_errors(outcome.echo, outcome.errors, key)
                 status = "ERROR"
             else:
                 item = dict(show(outcome.doc))

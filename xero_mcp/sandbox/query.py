@@ -20,6 +20,7 @@ from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from xero_mcp.sandbox.fields import COLLECTION_TYPES, FIELD_KINDS
 from xero_mcp.sandbox.state import CENT_COLUMNS, Collection, iso_instant
 
 DEFAULT_PAGE_SIZE = 100
@@ -147,6 +148,47 @@ def canonical_field(path: str) -> str:
         if _IDENT.fullmatch(part) is None:
             raise QueryError(f"'{path}' is not a field name")
     return ".".join(_KNOWN_FIELDS.get(part.lower(), part) for part in parts)
+
+
+# .NET's names for the kinds of fields and literals, as Xero's filter parser (System.Linq.Dynamic) words its errors.
+_TYPE_NAMES = {"string": "String", "number": "Decimal", "bool": "Boolean", "date": "DateTime", "guid": "Guid"}
+_LITERAL_TYPES = {"string": "String", "bool": "Boolean", "guid": "Guid", "datetime": "DateTime"}
+# Which literal kinds each field kind may be compared with (null always may); text is lenient with GUIDs and dates
+# because Xero's own examples compare IDs and dates written in several ways.
+_COMPARABLE = {
+    "number": {"number"},
+    "bool": {"bool"},
+    "string": {"string", "guid", "datetime"},
+    "date": {"datetime", "string"},
+    "guid": {"guid", "string"},
+}
+
+
+def field_kind(collection: Collection, path: str) -> str | None:
+    """The kind of a field path in a collection's records (see ``xero_mcp.sandbox.fields``).
+
+    Raises Xero's query-parse error for a field the record type does not have; None when the collection's record
+    type is not described (nothing is checked then).
+    """
+    record = COLLECTION_TYPES.get(collection.plural)
+    if record is None:
+        return None
+    kind = record
+    for part in canonical_field(path).split("."):
+        fields = FIELD_KINDS.get(kind)
+        found = (
+            None if fields is None else next((k for name, k in fields.items() if name.lower() == part.lower()), None)
+        )
+        if found is None:
+            raise QueryError(f"No property or field '{part}' exists in type '{_TYPE_NAMES.get(kind, kind)}'")
+        kind = found
+    return kind
+
+
+def _literal_type(literal: Literal) -> str:
+    if literal.kind == "number":
+        return "Decimal" if "." in str(literal.value) else "Int32"
+    return _LITERAL_TYPES.get(literal.kind, "Object")
 
 
 def field_sql(collection: Collection, path: str) -> str:
@@ -437,6 +479,10 @@ def parse_where(source: str) -> Node:
 
 
 def _operand_sql(collection: Collection, field_ref: Field) -> str:
+    kind = field_kind(collection, field_ref.path)
+    if field_ref.transforms and kind is not None and kind != "string":
+        method = "ToLower" if field_ref.transforms[0] == "lower" else "ToUpper"
+        raise QueryError(f"No applicable method '{method}' exists in type '{_TYPE_NAMES.get(kind, kind)}'")
     sql = field_sql(collection, field_ref.path)
     for function in field_ref.transforms:
         sql = f"{function}({sql})"
@@ -458,6 +504,10 @@ def compile_where(node: Node, collection: Collection, params: list[Any]) -> str:
     if isinstance(node, Truthy):
         return f"{_operand_sql(collection, node.target)} = 1"
     if isinstance(node, Call):
+        kind = field_kind(collection, node.target.path)
+        if kind is not None and kind != "string" and not node.target.transforms:
+            method = {"contains": "Contains", "startswith": "StartsWith", "endswith": "EndsWith"}[node.method]
+            raise QueryError(f"No applicable method '{method}' exists in type '{_TYPE_NAMES.get(kind, kind)}'")
         params.append(_like_pattern(node.argument, node.method in ("contains", "endswith"), node.method != "endswith"))
         return f"lower({_operand_sql(collection, node.target)}) LIKE ? ESCAPE '\\'"
     left, right, op = node.left, node.right, node.op
@@ -466,6 +516,7 @@ def compile_where(node: Node, collection: Collection, params: list[Any]) -> str:
     if isinstance(left, Literal):
         raise QueryError("a where comparison needs a field on one side")
     sql = _operand_sql(collection, left)
+    _check_comparable(collection, node.op, left, right)
     if isinstance(right, Field):
         return f"{sql} {op} {_operand_sql(collection, right)}"
     if right.kind == "null":
@@ -489,6 +540,20 @@ def compile_where(node: Node, collection: Collection, params: list[Any]) -> str:
     return f"{sql} {op} ? COLLATE NOCASE"
 
 
+def _check_comparable(collection: Collection, op: str, left: Field, right: Field | Literal) -> None:
+    """Refuse, as Xero does, a comparison of a field with a literal of another kind (``Total > "abc"``)."""
+    if isinstance(right, Field) or right.kind == "null":
+        return
+    kind = field_kind(collection, left.path)
+    allowed = _COMPARABLE.get(kind or "")
+    if allowed is None or right.kind in allowed:
+        return
+    shown = next((k for k, v in _COMPARISONS.items() if v == op and k != "="), op)
+    raise QueryError(
+        f"Operator '{shown}' incompatible with operand types '{_TYPE_NAMES[kind or '']}' and '{_literal_type(right)}'"
+    )
+
+
 # --- order, paging, If-Modified-Since ----------------------------------------------------------------------------
 
 
@@ -502,6 +567,7 @@ def compile_order(source: str, collection: Collection) -> str:
         if len(words) > 2 or (len(words) == 2 and words[1].upper() not in ("ASC", "DESC")):
             raise QueryError(f"'{part.strip()}' is not a valid order: use 'Field ASC' or 'Field DESC'")
         direction = words[1].upper() if len(words) == 2 else "ASC"
+        field_kind(collection, words[0])
         sql = field_sql(collection, words[0])
         # Columns sort by their own collation (so their indexes serve the order); text inside documents sorts
         # case-insensitively, as Xero's does.

@@ -1,0 +1,69 @@
+"""Derive, from Xero's OpenAPI spec, the field table ``xero_mcp.sandbox.fields`` holds (tests compare the two)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+COLLECTION_TYPES = {
+    "Accounts": "Account",
+    "BankTransactions": "BankTransaction",
+    "BankTransfers": "BankTransfer",
+    "BatchPayments": "BatchPayment",
+    "BrandingThemes": "BrandingTheme",
+    "ContactGroups": "ContactGroup",
+    "Contacts": "Contact",
+    "CreditNotes": "CreditNote",
+    "Currencies": "Currency",
+    "Invoices": "Invoice",
+    "Items": "Item",
+    "Journals": "Journal",
+    "LinkedTransactions": "LinkedTransaction",
+    "ManualJournals": "ManualJournal",
+    "Overpayments": "Overpayment",
+    "Payments": "Payment",
+    "Prepayments": "Prepayment",
+    "PurchaseOrders": "PurchaseOrder",
+    "Quotes": "Quote",
+    "RepeatingInvoices": "RepeatingInvoice",
+    "TaxRates": "TaxRate",
+    "TrackingCategories": "TrackingCategory",
+    "Users": "User",
+}
+"""Collection (URL segment) -> the spec schema of its documents."""
+
+
+def _kind(schemas: dict[str, Any], prop: dict[str, Any]) -> str:
+    ref = prop.get("$ref")
+    if isinstance(ref, str):
+        name = ref.rsplit("/", 1)[-1]
+        target = schemas[name]
+        if target.get("type", "object") == "object" and "properties" in target:
+            return name
+        prop = {**target, **{k: v for k, v in prop.items() if k != "$ref"}}
+    if prop.get("x-is-msdate") or prop.get("x-is-msdate-time"):
+        return "date"
+    kind = prop.get("type")
+    if kind in ("number", "integer"):
+        return "number"
+    if kind == "boolean":
+        return "bool"
+    if kind == "array":
+        return "array"
+    if kind == "string" and prop.get("format") == "uuid":
+        return "guid"
+    return "string"
+
+
+def spec_field_kinds(spec: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Record type -> field -> kind for every record type reachable (through object fields) from a collection."""
+    schemas: dict[str, Any] = spec["components"]["schemas"]
+    result: dict[str, dict[str, str]] = {}
+    pending = sorted(set(COLLECTION_TYPES.values()))
+    while pending:
+        name = pending.pop()
+        if name in result:
+            continue
+        fields = {field: _kind(schemas, prop) for field, prop in schemas[name].get("properties", {}).items()}
+        result[name] = fields
+        pending.extend(kind for kind in fields.values() if kind in schemas and kind not in result)
+    return result
