@@ -28,7 +28,7 @@ def test_loopback_hosts_are_recognised() -> None:
 
 def test_serving_off_loopback_without_a_token_is_refused() -> None:
     with pytest.raises(HttpConfigError, match="XERO_MCP_HTTP_TOKEN"):
-        http_app(MCPServer("t"), Settings(), host="192.0.2.20")
+        http_app(MCPServer("t"), Settings(), host="192.0.2.20", port=8000)
 
 
 async def test_guard_rejects_missing_or_wrong_bearer_and_passes_the_right_one() -> None:
@@ -44,7 +44,7 @@ async def test_guard_rejects_missing_or_wrong_bearer_and_passes_the_right_one() 
 
 async def test_webhook_is_reachable_without_the_bearer_but_needs_xeros_signature(tmp_path: Path) -> None:
     settings = Settings(state_dir=tmp_path, http_token=SecretStr("s3cret-token"), webhook_key=SecretStr("signing-key"))
-    app = http_app(MCPServer("t"), settings, host="192.0.2.20")
+    app = http_app(MCPServer("t"), settings, host="192.0.2.20", port=8000)
     intent = json.dumps({"events": [], "firstEventSequence": 0, "lastEventSequence": 0, "entropy": "X"}).encode()
     async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://t") as client:
         unsigned = await client.post("/webhooks/xero", content=intent)

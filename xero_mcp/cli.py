@@ -40,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--tenant", default=None, help="default organisation (name or ID)")
+    serve.add_argument(
+        "--allowed-hosts",
+        type=_csv,
+        default=None,
+        help="comma-separated Host names the HTTP endpoint also answers to, e.g. a reverse proxy's public name",
+    )
     _add_tool_selection(serve)
 
     sub.add_parser("demo", help="run the seed automations through a real MCP client against the sandbox")
@@ -74,6 +80,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         exclude_tools=getattr(args, "exclude_tools", None),
         read_only=getattr(args, "read_only", None),
         tenant=getattr(args, "tenant", None),
+        allowed_hosts=getattr(args, "allowed_hosts", None),
     )
 
 

@@ -57,6 +57,7 @@ class Settings(BaseModel):
     tenant: str | None = None
 
     http_token: SecretStr | None = None
+    allowed_hosts: tuple[str, ...] = ()
     webhook_key: SecretStr | None = None
     request_timeout: float = 30.0
 
@@ -85,6 +86,8 @@ class Settings(BaseModel):
         take("XERO_WEBHOOK_KEY", "webhook_key")
         if env.get("XERO_SCOPES"):
             values["scopes"] = tuple(env["XERO_SCOPES"].replace(",", " ").split())
+        if env.get("XERO_MCP_ALLOWED_HOSTS"):
+            values["allowed_hosts"] = _csv(env["XERO_MCP_ALLOWED_HOSTS"])
         if env.get("XERO_MCP_TOOLSETS"):
             values["toolsets"] = _csv(env["XERO_MCP_TOOLSETS"])
         if env.get("XERO_MCP_READ_ONLY", "").lower() in {"1", "true", "yes"}:

@@ -3,6 +3,10 @@
 On a loopback host the endpoint is open to local processes (as stdio is). On any other host it requires
 `Authorization: Bearer <XERO_MCP_HTTP_TOKEN>`: the server acts on the user's Xero organisations, so it must never be
 reachable unauthenticated from a network.
+
+On every bind the MCP endpoint checks Host and Origin (DNS rebinding): a web page in the user's browser can point
+its own name at a loopback address, but it cannot make the browser send a Host or Origin naming that address. The
+names allowed follow from the bind address, plus `--allowed-hosts` / XERO_MCP_ALLOWED_HOSTS for a reverse proxy.
 """
 
 from __future__ import annotations
@@ -10,9 +14,11 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from mcp.server import MCPServer
+from mcp.server.transport_security import TransportSecuritySettings
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from xero_mcp.config import Settings
@@ -22,14 +28,83 @@ class HttpConfigError(ValueError):
     """The HTTP transport cannot start safely with these settings."""
 
 
-def is_loopback(host: str) -> bool:
-    """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
-    if host == "localhost":
-        return True
+def _parse_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address `host` spells (brackets allowed around IPv6), or None for a name."""
+    text = host.strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(text)
     except ValueError:
+        return None
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and every spelling of a loopback address: 127.0.0.0/8, ::1 (also written in full or in
+    brackets) and the IPv4-mapped ::ffff:127.x.y.z, which Python 3.11's ipaddress does not count as loopback."""
+    if host.strip().lower() == "localhost":
+        return True
+    address = _parse_address(host)
+    if address is None:
         return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
+_LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
+
+
+def _host_spellings(host: str) -> list[str]:
+    """How a Host header may name this bind address: its canonical form and the spelling given."""
+    address = _parse_address(host)
+    if address is None:
+        return [host.strip().lower()]
+    if isinstance(address, ipaddress.IPv6Address):
+        given = host.strip().strip("[]").lower()
+        return list(dict.fromkeys([f"[{address.compressed}]", f"[{given}]"]))
+    return [address.compressed]
+
+
+def allowed_hosts_for(host: str, port: int, extra: Sequence[str]) -> list[str]:
+    """Host header values the MCP endpoint accepts when bound to `host`:`port`.
+
+    Each name is allowed bare and with the port (`name:*` when the port is chosen by the OS). A loopback bind also
+    accepts `localhost`; a wildcard bind (0.0.0.0, ::) accepts the loopback names, and any name the server is
+    reached by from a network must be listed in `extra` (entries given without a port allow any port, as a reverse
+    proxy may forward the public name with or without it).
+    """
+    address = _parse_address(host)
+    names = _host_spellings(host)
+    if address is not None and address.is_unspecified:
+        names = list(_LOOPBACK_NAMES)
+    elif is_loopback(host):
+        names = [*names, "localhost"]
+    suffix = f":{port}" if port else ":*"
+    allowed: list[str] = []
+    for name in names:
+        allowed += [name, name + suffix]
+    for entry in extra:
+        value = entry.strip().lower()
+        if not value:
+            continue
+        head, colon, tail = value.rpartition(":")
+        has_port = bool(colon) and tail.isdigit() and (head.endswith("]") or ":" not in head)
+        allowed += [value] if has_port else [value, f"{value}:*"]
+    return list(dict.fromkeys(allowed))
+
+
+def transport_security(host: str, port: int, extra: Sequence[str]) -> TransportSecuritySettings:
+    """The SDK's DNS rebinding protection, on for every bind: the allowed hosts above, and as origins those hosts
+    over http or https. Loopback origins on any port stay allowed on a loopback bind (a local web UI such as an
+    inspector is a local process, which a loopback server already trusts)."""
+    hosts = allowed_hosts_for(host, port, extra)
+    origins = [f"{scheme}://{name}" for name in hosts for scheme in ("http", "https")]
+    if is_loopback(host):
+        origins += [f"http://{name}:*" for name in _LOOPBACK_NAMES]
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=list(dict.fromkeys(origins))
+    )
 
 
 class BearerTokenGuard:
@@ -73,8 +148,9 @@ class PathDispatch:
             await self._main(scope, receive, send)
 
 
-def http_app(server: MCPServer, settings: Settings, *, host: str) -> Any:
-    """The ASGI app for Streamable HTTP at /mcp, guarded by a bearer token when configured or required.
+def http_app(server: MCPServer, settings: Settings, *, host: str, port: int) -> Any:
+    """The ASGI app for Streamable HTTP at /mcp, guarded by a bearer token when configured or required, with Host and
+    Origin checked on every bind.
 
     With XERO_WEBHOOK_KEY set, Xero's webhooks are received at /webhooks/xero (signature-checked) and recorded so
     the next poll of that organisation and entity fetches the changed records without waiting for its window.
@@ -85,7 +161,9 @@ def http_app(server: MCPServer, settings: Settings, *, host: str) -> Any:
             f"Refusing to serve on {host} without authentication: set XERO_MCP_HTTP_TOKEN to a long random secret "
             "that clients send as 'Authorization: Bearer <token>', or bind to 127.0.0.1."
         )
-    app: Any = server.streamable_http_app(host=host)
+    app: Any = server.streamable_http_app(
+        host=host, transport_security=transport_security(host, port, settings.allowed_hosts)
+    )
     if token:
         app = BearerTokenGuard(app, token)
     if settings.webhook_key is not None:
@@ -104,11 +182,20 @@ def run_http(server: MCPServer, settings: Settings, *, host: str, port: int) -> 
     import uvicorn
 
     try:
-        app = http_app(server, settings, host=host)
+        app = http_app(server, settings, host=host, port=port)
     except HttpConfigError as exc:
         import sys
 
         print(f"xero-mcp: {exc}", file=sys.stderr)
         return 2
+    address = _parse_address(host)
+    if address is not None and address.is_unspecified and not settings.allowed_hosts:
+        import sys
+
+        print(
+            "xero-mcp: listening on every interface, but only loopback names are accepted in the Host header; list "
+            "the names clients use to reach this server in --allowed-hosts (XERO_MCP_ALLOWED_HOSTS).",
+            file=sys.stderr,
+        )
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
