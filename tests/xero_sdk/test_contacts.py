@@ -86,7 +86,6 @@ def test_posting_contacts_without_summarized_errors_flags_the_failing_element(xe
     assert answered[0].validation_errors[0].message.startswith("The contact name")
 
 
-@pytest.mark.xfail(strict=True, reason="error elements still echo the request's HasValidationErrors (issue 12)")
 @pytest.mark.sdk_operation("update_or_create_contacts")
 def test_a_failing_contact_element_says_it_has_validation_errors(xero: Xero) -> None:
     taken = new_contact(xero).name
