@@ -149,7 +149,9 @@ async def _measure(result: Measurement) -> None:
                 if invoice.get("duplicate"):
                     raise RuntimeError("create_invoice returned an earlier invoice as a duplicate")
                 invoice_id = _find_id(invoice, "invoice_id")
-                await jobs.tool("email_invoice", {"invoice": invoice_id})
+                # No elicitation here: the preview (no API call) returns the token the user's "yes" would send.
+                preview = await jobs.tool("email_invoice", {"invoice": invoice_id})
+                await jobs.tool("email_invoice", {"invoice": invoice_id, "confirm_token": preview["confirm_token"]})
                 due = _find_value(invoice, "amount_due") or _find_value(invoice, "total")
                 await jobs.tool("create_payment", {"invoice": invoice_id, "amount": due, "account": "090"})
 

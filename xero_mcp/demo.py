@@ -79,7 +79,7 @@ async def bill_to_history(demo: Demo, stamp: str) -> None:
     await demo.call("find_or_create_contact", name="PowerDirect", email_address="billing@powerdirect.example")
     await demo.call(
         "create_bill",
-        supplier="PowerDirect",
+        contact="PowerDirect",
         reference=f"PD-{stamp}",
         lines=[
             {
@@ -112,7 +112,12 @@ async def invoice_to_email(demo: Demo, stamp: str) -> None:
     )
     changes = await demo.call("poll_sales_invoices", cursor=first["cursor"])
     invoice = _only(changes["created"], "new sales invoice")
-    await demo.call("email_invoice", invoice=invoice["invoice_id"])
+    # This client cannot ask its user (no elicitation), so email_invoice previews first and returns a one-time
+    # token; the demo plays the user who agrees and sends the token back.
+    preview = await demo.call("email_invoice", invoice=invoice["invoice_id"])
+    if not preview.get("done"):
+        print(f"     (the user agrees: {preview.get('preview')})")
+        await demo.call("email_invoice", invoice=invoice["invoice_id"], confirm_token=preview["confirm_token"])
 
 
 async def credit_note_to_allocation(demo: Demo, stamp: str) -> None:

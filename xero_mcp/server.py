@@ -13,15 +13,17 @@ from typing import Any
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+from mcp.server.mcpserver.tools import Tool
 from mcp.types import CallToolResult, InputRequiredResult
 from pydantic import ValidationError
 
 from xero_mcp import __version__
 from xero_mcp.config import Settings
+from xero_mcp.tools._args import unknown_arguments
 from xero_mcp.tools._context import Backend, BackendFactory, ToolContext
 from xero_mcp.tools._errors import describe
 from xero_mcp.tools._inventory import all_tools, select_tools
-from xero_mcp.tools._register import register_tools
+from xero_mcp.tools._register import build_tools
 from xero_mcp.tools._spec import ToolSpec
 
 logger = logging.getLogger(__name__)
@@ -44,13 +46,22 @@ Xero accounting tools. Guidelines:
 class XeroMCPServer(MCPServer):
     """MCPServer whose argument errors read like every other tool error.
 
-    The SDK validates a call's arguments before the tool's own error mapping runs and reports pydantic's raw text
-    (model names, documentation links); this rewords it through the same `describe` every other failure uses.
+    Unknown argument names are refused before anything runs, each with the closest valid names. The SDK validates
+    the rest of a call's arguments before the tool's own error mapping runs and reports pydantic's raw text (model
+    names, documentation links); this rewords it through the same `describe` every other failure uses.
     """
+
+    def __init__(self, *args: Any, tools: list[Tool] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, tools=tools, **kwargs)
+        self._input_schemas = {tool.name: tool.parameters for tool in tools or ()}
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
+        schema = self._input_schemas.get(name)
+        problems = unknown_arguments(schema, arguments) if schema is not None else []
+        if problems:
+            raise ToolError(f"Error executing tool {name}: {'; '.join(problems)}. Nothing was done.")
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as exc:
@@ -73,8 +84,8 @@ def selected_tools(settings: Settings) -> list[ToolSpec]:
 def build_server(settings: Settings, backend_factory: BackendFactory) -> tuple[MCPServer, ToolContext]:
     """An MCPServer exposing the selected tools over the backend the factory builds on first use."""
     context = ToolContext(settings, backend_factory)
-    server = XeroMCPServer("xero-mcp", title="Xero", version=__version__, instructions=INSTRUCTIONS)
-    register_tools(server, selected_tools(settings), context)
+    tools = build_tools(selected_tools(settings), context)
+    server = XeroMCPServer("xero-mcp", title="Xero", version=__version__, instructions=INSTRUCTIONS, tools=tools)
     return server, context
 
 

@@ -78,7 +78,7 @@ async def test_credit_only_applies_to_its_own_contact_and_document_type(make_cli
         bill = await ok(
             client,
             "create_bill",
-            supplier="Weka Web Works",
+            contact="Weka Web Works",
             reference="WW-1",
             status="AUTHORISED",
             lines=[{"description": "Hosting", "quantity": 1, "unit_amount": 200, "account": "Telephone & Internet"}],
@@ -99,7 +99,7 @@ async def test_supplier_credit_notes_apply_to_bills(make_client: MakeClient) -> 
         bill = await ok(
             client,
             "create_bill",
-            supplier="Kaka Couriers",
+            contact="Kaka Couriers",
             reference="KC-77",
             status="AUTHORISED",
             lines=[{"description": "Deliveries", "quantity": 1, "unit_amount": 300, "account": "General Expenses"}],

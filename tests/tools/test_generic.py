@@ -11,7 +11,7 @@ from mcp.client import ClientRequestContext
 from mcp.types import ElicitRequestParams, ElicitResult
 
 from tests.openapi_check import load_spec
-from tests.tools._calls import fails, ok
+from tests.tools._calls import confirmed, fails, ok
 from tests.tools.conftest import MakeClient
 from xero_mcp.tools import _api_paths
 from xero_mcp.tools._api_paths import GENERATED_END, GENERATED_START, ApiPathError, match_path, render_table
@@ -118,11 +118,11 @@ async def test_xero_write_delete_previews_until_confirmed_when_the_client_cannot
         item_id = created["result"]["data"]["Items"][0]["ItemID"]
         preview = await ok(client, "xero_write", method="DELETE", path=f"/Items/{item_id}")
         still_there = await ok(client, "xero_get", path=f"/Items/{item_id}")
-        deleted = await ok(client, "xero_write", method="DELETE", path=f"/Items/{item_id}", confirm=True)
+        deleted = await confirmed(client, "xero_write", method="DELETE", path=f"/Items/{item_id}")
         gone = await fails(client, "xero_get", path=f"/Items/{item_id}")
     assert preview["done"] is False
     assert preview["preview"] == f"Send DELETE /Items/{item_id} to Xero."
-    assert "confirm=true" in preview["next_step"]
+    assert "confirm_token" in preview["next_step"] and preview["confirm_token"]
     assert still_there["data"]["Items"][0]["Code"] == "GEN-1"
     assert deleted["done"] is True
     assert "Xero has no such record" in gone

@@ -45,7 +45,7 @@ async def test_notes_reach_contacts_by_name_and_quotes_and_credit_notes_by_numbe
 async def test_a_bill_note_is_added_by_its_id(make_client: MakeClient) -> None:
     async with make_client() as client:
         await ok(client, "find_or_create_contact", name="Huia Hardware")
-        bill = await ok(client, "create_bill", supplier="Huia Hardware", lines=WORK, reference="HH-12")
+        bill = await ok(client, "create_bill", contact="Huia Hardware", lines=WORK, reference="HH-12")
         await ok(client, "add_history_note", entity="bill", record_id=bill["invoice_id"], note="Disputed line 1")
         history = await ok(client, "get_history", entity="bill", record_id=bill["invoice_id"])
     assert history["entries"][-1]["details"] == "Disputed line 1"

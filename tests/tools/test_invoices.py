@@ -9,7 +9,7 @@ from mcp import Client
 from mcp.client import ClientRequestContext
 from mcp.types import ElicitRequestParams, ElicitResult
 
-from tests.tools._calls import fails, ok
+from tests.tools._calls import confirmed, fails, fails_confirmed, ok
 from tests.tools.conftest import MakeClient
 from xero_mcp.sandbox.app import Sandbox
 
@@ -43,7 +43,7 @@ async def test_invoicing_a_customer_and_emailing_it_takes_three_calls(make_clien
         invoice = await ok(
             client, "create_invoice", contact="Acme Consulting Group", lines=CONSULTING, status="AUTHORISED"
         )
-        emailed = await ok(client, "email_invoice", invoice=invoice["invoice_number"])
+        emailed = (await confirmed(client, "email_invoice", invoice=invoice["invoice_number"]))["result"]
     assert invoice["status"] == "AUTHORISED" and invoice["duplicate"] is False
     assert invoice["contact_name"] == contact["name"]
     assert (invoice["total"], invoice["amount_due"]) == (495, 495)  # 450 plus the organisation's 10% sales tax
@@ -189,7 +189,7 @@ async def test_void_invoice_previews_until_confirmed_when_the_client_cannot_ask(
         created = await _approved(client)
         preview = await ok(client, "void_invoice", invoice=created["invoice_number"])
         still = await ok(client, "get_invoice", invoice=created["invoice_number"])
-        done = await ok(client, "void_invoice", invoice=created["invoice_number"], confirm=True)
+        done = await confirmed(client, "void_invoice", invoice=created["invoice_number"])
     assert preview["done"] is False
     assert preview["preview"] == f"Void invoice {created['invoice_number']} to Acme Consulting Group for 495.00 USD."
     assert still["status"] == "AUTHORISED"
@@ -221,10 +221,10 @@ async def test_voiding_a_draft_deletes_it_and_a_paid_invoice_is_refused(make_cli
         await _customer(client)
         draft = await ok(client, "create_invoice", contact="Acme Consulting Group", lines=CONSULTING)
         preview = await ok(client, "void_invoice", invoice=draft["invoice_number"])
-        deleted = await ok(client, "void_invoice", invoice=draft["invoice_number"], confirm=True)
+        deleted = await confirmed(client, "void_invoice", invoice=draft["invoice_number"])
         paid = await _approved(client, invoice_number="PAID-1")
         await ok(client, "create_payment", invoice="PAID-1", amount=495, account="Business Bank Account")
-        message = await fails(client, "void_invoice", invoice="PAID-1", confirm=True)
+        message = await fails(client, "void_invoice", invoice="PAID-1")
         after = await ok(client, "get_invoice", invoice=paid["invoice_id"])
     number = draft["invoice_number"]
     assert preview["preview"] == f"Delete the draft invoice {number} to Acme Consulting Group for 495.00 USD."
@@ -236,7 +236,7 @@ async def test_voiding_a_draft_deletes_it_and_a_paid_invoice_is_refused(make_cli
 async def test_updating_a_voided_invoice_is_explained(make_client: MakeClient) -> None:
     async with make_client() as client:
         created = await _approved(client)
-        await ok(client, "void_invoice", invoice=created["invoice_number"], confirm=True)
+        await confirmed(client, "void_invoice", invoice=created["invoice_number"])
         message = await fails(client, "update_invoice", invoice=created["invoice_number"], reference="late change")
     assert "is VOIDED; voided documents cannot be changed" in message
 
@@ -245,7 +245,7 @@ async def test_email_invoice_explains_that_drafts_must_be_approved_first(make_cl
     async with make_client() as client:
         await _customer(client)
         draft = await ok(client, "create_invoice", contact="Acme Consulting Group", lines=CONSULTING)
-        message = await fails(client, "email_invoice", invoice=draft["invoice_number"])
+        message = await fails_confirmed(client, "email_invoice", invoice=draft["invoice_number"])
     assert f"invoice {draft['invoice_number']} is DRAFT" in message and "approve_invoice" in message
 
 
@@ -298,9 +298,9 @@ async def test_emailing_by_invoice_id_costs_one_api_call_and_a_refusal_is_still_
         approved = await _approved(client)
         draft = await ok(client, "create_invoice", contact="Acme Consulting Group", lines=CONSULTING, reference="d2")
         before = sandbox.request_counts.total
-        emailed = await ok(client, "email_invoice", invoice=approved["invoice_id"])
+        emailed = (await confirmed(client, "email_invoice", invoice=approved["invoice_id"]))["result"]
         calls = sandbox.request_counts.total - before
-        message = await fails(client, "email_invoice", invoice=draft["invoice_id"])
+        message = await fails_confirmed(client, "email_invoice", invoice=draft["invoice_id"])
     assert emailed == {"invoice_id": approved["invoice_id"]}
     assert calls == 1
     assert "is DRAFT" in message and "approve_invoice" in message

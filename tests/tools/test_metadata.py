@@ -77,7 +77,8 @@ async def test_every_listed_tool_has_explicit_annotations_and_an_object_input_sc
         assert not {"anyOf", "oneOf", "allOf"} & set(schema), listed.name
         assert "tenant" in schema["properties"], f"{listed.name} must take an optional tenant"
         assert "tenant" not in schema.get("required", []), listed.name
-        assert listed.output_schema is not None and listed.output_schema["type"] == "object", listed.name
+        # Results are structuredContent without a published schema: none at all beats one of bare `{}`s.
+        assert listed.output_schema is None, listed.name
 
 
 async def test_tool_schemas_match_their_snapshots() -> None:

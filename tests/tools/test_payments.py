@@ -10,7 +10,7 @@ from mcp import Client
 from mcp.client import ClientRequestContext
 from mcp.types import ElicitRequestParams, ElicitResult
 
-from tests.tools._calls import fails, ok
+from tests.tools._calls import confirmed, fails, ok
 from tests.tools.conftest import MakeClient
 
 BANK = "Business Bank Account"
@@ -121,9 +121,9 @@ async def test_delete_payment_previews_until_confirmed_then_restores_the_amount_
         payment = await _pay(client, invoice["invoice_number"], 110)
         preview = await ok(client, "delete_payment", payment_id=payment["payment_id"])
         still_paid = await ok(client, "get_invoice", invoice=invoice["invoice_number"])
-        done = await ok(client, "delete_payment", payment_id=payment["payment_id"], confirm=True)
+        done = await confirmed(client, "delete_payment", payment_id=payment["payment_id"])
         after = await ok(client, "get_invoice", invoice=invoice["invoice_number"])
-        again = await fails(client, "delete_payment", payment_id=payment["payment_id"], confirm=True)
+        again = await fails(client, "delete_payment", payment_id=payment["payment_id"])
     number = invoice["invoice_number"]
     assert preview["done"] is False
     assert preview["preview"] == (
@@ -159,8 +159,8 @@ async def test_delete_payment_asks_the_user_and_respects_their_answer(
 
 async def test_delete_payment_with_a_bad_id_says_so(make_client: MakeClient) -> None:
     async with make_client() as client:
-        not_an_id = await fails(client, "delete_payment", payment_id="PAY-1", confirm=True)
-        unknown = await fails(client, "delete_payment", payment_id="8a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d", confirm=True)
+        not_an_id = await fails(client, "delete_payment", payment_id="PAY-1")
+        unknown = await fails(client, "delete_payment", payment_id="8a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d")
     assert "payment_id: 'PAY-1' is not a Xero ID" in not_an_id
     assert "payment_id: no payment has the ID 8a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d" in unknown
 

@@ -11,7 +11,7 @@ from mcp import Client
 from tests.tools._calls import fails, ok
 from tests.tools.conftest import MakeClient
 
-NOVEMBER = {"from_date": "2026-11-01", "to_date": "2026-11-30"}
+NOVEMBER = {"date_from": "2026-11-01", "date_to": "2026-11-30"}
 
 
 def _row(report: dict[str, Any], label: str) -> dict[str, Any]:
@@ -71,7 +71,7 @@ async def test_comparison_periods_add_columns(make_client: MakeClient) -> None:
     async with make_client() as client:
         balance = await ok(client, "get_report", report="BalanceSheet", date="2026-10-31", periods=2, timeframe="MONTH")
         trial = await ok(client, "get_report", report="TrialBalance", date="2026-10-31")
-        bank = await ok(client, "get_report", report="BankSummary", from_date="2026-10-01", to_date="2026-10-31")
+        bank = await ok(client, "get_report", report="BankSummary", date_from="2026-10-01", date_to="2026-10-31")
     assert balance["columns"] == ["31 Oct 2026", "30 Sep 2026", "31 Aug 2026"]
     assert len(_row(balance, "Total Assets")["values"]) == 3
     assert trial["columns"] == ["Debit", "Credit", "YTD Debit", "YTD Credit"]
@@ -109,15 +109,15 @@ async def test_a_report_reports_progress(make_client: MakeClient) -> None:
     [
         ({"report": "BankSummary", "date": "2026-10-31"}, "date: BankSummary does not take this"),
         (
-            {"report": "TrialBalance", "from_date": "2026-10-01", "periods": 2},
-            "from_date, periods: TrialBalance does not take these; its parameters are date, payments_only",
+            {"report": "TrialBalance", "date_from": "2026-10-01", "periods": 2},
+            "date_from, periods: TrialBalance does not take these; its parameters are date, payments_only",
         ),
         ({"report": "ProfitAndLoss", "contact": "Kauri"}, "contact: ProfitAndLoss does not take this"),
         ({"report": "ProfitAndLoss", "timeframe": "YEAR"}, "timeframe: give periods too"),
         ({"report": "ProfitAndLoss", "periods": 13}, "periods"),
         (
-            {"report": "BankSummary", "from_date": "2026-10-02", "to_date": "2026-10-01"},
-            "from_date: 2026-10-02 is after",
+            {"report": "BankSummary", "date_from": "2026-10-02", "date_to": "2026-10-01"},
+            "date_from: 2026-10-02 is after",
         ),
         ({"report": "AgedPayablesByContact"}, "contact: AgedPayablesByContact is for one contact"),
         ({"report": "BalanceSheet", "tracking": ["Region"]}, "tracking[0]: BalanceSheet filters by tracking options"),
@@ -138,5 +138,5 @@ async def test_bad_report_parameters_are_named(
 
 async def test_xeros_own_report_rules_come_back_as_tool_errors(make_client: MakeClient) -> None:
     async with make_client() as client:
-        text = await fails(client, "get_report", report="ProfitAndLoss", from_date="2025-01-01", to_date="2026-06-30")
+        text = await fails(client, "get_report", report="ProfitAndLoss", date_from="2025-01-01", date_to="2026-06-30")
     assert "Xero rejected the request" in text and "one year" in text

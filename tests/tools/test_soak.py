@@ -40,7 +40,7 @@ def _plan() -> list[tuple[str, dict[str, Any]]]:
     for n in range(BILLS):
         line = {"description": f"Soak supply {n}", "quantity": 2, "unit_amount": "40.10", "account": "429"}
         calls.append(
-            ("create_bill", {"supplier": f"Soak Customer {n:03d}", "reference": f"SOAK-BILL-{n:04d}", "lines": [line]})
+            ("create_bill", {"contact": f"Soak Customer {n:03d}", "reference": f"SOAK-BILL-{n:04d}", "lines": [line]})
         )
     return calls
 

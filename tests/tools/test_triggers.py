@@ -12,7 +12,7 @@ from typing import Any
 
 from mcp import Client
 
-from tests.tools._calls import fails, ok
+from tests.tools._calls import confirmed, fails, ok
 from tests.tools.conftest import MakeClient
 from xero_mcp.config import Settings
 from xero_mcp.local import LocalSandbox, open_backend, sandbox_settings
@@ -75,8 +75,8 @@ async def test_since_starts_a_subscription_in_the_past_and_sales_invoices_are_ac
     make_client: MakeClient,
 ) -> None:
     async with make_client() as client:
-        sales = await _poll(client, "poll_sales_invoices", since="2026-01-01T00:00:00Z")
-        bills = await _poll(client, "poll_bills", since="2026-01-01T00:00:00+13:00")
+        sales = await _poll(client, "poll_sales_invoices", modified_since="2026-01-01T00:00:00Z")
+        bills = await _poll(client, "poll_bills", modified_since="2026-01-01T00:00:00+13:00")
     assert len(sales["created"]) > 10 and {i["type"] for i in sales["created"]} == {"ACCREC"}
     assert len(bills["created"]) > 5 and {i["type"] for i in bills["created"]} == {"ACCPAY"}
     statuses = {i["status"] for i in sales["created"]}
@@ -91,7 +91,7 @@ async def test_each_trigger_delivers_its_own_records(make_client: MakeClient, sa
         await ok(client, "find_or_create_contact", name="Kahu Trading")
         line = [{"description": "Parts", "quantity": 1, "unit_amount": 100, "account": "Sales"}]
         invoice = await ok(client, "create_invoice", contact="Kahu Trading", lines=line, status="AUTHORISED")
-        bill = await ok(client, "create_bill", supplier="Kahu Trading", lines=line, reference="K-77")
+        bill = await ok(client, "create_bill", contact="Kahu Trading", lines=line, reference="K-77")
         payment = await ok(
             client, "create_payment", invoice=invoice["invoice_number"], amount=50, account="090", date="2026-11-02"
         )
@@ -120,7 +120,7 @@ async def test_a_deleted_payment_comes_through_as_an_update_with_its_status(
         payment = await ok(client, "create_payment", invoice=invoice["invoice_id"], amount=110, account="090")
         start = await _poll(client, "poll_payments")
         sandbox.clock.advance(60)
-        await ok(client, "delete_payment", payment_id=payment["payment_id"], confirm=True)
+        await confirmed(client, "delete_payment", payment_id=payment["payment_id"])
         polled = await _poll(client, "poll_payments", start["cursor"])
     assert polled["created"] == []
     assert [(p["payment_id"], p["status"]) for p in polled["updated"]] == [(payment["payment_id"], "DELETED")]

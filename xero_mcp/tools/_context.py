@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from xero_mcp.config import Settings
+from xero_mcp.tools._confirm import ConfirmationTokens
 
 if TYPE_CHECKING:
     from xero_mcp.auth.provider import Tenant
@@ -109,8 +110,12 @@ class Org:
 class ToolContext:
     """Per-server state shared by tool calls: settings, the lazily built backend, per-organisation caches."""
 
-    def __init__(self, settings: Settings, backend_factory: BackendFactory) -> None:
+    def __init__(
+        self, settings: Settings, backend_factory: BackendFactory, confirmations: ConfirmationTokens | None = None
+    ) -> None:
         self.settings = settings
+        # Per server: a preview's token is only honoured by the server that issued it.
+        self.confirmations = confirmations or ConfirmationTokens()
         self._factory = backend_factory
         self._backend: Backend | None = None
         self._lock = asyncio.Lock()

@@ -10,8 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
+from xero_mcp.tools._args import drop_blanks
 from xero_mcp.tools._projections import without_null
 
 AmountIn = Annotated[Decimal, WithJsonSchema({"type": "number"})]
@@ -23,29 +24,36 @@ INPUT_CONFIG = ConfigDict(extra="forbid", json_schema_extra=without_null)
 (an optional field is simply left out)."""
 
 
-class TrackingIn(BaseModel):
-    """A tracking category and one of its options, by name (e.g. Region / North)."""
+class InputModel(BaseModel):
+    """Base of nested input shapes: unknown fields refused, and a blank string read as not given (as at the top)."""
 
     model_config = INPUT_CONFIG
 
-    category: str
-    option: str
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_absent(cls, data: object) -> object:
+        return drop_blanks(data)
 
 
-class LineIn(BaseModel):
+class TrackingIn(InputModel):
+    """A tracking category and one of its options, by name (e.g. Region / North)."""
+
+    category: str = Field(description="Tracking category name")
+    option: str = Field(description="Option name")
+
+
+class LineIn(InputModel):
     """One line of an invoice, bill, quote or credit note.
 
     `account`, `tax` and `item` take a code or a name. With an item, Xero fills in the description, price and account
     the item defines, unless given here.
     """
 
-    model_config = INPUT_CONFIG
-
-    description: str | None = None
-    quantity: AmountIn | None = None
-    unit_amount: AmountIn | None = None
-    account: str | None = Field(default=None, description="Code or name")
+    description: str | None = Field(default=None, max_length=4000, description="Line text")
+    quantity: AmountIn | None = Field(default=None, description="Number of units")
+    unit_amount: AmountIn | None = Field(default=None, description="Price per unit")
+    account: str | None = Field(default=None, description="Account code or name")
     tax: str | None = Field(default=None, description="Tax type or name")
-    item: str | None = Field(default=None, description="Code or name")
-    discount_rate: AmountIn | None = Field(default=None, description="Percent")
-    tracking: list[TrackingIn] | None = Field(default=None, max_length=2)
+    item: str | None = Field(default=None, description="Item code or name")
+    discount_rate: AmountIn | None = Field(default=None, ge=0, le=100, description="Discount percent")
+    tracking: list[TrackingIn] | None = Field(default=None, max_length=2, description="Up to 2 tracking options")

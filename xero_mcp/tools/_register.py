@@ -1,29 +1,53 @@
-"""The one loop that turns ToolSpecs into MCP tools on an MCPServer.
+"""The one loop that turns ToolSpecs into MCP tools: the tool contract, applied the same way to every tool.
 
-For each spec it builds a wrapper whose signature is the handler's minus the ToolContext, so the SDK derives the
-input schema from the tool's real arguments; maps every failure a model can act on to a ToolError (tool result with
-isError) through `xero_mcp.tools._errors`; adds the confirmation step to destructive tools; and compacts the
-published JSON schemas (no titles, nullable written as a type list) because every character of `tools/list` is paid
-for in every conversation.
+For each spec it builds
+- the arguments model: the handler's parameters (minus the ToolContext), unknown arguments refused, an empty or
+  blank string read as "not given" (`xero_mcp.tools._args.ToolArguments`), every parameter described (the shared
+  vocabulary fills in the usual names; a parameter with no description at all is a start-up error);
+- the published input schema: strict and self-contained (`strict_schema`): `additionalProperties: false` on every
+  object, nested shapes inlined (no `$ref`/`$defs`), no titles, optional arguments without their null alternative;
+- the call: failures a model can act on become tool errors (`xero_mcp.tools._errors`), results go back as compact
+  JSON text plus the full structuredContent, and destructive tools get their confirmation step (elicitation when
+  the client can ask, otherwise a preview and a one-time token, `xero_mcp.tools._confirm`).
+
+No output schema is published: a typed schema of every result would cost more in every `tools/list` than the
+model gains, and a schema of bare `{}` properties says nothing (MCP Inspector's strict mode rejects it).
+
+The tools are handed to the SDK as `mcp.server.mcpserver.tools.Tool` objects through `MCPServer(tools=...)`: the
+SDK's `add_tool` derives a tool's schema from a function signature only, with no way to give the arguments model
+and schema explicitly (modelcontextprotocol/python-sdk#323); `Tool` and `FuncMetadata` are its public models for
+exactly that, so nothing here edits the SDK's tool manager or forges a signature.
 """
 
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 from collections.abc import Iterable
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, cast, get_args, get_origin
 
-from mcp.server import MCPServer
-from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, ElicitationResult, Resolve
+from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, Resolve
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.resolve import build_resolver_plans
+from mcp.server.mcpserver.tools import Tool
+from mcp.server.mcpserver.utilities.context_injection import find_context_parameter
+from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
+from mcp.types import CallToolResult, ContentBlock, TextContent
 from pydantic import BaseModel, Field, create_model
+from pydantic.fields import FieldInfo
 
+from xero_mcp.tools._args import VOCABULARY, ToolArguments
 from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._errors import to_tool_error
 from xero_mcp.tools._spec import ToolSpec
 
 logger = logging.getLogger(__name__)
+
+CONFIRM_TOKEN = "confirm_token"  # noqa: S105 - an argument name, not a secret
+"""The argument every destructive tool takes: the token its preview returned, after the user agreed."""
+
+_CONFIRM_TOKEN_DESCRIPTION = "Token from this call's preview, only after the user agreed"  # noqa: S105
 
 
 class Confirm(BaseModel):
@@ -32,216 +56,232 @@ class Confirm(BaseModel):
     confirm: bool = Field(description="Go ahead with this change?")
 
 
-def _outcome_model(spec: ToolSpec, result_type: Any) -> type[BaseModel]:
-    """The result of a destructive tool: done + the handler's result, or a preview when nothing was written."""
-    name = "".join(part.capitalize() for part in spec.name.split("_")) + "Outcome"
-    optional_result: Any = result_type | None
-    optional_text: Any = str | None
-    return create_model(
-        name,
-        done=(bool, Field(description="false: nothing was changed; see preview")),
-        preview=(optional_text, None),
-        next_step=(optional_text, None),
-        result=(optional_result, None),
-    )
+class _Unasked(Confirm):
+    """The client cannot ask its user (no form elicitation): the preview-and-token path applies instead."""
 
 
 def _client_can_elicit(ctx: Context[Any, Any]) -> bool:
+    # The same test the SDK applies before it sends a form elicitation (a bare `elicitation: {}` means form).
     caps = ctx.client_capabilities
-    return caps is not None and caps.elicitation is not None
+    elicitation = caps.elicitation if caps is not None else None
+    return elicitation is not None and (elicitation.form is not None or elicitation.url is None)
 
 
-def _confirmation_resolver(spec: ToolSpec, deps: ToolContext, params: list[inspect.Parameter]) -> Any:
-    """A resolver that asks the user (elicitation) unless `confirm` is true or the client cannot be asked."""
-    preview = spec.preview
+class Outcome(BaseModel):
+    """What a destructive tool returns: done and its result, or nothing done and why."""
 
-    async def resolve(ctx: Context[Any, Any], **arguments: Any) -> Confirm | Elicit[Confirm]:
-        if arguments.get("confirm"):
-            return Confirm(confirm=True)
-        if not _client_can_elicit(ctx) or preview is None:
-            return Confirm(confirm=False)
+    done: bool = Field(description="false: nothing was changed")
+    preview: str | None = None
+    confirm_token: str | None = None
+    next_step: str | None = None
+    result: Any = None
+
+
+def _described(name: str, annotation: Any, spec: ToolSpec) -> Any:
+    """The parameter's annotation with a description: its own, else the shared vocabulary's."""
+    if get_origin(annotation) is Annotated:
+        for meta in get_args(annotation)[1:]:
+            if isinstance(meta, FieldInfo) and meta.description:
+                return annotation
+    description = VOCABULARY.get(name)
+    if description is None:
+        raise ValueError(f"tool {spec.name}: parameter {name!r} needs a description (Field or the vocabulary)")
+    return Annotated[annotation, Field(description=description)]
+
+
+def arguments_model(spec: ToolSpec, params: list[inspect.Parameter]) -> type[ToolArguments]:
+    """The model a call's arguments are validated with (unknown names refused, blanks read as not given)."""
+    fields: dict[str, Any] = {}
+    for param in params:
+        default = ... if param.default is inspect.Parameter.empty else param.default
+        fields[param.name] = (_described(param.name, param.annotation, spec), default)
+    if spec.destructive:
+        fields[CONFIRM_TOKEN] = (str | None, Field(default=None, description=_CONFIRM_TOKEN_DESCRIPTION))
+    name = "".join(part.capitalize() for part in spec.name.split("_")) + "Arguments"
+    return create_model(name, __base__=ToolArguments, **fields)
+
+
+# --- the published schema ------------------------------------------------------------------------------------------
+
+
+def _inline(schema: Any, defs: dict[str, Any]) -> Any:
+    """The schema with every `$ref` replaced by the definition it names (our inputs are never recursive)."""
+    if isinstance(schema, list):
+        return [_inline(item, defs) for item in cast("list[Any]", schema)]
+    if not isinstance(schema, dict):
+        return schema
+    node = cast("dict[str, Any]", schema)
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        target = _inline(defs[ref.rsplit("/", 1)[-1]], defs)
+        return {**target, **{k: _inline(v, defs) for k, v in node.items() if k != "$ref"}}
+    return {key: _inline(value, defs) for key, value in node.items() if key != "$defs"}
+
+
+def _drop_null(node: dict[str, Any]) -> dict[str, Any]:
+    """An optional value's schema without its null alternative: a model leaves the argument out instead."""
+    variants = node.get("anyOf")
+    if isinstance(variants, list):
+        rest = [v for v in cast("list[Any]", variants) if v != {"type": "null"}]
+        if len(rest) == 1 and isinstance(rest[0], dict):
+            merged = {k: v for k, v in node.items() if k != "anyOf"}
+            merged.update(cast("dict[str, Any]", rest[0]))
+            return merged
+        if len(rest) < len(cast("list[Any]", variants)):
+            return {**node, "anyOf": rest}
+    kind = node.get("type")
+    if isinstance(kind, list) and "null" in kind:
+        others = [t for t in cast("list[Any]", kind) if t != "null"]
+        node = {**node, "type": others[0] if len(others) == 1 else others}
+    enum = node.get("enum")
+    if isinstance(enum, list) and None in enum:
+        node = {**node, "enum": [v for v in cast("list[Any]", enum) if v is not None]}
+    return node
+
+
+def _tidy(schema: Any) -> Any:
+    """Titles, null defaults and null alternatives dropped; every object closed to unknown properties."""
+    if isinstance(schema, list):
+        return [_tidy(item) for item in cast("list[Any]", schema)]
+    if not isinstance(schema, dict):
+        return schema
+    node = _drop_null(cast("dict[str, Any]", schema))
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "title" and isinstance(value, str):
+            continue
+        if key == "default" and (value is None or value is False):
+            continue
+        if key == "properties" and isinstance(value, dict):
+            out[key] = {name: _tidy(sub) for name, sub in cast("dict[str, Any]", value).items()}
+        else:
+            out[key] = _tidy(value)
+    if out.get("type") == "object" or "properties" in out:
+        if out.get("additionalProperties", False) is not False:
+            raise ValueError(f"open object in an input schema (every object must list its properties): {out}")
+        out["type"] = "object"
+        out.setdefault("properties", {})
+        out["additionalProperties"] = False
+    return out
+
+
+def strict_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The published input schema: self-contained, closed at every level, without what a model does not need."""
+    defs = cast("dict[str, Any]", schema.get("$defs", {}))
+    return cast("dict[str, Any]", _tidy(_inline(schema, defs)))
+
+
+# --- the call ------------------------------------------------------------------------------------------------------
+
+
+def _compact(data: Any) -> list[ContentBlock]:
+    return [TextContent(type="text", text=json.dumps(data, separators=(",", ":"), ensure_ascii=False))]
+
+
+def _result(value: Any) -> CallToolResult:
+    """A handler's result as the model gets it: compact JSON text, and the same data as structuredContent."""
+    data = value.model_dump(mode="json", by_alias=True, exclude_none=True) if isinstance(value, BaseModel) else value
+    return CallToolResult(content=_compact(data), structured_content=data)
+
+
+class _Confirmation:
+    """The resolver of a destructive tool: asks the user, whatever the arguments say, when the client can ask."""
+
+    def __init__(self, spec: ToolSpec, deps: ToolContext, metadata: FuncMetadata) -> None:
+        self._spec = spec
+        self._deps = deps
+        self._metadata = metadata
+
+    async def __call__(self, ctx: Context[Any, Any]) -> Confirm | Elicit[Confirm]:
+        preview = self._spec.preview
+        if preview is None or not _client_can_elicit(ctx):
+            return _Unasked(confirm=False)
+        raw = ctx.request_context.params or {}
+        arguments = self._metadata.validate_arguments(dict(cast("dict[str, Any]", raw.get("arguments") or {})))
+        arguments.pop(CONFIRM_TOKEN, None)
         try:
-            message = await preview(deps, **arguments)
+            message = await preview(self._deps, **arguments)
         except Exception as exc:
             raise to_tool_error(exc) from exc
         if message is None:  # this call changes nothing irreversibly: nothing to ask
             return Confirm(confirm=True)
         return Elicit(f"{message} This cannot be undone.", Confirm)
 
-    # The SDK passes tool arguments to a resolver by parameter name, so the resolver declares them all.
-    resolve.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Context)]
-        + [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params],
-        return_annotation=Confirm | Elicit[Confirm],
-    )
-    resolve.__annotations__ = {"ctx": Context, **{p.name: p.annotation for p in params}}
-    resolve.__annotations__["return"] = Confirm | Elicit[Confirm]
-    resolve.__name__ = f"confirm_{spec.name}"
-    return resolve
 
-
-def _wrap(spec: ToolSpec, deps: ToolContext) -> Any:
-    signature = inspect.signature(spec.handler, eval_str=True)
-    params = list(signature.parameters.values())[1:]  # drop the ToolContext
-    confirmable = spec.destructive and spec.preview is not None
-    if confirmable and "confirm" not in {p.name for p in params}:
-        raise ValueError(f"tool {spec.name}: destructive tools need a `confirm: bool = False` argument")
+def _caller(spec: ToolSpec, deps: ToolContext, context_kwarg: str | None) -> Any:
     handler = spec.handler
     preview = spec.preview
-    return_annotation = signature.return_annotation
-    outcome = _outcome_model(spec, return_annotation) if confirmable else None
 
-    async def call(**arguments: Any) -> Any:
-        approval = arguments.pop("approval", None)
+    async def act(arguments: dict[str, Any], ctx: Any) -> Any:
+        extra = {context_kwarg: ctx} if context_kwarg is not None else {}
+        return await handler(deps, **arguments, **extra)
+
+    async def confirmed(approval: Any, arguments: dict[str, Any], ctx: Any) -> Any:
+        token = arguments.pop(CONFIRM_TOKEN, None)
+        accepted = cast(
+            "AcceptedElicitation[Confirm] | None", approval if isinstance(approval, AcceptedElicitation) else None
+        )
+        data = accepted.data if accepted is not None else None
+        if isinstance(data, _Unasked):
+            assert preview is not None
+            text = await preview(deps, **arguments)
+            if text is None:
+                return Outcome(done=True, result=await act(arguments, ctx))
+            if token is None:
+                return Outcome(
+                    done=False,
+                    preview=text,
+                    confirm_token=deps.confirmations.issue(spec.name, arguments),
+                    next_step="Nothing was changed. Show the preview to the user; only if they agree, call again "
+                    "with the same arguments plus this confirm_token.",
+                )
+            deps.confirmations.redeem(spec.name, arguments, token)
+            return Outcome(done=True, result=await act(arguments, ctx))
+        if isinstance(data, Confirm) and data.confirm:
+            return Outcome(done=True, result=await act(arguments, ctx))
+        return Outcome(done=False, next_step="The user declined; nothing was changed. Do not retry unless they ask.")
+
+    async def call(approval: Any = None, **arguments: Any) -> CallToolResult:
+        ctx = arguments.pop(context_kwarg, None) if context_kwarg is not None else None
         try:
-            if outcome is not None and preview is not None:
-                data = cast(object, approval.data) if isinstance(approval, AcceptedElicitation) else None
-                approved = isinstance(data, Confirm) and data.confirm
-                text = None if approved else await preview(deps, **arguments)
-                if text is not None:
-                    declined = approval is not None and not isinstance(approval, AcceptedElicitation)
-                    how = (
-                        "The user declined; nothing was changed. Do not retry unless they ask."
-                        if declined
-                        else "Nothing was changed. Show the preview to the user; if they agree, call again with "
-                        "confirm=true."
-                    )
-                    return outcome(done=False, preview=text, next_step=how)
-                return outcome(done=True, result=await handler(deps, **arguments))
-            return await handler(deps, **arguments)
+            if spec.destructive:
+                return _result(await confirmed(approval, arguments, ctx))
+            return _result(await act(arguments, ctx))
         except ToolError:
             raise
         except Exception as exc:
             raise to_tool_error(exc) from exc
 
-    wrapper_params = list(params)
-    if confirmable:
-        resolver = _confirmation_resolver(spec, deps, params)
-        wrapper_params.append(
-            inspect.Parameter(
-                "approval",
-                inspect.Parameter.KEYWORD_ONLY,
-                annotation=Annotated[ElicitationResult[Confirm], Resolve(resolver)],
-            )
-        )
-    if outcome is not None:
-        return_annotation = outcome
-    call.__signature__ = inspect.Signature(wrapper_params, return_annotation=return_annotation)  # type: ignore[attr-defined]
-    call.__annotations__ = {p.name: p.annotation for p in wrapper_params}
-    call.__annotations__["return"] = return_annotation
-    call.__name__ = spec.name
-    call.__doc__ = spec.description
     return call
 
 
-def compact_schema(schema: Any) -> Any:
-    """Drop what a model does not need from a JSON schema: titles, null or false defaults, single-type anyOf
-    wrappers."""
-    if isinstance(schema, list):
-        return [compact_schema(item) for item in cast("list[Any]", schema)]
-    if not isinstance(schema, dict):
-        return schema
-    out: dict[str, Any] = {}
-    for key, value in cast("dict[str, Any]", schema).items():
-        if key == "title" and isinstance(value, str):
-            continue
-        if key == "default" and (value is None or value is False):
-            continue
-        out[key] = value if key in ("properties", "$defs") else compact_schema(value)
-    if "properties" in out:
-        out["properties"] = {name: compact_schema(sub) for name, sub in out["properties"].items()}
-    if "$defs" in out:
-        out["$defs"] = {name: compact_schema(sub) for name, sub in out["$defs"].items()}
-    variants: Any = out.get("anyOf")
-    if isinstance(variants, list) and len(cast("list[Any]", variants)) == 2:
-        others = [v for v in cast("list[Any]", variants) if v != {"type": "null"}]
-        other: Any = others[0] if len(others) == 1 else None
-        if isinstance(other, dict) and isinstance(other.get("type"), str) and "$ref" not in other:
-            typed = cast("dict[str, Any]", other)
-            merged: dict[str, Any] = {k: v for k, v in out.items() if k != "anyOf"}
-            merged.update({k: v for k, v in typed.items() if k != "type"})
-            merged["type"] = [typed["type"], "null"]
-            if isinstance(merged.get("enum"), list):  # a nullable Literal: null must stay an allowed value
-                merged["enum"] = [*cast("list[Any]", merged["enum"]), None]
-            return merged
-    return out
+def build_tool(spec: ToolSpec, deps: ToolContext) -> Tool:
+    """The SDK tool for one spec (see the module docstring for why it is built rather than added)."""
+    signature = inspect.signature(spec.handler, eval_str=True)
+    context_kwarg = find_context_parameter(spec.handler)  # MCP's Context (progress), filled by the SDK
+    params = [p for p in list(signature.parameters.values())[1:] if p.name != context_kwarg]  # no ToolContext
+    if any(p.name == CONFIRM_TOKEN for p in params):
+        raise ValueError(f"tool {spec.name}: {CONFIRM_TOKEN} is added by the registration, not declared")
+    model = arguments_model(spec, params)
+    metadata = FuncMetadata(arg_model=model)
+    resolved: dict[str, Any] = {}
+    if spec.destructive:
+        resolved["approval"] = (Resolve(_Confirmation(spec, deps, metadata)), True)
+    return Tool(
+        fn=_caller(spec, deps, context_kwarg),
+        name=spec.name,
+        title=spec.title,
+        description=spec.description,
+        parameters=strict_schema(model.model_json_schema(by_alias=True)),
+        fn_metadata=metadata,
+        is_async=True,
+        context_kwarg=context_kwarg,
+        resolved_params=resolved,
+        resolver_plans=build_resolver_plans(resolved, set(model.model_fields)),
+        annotations=spec.annotations,
+    )
 
 
-def _drop_null(prop: dict[str, Any]) -> dict[str, Any]:
-    """An optional argument's schema without its null alternative: a model omits the argument instead."""
-    kind = prop.get("type")
-    if not (isinstance(kind, list) and "null" in kind):
-        return prop
-    rest = [t for t in cast("list[Any]", kind) if t != "null"]
-    out = {**prop, "type": rest[0] if len(rest) == 1 else rest}
-    if isinstance(out.get("enum"), list):
-        out["enum"] = [v for v in cast("list[Any]", out["enum"]) if v is not None]
-    return out
-
-
-def input_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """The published input schema: compacted, optional arguments without null, no additionalProperties noise.
-
-    Arguments are still validated by the tool's pydantic model on the server, which accepts null where the
-    handler does, so the published schema can be the simplest one a model needs to call the tool correctly.
-    """
-    compacted = _strip_keys(compact_schema(schema), {"additionalProperties", "minLength", "maxLength"})
-    required = set(cast("list[str]", compacted.get("required", [])))
-    properties = cast("dict[str, Any]", compacted.get("properties", {}))
-    compacted["properties"] = {
-        name: prop if name in required else _drop_null(cast("dict[str, Any]", prop))
-        for name, prop in properties.items()
-    }
-    return compacted
-
-
-def _strip_keys(schema: Any, keys: set[str]) -> Any:
-    """The schema without the given keywords anywhere (names under properties/$defs are never keywords)."""
-    if isinstance(schema, list):
-        return [_strip_keys(item, keys) for item in cast("list[Any]", schema)]
-    if not isinstance(schema, dict):
-        return schema
-    out: dict[str, Any] = {}
-    for key, value in cast("dict[str, Any]", schema).items():
-        if key in ("properties", "$defs") and isinstance(value, dict):
-            out[key] = {name: _strip_keys(sub, keys) for name, sub in cast("dict[str, Any]", value).items()}
-        elif key not in keys:
-            out[key] = _strip_keys(value, keys)
-    return out
-
-
-def output_outline(result: type[BaseModel]) -> dict[str, Any]:
-    """The published output schema: the names of the result's top-level fields, nothing more.
-
-    Full nested result schemas cost thousands of characters in every conversation while a model reads the result
-    itself; the outline tells it what fields to expect and still validates every structured result. The names are
-    read from the model's fields, not from its JSON schema, so start-up never builds a result's full schema.
-    """
-    return {"type": "object", "properties": {field.alias or name: {} for name, field in result.model_fields.items()}}
-
-
-def register_tools(server: MCPServer, specs: Iterable[ToolSpec], deps: ToolContext) -> None:
-    """Add every spec to the server as an MCP tool with compact schemas."""
-    for spec in specs:
-        wrapper = _wrap(spec, deps)
-        result = wrapper.__annotations__["return"]
-        if not (isinstance(result, type) and issubclass(result, BaseModel)):
-            raise TypeError(f"tool {spec.name}: the handler must return a pydantic model")
-        # Registered unstructured, the SDK skips generating the result's full JSON schema (a third of the time
-        # build_server took, for a schema of which only the field names are published); the result model set
-        # afterwards makes the tool structured again, validated and sent as the SDK does any structured tool.
-        server.add_tool(
-            wrapper,
-            name=spec.name,
-            title=spec.title,
-            description=spec.description,
-            annotations=spec.annotations,
-            structured_output=False,
-        )
-        registered = server._tool_manager.get_tool(spec.name)  # pyright: ignore[reportPrivateUsage]
-        if registered is None:
-            raise RuntimeError(f"tool {spec.name} did not register")
-        registered.parameters = input_schema(registered.parameters)
-        registered.fn_metadata.output_model = result
-        registered.fn_metadata.output_schema = output_outline(result)
-        vars(registered).pop("output_schema", None)  # the Tool caches it; drop the cache
+def build_tools(specs: Iterable[ToolSpec], deps: ToolContext) -> list[Tool]:
+    """Every spec as an SDK tool, for `MCPServer(tools=...)`."""
+    return [build_tool(spec, deps) for spec in specs]

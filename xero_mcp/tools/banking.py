@@ -19,6 +19,7 @@ from xero_mcp.client.errors import NotFound
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
+    DEFAULT_PAGE_SIZE,
     AllowDuplicate,
     DateFrom,
     DateTo,
@@ -145,13 +146,13 @@ def bank_transaction_view(
 async def list_bank_transactions(
     x: ToolContext,
     bank_account: Annotated[str | None, Field(description="Code or name")] = None,
-    type: Literal["SPEND", "RECEIVE"] | None = None,
+    type: Annotated[Literal["SPEND", "RECEIVE"] | None, Field(description="Money out or in")] = None,
     contact: OptionalContact = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     modified_since: ModifiedSince = None,
     page: PageNumber = 1,
-    page_size: PageSize = 100,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
     tenant: Tenant = None,
 ) -> Paged[BankTransactionView]:
     """Spend and receive money transactions, newest first."""
@@ -179,7 +180,7 @@ async def list_bank_transactions(
 @tool("create_bank_transaction", toolset="banking", title="Create a bank transaction", read_only=False)
 async def create_bank_transaction(
     x: ToolContext,
-    type: Literal["SPEND", "RECEIVE"],
+    type: Annotated[Literal["SPEND", "RECEIVE"], Field(description="Money out or in")],
     lines: list[LineIn],
     contact: OptionalContact = None,
     bank_account: BankAccountArg = None,

@@ -14,6 +14,7 @@ from pydantic import Field
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
+    DEFAULT_PAGE_SIZE,
     AllowDuplicate,
     Contact,
     DateFrom,
@@ -59,13 +60,13 @@ async def _find_by_reference(org: Org, reference: str, supplier_id: str | None) 
 async def list_bills(
     x: ToolContext,
     statuses: list[InvoiceStatusFilter] | None = None,
-    supplier: OptionalContact = None,
+    contact: OptionalContact = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     search: str | None = None,
     modified_since: ModifiedSince = None,
     page: PageNumber = 1,
-    page_size: PageSize = 50,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
     tenant: Tenant = None,
 ) -> Paged[InvoiceView]:
     """List bills (supplier invoices), newest first; search matches the reference."""
@@ -73,7 +74,7 @@ async def list_bills(
         x,
         "ACCPAY",
         statuses=statuses,
-        contact=supplier,
+        contact=contact,
         date_from=date_from,
         date_to=date_to,
         search=search,
@@ -86,15 +87,16 @@ async def list_bills(
 
 @tool("get_bill", toolset="purchases", title="Find a bill", read_only=True)
 async def get_bill(
-    x: ToolContext, bill: BillRef, supplier: OptionalContact = None, tenant: Tenant = None
+    x: ToolContext, bill: BillRef, contact: OptionalContact = None, tenant: Tenant = None
 ) -> InvoiceDetail:
-    """Find a bill by ID, or by the supplier's reference (give supplier when several suppliers use it), with lines
-    and payments."""
+    """Find a bill by ID, or by the supplier's reference (give contact, the supplier, when several suppliers use
+    it), with lines and payments."""
+    supplier = contact
     org = await x.org(tenant)
     if _resolve.is_id(bill):
         found = await fetch_invoice(org, bill, field="bill")
         return invoice_view(found, await org.short_code(), InvoiceDetail)
-    supplier_id = str((await _resolve.contact(org, supplier, field="supplier")).contact_id) if supplier else None
+    supplier_id = str((await _resolve.contact(org, supplier, field="contact")).contact_id) if supplier else None
     matches = await _find_by_reference(org, bill.strip(), supplier_id)
     if not matches:
         whose = f" from {supplier}" if supplier else ""
@@ -105,7 +107,8 @@ async def get_bill(
             for m in matches[:5]
         )
         raise UserInputError(
-            f"bill: {len(matches)} bills have the reference {bill.strip()!r}: {listed}. Give supplier, or the bill ID."
+            f"bill: {len(matches)} bills have the reference {bill.strip()!r}: {listed}. Give contact (the "
+            "supplier), or the bill ID."
         )
     detail = await org.api.invoices.get(str(matches[0].invoice_id))
     return invoice_view(detail, await org.short_code(), InvoiceDetail)
@@ -114,7 +117,7 @@ async def get_bill(
 @tool("create_bill", toolset="purchases", title="Create a bill", read_only=False)
 async def create_bill(
     x: ToolContext,
-    supplier: Contact,
+    contact: Contact,
     lines: list[LineIn],
     reference: Annotated[str | None, Field(description="The supplier's invoice number")] = None,
     date: dt.date | None = None,
@@ -126,15 +129,15 @@ async def create_bill(
     allow_duplicate: AllowDuplicate = False,
     tenant: Tenant = None,
 ) -> InvoiceCreated:
-    """Create a bill from a supplier (status AUTHORISED approves it). Natural key: supplier and reference; without a
-    reference, supplier, date and lines. An existing match is returned with duplicate=true."""
+    """Create a bill from a supplier (`contact`; status AUTHORISED approves it). Natural key: supplier and reference;
+    without a reference, supplier, date and lines. An existing match is returned with duplicate=true."""
     from xero_mcp.client.models import InvoiceCreate
 
     org = await x.org(tenant)
     text = text_or_none(reference)
     request = InvoiceCreate(
         type="ACCPAY",
-        contact=await _resolve.contact_ref(org, supplier, field="supplier"),
+        contact=await _resolve.contact_ref(org, contact, field="contact"),
         line_items=await _resolve.line_items(org, lines),
         invoice_number=text,
         date=date,

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from xero_mcp.client.pagination import Order, Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
+    DEFAULT_PAGE_SIZE,
     AllowDuplicate,
     Contact,
     DedupeKey,
@@ -99,7 +100,7 @@ async def list_contacts(
     status: Literal["ACTIVE", "ARCHIVED", "ALL"] = "ACTIVE",
     modified_since: ModifiedSince = None,
     page: PageNumber = 1,
-    page_size: PageSize = 50,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
     tenant: Tenant = None,
 ) -> Paged[ContactView]:
     """List contacts by name, optionally searching name, number and email."""

@@ -12,6 +12,7 @@ from xero_mcp.client.errors import NotFound
 from xero_mcp.client.pagination import Order, Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
+    DEFAULT_PAGE_SIZE,
     AllowDuplicate,
     Contact,
     DateFrom,
@@ -79,17 +80,20 @@ def _used(note: CreditNote) -> Decimal:
     return max(_zero(note.applied_amount), _zero(note.total) - note.remaining_credit)
 
 
+_TYPE = "ACCRECCREDIT: to a customer; ACCPAYCREDIT: from a supplier"
+
+
 @tool("list_credit_notes", toolset="sales", title="List credit notes", read_only=True)
 async def list_credit_notes(
     x: ToolContext,
-    type: CreditNoteType | None = None,
+    type: Annotated[CreditNoteType | None, Field(description=_TYPE)] = None,
     statuses: list[InvoiceStatusFilter] | None = None,
     contact: OptionalContact = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     modified_since: ModifiedSince = None,
     page: PageNumber = 1,
-    page_size: PageSize = 50,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
     tenant: Tenant = None,
 ) -> Paged[CreditNoteView]:
     """List credit notes (ACCRECCREDIT to customers, ACCPAYCREDIT from suppliers), newest first."""
@@ -117,7 +121,7 @@ async def create_credit_note(
     x: ToolContext,
     contact: Contact,
     lines: list[LineIn],
-    type: CreditNoteType = "ACCRECCREDIT",
+    type: Annotated[CreditNoteType, Field(description=_TYPE)] = "ACCRECCREDIT",
     credit_note_number: str | None = None,
     reference: str | None = None,
     date: dt.date | None = None,

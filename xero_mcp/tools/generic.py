@@ -7,9 +7,11 @@ cannot be undone: a DELETE, or a write that sets a record's Status to DELETED or
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Any, Literal, cast
+from urllib.parse import parse_qsl
 
 from pydantic import Field, PlainSerializer
 
@@ -42,8 +44,10 @@ def _plain_json(value: Any) -> Any:
 RawJson = Annotated[Any, PlainSerializer(_plain_json, when_used="json")]
 """Xero's JSON, passed through: Decimals are kept exact in Python and written as JSON numbers."""
 
-ApiPath = Annotated[str, Field(description="e.g. /Invoices or /Contacts/{ContactID}/History")]
-Query = Annotated[dict[str, str] | None, Field(description='Query parameters, e.g. {"where": "Status==\\"PAID\\""}')]
+ApiPath = Annotated[str, Field(max_length=2000, description="e.g. /Invoices or /Contacts/{ContactID}/History")]
+# Plain `str` (not `str | None`): the SDK would otherwise pre-parse a JSON-looking string into an object.
+Query = Annotated[str, Field(max_length=2000, description='Query string, e.g. where=Type=="ACCREC"&order=Date DESC')]
+Body = Annotated[str, Field(max_length=1_000_000, description="Request body: Xero's JSON, as text")]
 
 
 class XeroGetResult(CompactView):
@@ -74,10 +78,20 @@ def _matched(path: str, method: str) -> PathMatch:
     return match
 
 
-def _query(match: PathMatch, query: Mapping[str, str] | None) -> dict[str, str]:
+def _query(match: PathMatch, query: str) -> dict[str, str]:
     merged = dict(match.query)
-    merged.update(query or {})
+    merged.update(parse_qsl(query.strip().lstrip("?"), keep_blank_values=True))
     return merged
+
+
+def _body(text: str) -> Any:
+    """The request body a model wrote as JSON text, or None when it gave none."""
+    if not text.strip():
+        return None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise UserInputError(f"body: not valid JSON ({exc}).") from None
 
 
 def _page_number(text: str | None) -> int:
@@ -122,7 +136,7 @@ def _next_page(data: Any, page: int, page_size: int | None) -> int | None:
 async def xero_get(
     x: ToolContext,
     path: ApiPath,
-    query: Query = None,
+    query: Query = "",
     page: PageNumber | None = None,
     page_size: PageSize | None = None,
     modified_since: ModifiedSince = None,
@@ -162,16 +176,18 @@ def _sets_irreversible_status(body: Any) -> bool:
     """Whether a write body sets Status to DELETED or VOIDED, on itself or on any record it wraps."""
     if isinstance(body, Mapping):
         mapping = cast("Mapping[str, Any]", body)
-        status = mapping.get("Status")
-        if isinstance(status, str) and status.strip().upper() in _IRREVERSIBLE_STATUSES:
-            return True
+        # Xero reads JSON keys without regard to case, so `status` and `STATUS` set the status as `Status` does.
+        for key, status in mapping.items():
+            irreversible = isinstance(status, str) and status.strip().upper() in _IRREVERSIBLE_STATUSES
+            if irreversible and key.strip().lower() == "status":
+                return True
         return any(_sets_irreversible_status(value) for value in mapping.values() if isinstance(value, list))
     if isinstance(body, list):
         return any(_sets_irreversible_status(item) for item in cast("list[Any]", body))
     return False
 
 
-def _needs_confirmation(method: str, body: Mapping[str, Any] | None) -> bool:
+def _needs_confirmation(method: str, body: Any) -> bool:
     return method == "DELETE" or _sets_irreversible_status(body)
 
 
@@ -185,13 +201,12 @@ async def _preview_write(
     x: ToolContext,
     method: Literal["POST", "PUT", "DELETE"],
     path: str,
-    body: dict[str, Any] | None = None,
-    query: dict[str, Any] | None = None,
-    confirm: bool = False,
+    body: str = "",
+    query: str = "",
     tenant: str | None = None,
 ) -> str | None:
     """What a write that cannot be undone would do; None for an ordinary write (nothing to confirm)."""
-    if not _needs_confirmation(method, body):
+    if not _needs_confirmation(method, _body(body)):
         return None
     return _describe_write(method, _matched(path, method).path, tenant)
 
@@ -206,20 +221,20 @@ async def _preview_write(
 )
 async def xero_write(
     x: ToolContext,
-    method: Literal["POST", "PUT", "DELETE"],
+    method: Annotated[Literal["POST", "PUT", "DELETE"], Field(description="HTTP method")],
     path: ApiPath,
-    body: Annotated[dict[str, Any] | None, Field(description="Xero's JSON")] = None,
-    query: Query = None,
-    confirm: bool = False,
+    body: Body = "",
+    query: Query = "",
     tenant: Tenant = None,
 ) -> XeroWriteResult:
     """POST, PUT or DELETE any Accounting API path; returns Xero's JSON. A DELETE, or Status DELETED/VOIDED, needs
     confirmation. Prefer a typed tool."""
     match = _matched(path, method)
-    if method == "DELETE" and body:
+    data = _body(body)
+    if method == "DELETE" and data is not None:
         raise UserInputError("body: a DELETE takes no body.")
     org = await x.org(tenant)
-    response = await org.api.request(method, match.path, params=_query(match, query) or None, json=body)
+    response = await org.api.request(method, match.path, params=_query(match, query) or None, json=data)
     return XeroWriteResult(data=_strip_envelope(response.data))
 
 

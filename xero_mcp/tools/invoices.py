@@ -15,6 +15,7 @@ from xero_mcp.client.errors import NotFound, ValidationError
 from xero_mcp.client.pagination import Order, Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
+    DEFAULT_PAGE_SIZE,
     AllowDuplicate,
     Contact,
     DateFrom,
@@ -235,7 +236,7 @@ async def list_invoices(
     search: str | None = None,
     modified_since: ModifiedSince = None,
     page: PageNumber = 1,
-    page_size: PageSize = 50,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
     tenant: Tenant = None,
 ) -> Paged[InvoiceView]:
     """List sales invoices, newest first; search matches number and reference."""
@@ -397,7 +398,7 @@ async def _void_plan(org: Org, invoice: str) -> tuple[Invoice, Literal["VOIDED",
     return current, "VOIDED" if current.status == "AUTHORISED" else "DELETED"
 
 
-async def _preview_void(x: ToolContext, invoice: str, confirm: bool = False, tenant: Tenant = None) -> str:
+async def _preview_void(x: ToolContext, invoice: str, tenant: Tenant = None) -> str:
     org = await x.org(tenant)
     current, target = await _void_plan(org, invoice)
     if target is None:
@@ -416,8 +417,8 @@ async def _preview_void(x: ToolContext, invoice: str, confirm: bool = False, ten
     idempotent=True,
     preview=_preview_void,
 )
-async def void_invoice(x: ToolContext, invoice: str, confirm: bool = False, tenant: Tenant = None) -> InvoiceView:
-    """Void an approved, unpaid invoice or bill (a draft is deleted instead). Cannot be undone."""
+async def void_invoice(x: ToolContext, invoice: str, tenant: Tenant = None) -> InvoiceView:
+    """Void an approved, unpaid invoice or bill (a draft is deleted instead). The user confirms first."""
     from xero_mcp.client.models import InvoiceUpdate
 
     org = await x.org(tenant)
@@ -445,9 +446,22 @@ class EmailSent(CompactView):
     sent_to: str | None = None
 
 
-@tool("email_invoice", toolset="sales", title="Email an invoice", read_only=False)
+async def _preview_email(x: ToolContext, invoice: str, tenant: Tenant = None) -> str:
+    # Worded from the arguments alone: asking must not cost an API call (the read happens only if sending fails).
+    return f"Have Xero email sales invoice {invoice.strip()} to its contact; sent mail cannot be recalled."
+
+
+@tool(
+    "email_invoice",
+    toolset="sales",
+    title="Email an invoice",
+    read_only=False,
+    destructive=True,
+    preview=_preview_email,
+)
 async def email_invoice(x: ToolContext, invoice: str, tenant: Tenant = None) -> EmailSent:
-    """Have Xero email an approved sales invoice to its contact (and contact persons marked for emails)."""
+    """Have Xero email an approved sales invoice to its contact (and contact persons marked for emails). Mail
+    cannot be unsent: the user confirms first."""
     org = await x.org(tenant)
     if _resolve.is_id(invoice):
         # Send first and read only to explain a refusal: one API call when all is well (60 a minute are shared).

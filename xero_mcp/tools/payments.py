@@ -18,6 +18,7 @@ from xero_mcp.client.errors import NotFound
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
+    DEFAULT_PAGE_SIZE,
     AllowDuplicate,
     DateFrom,
     DateTo,
@@ -94,7 +95,7 @@ async def list_payments(
     date_to: DateTo = None,
     modified_since: ModifiedSince = None,
     page: PageNumber = 1,
-    page_size: PageSize = 100,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
     tenant: Tenant = None,
 ) -> Paged[PaymentView]:
     """Payments on invoices and bills, newest first."""
@@ -220,7 +221,7 @@ async def _deletable(org: Org, payment_id: str) -> Payment:
     return payment
 
 
-async def _preview_delete(x: ToolContext, payment_id: str, confirm: bool = False, tenant: str | None = None) -> str:
+async def _preview_delete(x: ToolContext, payment_id: str, tenant: str | None = None) -> str:
     """One sentence: which payment would be deleted and what happens to its document."""
     org = await x.org(tenant)
     payment = await _deletable(org, payment_id)
@@ -242,8 +243,12 @@ async def _preview_delete(x: ToolContext, payment_id: str, confirm: bool = False
     idempotent=True,
     preview=_preview_delete,
 )
-async def delete_payment(x: ToolContext, payment_id: str, confirm: bool = False, tenant: Tenant = None) -> PaymentView:
-    """Delete (reverse) a payment; its invoice or bill is due again. Asks to confirm."""
+async def delete_payment(
+    x: ToolContext,
+    payment_id: Annotated[str, Field(description="Payment ID (see list_payments)")],
+    tenant: Tenant = None,
+) -> PaymentView:
+    """Delete (reverse) a payment; its invoice or bill is due again. The user confirms first."""
     org = await x.org(tenant)
     payment = await _deletable(org, payment_id)
     deleted = await org.api.payments.delete(str(payment.payment_id))

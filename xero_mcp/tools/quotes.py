@@ -11,6 +11,7 @@ from xero_mcp.client.errors import NotFound
 from xero_mcp.client.pagination import Order
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
+    DEFAULT_PAGE_SIZE,
     AllowDuplicate,
     Contact,
     DateFrom,
@@ -89,7 +90,7 @@ async def list_quotes(
     quote_number: Annotated[str | None, Field(description="Whole or part of a quote number")] = None,
     modified_since: ModifiedSince = None,
     page: PageNumber = 1,
-    page_size: PageSize = 50,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
     tenant: Tenant = None,
 ) -> Paged[QuoteView]:
     """List quotes, newest first."""

@@ -38,14 +38,18 @@ ReportName = Literal[
 ]
 
 PARAMETERS: Mapping[str, tuple[str, ...]] = {
-    "ProfitAndLoss": ("from_date", "to_date", "periods", "timeframe", "tracking", "payments_only"),
+    "ProfitAndLoss": ("date_from", "date_to", "periods", "timeframe", "tracking", "payments_only"),
     "BalanceSheet": ("date", "periods", "timeframe", "tracking", "payments_only"),
     "TrialBalance": ("date", "payments_only"),
-    "AgedReceivablesByContact": ("contact", "date", "from_date", "to_date"),
-    "AgedPayablesByContact": ("contact", "date", "from_date", "to_date"),
-    "BankSummary": ("from_date", "to_date"),
+    "AgedReceivablesByContact": ("contact", "date", "date_from", "date_to"),
+    "AgedPayablesByContact": ("contact", "date", "date_from", "date_to"),
+    "BankSummary": ("date_from", "date_to"),
 }
 """The tool arguments each report takes (Xero's query parameters, in the tool's names)."""
+
+_REPORT_DESCRIPTION = "Report; each takes only: " + "; ".join(
+    f"{name} {', '.join(params)}" for name, params in PARAMETERS.items()
+)
 
 _AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
 _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00$")
@@ -161,7 +165,7 @@ def _check_parameters(report: str, given: Mapping[str, object]) -> None:
 
 def _check_dates(from_date: dt.date | None, to_date: dt.date | None) -> None:
     if from_date is not None and to_date is not None and from_date > to_date:
-        raise UserInputError(f"from_date: {from_date.isoformat()} is after to_date {to_date.isoformat()}.")
+        raise UserInputError(f"date_from: {from_date.isoformat()} is after date_to {to_date.isoformat()}.")
 
 
 def _split_tracking(entries: Sequence[str], report: str) -> list[tuple[str, str | None]]:
@@ -259,12 +263,14 @@ async def _run(
 async def get_report(
     x: ToolContext,
     ctx: Context[Any, Any],
-    report: ReportName,
-    from_date: DateFrom = None,
-    to_date: DateTo = None,
+    report: Annotated[ReportName, Field(description=_REPORT_DESCRIPTION)],
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
     date: Annotated[dt.date | None, Field(description="As-at date")] = None,
     periods: Annotated[int | None, Field(ge=1, le=12, description="Earlier periods to compare")] = None,
-    timeframe: Literal["MONTH", "QUARTER", "YEAR"] | None = None,
+    timeframe: Annotated[
+        Literal["MONTH", "QUARTER", "YEAR"] | None, Field(description="Length of each compared period")
+    ] = None,
     contact: OptionalContact = None,
     tracking: Annotated[
         list[str] | None,
@@ -278,8 +284,8 @@ async def get_report(
     _check_parameters(
         report,
         {
-            "from_date": from_date,
-            "to_date": to_date,
+            "date_from": date_from,
+            "date_to": date_to,
             "date": date,
             "periods": periods,
             "timeframe": timeframe,
@@ -288,7 +294,7 @@ async def get_report(
             "payments_only": payments_only,
         },
     )
-    _check_dates(from_date, to_date)
+    _check_dates(date_from, date_to)
     if timeframe is not None and periods is None:
         raise UserInputError("timeframe: give periods too (how many earlier periods of that length to compare).")
     org = await x.org(tenant)
@@ -296,8 +302,8 @@ async def get_report(
     raw = await _run(
         org,
         report,
-        from_date=from_date,
-        to_date=to_date,
+        from_date=date_from,
+        to_date=date_to,
         date=date,
         periods=periods,
         timeframe=timeframe,

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
+    DEFAULT_PAGE_SIZE,
     AllowDuplicate,
     DateFrom,
     DateTo,
@@ -483,7 +484,7 @@ async def list_manual_journals(
     date_to: DateTo = None,
     modified_since: ModifiedSince = None,
     page: PageNumber = 1,
-    page_size: PageSize = 100,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
     tenant: Tenant = None,
 ) -> Paged[ManualJournalView]:
     """Manual journals, newest first; total is the sum of the debits."""

@@ -48,7 +48,7 @@ V = TypeVar("V", bound=BaseModel)
 M = TypeVar("M", bound=BaseModel)
 
 Cursor = Annotated[str | None, Field(description="From the previous result; omit to start")]
-Since = Annotated[AwareDatetime | None, Field(description="Changed since (ISO 8601 with zone)")]
+Since = AwareDatetime | None
 
 
 class Polled(CompactView, Generic[V]):
@@ -205,9 +205,13 @@ def _poll_tool(trigger: _Trigger[Any, V]) -> ToolSpec:
     source = trigger.source
 
     async def poll(
-        x: ToolContext, ctx: Context[Any, Any], cursor: Cursor = None, since: Since = None, tenant: Tenant = None
+        x: ToolContext,
+        ctx: Context[Any, Any],
+        cursor: Cursor = None,
+        modified_since: Since = None,
+        tenant: Tenant = None,
     ) -> Polled[V]:
-        org, result = await _poll(x, ctx, source, cursor, since, tenant)
+        org, result = await _poll(x, ctx, source, cursor, modified_since, tenant)
         short_code = await org.short_code() if result.changes else None
         return Polled[V](
             created=[trigger.project(record, short_code) for record in result.created],
@@ -217,7 +221,7 @@ def _poll_tool(trigger: _Trigger[Any, V]) -> ToolSpec:
         )
 
     poll.__doc__ = (
-        f"{trigger.what} since `cursor`; the first call (no cursor) starts from now, or from `since`. "
+        f"{trigger.what} since `cursor`; the first call (no cursor) starts from now, or from `modified_since`. "
         "Always pass the cursor from the last result: it confirms receipt, or the same changes come again."
     )
     # The result schema is read from the return annotation: it must name this trigger's view, not the TypeVar.
