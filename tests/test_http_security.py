@@ -170,3 +170,49 @@ def test_allowed_hosts_come_from_the_environment_and_the_serve_flag(monkeypatch:
     with contextlib.suppress(SystemExit):
         cli.main(["serve", "--transport", "http", "--allowed-hosts", "proxy.example"])
     assert [settings.allowed_hosts for settings in served] == [("proxy.example",)]
+
+
+def _session_id(response: httpx2.Response) -> str:
+    return response.headers["mcp-session-id"]
+
+
+def test_a_server_opens_no_more_sessions_than_its_cap_and_frees_a_place_when_one_ends() -> None:
+    settings = Settings(max_sessions=2)
+    with serving(http_app(MCPServer("t"), settings, host="127.0.0.1", port=0), "127.0.0.1") as port:
+        first = _initialize("127.0.0.1", port)
+        second = _initialize("127.0.0.1", port)
+        third = _initialize("127.0.0.1", port)
+        with httpx2.Client(timeout=30) as client:
+            ended = client.delete(
+                f"http://127.0.0.1:{port}/mcp",
+                headers={**MCP_HEADERS, "mcp-session-id": _session_id(first), "mcp-protocol-version": "2025-11-25"},
+            )
+        after_one_ended = _initialize("127.0.0.1", port)
+    assert [first.status_code, second.status_code, third.status_code] == [200, 200, 503]
+    assert ended.status_code == 200
+    assert after_one_ended.status_code == 200
+
+
+def test_idle_sessions_expire_after_the_configured_timeout_far_sooner_than_the_sdks_half_hour() -> None:
+    default_server, tuned_server = MCPServer("default"), MCPServer("tuned")
+    http_app(default_server, Settings(), host="127.0.0.1", port=0)
+    http_app(tuned_server, Settings(session_idle_timeout=45, max_sessions=7), host="127.0.0.1", port=0)
+    assert default_server.session_manager.session_idle_timeout == 600
+    assert default_server.session_manager.max_sessions == 100
+    assert tuned_server.session_manager.session_idle_timeout == 45
+    assert tuned_server.session_manager.max_sessions == 7
+
+
+def test_session_limits_come_from_the_serve_flags(monkeypatch: pytest.MonkeyPatch) -> None:
+    from xero_mcp import cli, server
+
+    served: list[Settings] = []
+
+    def fake_run_server(settings: Settings, **_: Any) -> int:
+        served.append(settings)
+        return 0
+
+    monkeypatch.setattr(server, "run_server", fake_run_server)
+    with contextlib.suppress(SystemExit):
+        cli.main(["serve", "--transport", "http", "--max-sessions", "3", "--session-idle-timeout", "120"])
+    assert [(settings.max_sessions, settings.session_idle_timeout) for settings in served] == [(3, 120)]

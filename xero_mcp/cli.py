@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from xero_mcp.config import Settings
+from xero_mcp.config import SettingError, Settings
 from xero_mcp.tools._context import Backend, BackendFactory
 
 
@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
         type=_csv,
         default=None,
         help="comma-separated Host names the HTTP endpoint also answers to, e.g. a reverse proxy's public name",
+    )
+    serve.add_argument("--max-sessions", type=int, default=None, help="open HTTP sessions at most (default: 100)")
+    serve.add_argument(
+        "--session-idle-timeout", type=float, default=None, help="seconds before an idle HTTP session ends (600)"
     )
     _add_tool_selection(serve)
 
@@ -81,6 +85,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         read_only=getattr(args, "read_only", None),
         tenant=getattr(args, "tenant", None),
         allowed_hosts=getattr(args, "allowed_hosts", None),
+        max_sessions=getattr(args, "max_sessions", None),
+        session_idle_timeout=getattr(args, "session_idle_timeout", None),
     )
 
 
@@ -104,7 +110,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    settings = _settings(args)
+    try:
+        settings = _settings(args)
+    except SettingError as exc:
+        print(f"xero-mcp: {exc}", file=sys.stderr)
+        return 2
     command: str = args.command
     if command == "serve":
         from xero_mcp.server import run_server

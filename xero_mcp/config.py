@@ -6,23 +6,64 @@ composition root hands to every part that needs it. Nothing reads the environmen
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 DEFAULT_API_URL = "https://api.xero.com/api.xro/2.0"
 DEFAULT_IDENTITY_URL = "https://identity.xero.com"
 DEFAULT_LOGIN_URL = "https://login.xero.com"
 DEFAULT_CONNECTIONS_URL = "https://api.xero.com/connections"
+DEFAULT_MAX_SESSIONS = 100
+"""Open Streamable HTTP sessions per server. A person's assistants need a handful; the SDK's own cap (10,000) let
+one local process take the server from 87 MB to 449 MB before it answered 503."""
+DEFAULT_SESSION_IDLE_TIMEOUT = 600.0
+"""Seconds a Streamable HTTP session may sit idle (no request in flight, no open stream) before it is closed; the
+SDK's default is half an hour. A client whose session expired gets 404 and opens a new one, as the spec says."""
 
 
 def default_state_dir() -> Path:
     """Where cursors, the dedupe ledger and the encrypted token file live when XERO_MCP_STATE_DIR is unset."""
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(base) / "xero-mcp"
+
+
+class SettingError(ValueError):
+    """A setting's value cannot be read; start-up stops with this message (it names the variable, never a secret)."""
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def parse_bool(name: str, raw: str) -> bool:
+    """The one reading of every boolean setting: 1/true/yes/on or 0/false/no/off, in any case, blanks trimmed.
+
+    Anything else raises SettingError: a safety switch such as XERO_MCP_READ_ONLY that is misspelt must stop
+    start-up, not leave every write tool exposed.
+    """
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise SettingError(f"{name}={raw.strip()!r} is not a boolean: use one of 1/true/yes/on or 0/false/no/off.")
+
+
+def parse_positive(name: str, raw: str, kind: type[int] | type[float]) -> int | float:
+    """A positive, finite number setting (a count or seconds); anything else raises SettingError naming `name`."""
+    try:
+        value = kind(raw.strip())
+    except ValueError:
+        value = None
+    if value is None or not math.isfinite(value) or value <= 0:
+        noun = "whole number" if kind is int else "number of seconds"
+        raise SettingError(f"{name}={raw.strip()!r} is not a positive {noun}.")
+    return value
 
 
 def _csv(value: str | None) -> tuple[str, ...]:
@@ -58,12 +99,17 @@ class Settings(BaseModel):
 
     http_token: SecretStr | None = None
     allowed_hosts: tuple[str, ...] = ()
+    max_sessions: int = Field(default=DEFAULT_MAX_SESSIONS, gt=0)
+    session_idle_timeout: float = Field(default=DEFAULT_SESSION_IDLE_TIMEOUT, gt=0, allow_inf_nan=False)
     webhook_key: SecretStr | None = None
     request_timeout: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        """Build settings from environment variables; keyword overrides (CLI flags) win when not None."""
+        """Build settings from environment variables; keyword overrides (CLI flags) win when not None.
+
+        Raises SettingError when a variable's value cannot be read.
+        """
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
 
@@ -90,7 +136,22 @@ class Settings(BaseModel):
             values["allowed_hosts"] = _csv(env["XERO_MCP_ALLOWED_HOSTS"])
         if env.get("XERO_MCP_TOOLSETS"):
             values["toolsets"] = _csv(env["XERO_MCP_TOOLSETS"])
-        if env.get("XERO_MCP_READ_ONLY", "").lower() in {"1", "true", "yes"}:
-            values["read_only"] = True
+
+        def flag(key: str, field: str) -> None:
+            raw = env.get(key, "")
+            if raw.strip():
+                values[field] = parse_bool(key, raw)
+
+        flag("XERO_MCP_READ_ONLY", "read_only")
+        if env.get("XERO_MCP_MAX_SESSIONS", "").strip():
+            values["max_sessions"] = parse_positive("XERO_MCP_MAX_SESSIONS", env["XERO_MCP_MAX_SESSIONS"], int)
+        if env.get("XERO_MCP_SESSION_IDLE_TIMEOUT", "").strip():
+            raw_timeout = env["XERO_MCP_SESSION_IDLE_TIMEOUT"]
+            values["session_idle_timeout"] = parse_positive("XERO_MCP_SESSION_IDLE_TIMEOUT", raw_timeout, float)
         values.update({key: value for key, value in overrides.items() if value is not None})
-        return cls(**values)
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            # Field names and pydantic's reason only: the input itself may be a secret.
+            problems = "; ".join(f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in exc.errors())
+            raise SettingError(f"invalid setting: {problems}") from None

@@ -162,7 +162,10 @@ def http_app(server: MCPServer, settings: Settings, *, host: str, port: int) -> 
             "that clients send as 'Authorization: Bearer <token>', or bind to 127.0.0.1."
         )
     app: Any = server.streamable_http_app(
-        host=host, transport_security=transport_security(host, port, settings.allowed_hosts)
+        host=host,
+        transport_security=transport_security(host, port, settings.allowed_hosts),
+        max_sessions=settings.max_sessions,
+        session_idle_timeout=settings.session_idle_timeout,
     )
     if token:
         app = BearerTokenGuard(app, token)
