@@ -1,93 +1,129 @@
-"""The `xero-mcp` command: serve | demo | sandbox | login | logout | tenants | tools.
+"""The `xero-mcp` command (also installed as `mcp-server-xero`): serve | demo | sandbox | login | logout | tenants |
+tools.
 
-Each subcommand imports its implementation only when it runs, so `xero-mcp serve` does not pay for the sandbox or
-the login flow at start-up.
+Built on Click, which the server already depends on through uvicorn: every option shows its default and its
+environment variable in `--help`, bad values end with a usage error (exit 2) instead of a traceback, and Ctrl-C ends
+any command quietly with exit status 130. Each subcommand imports its implementation only when it runs, so
+`xero-mcp serve` does not pay for the sandbox or the login flow at start-up.
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
 
-from xero_mcp.config import SettingError, Settings
+import click
+
+from xero_mcp import DISTRIBUTION, __version__
+from xero_mcp.config import DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT, SettingError, Settings
 from xero_mcp.tools._context import Backend, BackendFactory
+from xero_mcp.tools._spec import TOOLSETS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+INTERRUPTED = 130
+"""The exit status after Ctrl-C, as shells report a process ended by SIGINT (128 + 2)."""
+
+LOGIN_PORT = 5056
+"""The loopback port `xero-mcp login` listens on by default; Xero only accepts a redirect URI registered exactly,
+port included, so the default is fixed and the guide tells users to register http://localhost:5056/callback."""
+
+_CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "show_default": True, "max_content_width": 100}
 
 
-def _csv(value: str) -> tuple[str, ...]:
+def _split(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-def _add_tool_selection(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--toolsets", type=_csv, default=None, help="comma-separated toolsets, or 'default' / 'all' (default: default)"
-    )
-    parser.add_argument("--tools", type=_csv, default=None, help="comma-separated tool names to add")
-    parser.add_argument("--exclude-tools", type=_csv, default=None, help="comma-separated tool names to remove")
-    parser.add_argument("--read-only", action="store_true", default=None, help="expose no tool that writes")
+def _names(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    """A comma-separated list of names, as a tuple."""
+    return _split(value)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every subcommand."""
-    parser = argparse.ArgumentParser(prog="xero-mcp", description="An MCP server for the Xero Accounting API.")
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging to stderr")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    serve = sub.add_parser("serve", help="run the MCP server (stdio by default)")
-    serve.add_argument("--sandbox", action="store_true", help="run against an in-process sandbox organisation")
-    serve.add_argument("--transport", choices=["stdio", "http"], default="stdio")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--tenant", default=None, help="default organisation (name or ID)")
-    serve.add_argument(
-        "--allowed-hosts",
-        type=_csv,
-        default=None,
-        help="comma-separated Host names the HTTP endpoint also answers to, e.g. a reverse proxy's public name",
-    )
-    serve.add_argument("--max-sessions", type=int, default=None, help="open HTTP sessions at most (default: 100)")
-    serve.add_argument(
-        "--session-idle-timeout", type=float, default=None, help="seconds before an idle HTTP session ends (600)"
-    )
-    _add_tool_selection(serve)
-
-    sub.add_parser("demo", help="run the seed automations through a real MCP client against the sandbox")
-
-    sandbox = sub.add_parser("sandbox", help="serve the Xero sandbox (Accounting API + identity) over HTTP")
-    sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=5055)
-    sandbox.add_argument("--db", default=None, help="SQLite file for the sandbox state (default: in memory)")
-    sandbox.add_argument("--no-limits", action="store_true", help="turn Xero's rate limits off")
-
-    login = sub.add_parser("login", help="sign in with Xero in a browser (OAuth 2.0 + PKCE)")
-    login.add_argument("--port", type=int, default=0, help="loopback port for the redirect (default: a free one)")
-    login.add_argument("--no-browser", action="store_true", help="print the sign-in URL instead of opening it")
-    login.add_argument("--tenant", default=None, help="default organisation (name or ID)")
-
-    sub.add_parser("logout", help="revoke the stored login and delete it")
-
-    tenants = sub.add_parser("tenants", help="list connected organisations")
-    tenants.add_argument("--default", dest="default_tenant", default=None, help="make this organisation the default")
-
-    tools = sub.add_parser("tools", help="list the tools the current settings expose")
-    tools.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    tools.add_argument("--markdown", action="store_true", help="print the README's table of every tool")
-    _add_tool_selection(tools)
-    return parser
+def _toolsets(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
+    """The toolsets asked for; an unknown one is a usage error that lists the valid names."""
+    names = _split(value) or ()
+    valid = [*TOOLSETS, "default", "all"]
+    unknown = [name for name in names if name not in valid]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown toolset {', '.join(map(repr, unknown))}. Valid toolsets: {', '.join(valid)}."
+        )
+    return names
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(
-        toolsets=getattr(args, "toolsets", None),
-        tools=getattr(args, "tools", None),
-        exclude_tools=getattr(args, "exclude_tools", None),
-        read_only=getattr(args, "read_only", None),
-        tenant=getattr(args, "tenant", None),
-        allowed_hosts=getattr(args, "allowed_hosts", None),
-        max_sessions=getattr(args, "max_sessions", None),
-        session_idle_timeout=getattr(args, "session_idle_timeout", None),
-    )
+def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    """`-v` may be given before or after the subcommand; either turns debug logging on."""
+    if value:
+        ctx.ensure_object(dict)["verbose"] = True
+        logging.getLogger().setLevel(logging.DEBUG)
+    return value
+
+
+def _verbose_option(func: F) -> F:
+    return click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_verbose,
+        help="Log debug detail to stderr (secrets are never logged).",
+    )(func)
+
+
+def _tool_selection(func: F) -> F:
+    """The options that choose which tools the server exposes (serve and tools share them)."""
+    options = [
+        click.option(
+            "--toolsets",
+            metavar="NAMES",
+            default="default",
+            callback=_toolsets,
+            envvar="XERO_MCP_TOOLSETS",
+            show_envvar=True,
+            help=f"Comma-separated toolsets to expose: {', '.join(TOOLSETS)}; 'default' is all but banking, "
+            "triggers and generic; 'all' is everything.",
+        ),
+        click.option("--tools", metavar="NAMES", callback=_names, help="Comma-separated tool names to add."),
+        click.option("--exclude-tools", metavar="NAMES", callback=_names, help="Comma-separated tool names to remove."),
+        click.option(
+            "--read-only",
+            is_flag=True,
+            default=None,
+            # The variable is read by Settings, the one reading of every boolean setting (a misspelt value stops
+            # start-up there), so Click is only told to show it.
+            help="Expose no tool that writes (wins over every other choice).  [env var: XERO_MCP_READ_ONLY]",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _settings(**overrides: Any) -> Settings:
+    return Settings.from_env(**overrides)
+
+
+def _check_selection(settings: Settings) -> None:
+    """Refuse an unknown tool name with a usage error (exit 2) before anything starts."""
+    from xero_mcp.tools._inventory import SelectionError, all_tools, select_tools
+
+    try:
+        select_tools(
+            all_tools(),
+            toolsets=settings.toolsets,
+            tools=settings.tools,
+            exclude=settings.exclude_tools,
+            read_only=settings.read_only,
+        )
+    except SelectionError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _sandbox_backend(settings: Settings) -> BackendFactory:
@@ -101,48 +137,215 @@ def _sandbox_backend(settings: Settings) -> BackendFactory:
     return build
 
 
+@click.group(context_settings=_CONTEXT)
+@click.version_option(__version__, "-V", "--version", package_name=DISTRIBUTION, message="%(prog)s %(version)s")
+@_verbose_option
+def cli() -> None:
+    """An MCP server for the Xero Accounting API, with a local Xero sandbox.
+
+    Try it without a Xero account: `xero-mcp demo`. Connect a real organisation: `xero-mcp login`, then point your
+    MCP client at `xero-mcp serve`.
+    """
+
+
+@cli.command(context_settings=_CONTEXT)
+@click.option("--sandbox", is_flag=True, help="Serve a built-in demo organisation instead of real Xero.")
+@click.option(
+    "--transport",
+    type=click.Choice(["stdio", "http"]),
+    default="stdio",
+    help="stdio for desktop clients and IDEs; http serves Streamable HTTP at /mcp.",
+)
+@click.option("--host", default="127.0.0.1", help="Address to listen on (http transport).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, help="Port to listen on (http transport).")
+@click.option("--tenant", default=None, help="Default organisation, by name or ID.")
+@click.option(
+    "--allowed-hosts",
+    metavar="NAMES",
+    callback=_names,
+    envvar="XERO_MCP_ALLOWED_HOSTS",
+    show_envvar=True,
+    help="Comma-separated Host names the HTTP endpoint also answers to, e.g. a reverse proxy's public name.",
+)
+@click.option(
+    "--max-sessions",
+    type=int,
+    default=None,
+    help=f"Open HTTP sessions at most.  [env var: XERO_MCP_MAX_SESSIONS; default: {DEFAULT_MAX_SESSIONS}]",
+)
+@click.option(
+    "--session-idle-timeout",
+    type=float,
+    default=None,
+    help="Seconds before an idle HTTP session is closed.  "
+    f"[env var: XERO_MCP_SESSION_IDLE_TIMEOUT; default: {DEFAULT_SESSION_IDLE_TIMEOUT:g}]",
+)
+@_tool_selection
+@_verbose_option
+def serve(
+    sandbox: bool,
+    transport: str,
+    host: str,
+    port: int,
+    tenant: str | None,
+    allowed_hosts: tuple[str, ...] | None,
+    max_sessions: int | None,
+    session_idle_timeout: float | None,
+    toolsets: tuple[str, ...],
+    tools: tuple[str, ...] | None,
+    exclude_tools: tuple[str, ...] | None,
+    read_only: bool | None,
+) -> int:
+    """Run the MCP server (over stdio unless --transport http).
+
+    Without --sandbox it works on real Xero with the login from `xero-mcp login`, a custom connection
+    (XERO_CLIENT_ID and XERO_CLIENT_SECRET) or XERO_ACCESS_TOKEN.
+    """
+    settings = _settings(
+        toolsets=toolsets,
+        tools=tools,
+        exclude_tools=exclude_tools,
+        read_only=read_only,
+        tenant=tenant,
+        allowed_hosts=allowed_hosts,
+        max_sessions=max_sessions,
+        session_idle_timeout=session_idle_timeout,
+    )
+    _check_selection(settings)
+    from xero_mcp.server import run_server
+
+    factory = _sandbox_backend(settings) if sandbox else None
+    return run_server(settings, transport=transport, host=host, port=port, backend_factory=factory)
+
+
+@cli.command(context_settings=_CONTEXT)
+@_verbose_option
+def demo() -> int:
+    """Run the seed automations through a real MCP session against the sandbox.
+
+    Starts `xero-mcp serve --sandbox`, then runs five automations (new contact, new bill, new invoice, credit note,
+    invoice a customer end to end) as a model would, showing each call and its result. Needs no Xero account.
+    """
+    from xero_mcp.demo import run_demo
+
+    return run_demo()
+
+
+@cli.command(context_settings=_CONTEXT)
+@click.option("--host", default="127.0.0.1", help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=5055, help="Port to listen on (0 picks a free one).")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="SQLite file that keeps the sandbox's data across restarts.  [default: in memory]",
+)
+@click.option("--no-limits", is_flag=True, help="Turn Xero's rate limits off.")
+@_verbose_option
+def sandbox(host: str, port: int, db: str | None, no_limits: bool) -> int:
+    """Serve the Xero sandbox (Accounting API and identity service) over HTTP.
+
+    Point XERO_API_URL, XERO_IDENTITY_URL, XERO_LOGIN_URL and XERO_CONNECTIONS_URL at it to use `login`, `tenants`
+    and `serve` without a Xero account. Deep links in its results point at Xero and open nothing real.
+    """
+    from xero_mcp.sandbox.serve import run_sandbox
+
+    return run_sandbox(host=host, port=port, db=db, limits=not no_limits)
+
+
+@cli.command(context_settings=_CONTEXT)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=LOGIN_PORT,
+    help="Loopback port for the redirect; register http://localhost:PORT/callback with your Xero app.",
+)
+@click.option("--no-browser", is_flag=True, help="Print the sign-in URL instead of opening a browser.")
+@click.option("--tenant", default=None, help="Organisation to make the default, by name or ID.")
+@_verbose_option
+def login(port: int, no_browser: bool, tenant: str | None) -> int:
+    """Sign in with Xero in a browser (OAuth 2.0 with PKCE) and keep the login.
+
+    Needs XERO_CLIENT_ID (and XERO_CLIENT_SECRET for a web app). The login is kept in the OS keyring, or, with
+    XERO_MCP_TOKEN_KEY set, in an encrypted file under XERO_MCP_STATE_DIR; tokens are refreshed automatically.
+    """
+    from xero_mcp.auth.commands import login as run_login
+
+    return run_login(_settings(), port=port, open_browser=not no_browser, tenant=tenant)
+
+
+@cli.command(context_settings=_CONTEXT)
+@_verbose_option
+def logout() -> int:
+    """Revoke the stored login at Xero (disconnecting its organisations) and delete it from this machine."""
+    from xero_mcp.auth.commands import logout as run_logout
+
+    return run_logout(_settings())
+
+
+@cli.command(context_settings=_CONTEXT)
+@click.option("--default", "default_tenant", default=None, help="Make this organisation (name or ID) the default.")
+@_verbose_option
+def tenants(default_tenant: str | None) -> int:
+    """List the connected organisations, mark the default and say which credentials are in use."""
+    from xero_mcp.auth.commands import tenants as run_tenants
+
+    return run_tenants(_settings(), default=default_tenant)
+
+
+@cli.command(context_settings=_CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (with each tool's input schema) instead of a table.")
+@click.option("--markdown", is_flag=True, help="Print the tool reference table of every tool (docs/tools.md).")
+@_tool_selection
+@_verbose_option
+def tools(
+    as_json: bool,
+    markdown: bool,
+    toolsets: tuple[str, ...],
+    tools: tuple[str, ...] | None,
+    exclude_tools: tuple[str, ...] | None,
+    read_only: bool | None,
+) -> int:
+    """List the tools that `serve` would expose with the same options."""
+    settings = _settings(toolsets=toolsets, tools=tools, exclude_tools=exclude_tools, read_only=read_only)
+    _check_selection(settings)
+    from xero_mcp.tools.listing import print_tools
+
+    return print_tools(settings, as_json=as_json, markdown=markdown)
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Whether an exception is Ctrl-C, possibly wrapped in the exception group of a task group."""
+    if isinstance(exc, KeyboardInterrupt | click.exceptions.Abort):
+        return True
+    if isinstance(exc, BaseExceptionGroup):
+        group: BaseExceptionGroup[BaseException] = exc  # pyright: ignore[reportUnknownVariableType]
+        return all(_interrupted(inner) for inner in group.exceptions)
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `xero-mcp` console script."""
-    args = build_parser().parse_args(argv)
+    """Entry point of the `xero-mcp` and `mcp-server-xero` commands; returns the exit status."""
     # stdout is the MCP channel for `serve`; every log line goes to stderr.
     logging.basicConfig(
-        stream=sys.stderr,
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    invoked = Path(sys.argv[0]).stem if sys.argv else ""
+    prog = invoked if invoked in ("xero-mcp", "mcp-server-xero") else "xero-mcp"
     try:
-        settings = _settings(args)
+        status = cli.main(args=list(argv) if argv is not None else None, prog_name=prog, standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
     except SettingError as exc:
-        print(f"xero-mcp: {exc}", file=sys.stderr)
+        print(f"{prog}: {exc}", file=sys.stderr)
         return 2
-    command: str = args.command
-    if command == "serve":
-        from xero_mcp.server import run_server
-
-        factory = _sandbox_backend(settings) if args.sandbox else None
-        return run_server(settings, transport=args.transport, host=args.host, port=args.port, backend_factory=factory)
-    if command == "demo":
-        from xero_mcp.demo import run_demo
-
-        return run_demo()
-    if command == "sandbox":
-        from xero_mcp.sandbox.serve import run_sandbox
-
-        return run_sandbox(host=args.host, port=args.port, db=args.db, limits=not args.no_limits)
-    if command == "login":
-        from xero_mcp.auth.commands import login
-
-        return login(settings, port=args.port, open_browser=not args.no_browser, tenant=args.tenant)
-    if command == "logout":
-        from xero_mcp.auth.commands import logout
-
-        return logout(settings)
-    if command == "tenants":
-        from xero_mcp.auth.commands import tenants
-
-        return tenants(settings, default=args.default_tenant)
-    if command == "tools":
-        from xero_mcp.tools.listing import print_tools
-
-        return print_tools(settings, as_json=args.json, markdown=args.markdown)
-    raise AssertionError(f"unhandled command {command}")
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException as exc:
+        if _interrupted(exc):
+            return INTERRUPTED
+        raise
+    return status if isinstance(status, int) else 0

@@ -181,24 +181,30 @@ def http_app(server: MCPServer, settings: Settings, *, host: str, port: int) -> 
 
 
 def run_http(server: MCPServer, settings: Settings, *, host: str, port: int) -> int:
-    """Serve Streamable HTTP until stopped."""
-    import uvicorn
+    """Serve Streamable HTTP until stopped; where it listens is printed to stderr once the port is bound."""
+    import sys
+
+    from xero_mcp import _listen
 
     try:
         app = http_app(server, settings, host=host, port=port)
     except HttpConfigError as exc:
-        import sys
-
         print(f"xero-mcp: {exc}", file=sys.stderr)
         return 2
+    try:
+        sock = _listen.bind(host, port)
+    except _listen.ListenError as exc:
+        print(f"xero-mcp: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"xero-mcp: MCP server (Streamable HTTP) listening on {_listen.base_url(sock)}/mcp", file=sys.stderr, flush=True
+    )
     address = _parse_address(host)
     if address is not None and address.is_unspecified and not settings.allowed_hosts:
-        import sys
-
         print(
             "xero-mcp: listening on every interface, but only loopback names are accepted in the Host header; list "
             "the names clients use to reach this server in --allowed-hosts (XERO_MCP_ALLOWED_HOSTS).",
             file=sys.stderr,
         )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    _listen.serve(app, sock)
     return 0

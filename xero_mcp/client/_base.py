@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import importlib.metadata
 import random
 import re
 import time
@@ -76,10 +75,9 @@ _RESERVED_HEADERS = frozenset({"authorization", "xero-tenant-id", "idempotency-k
 
 
 def _user_agent() -> str:
-    try:
-        return f"xero-mcp/{importlib.metadata.version('xero-mcp')}"
-    except importlib.metadata.PackageNotFoundError:  # a source tree that was never installed
-        return "xero-mcp"
+    from xero_mcp import __version__
+
+    return f"xero-mcp/{__version__}"
 
 
 _PATH = re.compile(r"^[A-Za-z0-9\-._~%!$&'()*+,;=:@/ ]*$")

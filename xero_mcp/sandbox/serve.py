@@ -6,11 +6,12 @@ dropped connection really closes mid-response (the client sees the server discon
 
 from __future__ import annotations
 
+import secrets
 import sys
 
-import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from xero_mcp import _listen
 from xero_mcp.sandbox.app import SandboxConfig, create_sandbox
 from xero_mcp.sandbox.limits import LimitConfig
 
@@ -46,16 +47,28 @@ class DroppingApp:
 
 
 def run_sandbox(host: str, port: int, db: str | None, limits: bool) -> int:
-    """Serve the sandbox (Accounting API, identity, /_sandbox controls) until interrupted; the exit status."""
+    """Serve the sandbox (Accounting API, identity, /_sandbox controls) until interrupted; the exit status.
+
+    The port is bound before the banner is printed, so a taken port ends with one error line and status 1. The banner
+    shows the port and a run id, which tell apart two sandboxes running on one machine (they share one identity).
+    """
+    try:
+        sock = _listen.bind(host, port)
+    except _listen.ListenError as exc:
+        print(f"xero-mcp sandbox: {exc}", file=sys.stderr, flush=True)
+        return 1
     config = SandboxConfig(db=db, limits=LimitConfig(enabled=limits), real_time_delays=True)
     sandbox = create_sandbox(config)
-    base = f"http://{host}:{port}"
+    base = _listen.base_url(sock)
+    bound_port = sock.getsockname()[1]
     lines = [
-        f"Xero sandbox on {base} (Accounting API at {base}/api.xro/2.0, token endpoint {base}/connect/token)",
+        f"Xero sandbox, run {secrets.token_hex(3)}, listening on port {bound_port}: {base}",
+        f"  Accounting API {base}/api.xro/2.0, token endpoint {base}/connect/token",
         f"  app client id: {config.client_id} (with the sandbox's published default secret)",
-        f"  state: {db or 'in memory'}; rate limits {'on' if limits else 'off'}",
+        f"  state: {db or 'in memory (lost on exit; --db FILE keeps it)'}; rate limits {'on' if limits else 'off'}",
         *(f"  organisation {name}: tenant {tenant}" for tenant, name in sandbox.state.organisations()),
+        "  Press Ctrl-C to stop.",
     ]
     print("\n".join(lines), file=sys.stderr, flush=True)
-    uvicorn.run(DroppingApp(sandbox.app), host=host, port=port, log_level="warning")
+    _listen.serve(DroppingApp(sandbox.app), sock)
     return 0
