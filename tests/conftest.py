@@ -37,7 +37,7 @@ from mcp import ClientSession
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel
 
-from tests.openapi_check import API_PREFIX, validate_request, validate_response
+from tests.openapi_check import API_PREFIX, MISSING, spec_path, validate_request, validate_response
 from xero_mcp.sandbox.app import Sandbox, SandboxConfig, create_sandbox
 from xero_mcp.sandbox.identity import IdentityService
 from xero_mcp.sandbox.limits import LimitConfig
@@ -49,6 +49,14 @@ SANDBOX_START = datetime(2026, 3, 16, 9, 30, tzinfo=UTC)
 API_BASE_URL = "http://sandbox.test" + API_PREFIX
 
 ApiFactory = Callable[..., httpx2.AsyncClient]
+
+
+def pytest_report_header() -> str:
+    """Say at the top of every run whether the sandbox is checked against Xero's OpenAPI spec."""
+    path = spec_path()
+    if path is None:
+        return f"Xero OpenAPI spec: tests that need it are skipped ({MISSING})"
+    return f"Xero OpenAPI spec: {path}"
 
 
 def _config(*, limits: bool) -> SandboxConfig:

@@ -1,8 +1,9 @@
 """Check requests and responses against Xero's OpenAPI spec (xero_accounting.yaml), the way stripe-mock is checked.
 
-The spec is found in $XERO_OPENAPI_DIR, else in ../shared/xero-openapi beside the repository; when it is absent the
-calling test is skipped with the reason. An operation is found by matching the request path against the spec's path
-templates (literal segments beat parameters, case-insensitively); its JSON schema is checked with jsonschema
+The spec is found in $XERO_OPENAPI_DIR (`python -m tests.fetch_openapi DIR` fetches it), else in ../shared/xero-openapi
+beside the repository (where CI keeps it); when it is absent the calling test is skipped, saying what it did not
+check. An operation is found by matching the request path against the spec's path templates (literal segments beat
+parameters, case-insensitively); its JSON schema is checked with jsonschema
 (draft 4, which OpenAPI 3.0 schemas follow), the spec's ``$ref``s resolved inside the one spec document. MS-JSON
 dates are strings and numbers are numbers there, so the emulator's wire format is checked as sent.
 """
@@ -25,6 +26,11 @@ from referencing.jsonschema import DRAFT4
 SPEC_FILE = "xero_accounting.yaml"
 API_PREFIX = "/api.xro/2.0"
 _SPEC_URI = "urn:xero-accounting"
+MISSING = (
+    f"not checked against Xero's OpenAPI spec: {SPEC_FILE} not found. Fetch it with "
+    "`python -m tests.fetch_openapi DIR` and set XERO_OPENAPI_DIR=DIR"
+)
+"""The skip reason of every test that needs the spec."""
 
 
 def spec_path() -> Path | None:
@@ -49,7 +55,7 @@ def load_spec() -> dict[str, Any]:
     """The parsed spec; skips the calling test when the spec is absent."""
     spec = _spec()
     if spec is None:
-        pytest.skip(f"Xero's OpenAPI spec ({SPEC_FILE}) not found: set XERO_OPENAPI_DIR or add ../shared/xero-openapi")
+        pytest.skip(MISSING)
     return spec
 
 

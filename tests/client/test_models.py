@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
 
@@ -13,6 +11,7 @@ import pytest
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
+from tests.openapi_check import MISSING, spec_path
 from xero_mcp.client import _json
 from xero_mcp.client import models as m
 
@@ -163,20 +162,13 @@ def test_reports_parse_nested_rows_and_cells() -> None:
 # --- contract with Xero's OpenAPI spec ---------------------------------------------------------------------------
 
 
-def _spec_dir() -> Path | None:
-    configured = os.environ.get("XERO_OPENAPI_DIR")
-    candidates = [Path(configured)] if configured else []
-    candidates.append(Path(__file__).resolve().parents[2].parent / "shared" / "xero-openapi")
-    return next((path for path in candidates if (path / "xero_accounting.yaml").is_file()), None)
-
-
 @pytest.fixture(scope="module")
 def spec_schemas() -> dict[str, Any]:
-    directory = _spec_dir()
-    if directory is None:
-        pytest.skip("Xero's OpenAPI spec not found (set XERO_OPENAPI_DIR or place it in ../shared/xero-openapi)")
+    path = spec_path()
+    if path is None:
+        pytest.skip(MISSING)
     yaml = pytest.importorskip("yaml")
-    with (directory / "xero_accounting.yaml").open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8") as handle:
         spec = cast("dict[str, Any]", yaml.safe_load(handle))
     return cast("dict[str, Any]", spec["components"]["schemas"])
 

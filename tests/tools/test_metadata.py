@@ -1,4 +1,4 @@
-"""Tool metadata is pinned: names, annotations, schema shape, per-tool schema snapshots, the README's tool table.
+"""Tool metadata is pinned: names, annotations, schema shape, per-tool schema snapshots, the tool reference table.
 
 A change to any tool's published schema shows up as a diff of tests/tools/snapshots/<tool>.json. After an
 intended change, regenerate with `XERO_MCP_UPDATE_SNAPSHOTS=1 python -m pytest tests/tools/test_metadata.py`.
@@ -19,7 +19,7 @@ from xero_mcp.server import build_server
 from xero_mcp.tools._context import Backend
 from xero_mcp.tools._inventory import all_tools
 from xero_mcp.tools._spec import DEFAULT_TOOLSETS, TOOLSETS
-from xero_mcp.tools.listing import README_END, README_START, markdown_table
+from xero_mcp.tools.listing import README_END, README_START, TOOLS_DOC, markdown_table
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOTS = Path(__file__).with_name("snapshots")
@@ -122,10 +122,10 @@ async def test_default_toolsets_are_the_documented_ones() -> None:
     assert {toolsets[item.name] for item in listed} == set(DEFAULT_TOOLSETS)
 
 
-def test_readme_tool_table_is_generated_from_the_registry() -> None:
-    readme = (ROOT / "README.md").read_text()
-    start, end = readme.find(README_START), readme.find(README_END)
-    assert start != -1 and end != -1, "README.md lacks the generated tool table markers"
-    assert readme[start : end + len(README_END)] == markdown_table(all_tools()), (
-        "README tool table is stale: replace it with the output of `xero-mcp tools --markdown`"
+def test_tool_reference_table_is_generated_from_the_registry() -> None:
+    reference = (ROOT / TOOLS_DOC).read_text(encoding="utf-8")
+    start, end = reference.find(README_START), reference.find(README_END)
+    assert start != -1 and end != -1, f"{TOOLS_DOC} lacks the generated tool table markers"
+    assert reference[start : end + len(README_END)] == markdown_table(all_tools()), (
+        f"{TOOLS_DOC}'s tool table is stale: replace it with the output of `xero-mcp tools --markdown`"
     )
