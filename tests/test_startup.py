@@ -16,10 +16,11 @@ from typing import Any, get_args
 
 import pytest
 
+from xero_mcp.client.models import AccountType as ClientAccountType
 from xero_mcp.client.models import LineAmountTypes
 from xero_mcp.client.models.history import MAX_NOTE_LENGTH as CLIENT_MAX_NOTE_LENGTH
 from xero_mcp.client.models.purchase_orders import PurchaseOrderStatus as ClientPurchaseOrderStatus
-from xero_mcp.tools import banking, history, purchase_orders
+from xero_mcp.tools import banking, history, purchase_orders, settings
 
 # What only a tool call needs. httpx2 is not listed: the mcp SDK itself imports it at start-up.
 CALL_TIME_MODULES = (
@@ -106,4 +107,5 @@ def test_argument_types_declared_for_start_up_agree_with_the_clients() -> None:
     # The tools declare these themselves so that start-up need not import the client's models.
     assert get_args(banking.LineTax) == (LineAmountTypes, type(None))
     assert get_args(purchase_orders.PurchaseOrderStatus) == get_args(ClientPurchaseOrderStatus)
+    assert get_args(settings.AccountType) == get_args(ClientAccountType)
     assert history.MAX_NOTE_LENGTH == CLIENT_MAX_NOTE_LENGTH

@@ -177,3 +177,14 @@ async def test_read_only_mode_offers_xero_get_but_not_xero_write(make_client: Ma
         listed = await ok(client, "xero_get", path="/Organisation")
     assert "xero_get" in names and "xero_write" not in names
     assert listed["data"]["Organisations"][0]["Name"] == "Demo Company (Global)"
+
+
+@pytest.mark.parametrize("key", ["status", "STATUS", " Status"])
+async def test_a_status_key_spelt_in_any_case_is_confirmed_as_xero_reads_it(make_client: MakeClient, key: str) -> None:
+    async with make_client() as client:
+        payments = await ok(client, "xero_get", path="/Payments", query={"where": 'Status=="AUTHORISED"'}, page_size=1)
+        payment_id = payments["data"]["Payments"][0]["PaymentID"]
+        preview = await ok(client, "xero_write", method="POST", path=f"/Payments/{payment_id}", body={key: "deleted"})
+        after = await ok(client, "xero_get", path=f"/Payments/{payment_id}")
+    assert preview["done"] is False and preview["confirm_token"]
+    assert after["data"]["Payments"][0]["Status"] == "AUTHORISED"

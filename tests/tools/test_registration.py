@@ -3,6 +3,7 @@ stand-in tools."""
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 import pytest
@@ -73,6 +74,8 @@ async def find_thing(
         raise make_status_error(400, body, method="PUT", path="/Payments")
     if name == "crash":
         raise RuntimeError("secret internals")
+    if name == "lookup":
+        raise KeyError("internal-key")
     return Voided(invoice_id=name, status="FOUND")
 
 
@@ -256,6 +259,16 @@ async def test_bad_input_and_xero_rejections_are_tool_errors_with_actionable_tex
     text = rejected.content[0].text  # type: ignore[union-attr]
     assert "Payment amount exceeds the amount outstanding" in text and "amount_due" in text
     assert crashed.is_error and "secret internals" not in crashed.content[0].text  # type: ignore[union-attr]
+
+
+async def test_a_key_error_in_our_own_code_is_logged_and_reported_as_a_failure_of_the_tool(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.ERROR):
+        async with Client(_server()) as client:
+            result = await client.call_tool("find_thing", {"name": "lookup"})
+    assert result.is_error and result.content[0].text == "Error executing tool find_thing"  # type: ignore[union-attr]
+    assert any(record.exc_info and isinstance(record.exc_info[1], Exception) for record in caplog.records)
 
 
 def test_read_only_selection_drops_every_tool_that_writes() -> None:

@@ -127,6 +127,9 @@ PageNumber = Annotated[int, Field(ge=1, le=100_000)]
 PageSize = Annotated[int, Field(ge=1, le=1000)]
 """Records per page (Xero allows up to 1000)."""
 
+Search = Annotated[str | None, Field(max_length=500)]
+"""Free text to search for; Xero puts it in the URL, so it is capped well below the URL's length limit."""
+
 DEFAULT_PAGE_SIZE = 100
 """The one default page size of every list."""
 

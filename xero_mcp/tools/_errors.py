@@ -8,12 +8,14 @@ tool errors, worded as instructions for the user. Nothing here ever includes tok
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any, cast
 
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import ValidationError as PydanticValidationError
 
 from xero_mcp.auth.errors import AuthServiceUnavailable
-from xero_mcp.auth.provider import LoginRequired
+from xero_mcp.auth.provider import LoginRequired, UnknownTenant
 from xero_mcp.client.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -62,20 +64,48 @@ def _hint(messages: tuple[str, ...]) -> str:
     return ""
 
 
-def describe(exc: BaseException) -> str:
-    """The message a model (and through it the user) sees for this failure."""
+def _limits(schema: Mapping[str, Any] | None, loc: tuple[int | str, ...]) -> str:
+    """What the published schema allows at `loc` (" (allowed: 1 to 100000)"), or "" when it sets no limit."""
+    node: Any = schema
+    for part in loc:
+        if not isinstance(node, Mapping):
+            return ""
+        mapping = cast("Mapping[str, Any]", node)
+        node = mapping.get("items") if isinstance(part, int) else mapping.get("properties", {}).get(part)
+    if not isinstance(node, Mapping):
+        return ""
+    found = cast("Mapping[str, Any]", node)
+    low, high = found.get("minimum"), found.get("maximum")
+    if low is not None and high is not None:
+        return f" (allowed: {low} to {high})"
+    if high is not None:
+        return f" (allowed: at most {high})"
+    if low is not None:
+        return f" (allowed: at least {low})"
+    return ""
+
+
+# Pydantic messages that do not say the limit themselves (a number too big even to read).
+_LIMITLESS = frozenset({"int_parsing_size", "finite_number"})
+
+
+def describe(exc: BaseException, schema: Mapping[str, Any] | None = None) -> str:
+    """The message a model (and through it the user) sees for this failure (`schema`: the tool's input schema, to
+    name the limits an argument broke)."""
     if isinstance(exc, UserInputError):
         return str(exc)
     if isinstance(exc, PydanticValidationError):
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'value'}: {error['msg']}" for error in exc.errors()
+            f"{'.'.join(str(part) for part in error['loc']) or 'value'}: {error['msg']}"
+            + (_limits(schema, tuple(error["loc"])) if error["type"] in _LIMITLESS else "")
+            for error in exc.errors()
         )
         return f"Invalid arguments: {problems}"
     if isinstance(exc, AuthServiceUnavailable):
         return f"Could not reach Xero's sign-in service to refresh the login; try again shortly. ({exc})"
     if isinstance(exc, LoginRequired):
         return f"Not signed in to Xero: {exc}"
-    if isinstance(exc, LookupError):
+    if isinstance(exc, UnknownTenant):
         return str(exc).strip("'\"")
     if isinstance(exc, ValidationError):
         messages = exc.messages or (exc.message,)

@@ -24,6 +24,7 @@ from xero_mcp.tools._args import (
     OptionalContact,
     PageNumber,
     PageSize,
+    Search,
     Tenant,
     text_or_none,
 )
@@ -63,7 +64,7 @@ async def list_bills(
     contact: OptionalContact = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
-    search: str | None = None,
+    search: Search = None,
     modified_since: ModifiedSince = None,
     page: PageNumber = 1,
     page_size: PageSize = DEFAULT_PAGE_SIZE,

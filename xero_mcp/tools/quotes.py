@@ -87,7 +87,7 @@ async def list_quotes(
     contact: OptionalContact = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
-    quote_number: Annotated[str | None, Field(description="Whole or part of a quote number")] = None,
+    quote_number: Annotated[str | None, Field(max_length=255, description="Whole or part of a quote number")] = None,
     modified_since: ModifiedSince = None,
     page: PageNumber = 1,
     page_size: PageSize = DEFAULT_PAGE_SIZE,

@@ -29,7 +29,7 @@ from xero_mcp.tools._args import (
 )
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
-from xero_mcp.tools._inputs import INPUT_CONFIG, AmountIn, TrackingIn
+from xero_mcp.tools._inputs import INPUT_CONFIG, AmountIn, InputModel, TrackingIn
 from xero_mcp.tools._projections import Amount, CompactView, Paged, View, paged
 from xero_mcp.tools._resolve import fold
 from xero_mcp.tools._spec import ToolSpec, tool
@@ -70,10 +70,32 @@ def _account_view(account: Account) -> AccountView:
     )
 
 
+AccountType = Literal[
+    "BANK",
+    "CURRENT",
+    "CURRLIAB",
+    "DEPRECIATN",
+    "DIRECTCOSTS",
+    "EQUITY",
+    "EXPENSE",
+    "FIXED",
+    "INVENTORY",
+    "LIABILITY",
+    "NONCURRENT",
+    "OTHERINCOME",
+    "OVERHEADS",
+    "PREPAYMENT",
+    "REVENUE",
+    "SALES",
+    "TERMLIAB",
+]
+"""Xero's account types, declared here so start-up need not import the client's models (a test keeps them equal)."""
+
+
 @tool("list_accounts", toolset="accounting", title="List accounts", read_only=True)
 async def list_accounts(
     x: ToolContext,
-    type: Annotated[str | None, Field(description="e.g. BANK, REVENUE, EXPENSE")] = None,
+    type: Annotated[AccountType | None, Field(description="Only accounts of this type")] = None,
     include_archived: bool = False,
     tenant: Tenant = None,
 ) -> AccountsView:
@@ -81,7 +103,7 @@ async def list_accounts(
     org = await x.org(tenant)
     filters: list[Where] = []
     if type is not None:
-        filters.append(Where.eq("Type", type.strip().upper()))
+        filters.append(Where.eq("Type", type))
     if not include_archived:
         filters.append(Where.eq("Status", "ACTIVE"))
     accounts = await org.api.accounts.list(where=Where.all_of(*filters) if filters else None)
@@ -187,7 +209,7 @@ def _item_fields(item: Item) -> dict[str, object]:
 @tool("list_items", toolset="accounting", title="List items", read_only=True)
 async def list_items(
     x: ToolContext,
-    search: Annotated[str | None, Field(description="In code, name or description")] = None,
+    search: Annotated[str | None, Field(max_length=500, description="In code, name or description")] = None,
     tenant: Tenant = None,
 ) -> ItemsView:
     """Items with their sale and purchase prices, accounts and tax types."""
@@ -437,16 +459,14 @@ _CLOSED = ("DELETED", "VOIDED")
 """Statuses of a manual journal that no longer counts as an existing copy."""
 
 
-class JournalLineIn(BaseModel):
+class JournalLineIn(InputModel):
     """One manual journal line: a debit (positive amount) or credit (negative amount) to an account."""
 
-    model_config = INPUT_CONFIG
-
-    account: str = Field(description="Code or name")
+    account: str = Field(description="Account code or name")
     amount: AmountIn = Field(description="Debit +, credit -")
-    description: str | None = None
+    description: str | None = Field(default=None, max_length=4000, description="Line text")
     tax: str | None = Field(default=None, description="Tax type or name")
-    tracking: list[TrackingIn] | None = Field(default=None, max_length=2)
+    tracking: list[TrackingIn] | None = Field(default=None, max_length=2, description="Up to 2 tracking options")
 
 
 class ManualJournalView(CompactView):
