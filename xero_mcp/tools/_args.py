@@ -13,7 +13,7 @@ from difflib import get_close_matches
 from typing import Annotated, Any, cast
 
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
-from pydantic import AwareDatetime, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, model_validator
 
 from xero_mcp.client.pagination import Where
 
@@ -77,6 +77,14 @@ VOCABULARY: dict[str, str] = {
 """Descriptions of the parameters most tools share, used wherever a parameter does not describe itself."""
 
 BLANK_IS_ABSENT = "An empty or blank string means the same as leaving the argument out."
+
+
+def _upper(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+AnyCase = BeforeValidator(_upper)
+"""For a closed set of upper-case codes: any spelling of a valid code is read as that code."""
 
 
 def drop_blanks(data: Any) -> Any:

@@ -18,6 +18,7 @@ from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
     DEFAULT_PAGE_SIZE,
     AllowDuplicate,
+    AnyCase,
     DateFrom,
     DateTo,
     DedupeKey,
@@ -95,7 +96,7 @@ AccountType = Literal[
 @tool("list_accounts", toolset="accounting", title="List accounts", read_only=True)
 async def list_accounts(
     x: ToolContext,
-    type: Annotated[AccountType | None, Field(description="Only accounts of this type")] = None,
+    type: Annotated[AccountType | None, AnyCase, Field(description="Only accounts of this type")] = None,
     include_archived: bool = False,
     tenant: Tenant = None,
 ) -> AccountsView:
