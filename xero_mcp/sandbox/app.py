@@ -43,7 +43,7 @@ from xero_mcp.sandbox.limits import LimitConfig, RateLimiter, refusal_response
 from xero_mcp.sandbox.orgsetup import setup_default_organisations
 from xero_mcp.sandbox.query import QueryError, build_list_query
 from xero_mcp.sandbox.rules import accounts as account_rules
-from xero_mcp.sandbox.rules import contacts, credit_notes, email, history, tracking
+from xero_mcp.sandbox.rules import contacts, credit_notes, email, history, prepayments, tracking
 from xero_mcp.sandbox.rules import items as item_rules
 from xero_mcp.sandbox.rules.common import Ctx, NotFound, RuleError, as_doc, element_list, is_guid
 from xero_mcp.sandbox.rules.registry import HISTORY_COLLECTIONS, RESOURCES, Resource
@@ -461,6 +461,8 @@ class _Router:
             ("Invoices", "POST", "email"): lambda: self.email_invoice(value),
             ("Invoices", "GET", "onlineinvoice"): lambda: self.online_invoice(value),
             ("CreditNotes", "PUT", "allocations"): lambda: self.allocate(value),
+            ("Prepayments", "PUT", "allocations"): lambda: self.allocate_credit(plural, value),
+            ("Overpayments", "PUT", "allocations"): lambda: self.allocate_credit(plural, value),
             ("TrackingCategories", "PUT", "options"): lambda: self.add_options(value),
             ("ContactGroups", "PUT", "contacts"): lambda: self.add_group_contacts(value),
             ("ContactGroups", "DELETE", "contacts"): lambda: self.remove_group_contacts(value, None),
@@ -470,6 +472,8 @@ class _Router:
     def _sub_item(self, plural: str, method: str, value: str, sub: str, item: str) -> Handler | None:
         handlers: dict[tuple[str, str, str], Handler] = {
             ("CreditNotes", "DELETE", "allocations"): lambda: self.delete_allocation(value, item),
+            ("Prepayments", "DELETE", "allocations"): lambda: self.delete_credit_allocation(plural, value, item),
+            ("Overpayments", "DELETE", "allocations"): lambda: self.delete_credit_allocation(plural, value, item),
             ("TrackingCategories", "POST", "options"): lambda: self.update_option(value, item),
             ("TrackingCategories", "DELETE", "options"): lambda: self.delete_option(value, item),
             ("ContactGroups", "DELETE", "contacts"): lambda: self.remove_group_contacts(value, item),
@@ -759,6 +763,22 @@ class _Router:
         """DELETE /CreditNotes/{id}/Allocations/{AllocationID}: the allocation, now IsDeleted."""
         credit = self.find(RESOURCES["CreditNotes"], value)
         return self.single(lambda: json_response(credit_notes.delete_allocation(self.ctx, credit, allocation_id)))
+
+    def allocate_credit(self, plural: str, value: str) -> Response:
+        """PUT /{Prepayments|Overpayments}/{id}/Allocations."""
+        kind = prepayments.kind_of_collection(plural)
+        record = self.find(RESOURCES[plural], value)
+        try:
+            elements = self.elements("Allocations")
+        except _BadBody as error:
+            return _post_data_error(str(error))
+        return self.write("Allocations", elements, lambda ctx, raw: prepayments.allocate(ctx, kind, record, raw), dict)
+
+    def delete_credit_allocation(self, plural: str, value: str, allocation_id: str) -> Response:
+        """DELETE /{Prepayments|Overpayments}/{id}/Allocations/{AllocationID}: the allocation, now IsDeleted."""
+        kind = prepayments.kind_of_collection(plural)
+        record = self.find(RESOURCES[plural], value)
+        return self.single(lambda: json_response(prepayments.delete_allocation(self.ctx, kind, record, allocation_id)))
 
     def delete_item(self, value: str) -> Response:
         """DELETE /Items/{id}: 204."""

@@ -670,6 +670,10 @@ def _list_filters(collection: Collection, params: Mapping[str, str], query: List
             query.add(f"number IN ({_placeholders(numbers)})", *numbers)
         if contacts := csv(params.get("contactids")):
             query.add(f"contact_id IN ({_placeholders(contacts)})", *contacts)
+    if plural == "Overpayments" and (references := csv(params.get("references"))):
+        query.add(f"reference IN ({_placeholders(references)})", *references)
+    if plural == "Prepayments" and (numbers := csv(params.get("invoicenumbers"))):
+        query.add(f"json_extract(doc, '$.InvoiceNumber') IN ({_placeholders(numbers)})", *numbers)
     term = params.get("searchterm", "").strip().strip('"').lower()
     if term and plural == "Contacts":
         fields = ("name", "number", *(f"json_extract(doc, '$.{f}')" for f in ("FirstName", "LastName", "EmailAddress")))

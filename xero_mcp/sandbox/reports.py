@@ -8,11 +8,15 @@ in the base currency) that sum to zero for every source document:
 - AUTHORISED/PAID credit notes: the same, the other way round (allocations move AR to AR, so they post nothing);
 - AUTHORISED payments: the bank (or payments-enabled) account against AR/AP;
 - AUTHORISED bank transactions: the bank account against the lines and tax; a transfer's two sides
-  (SPEND-TRANSFER, RECEIVE-TRANSFER) post against a clearing account that nets to zero;
+  (SPEND-TRANSFER, RECEIVE-TRANSFER) post against a clearing account that nets to zero; a prepayment or
+  overpayment against the AR/AP control account, where it waits until allocated (allocations move AR to AR and
+  post nothing; a refund is a payment out of, or into, the bank against the control account);
 - POSTED manual journals: their lines as written.
 
 With ``paymentsOnly=true`` (cash basis) invoices and credit notes post nothing by themselves: each payment or
-credit-note allocation recognises its share of the document's lines and tax on its own date.
+credit-note allocation recognises its share of the document's lines and tax on its own date. A prepayment is income
+or expense (its lines) when received or paid; an overpayment, held in AR/AP, recognises the share of the invoices it
+is allocated to on the allocations' dates.
 
 Because each report reads the same ledger, the invariants hold by construction and the tests check them: the
 balance sheet balances (current-year earnings included), trial balance debits equal credits, net profit equals the
@@ -404,9 +408,15 @@ class _Builder:
                     self.invoice(doc, invoice_sign(doc))
                 else:
                     self.cash_allocations(doc, invoices)
+        credits = {str(d["PrepaymentID"]).lower(): d for d in self.state.all(tenant, "Prepayments")}
+        credits |= {str(d["OverpaymentID"]).lower(): d for d in self.state.all(tenant, "Overpayments")}
         for doc in self.state.all(tenant, "Payments"):
             if doc.get("Status", "AUTHORISED") == "AUTHORISED":
-                self.payment(doc, invoices, credit_notes)
+                self.payment(doc, invoices, credit_notes, credits)
+        if self.cash_basis:
+            for doc in self.state.all(tenant, "Overpayments"):
+                if doc.get("Status") in _POSTED_INVOICE:
+                    self.cash_overpayment_allocations(doc, invoices)
         for doc in self.state.all(tenant, "BankTransactions"):
             if doc.get("Status") == "AUTHORISED":
                 self.bank_transaction(doc)
@@ -415,8 +425,9 @@ class _Builder:
                 self.manual_journal(doc)
 
     def control(self, doc: Doc) -> str:
-        """The AR or AP control account of an invoice or credit note."""
-        return self.special("DEBTORS" if str(doc.get("Type", "")).startswith("ACCREC") else "CREDITORS")
+        """The AR or AP control account of an invoice, credit note, prepayment or overpayment."""
+        receivable = str(doc.get("Type", "")).startswith(("ACCREC", "RECEIVE"))
+        return self.special("DEBTORS" if receivable else "CREDITORS")
 
     def invoice(self, doc: Doc, sign: int) -> None:
         """Accrual postings of an invoice, bill or credit note: control against lines and tax."""
@@ -429,11 +440,17 @@ class _Builder:
             self.post(day, account, -sign * amount, source, tracking)
         self.post(day, self.control(doc), sign * sum((amount for _, amount, _ in parts), ZERO), source)
 
-    def payment(self, doc: Doc, invoices: Mapping[str, Doc], credit_notes: Mapping[str, Doc]) -> None:
-        """A payment: the paying account against AR/AP (accrual) or the document's lines (cash basis)."""
+    def payment(
+        self, doc: Doc, invoices: Mapping[str, Doc], credit_notes: Mapping[str, Doc], credits: Mapping[str, Doc]
+    ) -> None:
+        """A payment (or a prepayment's or overpayment's refund): the paying account against AR/AP (accrual) or
+        the document's lines (cash basis)."""
         day = _day(doc.get("Date"))
-        target = _linked(doc, "Invoice", "InvoiceID", invoices) or _linked(
-            doc, "CreditNote", "CreditNoteID", credit_notes
+        target = (
+            _linked(doc, "Invoice", "InvoiceID", invoices)
+            or _linked(doc, "CreditNote", "CreditNoteID", credit_notes)
+            or _linked(doc, "Prepayment", "PrepaymentID", credits)
+            or _linked(doc, "Overpayment", "OverpaymentID", credits)
         )
         if day is None or target is None:
             return
@@ -463,6 +480,19 @@ class _Builder:
             self.post_split(day, self.components(invoice), -invoice_sign(invoice) * amount, source)
             self.post_split(day, self.components(credit_note), -invoice_sign(credit_note) * amount, source)
 
+    def cash_overpayment_allocations(self, overpayment: Doc, invoices: Mapping[str, Doc]) -> None:
+        """Cash basis: an overpayment (held in AR/AP) allocated to an invoice recognises the invoice's share then."""
+        for allocation in active_allocations(overpayment):
+            invoice = _linked(allocation, "Invoice", "InvoiceID", invoices)
+            day = _day(allocation.get("Date"))
+            if invoice is None or day is None:
+                continue
+            amount = money(_num(allocation.get("Amount")) / self.rate(overpayment))
+            source = f"ALLOCATION:{allocation.get('AllocationID')}"
+            sign = invoice_sign(invoice)
+            self.post(day, self.control(invoice), sign * amount, source)
+            self.post_split(day, self.components(invoice), -sign * amount, source)
+
     def bank_transaction(self, doc: Doc) -> None:
         """A spend or receive money transaction, or one side of a transfer."""
         day = _day(doc.get("Date"))
@@ -479,7 +509,9 @@ class _Builder:
             self.post(day, self.special("TRANSFERS"), -sign * total, source)
             return
         parts = self.components(doc)
-        if kind.endswith("-OVERPAYMENT") or kind.endswith("-PREPAYMENT"):
+        # On accrual the money waits in AR/AP until allocated; on cash basis a prepayment is income or expense when
+        # the money moves (an overpayment's lines are coded to AR/AP anyway).
+        if kind.endswith("-OVERPAYMENT") or (kind.endswith("-PREPAYMENT") and not self.cash_basis):
             control = self.special("DEBTORS" if sign > 0 else "CREDITORS")
             parts = [(control, sum((amount for _, amount, _ in parts), ZERO), _UNTRACKED)]
         for account, amount, tracking in parts:
@@ -507,8 +539,9 @@ class _Builder:
 
 
 def invoice_sign(doc: Doc) -> int:
-    """+1 when the document debits its control account (sales invoices, supplier credit notes), else -1."""
-    return 1 if doc.get("Type") in ("ACCREC", "ACCPAYCREDIT") else -1
+    """+1 when the document debits its control account (sales invoices, supplier credit notes, money paid ahead to
+    a supplier), else -1."""
+    return 1 if doc.get("Type") in ("ACCREC", "ACCPAYCREDIT", "SPEND-PREPAYMENT", "SPEND-OVERPAYMENT") else -1
 
 
 def _linked(doc: Doc, key: str, id_key: str, pool: Mapping[str, Doc]) -> Doc | None:
@@ -1073,13 +1106,30 @@ def aged_items(state: SandboxState, tenant_id: str, contact_id: str, *, payables
     where = "contact_id = ? AND type = ? AND status IN ('AUTHORISED', 'PAID')"
     invoices = state.select(tenant_id, "Invoices", where=where, params=(contact_id, invoice_type))
     credit_notes = state.select(tenant_id, "CreditNotes", where=where, params=(contact_id, credit_type))
+    # Money received from a customer (paid to a supplier) ahead of an invoice is credit on their account.
+    credit_where = "contact_id = ? AND type = ? AND status IN ('AUTHORISED', 'PAID')"
+    side = "SPEND" if payables else "RECEIVE"
+    ahead = [
+        (doc, id_key)
+        for plural, id_key, suffix in (
+            ("Prepayments", "PrepaymentID", "PREPAYMENT"),
+            ("Overpayments", "OverpaymentID", "OVERPAYMENT"),
+        )
+        for doc in state.select(tenant_id, plural, where=credit_where, params=(contact_id, f"{side}-{suffix}"))
+    ]
     ids = {str(d["InvoiceID"]).lower() for d in invoices} | {str(d["CreditNoteID"]).lower() for d in credit_notes}
+    ids |= {str(doc[id_key]).lower() for doc, id_key in ahead}
     paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for payment in state.all(tenant_id, "Payments"):
         day = _day(payment.get("Date"))
         if payment.get("Status", "AUTHORISED") != "AUTHORISED" or day is None or day > as_at:
             continue
-        for key, id_key in (("Invoice", "InvoiceID"), ("CreditNote", "CreditNoteID")):
+        for key, id_key in (
+            ("Invoice", "InvoiceID"),
+            ("CreditNote", "CreditNoteID"),
+            ("Prepayment", "PrepaymentID"),
+            ("Overpayment", "OverpaymentID"),
+        ):
             target = str(_sub(payment, key).get(id_key) or "").lower()
             if target in ids:
                 paid[target] += _num(payment.get("Amount"))
@@ -1095,10 +1145,26 @@ def aged_items(state: SandboxState, tenant_id: str, contact_id: str, *, payables
             amount = _num(allocation.get("Amount"))
             credited[invoice_id] += amount
             credited[str(note["CreditNoteID"]).lower()] += amount
+    for plural, id_key, suffix in (
+        ("Prepayments", "PrepaymentID", "PREPAYMENT"),
+        ("Overpayments", "OverpaymentID", "OVERPAYMENT"),
+    ):
+        for record in state.select(
+            tenant_id, plural, where="type = ? AND status IN ('AUTHORISED', 'PAID')", params=(f"{side}-{suffix}",)
+        ):
+            for allocation in active_allocations(record):
+                day = _day(allocation.get("Date"))
+                invoice_id = str(_sub(allocation, "Invoice").get("InvoiceID") or "").lower()
+                if day is None or day > as_at or not invoice_id:
+                    continue
+                amount = _num(allocation.get("Amount"))
+                credited[invoice_id] += amount
+                credited[str(record[id_key]).lower()] += amount
     items: list[AgedItem] = []
     for doc, id_key, number_key, sign in (
         *((d, "InvoiceID", "InvoiceNumber", 1) for d in invoices),
         *((d, "CreditNoteID", "CreditNoteNumber", -1) for d in credit_notes),
+        *((d, id_key, "Reference", -1) for d, id_key in ahead),
     ):
         day = _day(doc.get("Date"))
         if day is None or day > as_at:

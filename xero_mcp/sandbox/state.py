@@ -258,6 +258,19 @@ COLLECTIONS: dict[str, Collection] = {
             reference=True,
         ),
         Collection("BankTransfers", "BankTransferID", status_field="Status", date_field="Date"),
+        *(
+            Collection(
+                plural,
+                id_field,
+                status_field="Status",
+                type_field="Type",
+                contact=True,
+                date_field="Date",
+                amount_field="RemainingCredit",
+                reference=True,
+            )
+            for plural, id_field in (("Prepayments", "PrepaymentID"), ("Overpayments", "OverpaymentID"))
+        ),
         Collection("ManualJournals", "ManualJournalID", status_field="Status", date_field="Date"),
         Collection("Items", "ItemID", number_field="Code", name_field="Name"),
         Collection(

@@ -1,18 +1,22 @@
-"""Bank transactions: spend and receive money (reference §5.6).
+"""Bank transactions: spend and receive money, prepayments and overpayments (reference §5.6).
 
-The API creates RECEIVE and SPEND transactions (AUTHORISED) against a BANK account, with a contact and line items
-that name their accounts. RECEIVE-TRANSFER and SPEND-TRANSFER transactions are made only by bank transfers and
-change only with them. A transaction is deleted with ``Status: DELETED``; deleted and voided ones cannot change.
+The API creates RECEIVE and SPEND transactions, and RECEIVE-/SPEND-PREPAYMENT and RECEIVE-/SPEND-OVERPAYMENT ones
+(each of which creates its Prepayment or Overpayment, see ``prepayments``), AUTHORISED, against a BANK account, with
+a contact and line items that name their accounts (an overpayment's lines name the AR or AP account and carry no
+tax). RECEIVE-TRANSFER and SPEND-TRANSFER transactions are made only by bank transfers and change only with them. A
+transaction is deleted with ``Status: DELETED``; deleted and voided ones cannot change. A prepayment's or
+overpayment's transaction can only be deleted, which voids its record, and only while nothing of it is allocated
+or refunded.
 
 Stored fields beyond the request's: BankAccount {AccountID, Code, Name, CurrencyCode}, SubTotal, TotalTax, Total,
-DateString, UpdatedDateUTC. The lines' tax is computed as on invoices.
+DateString, UpdatedDateUTC, PrepaymentID/OverpaymentID. The lines' tax is computed as on invoices.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from xero_mcp.sandbox.rules import contacts
+from xero_mcp.sandbox.rules import contacts, prepayments
 from xero_mcp.sandbox.rules.common import (
     ZERO,
     Ctx,
@@ -30,18 +34,16 @@ from xero_mcp.sandbox.rules.invoices import currency, set_date
 from xero_mcp.sandbox.rules.lines import LineRules, apply_lines, find_account
 from xero_mcp.sandbox.state import Doc
 
-CREATE_TYPES = frozenset({"RECEIVE", "SPEND"})
-TRANSFER_TYPES = frozenset({"RECEIVE-TRANSFER", "SPEND-TRANSFER"})
-ALL_TYPES = (
-    CREATE_TYPES
-    | TRANSFER_TYPES
-    | {
-        "RECEIVE-OVERPAYMENT",
-        "RECEIVE-PREPAYMENT",
-        "SPEND-OVERPAYMENT",
-        "SPEND-PREPAYMENT",
-    }
+CREATE_TYPES = (
+    "RECEIVE",
+    "RECEIVE-OVERPAYMENT",
+    "RECEIVE-PREPAYMENT",
+    "SPEND",
+    "SPEND-OVERPAYMENT",
+    "SPEND-PREPAYMENT",
 )
+TRANSFER_TYPES = frozenset({"RECEIVE-TRANSFER", "SPEND-TRANSFER"})
+ALL_TYPES = frozenset(CREATE_TYPES) | TRANSFER_TYPES
 
 
 def bank_account(ctx: Ctx, raw: object, label: str = "BankAccount") -> Doc:
@@ -68,12 +70,12 @@ def account_summary(account: Doc) -> Doc:
 
 
 def create(ctx: Ctx, raw: Doc) -> Doc:
-    """A new RECEIVE or SPEND transaction (AUTHORISED)."""
+    """A new transaction (AUTHORISED); a prepayment or overpayment type creates its record too."""
     kind = upper(raw, "Type")
     if kind not in CREATE_TYPES:
-        if kind in ALL_TYPES:
-            raise RuleError(f"Bank transactions of type {kind} cannot be created through this endpoint.")
-        raise RuleError("Type must be RECEIVE or SPEND.")
+        if kind in TRANSFER_TYPES:
+            raise RuleError(f"Bank transactions of type {kind} are made by bank transfers; use BankTransfers.")
+        raise RuleError(f"Type must be one of {', '.join(CREATE_TYPES)}.")
     status = upper(raw, "Status") or "AUTHORISED"
     if status != "AUTHORISED":
         raise RuleError("A new bank transaction must be AUTHORISED.")
@@ -95,14 +97,30 @@ def create(ctx: Ctx, raw: Doc) -> Doc:
     set_date(doc, "Date", date_field(raw, "Date") or iso_date(ctx.today()))
     doc["CurrencyCode"], doc["CurrencyRate"] = currency(ctx, {"CurrencyCode": account.get("CurrencyCode")}, None)
     _lines(ctx, doc, raw, None)
+    credit = prepayments.kind_of_type(kind)
+    if credit is not None:
+        doc[credit.id_field] = prepayments.from_bank_transaction(ctx, credit, doc)[credit.id_field]
     return save_change(ctx, "BankTransactions", doc, None, "Created", _details(doc))
 
 
 def _lines(ctx: Ctx, doc: Doc, raw: Doc, existing: Doc | None) -> None:
-    side = "sales" if doc["Type"].startswith("RECEIVE") else "purchases"
+    receive = doc["Type"].startswith("RECEIVE")
+    side = "sales" if receive else "purchases"
     if existing is None and not raw.get("LineItems"):
         raise RuleError("A bank transaction must have at least one line item.")
-    apply_lines(ctx, doc, raw, existing, LineRules(side=side, require_accounts=True))
+    rules = LineRules(side=side, require_accounts=True)
+    if prepayments.kind_of_type(doc["Type"]) is prepayments.OVERPAYMENT:
+        rules = LineRules(
+            side=side,
+            require_accounts=True,
+            tax_from_account=False,
+            control_account="DEBTORS" if receive else "CREDITORS",
+        )
+        if "LineAmountTypes" not in raw:
+            raw = {**raw, "LineAmountTypes": "NoTax"}
+    apply_lines(ctx, doc, raw, existing, rules)
+    if rules.control_account is not None and Decimal(doc["TotalTax"]) != ZERO:
+        raise RuleError("An overpayment cannot carry tax.")
     if Decimal(doc["Total"]) < ZERO:
         raise RuleError("The total of a bank transaction cannot be negative.")
 
@@ -119,6 +137,13 @@ def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
         raise RuleError(f"A {existing['Status']} bank transaction cannot be changed.")
     doc = dict(existing)
     status = upper(raw, "Status")
+    credit = prepayments.kind_of_type(existing["Type"])
+    if credit is not None:
+        if status != "DELETED":
+            raise RuleError(f"The bank transaction of a {credit.label} cannot be changed, only deleted.")
+        prepayments.void_with_transaction(ctx, credit, existing[credit.id_field])
+        doc["Status"] = "DELETED"
+        return save_change(ctx, "BankTransactions", doc, existing, "Deleted", _details(doc))
     if status is not None and status not in ("AUTHORISED", "DELETED"):
         raise RuleError("A bank transaction's Status can only be set to DELETED.")
     if upper(raw, "Type") not in (None, existing["Type"]):

@@ -29,6 +29,7 @@ class LineRules:
     unit_places: int = 2
     tax_from_account: bool = True  # quotes do not default TaxType from the account
     require_accounts: bool = False  # non-draft documents need an account on every line
+    control_account: str | None = None  # overpayments: every line is coded to this system account (DEBTORS, ...)
 
 
 def line_amount_types(raw: Doc, existing: Doc | None, default: str = "Exclusive") -> str:
@@ -80,6 +81,20 @@ def _line_account(ctx: Ctx, raw: Doc) -> Doc | None:
     if account["Type"] == "BANK" or account.get("SystemAccount") in ("DEBTORS", "CREDITORS"):
         raise RuleError(f"Account code '{code}' is not a valid code for this document.")
     return account
+
+
+def _control_line_account(ctx: Ctx, raw: Doc, system: str) -> Doc:
+    """The AR or AP control account an overpayment line must be coded to (it is the default when none is named)."""
+    control = next((a for a in ctx.state.all(ctx.tenant_id, "Accounts") if a.get("SystemAccount") == system), None)
+    if control is None:
+        raise RuleError("The organisation has no accounts receivable or payable account for an overpayment.")
+    named = find_account(ctx, raw)
+    if named is not None and named["AccountID"] != control["AccountID"]:
+        raise RuleError(
+            f"Account code '{named.get('Code', '')}' is not valid for an overpayment: its lines must use the "
+            f"{control['Name']} account ({control.get('Code', '')})."
+        )
+    return control
 
 
 def _item(ctx: Ctx, code: str) -> Doc:
@@ -208,7 +223,10 @@ def _build_line(ctx: Ctx, raw: Doc, previous: Doc | None, rules: LineRules, amou
     if abs(amount) > _MAX_LINE_AMOUNT:
         raise RuleError("LineAmount can't exceed 9,999,999,999.99.")
 
-    account = _line_account(ctx, merged)
+    if rules.control_account is not None:
+        account = _control_line_account(ctx, merged, rules.control_account)
+    else:
+        account = _line_account(ctx, merged)
     if account is None and item is not None and details.get("AccountCode"):
         account = _line_account(ctx, {"AccountCode": details["AccountCode"]})
     if account is not None:

@@ -1,14 +1,15 @@
-"""Payments against invoices and credit notes (reference §5.5).
+"""Payments against invoices and credit notes, and refunds of prepayments and overpayments (reference §5.5).
 
-A payment applies to an AUTHORISED invoice or credit note (named by ID or number), never for more than is still
-owed ("Payment amount exceeds the amount outstanding on this document"), into a BANK account or an account with
-EnablePaymentsToAccount. Payments are created and deleted, never modified: ``POST /Payments/{id}`` with
-``{"Status": "DELETED"}`` reverses one, and a PAID document becomes AUTHORISED again. Deleted payments stay
-readable with Status DELETED.
+A payment applies to an AUTHORISED invoice or credit note (named by ID or number), or refunds an AUTHORISED
+prepayment or overpayment (named by ID), never for more than is still owed or remaining ("Payment amount exceeds
+the amount outstanding on this document"), into a BANK account or an account with EnablePaymentsToAccount.
+Payments are created and deleted, never modified: ``POST /Payments/{id}`` with ``{"Status": "DELETED"}`` reverses
+one, and a PAID document becomes AUTHORISED again. Deleted payments stay readable with Status DELETED.
 
 Stored payment: PaymentID, Date, Amount, BankAmount, CurrencyRate, Reference, IsReconciled, Status, PaymentType
-(ACCRECPAYMENT, ACCPAYPAYMENT, ARCREDITPAYMENT, APCREDITPAYMENT), Account {AccountID, Code, Name}, Invoice or
-CreditNote (a summary with Type, number, Contact and CurrencyCode), UpdatedDateUTC(String).
+(ACCRECPAYMENT, ACCPAYPAYMENT, ARCREDITPAYMENT, APCREDITPAYMENT, ARPREPAYMENTPAYMENT, APPREPAYMENTPAYMENT,
+AROVERPAYMENTPAYMENT, APOVERPAYMENTPAYMENT), Account {AccountID, Code, Name}, and Invoice, CreditNote, Prepayment
+or Overpayment (a summary with Type, number, Contact and CurrencyCode), UpdatedDateUTC(String).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from xero_mcp.sandbox.rules import credit_notes, invoices
+from xero_mcp.sandbox.rules import credit_notes, invoices, prepayments
 from xero_mcp.sandbox.rules.common import (
     ZERO,
     Ctx,
@@ -37,8 +38,16 @@ from xero_mcp.sandbox.rules.common import (
 from xero_mcp.sandbox.rules.lines import find_account
 from xero_mcp.sandbox.state import Doc
 
-_PAYMENT_TYPES = {"ACCREC": "ACCRECPAYMENT", "ACCPAY": "ACCPAYPAYMENT", "ACCRECCREDIT": "ARCREDITPAYMENT"}
-_PAYMENT_TYPES["ACCPAYCREDIT"] = "APCREDITPAYMENT"
+_PAYMENT_TYPES = {
+    "ACCREC": "ACCRECPAYMENT",
+    "ACCPAY": "ACCPAYPAYMENT",
+    "ACCRECCREDIT": "ARCREDITPAYMENT",
+    "ACCPAYCREDIT": "APCREDITPAYMENT",
+    "RECEIVE-PREPAYMENT": "ARPREPAYMENTPAYMENT",
+    "SPEND-PREPAYMENT": "APPREPAYMENTPAYMENT",
+    "RECEIVE-OVERPAYMENT": "AROVERPAYMENTPAYMENT",
+    "SPEND-OVERPAYMENT": "APOVERPAYMENTPAYMENT",
+}
 
 
 @dataclass(frozen=True)
@@ -48,7 +57,7 @@ class _Target:
     key: str  # the payment's field naming the document
     collection: str
     id_field: str
-    number_field: str
+    number_field: str  # "" when the document has no number
     label: str
     outstanding: str  # what is still owed on it
 
@@ -56,17 +65,21 @@ class _Target:
 _TARGETS = (
     _Target("Invoice", "Invoices", "InvoiceID", "InvoiceNumber", "invoice", "AmountDue"),
     _Target("CreditNote", "CreditNotes", "CreditNoteID", "CreditNoteNumber", "credit note", "RemainingCredit"),
+    _Target("Prepayment", "Prepayments", "PrepaymentID", "", "prepayment", "RemainingCredit"),
+    _Target("Overpayment", "Overpayments", "OverpaymentID", "", "overpayment", "RemainingCredit"),
 )
 
 
 def _target(ctx: Ctx, raw: Doc) -> tuple[_Target, Doc]:
     for kind in _TARGETS:
         ref = as_doc(raw.get(kind.key))
-        if ref is None and not raw.get(kind.number_field):
+        if ref is None and not (kind.number_field and raw.get(kind.number_field)):
             continue
         ref = ref or {}
         if ref.get(kind.id_field):
             doc = ctx.get(kind.collection, guid(ref[kind.id_field], kind.id_field))
+        elif not kind.number_field:
+            doc = None
         else:
             number = str(ref.get(kind.number_field) or raw.get(kind.number_field) or "")
             found = ctx.state.find(ctx.tenant_id, kind.collection, "number", number)
@@ -74,7 +87,10 @@ def _target(ctx: Ctx, raw: Doc) -> tuple[_Target, Doc]:
         if doc is None:
             raise RuleError(f"The {kind.label} for this payment could not be found.")
         return kind, doc
-    raise RuleError("A payment must name the Invoice or CreditNote it pays (by ID or number).")
+    raise RuleError(
+        "A payment must name the Invoice or CreditNote it pays (by ID or number), or the Prepayment or Overpayment it "
+        "refunds (by ID)."
+    )
 
 
 def _account(ctx: Ctx, raw: Doc) -> Doc:
@@ -126,12 +142,13 @@ def create(ctx: Ctx, raw: Doc) -> Doc:
         "Account": {"AccountID": account["AccountID"], "Code": account.get("Code", ""), "Name": account["Name"]},
         kind.key: {
             kind.id_field: target[kind.id_field],
-            kind.number_field: target.get(kind.number_field, ""),
             "Type": target["Type"],
             "Contact": target["Contact"],
             "CurrencyCode": target["CurrencyCode"],
         },
     }
+    if kind.number_field:
+        payment[kind.key][kind.number_field] = target.get(kind.number_field, "")
     set_updated(payment, ctx, with_string=True)
     ctx.save("Payments", payment)
     entry = {
@@ -144,7 +161,11 @@ def create(ctx: Ctx, raw: Doc) -> Doc:
         "HasValidationErrors": False,
     }
     payments = [*target.get("Payments", []), entry]
-    _settle(ctx, kind, target, payments, "Payment Received", f"Payment of {amount} received on {when[:10]}.")
+    if kind.number_field:
+        change, details = "Payment Received", f"Payment of {amount} received on {when[:10]}."
+    else:
+        change, details = "Refunded", f"Refund of {amount} made on {when[:10]}."
+    _settle(ctx, kind, target, payments, change, details)
     ctx.history("Payments", payment["PaymentID"], "Created", f"Payment of {amount} created.")
     return payment
 
@@ -155,8 +176,10 @@ def _settle(ctx: Ctx, kind: _Target, target: Doc, payments: list[Doc], change: s
     if kind.collection == "Invoices":
         target["AmountPaid"] = sum((Decimal(p["Amount"]) for p in payments), ZERO)
         invoices.refresh_invoice_due(target)
-    else:
+    elif kind.collection == "CreditNotes":
         credit_notes.refresh_remaining(target)
+    else:
+        prepayments.refresh_remaining(target)
     invoices.stamp(ctx, target)
     ctx.save(kind.collection, target)
     ctx.history(kind.collection, target[kind.id_field], change, details)

@@ -184,6 +184,9 @@ RESOURCES: dict[str, Resource] = {
         _from_rules("Payments", payments, paged=True, history=True),
         _from_rules("BankTransactions", bank_transactions, paged=True, history=True, view=_transaction_view),
         _from_rules("BankTransfers", bank_transfers, history=True, post_creates=False),
+        # Read-only collections: bank transactions create them, allocations and refunds change them.
+        Resource("Prepayments", paged=True, history=True, view=_transaction_view),
+        Resource("Overpayments", paged=True, history=True, view=_transaction_view),
         _from_rules("ManualJournals", manual_journals, paged=True, history=True),
         _from_rules("Items", items, by_number=True, history=True, default_order="number COLLATE NOCASE, id"),
         _from_rules(
