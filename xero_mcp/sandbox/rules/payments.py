@@ -192,6 +192,15 @@ def update(ctx: Ctx, existing: Doc, raw: Doc) -> Doc:
         raise RuleError("Payments cannot be modified, only created and deleted. To delete, set Status to DELETED.")
     if existing["Status"] == "DELETED":
         raise RuleError("This payment has already been deleted.")
+    if existing.get("BatchPaymentID"):
+        raise RuleError(
+            "Payments created via batch payments cannot be deleted one by one; delete the batch payment instead."
+        )
+    return reverse(ctx, existing)
+
+
+def reverse(ctx: Ctx, existing: Doc) -> Doc:
+    """Delete a payment: mark it DELETED and give the paid document its amount back (also a batch's payments)."""
     payment = dict(existing)
     payment["Status"] = "DELETED"
     set_updated(payment, ctx, with_string=True)
