@@ -54,26 +54,7 @@ NOT_EMULATED: dict[str, str] = {
     "post_setup": _SETUP,
     **dict.fromkeys(
         (
-            # Overpayments, prepayments, batch payments, repeating invoices, linked transactions, journals.
-            "get_overpayments",
-            "get_overpayment",
-            "get_overpayment_history",
-            "create_overpayment_history",
-            "create_overpayment_allocations",
-            "delete_overpayment_allocations",
-            "get_prepayments",
-            "get_prepayment",
-            "get_prepayment_history",
-            "create_prepayment_history",
-            "create_prepayment_allocations",
-            "delete_prepayment_allocations",
-            "get_batch_payments",
-            "get_batch_payment",
-            "create_batch_payment",
-            "delete_batch_payment",
-            "delete_batch_payment_by_url_param",
-            "get_batch_payment_history",
-            "create_batch_payment_history_record",
+            # Repeating invoices, linked transactions.
             "get_repeating_invoices",
             "get_repeating_invoice",
             "create_repeating_invoices",
@@ -86,9 +67,6 @@ NOT_EMULATED: dict[str, str] = {
             "create_linked_transaction",
             "update_linked_transaction",
             "delete_linked_transaction",
-            "get_journals",
-            "get_journal",
-            "get_journal_by_number",
             # Attachments of every kind.
             *(
                 f"{verb}_{kind}_attachment{suffix}"

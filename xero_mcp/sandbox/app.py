@@ -36,12 +36,13 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 
+from xero_mcp.sandbox import journals
 from xero_mcp.sandbox.clock import SandboxClock
 from xero_mcp.sandbox.faults import ConnectionDropped, FaultInjector, ResponseTimedOut, fault_response
 from xero_mcp.sandbox.identity import IdentityService
 from xero_mcp.sandbox.limits import LimitConfig, RateLimiter, refusal_response
 from xero_mcp.sandbox.orgsetup import setup_default_organisations
-from xero_mcp.sandbox.query import QueryError, build_list_query
+from xero_mcp.sandbox.query import QueryError, build_list_query, parse_if_modified_since
 from xero_mcp.sandbox.rules import accounts as account_rules
 from xero_mcp.sandbox.rules import contacts, credit_notes, email, history, prepayments, tracking
 from xero_mcp.sandbox.rules import items as item_rules
@@ -57,7 +58,7 @@ IDEMPOTENCY_WINDOW = timedelta(minutes=6)
 IDEMPOTENCY_KEY_MAX = 128
 JSON_TYPE = "application/json; charset=utf-8"
 _METHODS = ["GET", "PUT", "POST", "DELETE", "PATCH"]
-_RESOURCE_NAMES = {name.lower(): name for name in [*RESOURCES, "Organisation", "Reports"]}
+_RESOURCE_NAMES = {name.lower(): name for name in [*RESOURCES, "Organisation", "Reports", "Journals"]}
 
 Handler = Callable[[], Response]
 
@@ -406,6 +407,8 @@ class _Router:
             return self._organisation(rest)
         if name == "Reports":
             return self._reports(rest)
+        if name == "Journals":
+            return self._journals(rest)
         template = "/" + name
         if rest:
             template += "/{id}"
@@ -588,6 +591,38 @@ class _Router:
         allowed = email.daily_limit(self.ctx.org) > 0
         actions = [{"Name": n, "Status": "ALLOWED" if n != "EmailInvoice" or allowed else "NOT-ALLOWED"} for n in names]
         return self.respond("Actions", actions)
+
+    def _journals(self, rest: list[str]) -> tuple[str, Handler]:
+        if self.request.method != "GET" or len(rest) > 1:
+            return "/Journals/{id}", not_found
+        if not rest:
+            return "/Journals", self.list_journals
+        return "/Journals/{id}", lambda: self.get_journal(rest[0])
+
+    def list_journals(self) -> Response:
+        """GET /Journals: 100 journals numbered above ``offset``, issued first from the ledger (see ``journals``)."""
+        params = self.request.params
+        raw_offset = params.get("offset", "0") or "0"
+        try:
+            offset = int(raw_offset)
+        except ValueError:
+            raise QueryError("offset must be a whole number") from None
+        cash = params.get("paymentsonly", "").lower() == "true"
+        since = self.request.headers.get("if-modified-since")
+        with self.state.atomic():
+            series = journals.sync(self.state, self.ctx.tenant_id, self.ctx.now, cash_basis=cash)
+        modified = parse_if_modified_since(since) if since else None
+        found = journals.page(self.state, self.ctx.tenant_id, series, offset=offset, modified_since=modified)
+        return self.respond("Journals", found)
+
+    def get_journal(self, value: str) -> Response:
+        """GET /Journals/{JournalID} or /Journals/{JournalNumber}."""
+        with self.state.atomic():
+            journals.sync(self.state, self.ctx.tenant_id, self.ctx.now)
+        found = journals.find(self.state, self.ctx.tenant_id, value)
+        if found is None:
+            raise NotFound(value)
+        return self.respond("Journals", [found])
 
     def _reports(self, rest: list[str]) -> tuple[str, Handler]:
         if (

@@ -670,7 +670,7 @@ def _list_filters(collection: Collection, params: Mapping[str, str], query: List
             query.add(f"number IN ({_placeholders(numbers)})", *numbers)
         if contacts := csv(params.get("contactids")):
             query.add(f"contact_id IN ({_placeholders(contacts)})", *contacts)
-    if plural == "Overpayments" and (references := csv(params.get("references"))):
+    if plural in ("Overpayments", "Prepayments") and (references := csv(params.get("references"))):
         query.add(f"reference IN ({_placeholders(references)})", *references)
     if plural == "Prepayments" and (numbers := csv(params.get("invoicenumbers"))):
         query.add(f"json_extract(doc, '$.InvoiceNumber') IN ({_placeholders(numbers)})", *numbers)

@@ -189,7 +189,7 @@ class Posting:
     account_id: str
     amount: Decimal
     tracking: frozenset[str] = frozenset()
-    source: str = ""
+    source: str = ""  # what posted it: "{Type}:{ID}", "PAYMENT:{ID}", "JOURNAL:{ID}", "ALLOCATION:{Type}:{ID}:{ID}"
 
 
 @dataclass
@@ -476,7 +476,8 @@ class _Builder:
             if invoice is None or day is None:
                 continue
             amount = money(_num(allocation.get("Amount")) / self.rate(credit_note))
-            source = f"ALLOCATION:{allocation.get('AllocationID')}"
+            parent = f"{credit_note.get('Type')}:{credit_note.get('CreditNoteID')}"
+            source = f"ALLOCATION:{parent}:{allocation.get('AllocationID')}"
             self.post_split(day, self.components(invoice), -invoice_sign(invoice) * amount, source)
             self.post_split(day, self.components(credit_note), -invoice_sign(credit_note) * amount, source)
 
@@ -488,7 +489,8 @@ class _Builder:
             if invoice is None or day is None:
                 continue
             amount = money(_num(allocation.get("Amount")) / self.rate(overpayment))
-            source = f"ALLOCATION:{allocation.get('AllocationID')}"
+            parent = f"{overpayment.get('Type')}:{overpayment.get('OverpaymentID')}"
+            source = f"ALLOCATION:{parent}:{allocation.get('AllocationID')}"
             sign = invoice_sign(invoice)
             self.post(day, self.control(invoice), sign * amount, source)
             self.post_split(day, self.components(invoice), -sign * amount, source)

@@ -68,6 +68,10 @@ DATE_KEYS = frozenset(
         "DateUTC",
         "PeriodLockDate",
         "EndOfYearLockDate",
+        "JournalDate",
+        "StartDate",
+        "NextScheduledDate",
+        "EndDate",
     }
 )
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?")
@@ -258,6 +262,19 @@ COLLECTIONS: dict[str, Collection] = {
             reference=True,
         ),
         Collection("BankTransfers", "BankTransferID", status_field="Status", date_field="Date"),
+        # Journals are issued from the ledger (see xero_mcp.sandbox.journals): the accrual and cash-basis series, and
+        # what has been issued per source document.
+        Collection("Journals", "JournalID", number_field="JournalNumber", date_field="JournalDate"),
+        Collection("CashJournals", "JournalID", number_field="JournalNumber", date_field="JournalDate"),
+        Collection("JournalSources", "SourceKey", type_field="Type"),
+        Collection(
+            "BatchPayments",
+            "BatchPaymentID",
+            status_field="Status",
+            type_field="Type",
+            date_field="Date",
+            reference=True,
+        ),
         *(
             Collection(
                 plural,

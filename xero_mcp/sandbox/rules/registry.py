@@ -16,6 +16,7 @@ from xero_mcp.sandbox.rules import (
     accounts,
     bank_transactions,
     bank_transfers,
+    batch_payments,
     contacts,
     credit_notes,
     currencies,
@@ -184,6 +185,7 @@ RESOURCES: dict[str, Resource] = {
         _from_rules("Payments", payments, paged=True, history=True),
         _from_rules("BankTransactions", bank_transactions, paged=True, history=True, view=_transaction_view),
         _from_rules("BankTransfers", bank_transfers, history=True, post_creates=False),
+        _from_rules("BatchPayments", batch_payments, history=True, post_creates=False),
         # Read-only collections: bank transactions create them, allocations and refunds change them.
         Resource("Prepayments", paged=True, history=True, view=_transaction_view),
         Resource("Overpayments", paged=True, history=True, view=_transaction_view),
