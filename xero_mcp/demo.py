@@ -118,7 +118,7 @@ class Demo:
 
     def say(self, message: str | Text) -> None:
         """One line of result, indented under its call."""
-        self.console.print(Text("    ") + (Text(message) if isinstance(message, str) else message))
+        self.console.print(Text("    ") + (Text(message) if isinstance(message, str) else message), soft_wrap=True)
 
     def show(self, table: Table) -> None:
         """A table of records or a report, indented under its call."""
