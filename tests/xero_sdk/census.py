@@ -54,19 +54,6 @@ NOT_EMULATED: dict[str, str] = {
     "post_setup": _SETUP,
     **dict.fromkeys(
         (
-            # Repeating invoices, linked transactions.
-            "get_repeating_invoices",
-            "get_repeating_invoice",
-            "create_repeating_invoices",
-            "update_or_create_repeating_invoices",
-            "update_repeating_invoice",
-            "get_repeating_invoice_history",
-            "create_repeating_invoice_history",
-            "get_linked_transactions",
-            "get_linked_transaction",
-            "create_linked_transaction",
-            "update_linked_transaction",
-            "delete_linked_transaction",
             # Attachments of every kind.
             *(
                 f"{verb}_{kind}_attachment{suffix}"

@@ -44,7 +44,16 @@ from xero_mcp.sandbox.limits import LimitConfig, RateLimiter, refusal_response
 from xero_mcp.sandbox.orgsetup import setup_default_organisations
 from xero_mcp.sandbox.query import QueryError, build_list_query, parse_if_modified_since
 from xero_mcp.sandbox.rules import accounts as account_rules
-from xero_mcp.sandbox.rules import contacts, credit_notes, email, history, prepayments, tracking
+from xero_mcp.sandbox.rules import (
+    contacts,
+    credit_notes,
+    email,
+    history,
+    linked_transactions,
+    prepayments,
+    repeating_invoices,
+    tracking,
+)
 from xero_mcp.sandbox.rules import items as item_rules
 from xero_mcp.sandbox.rules.common import Ctx, NotFound, RuleError, as_doc, element_list, is_guid
 from xero_mcp.sandbox.rules.registry import HISTORY_COLLECTIONS, RESOURCES, Resource
@@ -338,6 +347,9 @@ class Sandbox:
             body=body,
             ctx=ctx,
         )
+        with self.state.atomic():
+            # Time has passed since the last request: schedules that have come due make their invoices first.
+            repeating_invoices.make_due_invoices(ctx)
         route, handler = _Router(self, api_request).resolve()
         self.request_counts.record(tenant_id, method, route)
         key = request.headers.get("idempotency-key")
@@ -409,6 +421,10 @@ class _Router:
             return self._reports(rest)
         if name == "Journals":
             return self._journals(rest)
+        if name == "LinkedTransactions":
+            with self.state.atomic():
+                # A link's status follows its bill and invoice, which other requests may have changed.
+                linked_transactions.refresh(self.ctx)
         template = "/" + name
         if rest:
             template += "/{id}"
@@ -457,6 +473,8 @@ class _Router:
             return lambda: self.delete_account(value)
         if plural == "TrackingCategories":
             return lambda: self.delete_tracking_category(value)
+        if plural == "LinkedTransactions":
+            return lambda: self.delete_linked_transaction(value)
         return None
 
     def _sub_resource(self, plural: str, method: str, value: str, sub: str) -> Handler | None:
@@ -819,6 +837,11 @@ class _Router:
         """DELETE /Items/{id}: 204."""
         item = self.find(RESOURCES["Items"], value)
         return self.no_content(lambda: item_rules.delete(self.ctx, item))
+
+    def delete_linked_transaction(self, value: str) -> Response:
+        """DELETE /LinkedTransactions/{id}: 204."""
+        link = self.find(RESOURCES["LinkedTransactions"], value)
+        return self.no_content(lambda: linked_transactions.delete(self.ctx, link))
 
     def delete_account(self, value: str) -> Response:
         """DELETE /Accounts/{id}: the account, now DELETED."""

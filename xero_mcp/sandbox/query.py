@@ -674,6 +674,10 @@ def _list_filters(collection: Collection, params: Mapping[str, str], query: List
         query.add(f"reference IN ({_placeholders(references)})", *references)
     if plural == "Prepayments" and (numbers := csv(params.get("invoicenumbers"))):
         query.add(f"json_extract(doc, '$.InvoiceNumber') IN ({_placeholders(numbers)})", *numbers)
+    if plural == "LinkedTransactions":
+        for name in ("LinkedTransactionID", "SourceTransactionID", "ContactID", "TargetTransactionID", "Status"):
+            if value := params.get(name.lower(), "").strip():
+                query.add(f"json_extract(doc, '$.{name}') = ? COLLATE NOCASE", value)
     term = params.get("searchterm", "").strip().strip('"').lower()
     if term and plural == "Contacts":
         fields = ("name", "number", *(f"json_extract(doc, '$.{f}')" for f in ("FirstName", "LastName", "EmailAddress")))

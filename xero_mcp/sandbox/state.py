@@ -268,6 +268,16 @@ COLLECTIONS: dict[str, Collection] = {
         Collection("CashJournals", "JournalID", number_field="JournalNumber", date_field="JournalDate"),
         Collection("JournalSources", "SourceKey", type_field="Type"),
         Collection(
+            "RepeatingInvoices",
+            "RepeatingInvoiceID",
+            status_field="Status",
+            type_field="Type",
+            contact=True,
+            date_field="Schedule.NextScheduledDate",
+            reference=True,
+        ),
+        Collection("LinkedTransactions", "LinkedTransactionID", status_field="Status", type_field="Type"),
+        Collection(
             "BatchPayments",
             "BatchPaymentID",
             status_field="Status",

@@ -22,10 +22,12 @@ from xero_mcp.sandbox.rules import (
     currencies,
     invoices,
     items,
+    linked_transactions,
     manual_journals,
     payments,
     purchase_orders,
     quotes,
+    repeating_invoices,
     tax_rates,
     tracking,
 )
@@ -186,6 +188,8 @@ RESOURCES: dict[str, Resource] = {
         _from_rules("BankTransactions", bank_transactions, paged=True, history=True, view=_transaction_view),
         _from_rules("BankTransfers", bank_transfers, history=True, post_creates=False),
         _from_rules("BatchPayments", batch_payments, history=True, post_creates=False),
+        _from_rules("RepeatingInvoices", repeating_invoices, history=True, view=_transaction_view),
+        _from_rules("LinkedTransactions", linked_transactions, page_on_request=True, post_creates=False),
         # Read-only collections: bank transactions create them, allocations and refunds change them.
         Resource("Prepayments", paged=True, history=True, view=_transaction_view),
         Resource("Overpayments", paged=True, history=True, view=_transaction_view),
