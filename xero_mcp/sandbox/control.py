@@ -8,6 +8,11 @@
 - ``GET``/``POST /_sandbox/limits``: the rate limits in force / change them (``{"per_minute": 5}``,
   ``{"enabled": false}``).
 - ``GET /_sandbox/stats``: emulated API requests served, in all, per tenant and per route; the organisations.
+- ``GET``/``POST /_sandbox/identity/users``: who can sign in / add one
+  ``{"email": ..., "organisations": [tenant IDs or names], "name": ...}`` (adding users turns on the login and
+  consent pages).
+- ``POST /_sandbox/identity/login-as`` ``{"email": ...}``: the next sign-ins are that user's, consenting to all their
+  organisations without a page (``{"email": null}``: show the pages again).
 
 Answers are plain JSON; a bad control request is a 400 ``{"error": "..."}``.
 """
@@ -17,7 +22,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -27,6 +32,7 @@ from xero_mcp.sandbox.faults import FaultRule
 
 if TYPE_CHECKING:
     from xero_mcp.sandbox.app import Sandbox
+    from xero_mcp.sandbox.identity import SandboxUser
 
 
 def _error(message: str) -> Response:
@@ -108,7 +114,39 @@ def control_routes(sandbox: Sandbox) -> list[BaseRoute]:
         del request
         return JSONResponse({"requests": sandbox.request_counts.as_json(), "organisations": _organisations(sandbox)})
 
+    async def identity_users(request: Request) -> Response:
+        if request.method == "POST":
+            try:
+                body = await _json_object(request)
+                organisations: Any = body.get("organisations")
+                if not isinstance(organisations, list):
+                    return _error('a user needs "organisations": a list of tenant IDs or names')
+                wanted = [o for o in cast("list[Any]", organisations) if isinstance(o, str)]
+                if len(wanted) != len(cast("list[Any]", organisations)):
+                    return _error('a user needs "organisations": a list of tenant IDs or names')
+                name = body.get("name")
+                user = sandbox.identity.add_user(
+                    str(body.get("email", "")), wanted, name if isinstance(name, str) else None
+                )
+            except (ValueError, TypeError) as error:
+                return _error(str(error))
+            return JSONResponse(_user_json(sandbox, user), status_code=201)
+        return JSONResponse({"users": [_user_json(sandbox, user) for user in sandbox.identity.users()]})
+
+    async def identity_login_as(request: Request) -> Response:
+        try:
+            body = await _json_object(request)
+            email = body.get("email")
+            if email is not None and not isinstance(email, str):
+                return _error('send {"email": "<a sandbox user\'s email>"} or {"email": null}')
+            sandbox.identity.login_as(email)
+        except (ValueError, TypeError) as error:
+            return _error(str(error))
+        return JSONResponse({"loginAs": email})
+
     return [
+        Route("/identity/users", identity_users, methods=["GET", "POST"]),
+        Route("/identity/login-as", identity_login_as, methods=["POST"]),
         Route("/reset", reset, methods=["POST"]),
         Route("/seed", seed, methods=["POST"]),
         Route("/faults", faults, methods=["GET", "POST", "DELETE"]),
@@ -116,6 +154,16 @@ def control_routes(sandbox: Sandbox) -> list[BaseRoute]:
         Route("/limits", limits, methods=["GET", "POST"]),
         Route("/stats", stats, methods=["GET"]),
     ]
+
+
+def _user_json(sandbox: Sandbox, user: SandboxUser) -> dict[str, Any]:
+    names = dict(sandbox.state.organisations())
+    return {
+        "userId": user.user_id,
+        "email": user.email,
+        "name": user.name,
+        "organisations": [{"tenantId": t, "name": names.get(t, t)} for t in user.organisations],
+    }
 
 
 def _organisations(sandbox: Sandbox) -> list[dict[str, str]]:

@@ -2,10 +2,13 @@
 
 Endpoints, on the sandbox's one origin:
 
-- `GET /identity/connect/authorize`: the login page. It consents at once for the one sandbox user, connects every
-  sandbox organisation and redirects (302) to `redirect_uri` with `code`, `scope` and `state`. An unknown client or
-  an unacceptable redirect URI gets an error page (400), as Xero shows one; other problems (unknown scope, missing
-  PKCE) are reported to the redirect URI as `error=...`.
+- `GET /identity/connect/authorize`: the sign-in. With only the built-in sandbox user it consents at once, connects
+  every sandbox organisation and redirects (302) to `redirect_uri` with `code`, `scope` and `state`. Once more users
+  exist (`add_user`, or `POST /_sandbox/identity/users`), it shows a login page (choose the user) and then a consent
+  page (tick that user's organisations), as Xero's do, unless `login_as` named the user to sign in as, who then
+  consents at once to all of their organisations. An unknown client or an unacceptable redirect URI gets an error
+  page (400), as Xero shows one; other problems (unknown scope, missing PKCE) are reported to the redirect URI as
+  `error=...`.
 - `POST /connect/token` (form-encoded; client authentication by Basic header or `client_id`/`client_secret` in the
   body): `authorization_code` (single use, 5 minutes; the PKCE verifier is checked when a challenge was sent, and a
   client that does not present its secret must have sent one, as a PKCE app does), `refresh_token` (rotated on every
@@ -271,6 +274,19 @@ class _RefreshToken:
     used_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class SandboxUser:
+    """A person who can sign in to the sandbox, and the organisations (tenant IDs) they may connect."""
+
+    user_id: str
+    email: str
+    name: str
+    organisations: tuple[str, ...]
+
+
+DEFAULT_USER_EMAIL = "demo@sandbox.example.com"
+
+
 @dataclass
 class _OAuthError(Exception):
     error: str
@@ -343,6 +359,9 @@ class IdentityService:
         self._secrets: set[str] = {client_secret} if client_secret else set()
         self._accepted_scopes: frozenset[str] = KNOWN_SCOPES
         self._state = _State()
+        # Users beyond the built-in one (who owns every organisation), by lower-cased email; kept across reset().
+        self._users: dict[str, SandboxUser] = {}
+        self._login_as: str | None = None
         # Every request to the token endpoint, by grant type, failed ones included: tests count refreshes here.
         self.token_requests: Counter[str] = Counter()
 
@@ -360,6 +379,59 @@ class IdentityService:
     def restrict_scopes(self, scopes: Iterable[str] | None) -> None:
         """Accept only these scopes (e.g. only broad ones, like an app created before granular scopes); None: all."""
         self._accepted_scopes = KNOWN_SCOPES if scopes is None else frozenset(scopes)
+
+    def default_user(self) -> SandboxUser:
+        """The built-in user: the only one until others are added; owns every organisation."""
+        organisations = tuple(tenant for tenant, _ in self._organisations())
+        return SandboxUser(self._state.user_id, DEFAULT_USER_EMAIL, "Sandbox User", organisations)
+
+    def users(self) -> list[SandboxUser]:
+        """Everyone who can sign in: the built-in user first, then the added ones in the order added."""
+        return [self.default_user(), *self._users.values()]
+
+    def _resolve_organisations(self, organisations: Iterable[str]) -> tuple[str, ...]:
+        known = self._organisations()
+        chosen: list[str] = []
+        for wanted in organisations:
+            match = [t for t, name in known if _same_id(t, wanted) or name.casefold() == wanted.strip().casefold()]
+            if len(match) != 1:
+                names = ", ".join(f"{name} ({tenant})" for tenant, name in known)
+                raise ValueError(f"no single sandbox organisation is {wanted!r}; the organisations are: {names}")
+            if match[0] not in chosen:
+                chosen.append(match[0])
+        return tuple(chosen)
+
+    def add_user(self, email: str, organisations: Iterable[str], name: str | None = None) -> SandboxUser:
+        """Add (or replace) a user who may connect these organisations (tenant IDs or names). Raises ValueError."""
+        email = email.strip()
+        if "@" not in email:
+            raise ValueError("a user needs an email address")
+        if email.casefold() == DEFAULT_USER_EMAIL:
+            raise ValueError(f"{DEFAULT_USER_EMAIL} is the built-in user")
+        existing = self._users.get(email.casefold())
+        user = SandboxUser(
+            user_id=existing.user_id if existing else str(uuid.uuid4()),
+            email=email,
+            name=name or email.split("@", 1)[0].replace(".", " ").title(),
+            organisations=self._resolve_organisations(organisations),
+        )
+        self._users[email.casefold()] = user
+        return user
+
+    def user(self, email: str) -> SandboxUser | None:
+        """The user with this email (case-insensitive), the built-in one included."""
+        if email.strip().casefold() == DEFAULT_USER_EMAIL:
+            return self.default_user()
+        return self._users.get(email.strip().casefold())
+
+    def login_as(self, email: str | None) -> None:
+        """Make the next sign-ins that user's, consenting to all their organisations without a page (None: stop)."""
+        if email is not None and self.user(email) is None:
+            raise ValueError(f"no sandbox user has the email {email!r}")
+        self._login_as = email
+
+    def _user_by_id(self, user_id: str) -> SandboxUser | None:
+        return next((u for u in self.users() if u.user_id == user_id), None)
 
     def reset(self) -> None:
         """Forget every code, token, login and connection (registered apps and scope restrictions stay).
@@ -387,7 +459,7 @@ class IdentityService:
     def routes(self) -> list[BaseRoute]:
         """The identity endpoints, to mount at the root of the sandbox app."""
         return [
-            Route("/identity/connect/authorize", self._authorize, methods=["GET"]),
+            Route("/identity/connect/authorize", self._authorize, methods=["GET", "POST"]),
             Route("/connect/token", self._token, methods=["POST"]),
             Route("/connect/revocation", self._revocation, methods=["POST"]),
             Route("/connections", self._list_connections, methods=["GET"]),
@@ -453,7 +525,16 @@ class IdentityService:
     # -------------------------------------------------------------------------------------------------- authorize
 
     async def _authorize(self, request: Request) -> Response:
-        query = request.query_params
+        query: Mapping[str, str]
+        form: dict[str, list[str]] = {}
+        if request.method == "POST":
+            async with request.form() as raw_form:
+                for key, value in raw_form.multi_items():
+                    if isinstance(value, str):
+                        form.setdefault(key, []).append(value)
+            query = {key: values[0] for key, values in form.items()}
+        else:
+            query = request.query_params
         client = self._clients.get(query.get("client_id", ""))
         if client is None:
             return self._error_page("The app's client_id is not registered with this identity service.")
@@ -486,8 +567,33 @@ class IdentityService:
         elif client.secret is None:
             return refuse("invalid_request", "PKCE is required: send code_challenge and code_challenge_method=S256.")
 
-        user_id = self._state.user_id
-        self._connect(client.client_id, user_id, self._organisations())
+        names = dict(self._organisations())
+        step = query.get("step")
+        if self._login_as is not None:
+            chosen = self.user(self._login_as)
+            assert chosen is not None  # login_as checks the email, and users are never removed
+            tenants = list(chosen.organisations)
+        elif not self._users:
+            chosen, tenants = self.default_user(), list(names)
+        elif step == "consent":
+            picked = self.user(query.get("user", ""))
+            if picked is None:
+                return self._error_page("Choose a user to sign in as.")
+            chosen = picked
+            tenants = [t for t in form.get("tenant", []) if t in chosen.organisations]
+            if query.get("decision") != "allow":
+                return refuse("access_denied", "The user did not allow access.")
+            if not tenants:
+                return self._consent_page(query, chosen, names, "Tick at least one organisation to connect.")
+        elif step == "login":
+            picked = self.user(query.get("user", ""))
+            if picked is None:
+                return self._login_page(query, "Choose a user to sign in as.")
+            return self._consent_page(query, picked, names)
+        else:
+            return self._login_page(query)
+        user_id = chosen.user_id
+        self._connect(client.client_id, user_id, [(t, names.get(t, "Organisation")) for t in tenants])
         code = self._mint(32)
         self._state.codes[code] = _Code(
             client_id=client.client_id,
@@ -516,6 +622,66 @@ class IdentityService:
         if parts.scheme == "http" and (parts.hostname or "") in _LOOPBACK_HOSTS:
             return None
         return "The redirect_uri must use https, or http on localhost."
+
+    _PASSED_ON = (
+        "response_type",
+        "client_id",
+        "redirect_uri",
+        "scope",
+        "state",
+        "code_challenge",
+        "code_challenge_method",
+    )
+
+    def _hidden(self, query: Mapping[str, str]) -> str:
+        return "".join(
+            f'<input type="hidden" name="{name}" value="{escape(query[name])}">'
+            for name in self._PASSED_ON
+            if name in query
+        )
+
+    def _login_page(self, query: Mapping[str, str], problem: str | None = None) -> Response:
+        choices = "".join(
+            f'<li><label><input type="radio" name="user" value="{escape(u.email)}"{" checked" if i == 0 else ""}> '
+            f"{escape(u.name)} &lt;{escape(u.email)}&gt;</label></li>"
+            for i, u in enumerate(self.users())
+        )
+        note = f'<p role="alert">{escape(problem)}</p>' if problem else ""
+        page = (
+            "<!doctype html><html lang=en><meta charset=utf-8><title>Log in to Xero (sandbox)</title>"
+            "<h1>Log in to Xero</h1><p>Sandbox: choose who signs in. No password is asked.</p>"
+            f'{note}<form method="post" action="authorize">{self._hidden(query)}'
+            '<input type="hidden" name="step" value="login">'
+            f'<ul style="list-style:none">{choices}</ul><button type="submit" id="log-in">Log in</button></form></html>'
+        )
+        return HTMLResponse(page)
+
+    def _consent_page(
+        self, query: Mapping[str, str], user: SandboxUser, names: Mapping[str, str], problem: str | None = None
+    ) -> Response:
+        client = self._clients.get(query.get("client_id", ""))
+        app = escape(client.client_id if client else "the app")
+        boxes = "".join(
+            f'<li><label><input type="checkbox" name="tenant" value="{escape(t)}" checked> '
+            f"{escape(names.get(t, t))}</label></li>"
+            for t in user.organisations
+            if t in names
+        )
+        scopes = "".join(f"<li>{escape(scope)}</li>" for scope in query.get("scope", "").split())
+        note = f'<p role="alert">{escape(problem)}</p>' if problem else ""
+        page = (
+            "<!doctype html><html lang=en><meta charset=utf-8><title>Allow access (sandbox)</title>"
+            f"<h1>{app} wants to access your Xero organisations</h1>"
+            f"<p>Signed in as {escape(user.name)} &lt;{escape(user.email)}&gt;</p>{note}"
+            f'<form method="post" action="authorize">{self._hidden(query)}'
+            '<input type="hidden" name="step" value="consent">'
+            f'<input type="hidden" name="user" value="{escape(user.email)}">'
+            f'<fieldset><legend>Organisations to connect</legend><ul style="list-style:none">{boxes}</ul></fieldset>'
+            f"<p>It will be able to:</p><ul>{scopes}</ul>"
+            '<button type="submit" name="decision" value="allow" id="allow">Allow access</button> '
+            '<button type="submit" name="decision" value="deny" id="deny">Cancel</button></form></html>'
+        )
+        return HTMLResponse(page)
 
     @staticmethod
     def _error_page(message: str) -> Response:
@@ -677,6 +843,8 @@ class IdentityService:
         def part(value: dict[str, object]) -> str:
             return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
 
+        user = self._user_by_id(grant.user_id)
+        given, _, family = (user.name if user else "Sandbox User").partition(" ")
         header = part({"alg": "HS256", "typ": "JWT"})
         payload = part(
             {
@@ -686,8 +854,9 @@ class IdentityService:
                 "xero_userid": grant.user_id,
                 "iat": int(now.timestamp()),
                 "exp": int((now + AUTHORIZATION_CODE_LIFETIME).timestamp()),
-                "given_name": "Sandbox",
-                "family_name": "User",
+                "email": user.email if user else f"{grant.user_id}@sandbox.example.com",
+                "given_name": given,
+                "family_name": family,
             }
         )
         signature = hmac.new(self._state.user_id.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
