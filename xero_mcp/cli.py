@@ -180,6 +180,13 @@ def cli() -> None:
     help="Seconds before an idle HTTP session is closed.  "
     f"[env var: XERO_MCP_SESSION_IDLE_TIMEOUT; default: {DEFAULT_SESSION_IDLE_TIMEOUT:g}]",
 )
+@click.option(
+    "--auth",
+    type=click.Choice(["oauth"]),
+    default=None,
+    help="http only: 'oauth' serves many people, each signing in with Xero (see the README's Hosted mode).  "
+    "[env var: XERO_MCP_AUTH]",
+)
 @_tool_selection
 @_verbose_option
 def serve(
@@ -191,6 +198,7 @@ def serve(
     allowed_hosts: tuple[str, ...] | None,
     max_sessions: int | None,
     session_idle_timeout: float | None,
+    auth: str | None,
     toolsets: tuple[str, ...],
     tools: tuple[str, ...] | None,
     exclude_tools: tuple[str, ...] | None,
@@ -210,12 +218,55 @@ def serve(
         allowed_hosts=allowed_hosts,
         max_sessions=max_sessions,
         session_idle_timeout=session_idle_timeout,
+        auth_mode=auth,
     )
     _check_selection(settings)
     from xero_mcp.server import run_server
 
     factory = _sandbox_backend(settings) if sandbox else None
-    return run_server(settings, transport=transport, host=host, port=port, backend_factory=factory)
+    return run_server(settings, transport=transport, host=host, port=port, backend_factory=factory, sandbox=sandbox)
+
+
+@cli.group(context_settings=_CONTEXT)
+def hosted() -> None:
+    """Operate hosted mode (serve --auth oauth): people, revocation, key rotation.
+
+    Uses the same XERO_MCP_DATABASE_URL and XERO_MCP_ENCRYPTION_KEY as the server.
+    """
+
+
+@hosted.command("users", context_settings=_CONTEXT)
+def hosted_users() -> int:
+    """List who has signed in, and who is revoked."""
+    from xero_mcp.hosted.admin import run_admin
+
+    return run_admin(_settings(), "users")
+
+
+@hosted.command("revoke", context_settings=_CONTEXT)
+@click.argument("email")
+def hosted_revoke(email: str) -> int:
+    """Stop a person at once: every token refused, their Xero login deleted."""
+    from xero_mcp.hosted.admin import run_admin
+
+    return run_admin(_settings(), "revoke", email)
+
+
+@hosted.command("restore", context_settings=_CONTEXT)
+@click.argument("email")
+def hosted_restore(email: str) -> int:
+    """Let a revoked person sign in again."""
+    from xero_mcp.hosted.admin import run_admin
+
+    return run_admin(_settings(), "restore", email)
+
+
+@hosted.command("reencrypt", context_settings=_CONTEXT)
+def hosted_reencrypt() -> int:
+    """Re-seal stored records under the first key of XERO_MCP_ENCRYPTION_KEY (after a key rotation)."""
+    from xero_mcp.hosted.admin import run_admin
+
+    return run_admin(_settings(), "reencrypt")
 
 
 @cli.command(context_settings=_CONTEXT)

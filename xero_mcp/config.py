@@ -104,6 +104,13 @@ class Settings(BaseModel):
     webhook_key: SecretStr | None = None
     request_timeout: float = 30.0
 
+    # Hosted connector (`serve --transport http --auth oauth`): see xero_mcp.hosted.
+    auth_mode: str | None = None
+    public_url: str | None = None
+    database_url: str | None = None
+    encryption_key: SecretStr | None = None
+    history_notes: bool = True
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from environment variables; keyword overrides (CLI flags) win when not None.
@@ -130,6 +137,12 @@ class Settings(BaseModel):
         take("XERO_MCP_TOKEN_KEY", "token_key")
         take("XERO_MCP_HTTP_TOKEN", "http_token")
         take("XERO_WEBHOOK_KEY", "webhook_key")
+        take("XERO_MCP_AUTH", "auth_mode")
+        take("XERO_MCP_PUBLIC_URL", "public_url")
+        take("XERO_MCP_DATABASE_URL", "database_url")
+        take("XERO_MCP_ENCRYPTION_KEY", "encryption_key")
+        if env.get("XERO_MCP_HISTORY_NOTES", "").lower() in {"0", "false", "no", "off"}:
+            values["history_notes"] = False
         if env.get("XERO_SCOPES"):
             values["scopes"] = tuple(env["XERO_SCOPES"].replace(",", " ").split())
         if env.get("XERO_MCP_ALLOWED_HOSTS"):

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from mcp.server import MCPServer
+from mcp.server.auth.provider import OAuthAuthorizationServerProvider
+from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.mcpserver.tools import Tool
@@ -20,7 +22,7 @@ from pydantic import ValidationError
 from xero_mcp import __version__
 from xero_mcp.config import Settings
 from xero_mcp.tools._args import unknown_arguments
-from xero_mcp.tools._context import Backend, BackendFactory, ToolContext
+from xero_mcp.tools._context import Backend, BackendFactory, BackendResolver, ToolContext
 from xero_mcp.tools._errors import describe
 from xero_mcp.tools._inventory import all_tools, select_tools
 from xero_mcp.tools._register import build_tools
@@ -85,11 +87,30 @@ def selected_tools(settings: Settings) -> list[ToolSpec]:
     )
 
 
-def build_server(settings: Settings, backend_factory: BackendFactory) -> tuple[MCPServer, ToolContext]:
-    """An MCPServer exposing the selected tools over the backend the factory builds on first use."""
-    context = ToolContext(settings, backend_factory)
+def build_server(
+    settings: Settings,
+    backend_factory: BackendFactory,
+    *,
+    resolver: BackendResolver | None = None,
+    auth_provider: OAuthAuthorizationServerProvider[Any, Any, Any] | None = None,
+    auth: AuthSettings | None = None,
+) -> tuple[MCPServer, ToolContext]:
+    """An MCPServer exposing the selected tools over the backend the factory builds on first use.
+
+    Hosted mode passes `resolver` (each request's own user's backend) and the authorization server (`auth_provider`,
+    `auth`): the SDK then serves the OAuth metadata and endpoints and refuses requests without a valid token.
+    """
+    context = ToolContext(settings, backend_factory, resolver=resolver)
     tools = build_tools(selected_tools(settings), context)
-    server = XeroMCPServer("xero-mcp", title="Xero", version=__version__, instructions=INSTRUCTIONS, tools=tools)
+    server = XeroMCPServer(
+        "xero-mcp",
+        title="Xero",
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        tools=tools,
+        auth_server_provider=auth_provider,
+        auth=auth,
+    )
     return server, context
 
 
@@ -112,9 +133,19 @@ def xero_backend_factory(settings: Settings) -> BackendFactory:
 
 
 def run_server(
-    settings: Settings, *, transport: str, host: str, port: int, backend_factory: BackendFactory | None = None
+    settings: Settings,
+    *,
+    transport: str,
+    host: str,
+    port: int,
+    backend_factory: BackendFactory | None = None,
+    sandbox: bool = False,
 ) -> int:
     """Run the MCP server until the client disconnects (stdio) or the process is stopped (http)."""
+    if transport == "http" and settings.auth_mode == "oauth":
+        from xero_mcp.hosted.app import run_hosted
+
+        return run_hosted(settings, host=host, port=port, sandbox=sandbox)
     server, _ = build_server(settings, backend_factory or xero_backend_factory(settings))
     if transport == "stdio":
         server.run("stdio")

@@ -71,9 +71,9 @@ async def test_a_user_signing_in_again_keeps_their_id_and_takes_xeros_latest_ema
 
 
 async def test_a_client_is_kept_as_registered(store: Store) -> None:
-    await store.save_client("c1", '{"client_id": "c1"}')
+    await store.save_client("c1", b'{"client_id": "c1"}')
     record = await store.get_client("c1")
-    assert record is not None and record.info == '{"client_id": "c1"}'
+    assert record is not None and record.info == b'{"client_id": "c1"}'
     assert await store.get_client("c2") is None
 
 
@@ -161,15 +161,18 @@ async def test_rotating_the_key_re_encrypts_logins_and_the_old_key_can_then_go(u
     store = await open_store(url, KeyRing.parse(f"old:{old}"), clock=clock)
     user = await store.upsert_user("x", "a@example.com", "A")
     await store.save_xero_login(user.user_id, b"tokens")
+    await store.save_client("c1", b"{}")
     await store.close()
 
     rotated = await open_store(url, KeyRing.parse(f"new:{new},old:{old}"), clock=clock)
-    assert await rotated.reencrypt() == 1
+    assert await rotated.reencrypt() == 2
     await rotated.close()
 
     only_new = await open_store(url, KeyRing.parse(f"new:{new}"), clock=clock)
     try:
         assert await only_new.load_xero_login(user.user_id) == (b"tokens", 1)
+        client = await only_new.get_client("c1")
+        assert client is not None and client.info == b"{}"
     finally:
         await only_new.close()
 

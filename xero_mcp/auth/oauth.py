@@ -61,6 +61,8 @@ class TokenSet:
     refresh_token: str | None = field(repr=False)
     expires_at: datetime
     scopes: tuple[str, ...]
+    # OpenID Connect's ID token, when `openid` was granted: who signed in (the hosted connector needs it).
+    id_token: str | None = field(default=None, repr=False)
 
 
 class _OAuthClient(Protocol):
@@ -149,6 +151,7 @@ class XeroOAuth:
             refresh_token=str(token["refresh_token"]) if token.get("refresh_token") else None,
             expires_at=self._now() + timedelta(seconds=expires_in),
             scopes=tuple(str(scope).split()) if scope else fallback_scopes,
+            id_token=str(token["id_token"]) if token.get("id_token") else None,
         )
 
     async def _guard(self, call: Awaitable[_T], *, raw_network_errors: bool = False) -> _T:

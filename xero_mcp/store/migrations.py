@@ -36,7 +36,9 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX users_by_email ON users (email)",
             """CREATE TABLE oauth_clients (
                 client_id TEXT PRIMARY KEY,
-                info TEXT NOT NULL,
+                key_id TEXT NOT NULL,
+                nonce {blob} NOT NULL,
+                ciphertext {blob} NOT NULL,
                 created_at {bigint} NOT NULL
             )""",
             """CREATE TABLE pending_signins (

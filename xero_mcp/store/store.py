@@ -43,10 +43,10 @@ class UserRecord:
 
 @dataclass(frozen=True)
 class ClientRecord:
-    """An MCP client registered with the authorization server: its id and its metadata as JSON."""
+    """An MCP client registered with the authorization server: its id and its metadata as JSON (UTF-8)."""
 
     client_id: str
-    info: str
+    info: bytes
 
 
 @dataclass(frozen=True)
@@ -150,20 +150,33 @@ class Store:
         await self._engine.close()
 
     # ------------------------------------------------------------------------------------------------ clients
-    async def save_client(self, client_id: str, info: str) -> None:
-        """Register (or re-register) an MCP client."""
+    async def save_client(self, client_id: str, info: bytes) -> None:
+        """Register (or re-register) an MCP client. Its metadata is sealed: it may hold the client's secret."""
+        sealed = self._keys.seal(info, f"oauth_clients:{client_id}")
         async with self._engine.transaction() as conn:
             await conn.run("DELETE FROM oauth_clients WHERE client_id = :id", {"id": client_id})
             await conn.run(
-                "INSERT INTO oauth_clients (client_id, info, created_at) VALUES (:id, :info, :now)",
-                {"id": client_id, "info": info, "now": self.now()},
+                "INSERT INTO oauth_clients (client_id, key_id, nonce, ciphertext, created_at) "
+                "VALUES (:id, :kid, :nonce, :ct, :now)",
+                {
+                    "id": client_id,
+                    "kid": sealed.key_id,
+                    "nonce": sealed.nonce,
+                    "ct": sealed.ciphertext,
+                    "now": self.now(),
+                },
             )
 
     async def get_client(self, client_id: str) -> ClientRecord | None:
         """A registered client, or None."""
         async with self._engine.transaction() as conn:
-            rows = await conn.run("SELECT client_id, info FROM oauth_clients WHERE client_id = :id", {"id": client_id})
-        return ClientRecord(rows[0][0], rows[0][1]) if rows else None
+            rows = await conn.run(
+                "SELECT key_id, nonce, ciphertext FROM oauth_clients WHERE client_id = :id", {"id": client_id}
+            )
+        if not rows:
+            return None
+        sealed = Sealed(rows[0][0], bytes(rows[0][1]), bytes(rows[0][2]))
+        return ClientRecord(client_id, self._keys.open(sealed, f"oauth_clients:{client_id}"))
 
     # -------------------------------------------------------------------------------------------------- users
     async def upsert_user(self, xero_user_id: str, email: str, name: str) -> UserRecord:
@@ -462,21 +475,28 @@ class Store:
             await conn.run("DELETE FROM xero_logins WHERE user_id = :u", {"u": user_id})
 
     async def reencrypt(self) -> int:
-        """Re-seal every Xero login not under the current key (key rotation); the number rewritten."""
+        """Re-seal every Xero login and client record not under the current key (key rotation); how many."""
         current = self._keys.current_id
+        count = 0
         async with self._engine.transaction() as conn:
-            rows = await conn.run(
-                "SELECT user_id, key_id, nonce, ciphertext FROM xero_logins WHERE key_id <> :kid", {"kid": current}
-            )
-            for user_id, key_id, nonce, ciphertext in rows:
-                context = self._login_context(user_id)
-                plain = self._keys.open(Sealed(key_id, bytes(nonce), bytes(ciphertext)), context)
-                sealed = self._keys.seal(plain, context)
-                await conn.run(
-                    "UPDATE xero_logins SET key_id = :kid, nonce = :nonce, ciphertext = :ct WHERE user_id = :u",
-                    {"kid": sealed.key_id, "nonce": sealed.nonce, "ct": sealed.ciphertext, "u": user_id},
+            for table, owner, prefix in (
+                ("xero_logins", "user_id", "xero_logins"),
+                ("oauth_clients", "client_id", "oauth_clients"),
+            ):
+                rows = await conn.run(
+                    f"SELECT {owner}, key_id, nonce, ciphertext FROM {table} WHERE key_id <> :kid",  # noqa: S608
+                    {"kid": current},
                 )
-        return len(rows)
+                for ident, key_id, nonce, ciphertext in rows:
+                    context = f"{prefix}:{ident}"
+                    plain = self._keys.open(Sealed(key_id, bytes(nonce), bytes(ciphertext)), context)
+                    sealed = self._keys.seal(plain, context)
+                    await conn.run(
+                        f"UPDATE {table} SET key_id = :kid, nonce = :nonce, ciphertext = :ct WHERE {owner} = :id",  # noqa: S608
+                        {"kid": sealed.key_id, "nonce": sealed.nonce, "ct": sealed.ciphertext, "id": ident},
+                    )
+                count += len(rows)
+        return count
 
 
 async def open_store(url: str, keys: KeyRing, *, clock: Callable[[], float] = time.time) -> Store:

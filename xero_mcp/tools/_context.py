@@ -34,9 +34,13 @@ class Backend:
     cursors: CursorStore
     ledger: DedupeLedger
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list[Callable[[], Awaitable[None]]])
+    # The hosted user these collaborators act for (None: the one local sign-in).
+    owner: str | None = None
 
 
 BackendFactory = Callable[[], Awaitable[Backend]]
+# Hosted mode: the backend of the user the current request is for (resolved on every call, never cached here).
+BackendResolver = Callable[[], Awaitable[Backend]]
 
 
 _CLOCK_OFFSET = "xero_clock_offset"
@@ -111,19 +115,27 @@ class ToolContext:
     """Per-server state shared by tool calls: settings, the lazily built backend, per-organisation caches."""
 
     def __init__(
-        self, settings: Settings, backend_factory: BackendFactory, confirmations: ConfirmationTokens | None = None
+        self,
+        settings: Settings,
+        backend_factory: BackendFactory,
+        confirmations: ConfirmationTokens | None = None,
+        *,
+        resolver: BackendResolver | None = None,
     ) -> None:
         self.settings = settings
         # Per server: a preview's token is only honoured by the server that issued it.
         self.confirmations = confirmations or ConfirmationTokens()
         self._factory = backend_factory
+        self._resolver = resolver
         self._backend: Backend | None = None
         self._lock = asyncio.Lock()
-        # Keyed by tenant ID so nothing cached for one organisation is ever used for another.
-        self._caches: dict[str, dict[str, Any]] = {}
+        # Keyed by user and tenant ID so nothing cached for one organisation (or person) is used for another.
+        self._caches: dict[tuple[str | None, str], dict[str, Any]] = {}
 
     async def backend(self) -> Backend:
-        """The backend, built on first use (single flight)."""
+        """The backend, built on first use (single flight); in hosted mode, the calling user's."""
+        if self._resolver is not None:
+            return await self._resolver()
         if self._backend is None:
             async with self._lock:
                 if self._backend is None:
@@ -135,7 +147,7 @@ class ToolContext:
         backend = await self.backend()
         chosen = await backend.auth.resolve_tenant(tenant or self.settings.tenant)
         header_id = chosen.tenant_id if backend.auth.needs_tenant_header else None
-        cache = self._caches.setdefault(chosen.tenant_id, {})
+        cache = self._caches.setdefault((backend.owner, chosen.tenant_id), {})
         return Org(tenant=chosen, api=backend.client.tenant(header_id), cache=cache)
 
     async def aclose(self) -> None:

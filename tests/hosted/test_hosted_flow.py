@@ -1,0 +1,206 @@
+"""The hosted connector end to end over HTTP: the mcp SDK's OAuth client discovers xero-mcp's authorization server,
+registers, signs in with PKCE through the sandbox's Xero sign-in, and calls tools (issue 13, "Done when")."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+from mcp import ClientSession
+
+from tests.databases import ENGINES, database_url
+from tests.hosted.harness import McpUser, Server, hosted_server, sign_in
+from xero_mcp.sandbox.app import Sandbox
+
+
+@pytest.fixture
+def engine() -> str:
+    """The issue's measure is a server on PostgreSQL; one test also runs the whole flow on SQLite."""
+    return "postgresql"
+
+
+@pytest.fixture
+async def server(engine: str, tmp_path: Path, sandbox: Sandbox) -> AsyncIterator[Server]:
+    async with database_url(engine, tmp_path) as url, hosted_server(url, tmp_path, sandbox) as running:
+        first, second = running.sandbox.tenant_ids()[:2]
+        people = (("alice@example.com", "Alice Adams", [first, second]), ("bob@example.com", "Bob Brown", [second]))
+        for email, name, organisations in people:
+            body = {"email": email, "name": name, "organisations": organisations}
+            assert (await running.sandbox_control("/identity/users", body)).status_code == 201
+        yield running
+
+
+async def _tenants(session: ClientSession) -> list[str]:
+    result = await session.call_tool("list_tenants", {})
+    assert not result.is_error, result.content
+    data: Any = result.structured_content
+    return sorted(t["tenant_id"] for t in data["tenants"])
+
+
+async def test_an_unauthenticated_request_gets_401_pointing_at_the_resource_metadata(server: Server) -> None:
+    async with httpx2.AsyncClient() as http:
+        answer = await http.post(server.mcp_url, json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
+        assert answer.status_code == 401
+        challenge = answer.headers["www-authenticate"]
+        assert f'resource_metadata="{server.base}/.well-known/oauth-protected-resource/mcp"' in challenge
+        resource = (await http.get(f"{server.base}/.well-known/oauth-protected-resource/mcp")).json()
+        assert resource["resource"] == server.mcp_url
+        assert [url.rstrip("/") for url in resource["authorization_servers"]] == [server.base]
+        metadata = (await http.get(f"{server.base}/.well-known/oauth-authorization-server")).json()
+    assert metadata["issuer"] == server.base
+    assert metadata["code_challenge_methods_supported"] == ["S256"]
+    assert metadata["registration_endpoint"] == f"{server.base}/register"
+    assert metadata["grant_types_supported"] == ["authorization_code", "refresh_token"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+async def test_two_users_each_list_only_their_own_organisations_and_share_one(server: Server) -> None:
+    first, second = server.sandbox.tenant_ids()[:2]
+    alice = await sign_in(server, "alice@example.com")
+    bob = await sign_in(server, "bob@example.com")
+    async with alice.session() as session:
+        assert await _tenants(session) == sorted([first, second])
+    async with bob.session() as session:
+        assert await _tenants(session) == [second]
+    # The sign-in went to the sandbox's Xero authorize page and back through xero-mcp's Xero callback.
+    assert any("/sandbox/identity/connect/authorize" in url for url in alice.browser.visited)
+    assert any("/oauth/xero/callback" in url for url in alice.browser.visited)
+
+
+async def test_one_users_token_is_refused_for_the_other_users_organisation(server: Server) -> None:
+    first = server.sandbox.tenant_ids()[0]
+    bob = await sign_in(server, "bob@example.com")
+    async with bob.session() as session:
+        by_id = await session.call_tool("list_contacts", {"tenant": first})
+        names = dict(server.sandbox.state.organisations())
+        by_name = await session.call_tool("list_tenants", {"tenant": names[first]})
+    assert by_id.is_error and by_name.is_error
+    text = "".join(getattr(c, "text", "") for c in by_id.content)
+    assert "No connected Xero organisation matches" in text
+    assert names[first] not in text  # nor is the other user's organisation named back to him
+
+
+async def test_each_users_trigger_cursor_on_a_shared_organisation_is_their_own(server: Server) -> None:
+    second = server.sandbox.tenant_ids()[1]
+    alice = await sign_in(server, "alice@example.com")
+    bob = await sign_in(server, "bob@example.com")
+
+    async def call(user: McpUser, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        async with user.session() as session:
+            result = await session.call_tool(tool, {"tenant": second, **arguments})
+        assert not result.is_error, result.content
+        data: Any = result.structured_content
+        return data
+
+    def names(polled: dict[str, Any]) -> list[str]:
+        return [c["name"] for c in [*polled["created"], *polled["updated"]]]
+
+    alice_start = (await call(alice, "poll_contacts", {}))["cursor"]
+    bob_start = (await call(bob, "poll_contacts", {}))["cursor"]
+    await call(alice, "create_contact", {"name": "Shared Customer Ltd"})
+
+    alice_seen = await call(alice, "poll_contacts", {"cursor": alice_start})
+    assert names(alice_seen) == ["Shared Customer Ltd"]
+    # Alice acknowledges her delivery by passing its cursor on; Bob's subscription must not move with it.
+    assert names(await call(alice, "poll_contacts", {"cursor": alice_seen["cursor"]})) == []
+    assert names(await call(bob, "poll_contacts", {"cursor": bob_start})) == ["Shared Customer Ltd"]
+
+
+async def test_an_expired_access_token_is_refused_and_the_client_refreshes_it(server: Server) -> None:
+    alice = await sign_in(server, "alice@example.com")
+    assert alice.storage.tokens is not None
+    old = alice.storage.tokens
+    server.clock.offset += 3600  # past the access token's 15 minutes
+    async with httpx2.AsyncClient() as http:
+        refused = await http.post(
+            server.mcp_url,
+            json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+            headers={"Authorization": f"Bearer {old.access_token}", "Accept": "application/json, text/event-stream"},
+        )
+    assert refused.status_code == 401
+    # The SDK's client refreshes on the 401 and carries on, with a rotated refresh token.
+    async with alice.session() as session:
+        assert await _tenants(session)
+    assert alice.storage.tokens is not None
+    assert alice.storage.tokens.access_token != old.access_token
+    assert alice.storage.tokens.refresh_token != old.refresh_token
+
+
+async def test_replaying_a_used_refresh_token_revokes_the_grant(server: Server) -> None:
+    alice = await sign_in(server, "alice@example.com")
+    assert alice.storage.tokens is not None and alice.storage.client is not None
+    stolen = alice.storage.tokens.refresh_token
+    client = alice.storage.client
+    assert stolen is not None and client.client_id is not None
+
+    async def refresh(token: str) -> httpx2.Response:
+        form = {"grant_type": "refresh_token", "refresh_token": token, "client_id": client.client_id}
+        if client.client_secret:
+            form["client_secret"] = client.client_secret
+        async with httpx2.AsyncClient() as http:
+            return await http.post(f"{server.base}/token", data=form)
+
+    first = await refresh(stolen)
+    assert first.status_code == 200
+    successor = first.json()
+    replay = await refresh(stolen)
+    assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
+    # The whole grant is gone: the rotated tokens issued before the replay no longer work either.
+    assert (await refresh(successor["refresh_token"])).json()["error"] == "invalid_grant"
+    async with httpx2.AsyncClient() as http:
+        answer = await http.post(
+            server.mcp_url,
+            json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+            headers={"Authorization": f"Bearer {successor['access_token']}"},
+        )
+    assert answer.status_code == 401
+
+
+async def test_revoking_a_user_refuses_their_token_at_once(server: Server) -> None:
+    bob = await sign_in(server, "bob@example.com")
+    assert bob.storage.tokens is not None
+    token = bob.storage.tokens.access_token
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json, text/event-stream"}
+    ping = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+    async with httpx2.AsyncClient() as http:
+        users = await server.store.find_users("bob@example.com")
+        assert await server.store.revoke_user(users[0].user_id)
+        answer = await http.post(server.mcp_url, json=ping, headers=headers)
+    assert answer.status_code == 401
+
+
+async def test_a_token_for_another_resource_is_refused_at_authorize(server: Server) -> None:
+    alice = await sign_in(server, "alice@example.com")
+    assert alice.storage.client is not None
+    params = {
+        "response_type": "code",
+        "client_id": alice.storage.client.client_id,
+        "redirect_uri": "http://127.0.0.1:1/oauth/callback",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge_method": "S256",
+        "state": "s",
+        "resource": "https://other.example.com/mcp",
+    }
+    async with httpx2.AsyncClient() as http:
+        answer = await http.get(f"{server.base}/authorize", params=params)
+    assert answer.status_code == 302
+    assert "error=invalid_target" in answer.headers["location"]
+
+
+async def test_each_write_for_a_hosted_user_adds_a_history_note_naming_them(server: Server) -> None:
+    alice = await sign_in(server, "alice@example.com")
+    second = server.sandbox.tenant_ids()[1]
+    async with alice.session() as session:
+        created = await session.call_tool("create_contact", {"name": "Noted Customer Ltd", "tenant": second})
+        assert not created.is_error, created.content
+        data: Any = created.structured_content
+        history = await session.call_tool(
+            "get_history", {"entity": "contact", "record_id": data["contact_id"], "tenant": second}
+        )
+    assert not history.is_error, history.content
+    entries: Any = history.structured_content
+    notes = [entry["details"] for entry in entries["entries"]]
+    assert "Requested by Alice Adams <alice@example.com> through xero-mcp." in notes

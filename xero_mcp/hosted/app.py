@@ -1,0 +1,194 @@
+"""The composition root of hosted mode: store, authorization server, per-user backends and the HTTP app.
+
+`xero-mcp serve --transport http --auth oauth` (or XERO_MCP_AUTH=oauth) runs `run_hosted`. Settings:
+
+- XERO_MCP_PUBLIC_URL: the base URL clients reach (the issuer; the MCP endpoint is ``<public url>/mcp``);
+- XERO_MCP_DATABASE_URL: ``sqlite:///path`` (default: ``hosted.sqlite3`` in the state directory) or
+  ``postgresql://...``;
+- XERO_MCP_ENCRYPTION_KEY: the key(s) Xero logins are sealed under (`xero_mcp.store.crypto`);
+- XERO_CLIENT_ID / XERO_CLIENT_SECRET: the Xero app, with ``<public url>/oauth/xero/callback`` as its redirect URI.
+
+With ``--sandbox`` the built-in sandbox plays Xero: it is served under ``/sandbox`` on the same origin so a browser
+can reach its sign-in pages, while the server talks to it in process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx2
+from mcp.server import MCPServer
+from mcp.server.auth.settings import AuthSettings, ClientRegistrationOptions, RevocationOptions
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from xero_mcp.auth.oauth import XeroOAuth
+from xero_mcp.auth.scopes import login_scope_plan
+from xero_mcp.config import Settings
+from xero_mcp.hosted.provider import CALLBACK_PATH, HostedAuthProvider, HostedUrls
+from xero_mcp.hosted.users import UserBackends
+from xero_mcp.http import transport_security
+from xero_mcp.store import KeyRing, Store, open_store
+from xero_mcp.tools._context import Backend, ToolContext
+
+SANDBOX_PREFIX = "/sandbox"
+
+
+class HostedConfigError(ValueError):
+    """Hosted mode cannot start with these settings."""
+
+
+@dataclass
+class HostedApp:
+    """Everything hosted mode runs on, for the server and for tests."""
+
+    app: ASGIApp
+    server: MCPServer
+    context: ToolContext
+    store: Store
+    users: UserBackends
+    provider: HostedAuthProvider
+    urls: HostedUrls
+
+
+class _Prefix:
+    """ASGI: requests under `prefix` go to a side app (mounted there: its root_path gains the prefix); everything
+    else, lifespan included, goes to the main app."""
+
+    def __init__(self, main: ASGIApp, prefix: str, side: ASGIApp) -> None:
+        self._main = main
+        self._prefix = prefix
+        self._side = side
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] == "http" and (path == self._prefix or path.startswith(self._prefix + "/")):
+            inner = dict(scope)
+            inner["root_path"] = str(scope.get("root_path", "")) + self._prefix
+            await self._side(inner, receive, send)
+        else:
+            await self._main(scope, receive, send)
+
+
+def check_settings(settings: Settings) -> HostedUrls:
+    """The public URLs, after checking the settings hosted mode needs. Raises HostedConfigError."""
+    if not settings.public_url:
+        raise HostedConfigError(
+            "XERO_MCP_PUBLIC_URL is not set: the base URL MCP clients reach, e.g. https://xero-mcp.example.com"
+        )
+    if settings.encryption_key is None:
+        raise HostedConfigError(
+            "XERO_MCP_ENCRYPTION_KEY is not set: Xero logins are stored encrypted. Make a key with "
+            '`python -c "from xero_mcp.store import generate_key; print(generate_key())"`'
+        )
+    return HostedUrls(settings.public_url)
+
+
+async def build_hosted(
+    settings: Settings,
+    *,
+    store: Store,
+    host: str,
+    port: int,
+    transport: httpx2.AsyncBaseTransport | None = None,
+    sandbox_app: ASGIApp | None = None,
+) -> HostedApp:
+    """Wire hosted mode over an open store. `transport` reaches Xero (or the sandbox, in process); `sandbox_app` is
+    served under /sandbox for the browser."""
+    from xero_mcp.server import build_server
+
+    urls = check_settings(settings)
+    users = UserBackends(store, settings, transport=transport, sync_dir=settings.state_dir / "hosted-users")
+    provider = HostedAuthProvider(
+        store,
+        XeroOAuth(settings, transport=transport),
+        urls,
+        identity_url=settings.identity_url,
+        xero_scopes=login_scope_plan(settings)[0],
+        on_sign_in=users.forget,
+    )
+    # Validated from strings so the issuer keeps its exact spelling (no trailing slash): RFC 8414 and RFC 9207
+    # compare issuers as strings, and the `iss` sent back with each code must equal the metadata's.
+    auth = AuthSettings.model_validate(
+        {
+            "issuer_url": urls.issuer,
+            "resource_server_url": urls.resource,
+            "validate_token_resource": True,
+            "client_registration_options": ClientRegistrationOptions(enabled=True),
+            "revocation_options": RevocationOptions(enabled=True),
+        }
+    )
+
+    async def no_shared_backend() -> Backend:
+        raise AssertionError("hosted mode resolves each request's backend from its user")
+
+    server, context = build_server(
+        settings, no_shared_backend, resolver=users.current, auth_provider=provider, auth=auth
+    )
+    server.custom_route(CALLBACK_PATH, methods=["GET"])(provider.xero_callback)
+    public_host = urlsplit(urls.issuer).netloc
+    security = transport_security(host, port, [*settings.allowed_hosts, public_host])
+    app: ASGIApp = server.streamable_http_app(host=host, transport_security=security)
+    if sandbox_app is not None:
+        app = _Prefix(app, SANDBOX_PREFIX, sandbox_app)
+    return HostedApp(app, server, context, store, users, provider, urls)
+
+
+def sandbox_hosted_settings(settings: Settings, public_url: str) -> Settings:
+    """Settings pointing at the in-process sandbox, whose sign-in pages the browser reaches under /sandbox."""
+    from xero_mcp.local import sandbox_settings
+
+    return sandbox_settings(settings).model_copy(update={"login_url": public_url.rstrip("/") + SANDBOX_PREFIX})
+
+
+def add_demo_users(sandbox: Any) -> None:
+    """Two sandbox people sharing one organisation, so a newcomer sees the login and consent pages."""
+    first, second = [tenant for tenant, _ in sandbox.state.organisations()][:2]
+    sandbox.identity.add_user("alice@example.com", [first, second], "Alice Adams")
+    sandbox.identity.add_user("bob@example.com", [second], "Bob Brown")
+
+
+async def _serve(settings: Settings, *, host: str, port: int, sandbox: bool) -> None:
+    import uvicorn
+
+    public_url = settings.public_url or f"http://{host}:{port}"
+    settings = settings.model_copy(update={"public_url": public_url})
+    check_settings(settings)
+    transport: httpx2.AsyncBaseTransport | None = None
+    sandbox_app: ASGIApp | None = None
+    if sandbox:
+        from xero_mcp.sandbox.app import SandboxConfig, create_sandbox
+
+        instance = create_sandbox(SandboxConfig())
+        add_demo_users(instance)
+        settings = sandbox_hosted_settings(settings, public_url)
+        transport, sandbox_app = instance.transport(), instance.app
+    database_url = settings.database_url or f"sqlite:///{settings.state_dir / 'hosted.sqlite3'}"
+    assert settings.encryption_key is not None  # check_settings
+    store = await open_store(database_url, KeyRing.parse(settings.encryption_key.get_secret_value()))
+    try:
+        hosted = await build_hosted(
+            settings, store=store, host=host, port=port, transport=transport, sandbox_app=sandbox_app
+        )
+        print(f"xero-mcp: MCP endpoint {hosted.urls.resource} (sign in with Xero)", file=sys.stderr)
+        if sandbox:
+            print(f"xero-mcp: sandbox sign-in pages at {public_url}{SANDBOX_PREFIX}", file=sys.stderr)
+        await uvicorn.Server(uvicorn.Config(hosted.app, host=host, port=port, log_level="warning")).serve()
+        await hosted.users.aclose()
+    finally:
+        await store.close()
+
+
+def run_hosted(settings: Settings, *, host: str, port: int, sandbox: bool = False) -> int:
+    """Serve hosted mode until stopped; 2 when the settings cannot work."""
+    from xero_mcp.store import EncryptionKeyError, StoreConfigError
+
+    try:
+        asyncio.run(_serve(settings, host=host, port=port, sandbox=sandbox))
+    except (HostedConfigError, EncryptionKeyError, StoreConfigError) as exc:
+        print(f"xero-mcp: {exc}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,216 @@
+"""Each request's own backend: the Xero sign-in, organisations, cursors and ledger of the person whose MCP token it
+carries, and nobody else's.
+
+The person is the `subject` of the access token the SDK's bearer middleware verified for this request
+(`get_access_token()`). Their Xero login lives sealed in the store; `StoredLoginTokens` runs the same refresh code as
+a local `xero-mcp login` (single flight, rotation, the 30-minute grace for a lost answer) over an in-memory copy, and
+writes every rotation back to the store before the new access token is used. When Xero refuses the refresh (the
+person disconnected the app, or the login expired), the person's MCP grants are revoked at once, so their client is
+sent to sign in again rather than failing tool by tool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+
+import httpx2
+from mcp.server.auth.middleware.auth_context import get_access_token
+
+from xero_mcp.auth.oauth import XeroOAuth, utc_now
+from xero_mcp.auth.provider import LoginRequired
+from xero_mcp.auth.providers import LOGIN_EXPIRED, REFRESH_MARGIN, LoginTokenProvider
+from xero_mcp.auth.session import AuthSession
+from xero_mcp.auth.store import StoredLogin
+from xero_mcp.config import Settings
+from xero_mcp.store import Store
+from xero_mcp.tools._context import Backend
+
+logger = logging.getLogger(__name__)
+
+SIGN_IN_AGAIN = "Your Xero sign-in for this server has ended. Sign in again from your MCP client."
+
+
+class _Snapshot:
+    """The TokenStore the refresh code reads and writes: one user's login in memory, marked dirty when saved."""
+
+    def __init__(self, login: StoredLogin) -> None:
+        self.login: StoredLogin | None = login
+        self.dirty = False
+
+    def load(self) -> StoredLogin | None:
+        return self.login
+
+    def save(self, login: StoredLogin) -> None:
+        self.login = login
+        self.dirty = True
+
+    def delete(self) -> None:
+        self.login = None
+        self.dirty = True
+
+    def describe(self) -> str:
+        return "the hosted store (encrypted)"
+
+
+class StoredLoginTokens:
+    """A TokenProvider for one hosted user (see the module docstring)."""
+
+    def __init__(
+        self,
+        store: Store,
+        user_id: str,
+        snapshot: _Snapshot,
+        inner: LoginTokenProvider,
+        *,
+        now: Callable[[], datetime],
+    ) -> None:
+        self._store = store
+        self._user_id = user_id
+        self._snapshot = snapshot
+        self.inner = inner
+        self._now = now
+        self._lock = asyncio.Lock()
+
+    async def get_token(self) -> str:
+        """A valid Xero access token for this user, refreshed (and the rotation stored) first when due."""
+        async with self._lock:
+            login = self._snapshot.login
+            if login is None or self._now() >= login.expires_at - REFRESH_MARGIN:
+                await self._reload()
+            return await self._guard(self.inner.get_token())
+
+    async def refresh_token(self, rejected: str) -> str:
+        """A new access token after Xero rejected `rejected`."""
+        async with self._lock:
+            await self._reload()
+            return await self._guard(self.inner.refresh_token(rejected))
+
+    async def _reload(self) -> None:
+        # Another replica may have refreshed already: its rotation is the one to build on.
+        loaded = await self._store.load_xero_login(self._user_id)
+        if loaded is None:
+            raise LoginRequired(SIGN_IN_AGAIN)
+        self._snapshot.login = StoredLogin.from_bytes(loaded[0])
+        self._snapshot.dirty = False
+
+    async def _guard(self, call: Awaitable[str]) -> str:
+        try:
+            token = await call
+        except LoginRequired as exc:
+            if str(exc) == LOGIN_EXPIRED:
+                # Xero refused the refresh token: the app was disconnected or the login lapsed. Stop at once.
+                await self._store.revoke_user_grants(self._user_id, "Xero refused the refresh")
+                await self._store.delete_xero_login(self._user_id)
+                raise LoginRequired(SIGN_IN_AGAIN) from None
+            raise
+        await self.flush()
+        return token
+
+    async def flush(self) -> None:
+        """Write the login back to the store if the refresh code changed it."""
+        if self._snapshot.dirty and self._snapshot.login is not None:
+            await self._store.save_xero_login(self._user_id, self._snapshot.login.to_bytes())
+            self._snapshot.dirty = False
+
+
+class UserBackends:
+    """Per-user backends, built on a user's first request and dropped when they sign in again or are revoked."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        now: Callable[[], datetime] = utc_now,
+        sync_dir: Path | None = None,
+    ) -> None:
+        self._store = store
+        self._settings = settings
+        self._transport = transport
+        self._now = now
+        self._sync_dir = sync_dir
+        self._backends: dict[str, Backend] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def current(self) -> Backend:
+        """The backend of the user whose verified token this request carries."""
+        token = get_access_token()
+        if token is None or not token.subject:
+            raise LoginRequired("This request carries no signed-in user: sign in from your MCP client.")
+        return await self.for_user(token.subject)
+
+    async def for_user(self, user_id: str) -> Backend:
+        """A user's backend, built once (single flight per user)."""
+        backend = self._backends.get(user_id)
+        if backend is not None:
+            return backend
+        lock = self._locks.setdefault(user_id, asyncio.Lock())
+        async with lock:
+            backend = self._backends.get(user_id)
+            if backend is None:
+                backend = await self._build(user_id)
+                self._backends[user_id] = backend
+        return backend
+
+    async def forget(self, user_id: str) -> None:
+        """Drop a user's backend (a new sign-in replaced their Xero login, or they were revoked)."""
+        backend = self._backends.pop(user_id, None)
+        if backend is not None:
+            for close in reversed(backend.closers):
+                await close()
+
+    async def aclose(self) -> None:
+        """Close every backend."""
+        for user_id in list(self._backends):
+            await self.forget(user_id)
+
+    async def _build(self, user_id: str) -> Backend:
+        from xero_mcp.client import XeroClient
+        from xero_mcp.sync.cursors import CursorStore
+        from xero_mcp.sync.dedupe import DedupeLedger
+
+        loaded = await self._store.load_xero_login(user_id)
+        if loaded is None:
+            raise LoginRequired(SIGN_IN_AGAIN)
+        login = StoredLogin.from_bytes(loaded[0])
+        snapshot = _Snapshot(login)
+        oauth = XeroOAuth(self._settings, client_id=login.client_id, transport=self._transport, now=self._now)
+        inner = LoginTokenProvider(snapshot, oauth, login=login, now=self._now)
+        tokens = StoredLoginTokens(self._store, user_id, snapshot, inner, now=self._now)
+        auth = AuthSession(
+            tokens,
+            source="hosted Xero sign-in",
+            connections_url=self._settings.connections_url,
+            transport=self._transport,
+            timeout=self._settings.request_timeout,
+            login_provider=inner,
+        )
+        client: XeroClient
+        if self._settings.history_notes:
+            from xero_mcp.hosted.notes import NotingXeroClient, requester_note
+
+            user = await self._store.get_user(user_id)
+            who = requester_note(user.name, user.email) if user else requester_note(user_id, "")
+            client = NotingXeroClient(self._settings, tokens, transport=self._transport, note=who)
+        else:
+            client = XeroClient(self._settings, tokens, transport=self._transport)
+        # Each user's trigger cursors and dedupe ledger are their own: two people polling one shared organisation
+        # never advance each other's cursor, and nobody reaches another's ledger.
+        if self._sync_dir is None:
+            cursors, ledger = CursorStore(":memory:"), DedupeLedger(":memory:")
+        else:
+            cursors = CursorStore.open(self._sync_dir / user_id)
+            ledger = DedupeLedger.open(self._sync_dir / user_id)
+
+        async def close() -> None:
+            await tokens.flush()
+            await client.aclose()
+            cursors.close()
+            ledger.close()
+
+        return Backend(client=client, auth=auth, cursors=cursors, ledger=ledger, closers=[close], owner=user_id)
