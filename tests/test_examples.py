@@ -19,6 +19,10 @@ def test_every_example_configuration_runs_a_valid_serve_command_of_the_published
         servers = data.get("mcpServers") or data.get("servers")
         assert servers, path.name
         for server in servers.values():
+            if "url" in server:
+                # A hosted server (`serve --transport http --auth oauth`): the client signs in by itself.
+                assert server["url"].endswith("/mcp") and "command" not in server, path.name
+                continue
             assert server["command"] == "uvx", path.name
             package, command, *args = server["args"]
             assert package == DISTRIBUTION, path.name

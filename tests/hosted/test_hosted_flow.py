@@ -204,3 +204,59 @@ async def test_each_write_for_a_hosted_user_adds_a_history_note_naming_them(serv
     entries: Any = history.structured_content
     notes = [entry["details"] for entry in entries["entries"]]
     assert "Requested by Alice Adams <alice@example.com> through xero-mcp." in notes
+
+
+async def test_revoking_a_refresh_token_at_the_revocation_endpoint_ends_the_grant(server: Server) -> None:
+    alice = await sign_in(server, "alice@example.com")
+    assert alice.storage.tokens is not None and alice.storage.client is not None
+    client = alice.storage.client
+    refresh = alice.storage.tokens.refresh_token
+    assert refresh is not None and client.client_id is not None and client.client_secret is not None
+    credentials = {"client_id": client.client_id, "client_secret": client.client_secret}
+    async with httpx2.AsyncClient(base_url=server.base) as http:
+        revoked = await http.post("/revoke", data={"token": refresh, **credentials})
+        assert revoked.status_code == 200
+        again = await http.post("/token", data={"grant_type": "refresh_token", "refresh_token": refresh, **credentials})
+        answer = await http.post(
+            "/mcp",
+            json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+            headers={"Authorization": f"Bearer {alice.storage.tokens.access_token}"},
+        )
+    assert again.json()["error"] == "invalid_grant"
+    assert answer.status_code == 401
+
+
+async def test_disconnecting_the_app_in_xero_stops_the_users_access(server: Server) -> None:
+    from xero_mcp.auth.store import StoredLogin
+
+    bob = await sign_in(server, "bob@example.com")
+    async with bob.session() as session:
+        assert await _tenants(session) == [server.sandbox.tenant_ids()[1]]
+    # Bob revokes the app at Xero (as "Disconnect" does): Xero drops his connections and refresh token.
+    user = (await server.store.find_users("bob@example.com"))[0]
+    stored = await server.store.load_xero_login(user.user_id)
+    assert stored is not None
+    login = StoredLogin.from_bytes(stored[0])
+    assert login.refresh_token is not None
+    async with httpx2.AsyncClient(transport=server.sandbox.transport(), base_url="http://sandbox") as xero:
+        gone = await xero.post(
+            "/connect/revocation",
+            data={"token": login.refresh_token.get_secret_value()},
+            auth=("sandbox-client", "sandbox-secret"),
+        )
+        assert gone.status_code == 200
+    async with bob.session() as session:
+        assert await _tenants(session) == []  # no organisation reachable any more
+        # Once Xero's access token lapses, the refused refresh revokes Bob's grants on this server.
+        assert bob.storage.tokens is not None
+        before = bob.storage.tokens.access_token
+        server.sandbox.clock.advance(1801)
+        failed = await session.call_tool("list_tenants", {})
+    assert failed.is_error and "Sign in again" in str(failed.content)
+    async with httpx2.AsyncClient() as http:
+        answer = await http.post(
+            server.mcp_url,
+            json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+            headers={"Authorization": f"Bearer {before}"},
+        )
+    assert answer.status_code == 401

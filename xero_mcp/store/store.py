@@ -212,6 +212,12 @@ class Store:
             )
         return [_user(row) for row in rows]
 
+    async def list_users(self) -> list[UserRecord]:
+        """Every user, oldest first."""
+        async with self._engine.transaction() as conn:
+            rows = await conn.run(f"SELECT {_USER_COLUMNS} FROM users ORDER BY created_at, email")  # noqa: S608
+        return [_user(row) for row in rows]
+
     async def revoke_user(self, user_id: str, reason: str = "user revoked") -> bool:
         """Stop a user at once: every grant revoked (so every token refused), codes and Xero login deleted."""
         now = self.now()

@@ -1,0 +1,112 @@
+"""A person signs in through the sandbox's login and consent pages in a real headless Chromium (Debian's chromium
+package, driven by Playwright), from an MCP client's authorization request to tools answering for that person."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import shutil
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import httpx2
+import pytest
+from mcp import ClientSession
+from mcp.client.streamable_http import streamable_http_client
+
+from tests.databases import database_url
+from tests.hosted.harness import hosted_server
+from xero_mcp.sandbox.app import Sandbox
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no chromium on PATH (Debian's chromium package; .ci/run installs it)"
+)
+
+
+async def test_a_person_chooses_their_user_and_ticks_an_organisation_in_the_browser(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    from playwright.async_api import async_playwright
+
+    assert CHROMIUM is not None
+    first, second = sandbox.tenant_ids()[:2]
+    names = dict(sandbox.state.organisations())
+    async with database_url("sqlite", tmp_path) as url, hosted_server(url, tmp_path, sandbox) as server:
+        for email, name, organisations in (
+            ("alice@example.com", "Alice Adams", [first, second]),
+            ("bob@example.com", "Bob Brown", [first, second]),
+        ):
+            body = {"email": email, "name": name, "organisations": organisations}
+            assert (await server.sandbox_control("/identity/users", body)).status_code == 201
+        callback = f"{server.base}/client-callback"
+        async with httpx2.AsyncClient(base_url=server.base) as http:
+            registered = (
+                await http.post("/register", json={"redirect_uris": [callback], "client_name": "browser test"})
+            ).json()
+        verifier = secrets.token_urlsafe(48)
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        authorize = f"{server.base}/authorize?" + urlencode(
+            {
+                "response_type": "code",
+                "client_id": registered["client_id"],
+                "redirect_uri": callback,
+                "code_challenge": challenge,
+                "code_challenge_method": "S256",
+                "state": "browser-state",
+                "resource": server.mcp_url,
+            }
+        )
+
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            try:
+                page = await browser.new_page()
+                await page.goto(authorize)
+                assert await page.title() == "Log in to Xero (sandbox)"
+                await page.get_by_label("Bob Brown <bob@example.com>").check()
+                await page.get_by_role("button", name="Log in").click()
+                await page.wait_for_selector("text=Organisations to connect")
+                assert "Signed in as Bob Brown" in await page.inner_text("body")
+                # Bob connects only the second organisation: untick the first.
+                await page.get_by_label(names[first]).uncheck()
+                await page.get_by_role("button", name="Allow access").click()
+                await page.wait_for_url(f"{callback}?**")
+                landed = page.url
+            finally:
+                await browser.close()
+
+        query = parse_qs(urlsplit(landed).query)
+        assert query["state"] == ["browser-state"] and query["iss"] == [server.base]
+        async with httpx2.AsyncClient(base_url=server.base) as http:
+            form = {
+                "grant_type": "authorization_code",
+                "code": query["code"][0],
+                "redirect_uri": callback,
+                "code_verifier": verifier,
+                "client_id": registered["client_id"],
+                "client_secret": registered["client_secret"],
+            }
+            tokens = (await http.post("/token", data=form)).json()
+        headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+        async with (
+            httpx2.AsyncClient(headers=headers, timeout=30.0) as http,
+            streamable_http_client(server.mcp_url, http_client=http) as (read, write),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+            result = await session.call_tool("list_tenants", {})
+        data: Any = result.structured_content
+        assert [t["tenant_id"] for t in data["tenants"]] == [second]
