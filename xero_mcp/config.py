@@ -141,8 +141,6 @@ class Settings(BaseModel):
         take("XERO_MCP_PUBLIC_URL", "public_url")
         take("XERO_MCP_DATABASE_URL", "database_url")
         take("XERO_MCP_ENCRYPTION_KEY", "encryption_key")
-        if env.get("XERO_MCP_HISTORY_NOTES", "").lower() in {"0", "false", "no", "off"}:
-            values["history_notes"] = False
         if env.get("XERO_SCOPES"):
             values["scopes"] = tuple(env["XERO_SCOPES"].replace(",", " ").split())
         if env.get("XERO_MCP_ALLOWED_HOSTS"):
@@ -156,6 +154,7 @@ class Settings(BaseModel):
                 values[field] = parse_bool(key, raw)
 
         flag("XERO_MCP_READ_ONLY", "read_only")
+        flag("XERO_MCP_HISTORY_NOTES", "history_notes")
         if env.get("XERO_MCP_MAX_SESSIONS", "").strip():
             values["max_sessions"] = parse_positive("XERO_MCP_MAX_SESSIONS", env["XERO_MCP_MAX_SESSIONS"], int)
         if env.get("XERO_MCP_SESSION_IDLE_TIMEOUT", "").strip():
