@@ -44,6 +44,18 @@ class Clock:
         return self._time() + self.offset
 
 
+class RecordingTransport(httpx2.AsyncBaseTransport):
+    """The server's way to Xero (the sandbox, in process), keeping every request it sends."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport) -> None:
+        self._inner = inner
+        self.requests: list[httpx2.Request] = []
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.requests.append(request)
+        return await self._inner.handle_async_request(request)
+
+
 @dataclass
 class Server:
     """A running hosted server and what tests reach behind it."""
@@ -53,6 +65,7 @@ class Server:
     sandbox: Sandbox
     store: Store
     clock: Clock
+    to_xero: RecordingTransport
 
     @property
     def mcp_url(self) -> str:
@@ -88,13 +101,14 @@ async def hosted_server(database_url: str, tmp_path: Path, sandbox: Sandbox | No
     )
     assert settings.encryption_key is not None
     store = await open_store(database_url, KeyRing.parse(settings.encryption_key.get_secret_value()), clock=clock)
+    to_xero = RecordingTransport(sandbox.transport())
     hosted = await build_hosted(
-        settings, store=store, host="127.0.0.1", port=port, transport=sandbox.transport(), sandbox_app=sandbox.app
+        settings, store=store, host="127.0.0.1", port=port, transport=to_xero, sandbox_app=sandbox.app
     )
     server = uvicorn.Server(uvicorn.Config(hosted.app, log_level="warning", lifespan="on"))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
-        yield Server(base, hosted, sandbox, store, clock)
+        yield Server(base, hosted, sandbox, store, clock, to_xero)
     finally:
         server.should_exit = True
         await task

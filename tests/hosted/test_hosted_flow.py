@@ -3,6 +3,7 @@ registers, signs in with PKCE through the sandbox's Xero sign-in, and calls tool
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -260,3 +261,46 @@ async def test_disconnecting_the_app_in_xero_stops_the_users_access(server: Serv
             headers={"Authorization": f"Bearer {before}"},
         )
     assert answer.status_code == 401
+
+
+async def test_mcp_tokens_never_reach_xero_and_xero_tokens_never_reach_the_client(server: Server) -> None:
+    alice = await sign_in(server, "alice@example.com")
+    async with alice.session() as session:
+        await _tenants(session)
+        result = await session.call_tool("list_contacts", {"tenant": server.sandbox.tenant_ids()[0]})
+    assert alice.storage.tokens is not None
+    ours = {alice.storage.tokens.access_token, alice.storage.tokens.refresh_token}
+    sent = [
+        " ".join(f"{k}={v}" for k, v in request.headers.items()) + str(request.url)
+        for request in server.to_xero.requests
+    ]
+    assert sent and not any(token and token in line for token in ours for line in sent)
+    # What the MCP client holds and is shown contains none of Xero's tokens.
+    shown = json.dumps(alice.storage.tokens.model_dump()) + json.dumps([c.model_dump() for c in result.content])
+    assert not any(secret in shown for secret in server.sandbox.identity.issued_secrets())
+
+
+async def test_authorize_insists_on_an_exact_registered_redirect_uri_and_pkce_s256(server: Server) -> None:
+    alice = await sign_in(server, "alice@example.com")
+    assert alice.storage.client is not None
+    good = {
+        "response_type": "code",
+        "client_id": alice.storage.client.client_id,
+        "redirect_uri": "http://127.0.0.1:1/oauth/callback",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge_method": "S256",
+        "state": "s",
+    }
+    async with httpx2.AsyncClient() as http:
+        ok = await http.get(f"{server.base}/authorize", params=good)
+        other_path = await http.get(
+            f"{server.base}/authorize", params={**good, "redirect_uri": "http://127.0.0.1:1/oauth/callback/x"}
+        )
+        plain = await http.get(f"{server.base}/authorize", params={**good, "code_challenge_method": "plain"})
+        no_pkce = await http.get(
+            f"{server.base}/authorize", params={k: v for k, v in good.items() if not k.startswith("code_challenge")}
+        )
+    assert ok.status_code == 302 and "/sandbox/identity/connect/authorize" in ok.headers["location"]
+    assert other_path.status_code == 400  # never redirected to an unregistered URI
+    assert plain.status_code == 302 and "error=invalid_request" in plain.headers["location"]
+    assert no_pkce.status_code == 302 and "error=invalid_request" in no_pkce.headers["location"]
