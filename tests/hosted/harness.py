@@ -7,6 +7,7 @@ The listening socket is bound before the server task starts, so clients can conn
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -137,6 +138,10 @@ class MemoryTokens(TokenStorage):
         self.client = client_info
 
 
+def _hidden_inputs(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+
+
 @dataclass
 class Browser:
     """Plays the person's browser without pages: follows redirects from the authorize URL to the client's callback
@@ -158,6 +163,11 @@ class Browser:
                     )
                     return
                 response = await http.get(url)
+                if response.status_code == 200 and urlsplit(url).path == "/oauth/consent":
+                    # xero-mcp's own consent page: the person allows this client, as they would by clicking.
+                    response = await http.post(
+                        url.split("?")[0], data={**_hidden_inputs(response.text), "decision": "allow"}
+                    )
                 if response.status_code not in (302, 303):
                     raise RuntimeError(f"sign-in stopped at {url}: HTTP {response.status_code}")
                 url = urljoin(url, response.headers["location"])

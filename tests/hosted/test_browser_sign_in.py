@@ -75,6 +75,10 @@ async def test_a_person_chooses_their_user_and_ticks_an_organisation_in_the_brow
             try:
                 page = await browser.new_page()
                 await page.goto(authorize)
+                # xero-mcp's own consent page names the client before anything is sent to Xero.
+                assert "browser test wants to use your Xero organisations" in await page.inner_text("h1")
+                await page.get_by_role("button", name="Continue to Xero").click()
+                await page.wait_for_selector("text=Log in to Xero")
                 assert await page.title() == "Log in to Xero (sandbox)"
                 await page.get_by_label("Bob Brown <bob@example.com>").check()
                 await page.get_by_role("button", name="Log in").click()

@@ -4,6 +4,7 @@ registers, signs in with PKCE through the sandbox's Xero sign-in, and calls tool
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -300,7 +301,34 @@ async def test_authorize_insists_on_an_exact_registered_redirect_uri_and_pkce_s2
         no_pkce = await http.get(
             f"{server.base}/authorize", params={k: v for k, v in good.items() if not k.startswith("code_challenge")}
         )
-    assert ok.status_code == 302 and "/sandbox/identity/connect/authorize" in ok.headers["location"]
+    assert ok.status_code == 302 and ok.headers["location"].startswith(f"{server.base}/oauth/consent?request=")
     assert other_path.status_code == 400  # never redirected to an unregistered URI
     assert plain.status_code == 302 and "error=invalid_request" in plain.headers["location"]
     assert no_pkce.status_code == 302 and "error=invalid_request" in no_pkce.headers["location"]
+
+
+async def test_our_consent_page_names_the_client_and_only_its_own_form_can_answer(server: Server) -> None:
+    alice = await sign_in(server, "alice@example.com")
+    assert alice.storage.client is not None
+    params = {
+        "response_type": "code",
+        "client_id": alice.storage.client.client_id,
+        "redirect_uri": "http://127.0.0.1:1/oauth/callback",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge_method": "S256",
+        "state": "client-state",
+    }
+    async with httpx2.AsyncClient() as browser, httpx2.AsyncClient() as other_site:
+        consent_url = (await browser.get(f"{server.base}/authorize", params=params)).headers["location"]
+        page = await browser.get(consent_url)
+        assert page.status_code == 200 and "xero-mcp tests wants to use your Xero organisations" in page.text
+        assert page.headers["x-frame-options"] == "DENY"
+        form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page.text))
+        # Another site posting the same form from the person's browser carries no SameSite=Strict cookie.
+        forged = await other_site.post(f"{server.base}/oauth/consent", data={**form, "decision": "allow"})
+        assert forged.status_code == 400
+        cancelled = await browser.post(f"{server.base}/oauth/consent", data={**form, "decision": "deny"})
+    assert cancelled.status_code == 302
+    location = cancelled.headers["location"]
+    assert location.startswith("http://127.0.0.1:1/oauth/callback?") and "error=access_denied" in location
+    assert "state=client-state" in location

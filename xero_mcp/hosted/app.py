@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from xero_mcp.auth.oauth import XeroOAuth
 from xero_mcp.auth.scopes import login_scope_plan
 from xero_mcp.config import Settings
-from xero_mcp.hosted.provider import CALLBACK_PATH, HostedAuthProvider, HostedUrls
+from xero_mcp.hosted.provider import CALLBACK_PATH, CONSENT_PATH, HostedAuthProvider, HostedUrls
 from xero_mcp.hosted.users import UserBackends
 from xero_mcp.http import transport_security
 from xero_mcp.store import KeyRing, Store, open_store
@@ -129,6 +129,7 @@ async def build_hosted(
         settings, no_shared_backend, resolver=users.current, auth_provider=provider, auth=auth
     )
     server.custom_route(CALLBACK_PATH, methods=["GET"])(provider.xero_callback)
+    server.custom_route(CONSENT_PATH, methods=["GET", "POST"])(provider.consent)
     public_host = urlsplit(urls.issuer).netloc
     security = transport_security(host, port, [*settings.allowed_hosts, public_host])
     app: ASGIApp = server.streamable_http_app(host=host, transport_security=security)

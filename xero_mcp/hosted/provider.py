@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import secrets
@@ -37,6 +38,14 @@ REFRESH_TOKEN_SECONDS = 30 * 86400
 CODE_SECONDS = 300
 SIGN_IN_SECONDS = 600
 CALLBACK_PATH = "/oauth/xero/callback"
+CONSENT_PATH = "/oauth/consent"
+_CONSENT_COOKIE = "xero_mcp_consent"
+# The consent page must never be framed (clickjacking) nor cached.
+_PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+}
 # Who signed in (openid profile email) and a refresh token (offline_access) besides the tools' own scopes.
 IDENTITY_SCOPES: tuple[str, ...] = ("openid", "profile", "email")
 
@@ -56,6 +65,11 @@ class HostedUrls:
     def resource(self) -> str:
         """The canonical URI of the MCP endpoint: every token is bound to it."""
         return f"{self.issuer}/mcp"
+
+    @property
+    def consent(self) -> str:
+        """xero-mcp's own consent page, shown before the person is sent to Xero."""
+        return f"{self.issuer}{CONSENT_PATH}"
 
     @property
     def xero_callback(self) -> str:
@@ -102,26 +116,69 @@ class HostedAuthProvider:
 
     # ---------------------------------------------------------------------------------------------- authorize
     async def authorize(self, client: OAuthClientInformationFull, params: AuthorizationParams) -> str:
-        """Send the person to Xero's sign-in; the MCP client's request waits in the store until Xero calls back."""
+        """Keep the MCP client's request in the store and show the person our consent page, then Xero's sign-in.
+
+        The consent page comes first because every MCP client shares this server's one Xero app: Xero may skip its
+        own consent for an app the person approved before, so without ours a client someone registered a minute ago
+        could receive a code for that person's books (the MCP specification's "confused deputy").
+        """
         resource = params.resource or self._urls.resource
         if not _same_resource(resource, self._urls.resource):
             raise AuthorizeError("invalid_target", f"this server issues tokens only for {self._urls.resource}")
         state = secrets.token_urlsafe(32)
-        verifier = secrets.token_urlsafe(64)
         pending = {
             "client_id": client.client_id,
+            "client_name": client.client_name or client.client_id,
             "redirect_uri": str(params.redirect_uri),
             "redirect_uri_explicit": params.redirect_uri_provided_explicitly,
             "code_challenge": params.code_challenge,
             "state": params.state,
             "scopes": params.scopes or [],
             "resource": self._urls.resource,
-            "verifier": verifier,
+            "verifier": secrets.token_urlsafe(64),
         }
         await self._store.put_pending(state, json.dumps(pending).encode(), self._store.now() + SIGN_IN_SECONDS)
-        return self._oauth.authorization_url(
-            redirect_uri=self._urls.xero_callback, scopes=self._xero_scopes, state=state, code_verifier=verifier
+        return construct_redirect_uri(self._urls.consent, request=state)
+
+    async def consent(self, request: Request) -> Response:
+        """GET: ask the person whether this MCP client may use their Xero books. POST: their answer."""
+        if request.method == "POST":
+            async with request.form() as form:
+                state = str(form.get("request") or "")
+                check = str(form.get("check") or "")
+                decision = str(form.get("decision") or "")
+        else:
+            state, check, decision = request.query_params.get("request", ""), "", ""
+        raw = await self._store.peek_pending(state) if state else None
+        if raw is None:
+            return _page(400, "This sign-in has expired or was already used. Start again from your MCP client.")
+        pending: dict[str, Any] = json.loads(raw)
+        if request.method != "POST":
+            return _consent_page(state, pending)
+        cookie = request.cookies.get(_CONSENT_COOKIE, "")
+        # The answer must come from the page we showed in this browser: a cross-site form post carries no
+        # SameSite=Strict cookie, so another site cannot answer for the person.
+        if not cookie or not hmac.compare_digest(cookie.encode(), check.encode()):
+            return _page(400, "Open the sign-in again from your MCP client and answer on the page shown.")
+        if decision != "allow":
+            await self._store.take_pending(state)
+            target = construct_redirect_uri(
+                str(pending["redirect_uri"]),
+                error="access_denied",
+                error_description="The person did not allow access.",
+                state=pending["state"],
+                iss=self._urls.issuer,
+            )
+            return RedirectResponse(target, status_code=302, headers={"Cache-Control": "no-store"})
+        target = self._oauth.authorization_url(
+            redirect_uri=self._urls.xero_callback,
+            scopes=self._xero_scopes,
+            state=state,
+            code_verifier=str(pending["verifier"]),
         )
+        response = RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
+        response.delete_cookie(_CONSENT_COOKIE, path=CONSENT_PATH)
+        return response
 
     async def xero_callback(self, request: Request) -> Response:
         """Xero's redirect back: record the person and their Xero tokens, then send our code to the MCP client."""
@@ -319,6 +376,29 @@ def _login(issued: TokenSet, tenants: list[Tenant], identity_url: str, oauth: Xe
         tenants=tuple(tenants),
         default_tenant_id=tenants[0].tenant_id if len(tenants) == 1 else None,
     )
+
+
+def _consent_page(state: str, pending: dict[str, Any]) -> Response:
+    from html import escape
+    from urllib.parse import urlsplit
+
+    check = secrets.token_urlsafe(24)
+    app = escape(str(pending.get("client_name") or pending["client_id"]))
+    back = urlsplit(str(pending["redirect_uri"]))
+    where = escape(f"{back.scheme}://{back.netloc}")
+    body = (
+        "<!doctype html><html lang=en><meta charset=utf-8><title>Allow access to your Xero books?</title>"
+        f"<h1>{app} wants to use your Xero organisations through xero-mcp</h1>"
+        f"<p>After you sign in with Xero, it will be sent back to <b>{where}</b>. Continue only if you started this "
+        "from that app.</p>"
+        f'<form method="post" action="consent"><input type="hidden" name="request" value="{escape(state)}">'
+        f'<input type="hidden" name="check" value="{escape(check)}">'
+        '<button type="submit" name="decision" value="allow" id="continue">Continue to Xero</button> '
+        '<button type="submit" name="decision" value="deny" id="cancel">Cancel</button></form></html>'
+    )
+    response = HTMLResponse(body, headers=_PAGE_HEADERS)
+    response.set_cookie(_CONSENT_COOKIE, check, path=CONSENT_PATH, httponly=True, samesite="strict", max_age=600)
+    return response
 
 
 def _page(status: int, message: str) -> Response:

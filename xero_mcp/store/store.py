@@ -253,6 +253,17 @@ class Store:
                 {"h": key, "kid": sealed.key_id, "nonce": sealed.nonce, "ct": sealed.ciphertext, "exp": expires_at},
             )
 
+    async def peek_pending(self, state: str) -> bytes | None:
+        """The sign-in for `state`, left in place; None if unknown or expired."""
+        key = hash_secret(state)
+        async with self._engine.transaction() as conn:
+            rows = await conn.run(
+                "SELECT key_id, nonce, ciphertext, expires_at FROM pending_signins WHERE state_hash = :h", {"h": key}
+            )
+        if not rows or int(rows[0][3]) <= self.now():
+            return None
+        return self._keys.open(Sealed(rows[0][0], bytes(rows[0][1]), bytes(rows[0][2])), f"pending_signins:{key}")
+
     async def take_pending(self, state: str) -> bytes | None:
         """The sign-in for `state`, removed as it is read (a state works once); None if unknown or expired."""
         key = hash_secret(state)
