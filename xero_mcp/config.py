@@ -10,7 +10,7 @@ import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
@@ -105,7 +105,7 @@ class Settings(BaseModel):
     request_timeout: float = 30.0
 
     # Hosted connector (`serve --transport http --auth oauth`): see xero_mcp.hosted.
-    auth_mode: str | None = None
+    auth_mode: Literal["oauth"] | None = None
     public_url: str | None = None
     database_url: str | None = None
     encryption_key: SecretStr | None = None

@@ -142,6 +142,11 @@ def run_server(
     sandbox: bool = False,
 ) -> int:
     """Run the MCP server until the client disconnects (stdio) or the process is stopped (http)."""
+    if settings.auth_mode == "oauth" and transport != "http":
+        import sys
+
+        print("xero-mcp: --auth oauth (XERO_MCP_AUTH) needs --transport http: stdio has no sign-in.", file=sys.stderr)
+        return 2
     if transport == "http" and settings.auth_mode == "oauth":
         from xero_mcp.hosted.app import run_hosted
 

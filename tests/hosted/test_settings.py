@@ -51,3 +51,15 @@ def test_serve_with_auth_oauth_and_a_bad_key_exits_2_naming_the_setting_not_the_
 def test_a_key_is_never_shown_in_settings() -> None:
     settings = Settings(encryption_key=SecretStr("a-secret-key"))
     assert "a-secret-key" not in repr(settings)
+
+
+def test_an_unknown_auth_mode_or_oauth_over_stdio_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from xero_mcp.config import SettingError
+
+    with pytest.raises(SettingError, match="auth_mode"):
+        Settings.from_env({"XERO_MCP_AUTH": "oauht"})
+    monkeypatch.setenv("XERO_MCP_ENCRYPTION_KEY", "unused")
+    assert main(["serve", "--auth", "oauth"]) == 2
+    assert "needs --transport http" in capsys.readouterr().err
