@@ -1,11 +1,13 @@
 """The sandbox's demo data: a realistic trading history for each baseline organisation.
 
-"Demo Company (Global)" gets about six months of business: 31 contacts (customers and suppliers, some with
+"Demo Company (Global)" gets about six months of business: 34 contacts (customers and suppliers, some with
 ContactNumber, emails, phones and payment terms, one archived), a contact group, items, two tracking categories,
 sales invoices and bills in every status (DRAFT, SUBMITTED, AUTHORISED, part-paid, PAID, VOIDED, DELETED) with
 their payments (one deleted again), quotes and purchase orders in several statuses, credit notes (one allocated,
 one with credit remaining, a supplier one), spend and receive money, a transfer between bank accounts, manual
-journals and history notes. "Second Street Trading" gets a handful of each, so multi-tenant work has data.
+journals and history notes, a customer's deposit (a prepayment) used on its invoice, two bills paid as one batch,
+a monthly repeating invoice and a billable expense. "Second Street Trading" gets a handful of each, so
+multi-tenant work has data.
 
 Every record is made by the same rule functions the API uses, so the seed is valid by construction and its
 reports are consistent with its ledger. Dates are days before the sandbox clock's today, so the data is always
@@ -28,16 +30,20 @@ from xero_mcp.sandbox.rules import (
     accounts,
     bank_transactions,
     bank_transfers,
+    batch_payments,
     common,
     contacts,
     credit_notes,
     history,
     invoices,
     items,
+    linked_transactions,
     manual_journals,
     payments,
+    prepayments,
     purchase_orders,
     quotes,
+    repeating_invoices,
     tracking,
 )
 from xero_mcp.sandbox.rules.common import Ctx
@@ -373,6 +379,7 @@ def _demo_company(seed: _Seeder) -> None:
     _demo_purchases(seed)
     _demo_quotes_and_orders(seed)
     _demo_journals(seed)
+    _demo_ahead_and_batches(seed)
 
 
 def _demo_settings(seed: _Seeder) -> None:
@@ -701,3 +708,52 @@ def _second_street(seed: _Seeder) -> None:
         100,
         [("710", "1500.00", "Drawing tablet"), ("970", "-1500.00", "Owner contribution")],
     )
+
+
+def _demo_ahead_and_batches(seed: _Seeder) -> None:
+    """A deposit used on its invoice, a supplier run paid in one batch, a repeating invoice and a billable expense."""
+    seed.contact("Lakeside Weddings", 70, EmailAddress="hello@lakeside.example")
+    seed.contact("Rapid Freight", 70)
+    seed.contact("Inkwell Printing", 70)
+    deposit = seed.bank(
+        "RECEIVE-PREPAYMENT", "Lakeside Weddings", 60, [line("Deposit for the June wedding", "500.00", "200")]
+    )
+    record = seed.ctx(45).get("Prepayments", deposit["PrepaymentID"])
+    assert record is not None
+    invoice = seed.invoice("ACCREC", "Lakeside Weddings", 45, [line("Wedding venue and catering", "500.00", "200")])
+    allocation = {"Amount": invoice["Total"], "Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Date": seed.text_day(45)}
+    prepayments.allocate(seed.ctx(45), prepayments.PREPAYMENT, record, allocation)
+    freight = seed.invoice(
+        "ACCPAY", "Rapid Freight", 30, [line("Freight, May", "200.00", "429")], InvoiceNumber="RF-88"
+    )
+    printing = seed.invoice(
+        "ACCPAY", "Inkwell Printing", 28, [line("Brochures", "300.00", "461")], InvoiceNumber="IP-12"
+    )
+    run = [{"Invoice": {"InvoiceID": bill["InvoiceID"]}, "Amount": bill["Total"]} for bill in (freight, printing)]
+    batch = {"Account": {"Code": "090"}, "Date": seed.text_day(15), "Reference": "Supplier run", "Payments": run}
+    batch_payments.create(seed.ctx(15), batch)
+    schedule = {
+        "Period": 1,
+        "Unit": "MONTHLY",
+        "DueDate": 20,
+        "DueDateType": "DAYSAFTERBILLDATE",
+        "StartDate": (seed.day(0) + timedelta(days=14)).isoformat(),
+    }
+    template = {
+        "Type": "ACCREC",
+        "Contact": seed.contact_ref("Lakeside Weddings"),
+        "Status": "AUTHORISED",
+        "Reference": "Monthly venue retainer",
+        "LineItems": [line("Venue retainer", "250.00", "200")],
+        "Schedule": schedule,
+    }
+    repeating_invoices.create(seed.ctx(5), template)
+    courier = seed.invoice(
+        "ACCPAY", "Rapid Freight", 8, [line("Courier to Lakeside Weddings", "45.00", "429")], InvoiceNumber="RF-95"
+    )
+    link = {
+        "SourceTransactionID": courier["InvoiceID"],
+        "SourceLineItemID": courier["LineItems"][0]["LineItemID"],
+        "ContactID": seed.contacts["Lakeside Weddings"],
+    }
+    linked_transactions.create(seed.ctx(8), link)
