@@ -209,3 +209,16 @@ def test_a_malformed_encryption_key_is_refused_without_echoing_it() -> None:
     assert "not-a-real-key-value" not in str(caught.value)
     with pytest.raises(EncryptionKeyError):
         KeyRing.parse("")
+
+
+async def test_purging_keeps_recently_expired_tokens_so_a_replay_is_still_recognised(
+    store: Store, clock: Clock
+) -> None:
+    grant_id, refresh = await _grant(store)  # expires in an hour
+    clock.now += 3600 + 3600  # an hour past expiry: still kept
+    assert await store.purge_expired() == 0
+    assert await store.find_token(refresh, "refresh") is not None
+    clock.now += 86400  # a day past expiry: gone
+    assert await store.purge_expired() == 1
+    assert await store.find_token(refresh, "refresh") is None
+    assert await store.get_grant(grant_id) is not None

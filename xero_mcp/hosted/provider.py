@@ -265,6 +265,8 @@ class HostedAuthProvider:
             raise TokenError("invalid_grant", "authorization code does not exist")
         access, refresh, rows = self._mint()
         await self._store.create_grant(record.user_id, record.client_id, record.resource, record.scopes, rows)
+        # Each sign-in sweeps tokens that expired a day ago, so the table holds only what can still matter.
+        await self._store.purge_expired()
         return _token_response(access, refresh, record.scopes)
 
     def _mint(self) -> tuple[str, str, list[tuple[str, str, int]]]:
