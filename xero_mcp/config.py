@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 DEFAULT_API_URL = "https://api.xero.com/api.xro/2.0"
 DEFAULT_IDENTITY_URL = "https://identity.xero.com"
@@ -30,6 +30,15 @@ def default_state_dir() -> Path:
     """Where cursors, the dedupe ledger and the encrypted token file live when XERO_MCP_STATE_DIR is unset."""
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(base) / "xero-mcp"
+
+
+MIN_TOKEN_KEY_LENGTH = 32
+"""XERO_MCP_TOKEN_KEY is a passphrase for scrypt (about 40 ms a guess): a short or dictionary word falls to an offline
+guesser who copies the login file, 32 random characters do not."""
+TOKEN_KEY_ADVICE = (
+    f"use at least {MIN_TOKEN_KEY_LENGTH} random characters, for example the output of "
+    '`python -c "import secrets; print(secrets.token_urlsafe(32))"`.'
+)
 
 
 class SettingError(ValueError):
@@ -110,6 +119,15 @@ class Settings(BaseModel):
     database_url: str | None = None
     encryption_key: SecretStr | None = None
     history_notes: bool = True
+
+    @field_validator("token_key")
+    @classmethod
+    def _long_token_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_TOKEN_KEY_LENGTH:
+            raise ValueError(
+                f"XERO_MCP_TOKEN_KEY is shorter than {MIN_TOKEN_KEY_LENGTH} characters: {TOKEN_KEY_ADVICE}"
+            )
+        return value
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -65,6 +65,9 @@ class _InProcessBrowser:
         self._params = dict(parse_qsl(urlsplit(location).query))
         return True
 
+    def expect(self, state: str) -> None:
+        """Nothing to refuse: the redirect comes straight from the in-process sandbox, and run_login checks it."""
+
     async def wait(self, seconds: float) -> dict[str, str]:
         return self._params
 

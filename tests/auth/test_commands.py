@@ -105,12 +105,12 @@ async def test_logout_revokes_at_xero_and_deletes_the_login(sandbox: Sandbox) ->
 
 
 async def test_logout_deletes_the_encrypted_file(sandbox: Sandbox) -> None:
-    settings = sandbox.settings(token_key="a-long-random-secret")
+    settings = sandbox.settings(token_key="a-long-random-secret-0123456789abc")
     store = open_store(settings)
     assert isinstance(store, EncryptedFileStore)
-    await sign_in(sandbox, store, token_key="a-long-random-secret")
+    await sign_in(sandbox, store, token_key="a-long-random-secret-0123456789abc")
     assert store.path.exists()
-    code, _, _ = await logout(sandbox, store, token_key="a-long-random-secret")
+    code, _, _ = await logout(sandbox, store, token_key="a-long-random-secret-0123456789abc")
     assert code == 0
     assert not store.path.exists()
 

@@ -37,6 +37,10 @@ class BrowserReceiver:
         self._queue.put_nowait(self.tamper(params) if self.tamper else params)
         return True
 
+    def expect(self, state: str) -> None:
+        # Plays a browser, not the listener: a tampered state must reach run_login's own check.
+        self.expected_state = state
+
     async def wait(self, seconds: float) -> Params:
         return await asyncio.wait_for(self._queue.get(), seconds)
 
@@ -206,6 +210,9 @@ async def test_no_browser_prints_the_url_which_completes_the_login_when_opened(s
     class PrintedUrlReceiver:
         redirect_uri = "http://localhost:53682/callback"
 
+        def expect(self, state: str) -> None:
+            pass  # the redirect comes straight from the sandbox; run_login checks its state
+
         async def wait(self, seconds: float) -> Params:
             # The user copies the printed URL into a browser (here: an HTTP client).
             [url] = re.findall(r"^  (http\S+)$", out.getvalue(), flags=re.MULTILINE)
@@ -280,3 +287,56 @@ async def test_loopback_listener_reports_a_port_in_use() -> None:
     async with LoopbackReceiver(0) as first:
         with pytest.raises(LoginFailed, match="--port"):
             await LoopbackReceiver(first.port).start()
+
+
+async def test_a_callback_with_a_wrong_or_missing_state_gets_400_and_the_listener_keeps_waiting() -> None:
+    async with LoopbackReceiver(0) as receiver:
+        receiver.expect("the-real-state")
+        base = f"http://127.0.0.1:{receiver.port}/callback"
+        async with httpx2.AsyncClient() as page:
+            forged = await page.get(base, params={"code": "x", "state": "forged"})
+            missing = await page.get(base, params={"error": "access_denied"})
+            real = await page.get(base, params={"code": "the-code", "state": "the-real-state"})
+        params = await receiver.wait(5)
+    assert (forged.status_code, missing.status_code, real.status_code) == (400, 400, 200)
+    assert params == {"code": "the-code", "state": "the-real-state"}
+
+
+async def test_a_web_page_hitting_the_callback_does_not_end_a_pending_login(sandbox: Sandbox) -> None:
+    store = MemoryStore()
+    out, err = io.StringIO(), io.StringIO()
+    visits: list[asyncio.Task[None]] = []
+    answered: list[int] = []
+
+    async def browser(url: str) -> bool:
+        async def visit() -> None:
+            # A page in another tab fires an image request at the callback first, with a state of its own.
+            async with httpx2.AsyncClient() as page:
+                callback = f"http://127.0.0.1:{port}/callback"
+                answered.append((await page.get(callback, params={"state": "abort", "code": "x"})).status_code)
+                answered.append((await page.get(callback)).status_code)
+            async with httpx2.AsyncClient(transport=sandbox.transport) as identity:
+                location = (await identity.get(url)).headers["location"]
+            async with httpx2.AsyncClient() as real:
+                answered.append((await real.get(location.replace("localhost", "127.0.0.1"))).status_code)
+
+        visits.append(asyncio.get_running_loop().create_task(visit()))
+        return True
+
+    async with LoopbackReceiver(0) as receiver:
+        port = receiver.port
+        code = await login_command(
+            sandbox.settings(),
+            transport=sandbox.transport,
+            store=store,
+            receiver=receiver,
+            browser=browser,
+            stdout=out,
+            stderr=err,
+            now=sandbox.clock.now,
+        )
+        await asyncio.gather(*visits)
+    sandbox.seen(out.getvalue(), err.getvalue())
+    assert answered == [400, 400, 200]
+    assert (code, err.getvalue()) == (0, "")
+    assert store.login is not None

@@ -65,9 +65,9 @@ async def test_no_credentials_explain_how_to_sign_in(sandbox: Sandbox) -> None:
 async def test_unreadable_stored_login_is_reported_not_bypassed(sandbox: Sandbox) -> None:
     store = await sign_in(sandbox)
     assert store.login is not None
-    open_store(sandbox.settings(token_key="the-right-key")).save(store.login)
+    open_store(sandbox.settings(token_key="the-right-key-0123456789abcdef012345")).save(store.login)
     # With client credentials available too, an unreadable login must not silently become a custom connection.
-    wrong = sandbox.settings(token_key="a-wrong-key", client_secret="sandbox-secret")
+    wrong = sandbox.settings(token_key="a-wrong-key-0123456789abcdef0123456789", client_secret="sandbox-secret")
     session = build_auth_session(wrong, transport=sandbox.transport)
     with pytest.raises(LoginRequired, match="cannot be decrypted") as failure:
         await session.provider.get_token()

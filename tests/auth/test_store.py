@@ -18,6 +18,7 @@ from xero_mcp.config import Settings
 
 ACCESS = "eyJhbGciOiJSUzI1NiJ9.access-token-value-7f3a9c2e4b1d"
 REFRESH = "refresh-token-value-0c9d8e7f6a5b4c3d2e1f"
+KEY = "a-token-key-of-at-least-32-characters"
 
 
 def a_login(**changes: object) -> StoredLogin:
@@ -77,7 +78,7 @@ class MemoryKeyring:
 
 
 def test_encrypted_file_round_trips_a_login(tmp_path: Path) -> None:
-    store = EncryptedFileStore(tmp_path / "state" / "login.enc", "correct horse battery staple")
+    store = EncryptedFileStore(tmp_path / "state" / "login.enc", "correct horse battery staple, and more")
     assert store.load() is None
     store.save(a_login())
     loaded = store.load()
@@ -87,7 +88,7 @@ def test_encrypted_file_round_trips_a_login(tmp_path: Path) -> None:
 
 def test_encrypted_file_contains_no_token_in_any_encoding(tmp_path: Path) -> None:
     path = tmp_path / "login.enc"
-    EncryptedFileStore(path, "correct horse battery staple").save(a_login())
+    EncryptedFileStore(path, "correct horse battery staple, and more").save(a_login())
     blob = path.read_bytes()
     for secret in (ACCESS, REFRESH):
         for form in encodings(secret):
@@ -108,27 +109,29 @@ def test_encrypted_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
 
 def test_wrong_key_fails_clearly_without_revealing_either_key(tmp_path: Path) -> None:
     path = tmp_path / "login.enc"
-    EncryptedFileStore(path, "the-key-used-at-login").save(a_login())
+    EncryptedFileStore(path, "the-key-used-at-login-0123456789abc").save(a_login())
     with pytest.raises(TokenStoreError) as failure:
-        EncryptedFileStore(path, "some-other-key").load()
+        EncryptedFileStore(path, "some-other-key-0123456789abcdef01234").load()
     message = str(failure.value)
     assert "cannot be decrypted with the current XERO_MCP_TOKEN_KEY" in message
     assert "xero-mcp login" in message
-    assert "the-key-used-at-login" not in message and "some-other-key" not in message
+    assert (
+        "the-key-used-at-login-0123456789abc" not in message and "some-other-key-0123456789abcdef01234" not in message
+    )
 
 
 def test_login_of_another_slot_does_not_decrypt_as_this_one(tmp_path: Path) -> None:
     path = tmp_path / "login.enc"
-    EncryptedFileStore(path, "key", slot=slot_for("http://127.0.0.1:5055")).save(a_login())
+    EncryptedFileStore(path, KEY, slot=slot_for("http://127.0.0.1:5055")).save(a_login())
     with pytest.raises(TokenStoreError, match="cannot be decrypted"):
-        EncryptedFileStore(path, "key", slot=slot_for("https://identity.xero.com")).load()
+        EncryptedFileStore(path, KEY, slot=slot_for("https://identity.xero.com")).load()
 
 
 def test_damaged_file_fails_clearly(tmp_path: Path) -> None:
     path = tmp_path / "login.enc"
     path.write_bytes(b"not a login file")
     with pytest.raises(TokenStoreError, match="damaged"):
-        EncryptedFileStore(path, "key").load()
+        EncryptedFileStore(path, KEY).load()
 
 
 def test_empty_key_is_refused(tmp_path: Path) -> None:
@@ -137,7 +140,7 @@ def test_empty_key_is_refused(tmp_path: Path) -> None:
 
 
 def test_delete_removes_the_file(tmp_path: Path) -> None:
-    store = EncryptedFileStore(tmp_path / "login.enc", "key")
+    store = EncryptedFileStore(tmp_path / "login.enc", KEY)
     store.save(a_login())
     store.delete()
     store.delete()
@@ -189,7 +192,7 @@ def test_locked_keyring_fails_clearly(tmp_path: Path) -> None:
 
 
 def test_token_key_selects_the_encrypted_file_under_the_state_dir(tmp_path: Path) -> None:
-    store = open_store(Settings(state_dir=tmp_path, token_key="a-long-random-secret"))
+    store = open_store(Settings(state_dir=tmp_path, token_key="a-long-random-secret-0123456789abc"))
     assert isinstance(store, EncryptedFileStore)
     assert store.path.parent == tmp_path
     assert "XERO_MCP_TOKEN_KEY" in store.describe()
@@ -197,8 +200,8 @@ def test_token_key_selects_the_encrypted_file_under_the_state_dir(tmp_path: Path
 
 
 def test_sandbox_and_xero_logins_live_in_different_files(tmp_path: Path) -> None:
-    xero = open_store(Settings(state_dir=tmp_path, token_key="k"))
-    sandbox = open_store(Settings(state_dir=tmp_path, token_key="k", identity_url="http://127.0.0.1:5055"))
+    xero = open_store(Settings(state_dir=tmp_path, token_key=KEY))
+    sandbox = open_store(Settings(state_dir=tmp_path, token_key=KEY, identity_url="http://127.0.0.1:5055"))
     assert isinstance(xero, EncryptedFileStore) and isinstance(sandbox, EncryptedFileStore)
     assert xero.path != sandbox.path
 

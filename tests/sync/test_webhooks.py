@@ -187,3 +187,49 @@ async def test_one_invoice_event_serves_the_sales_invoice_and_bill_subscriptions
     after_bills = store.subscription(TENANT_A, "bills")
     assert after_sales is not None and after_bills is not None
     assert after_sales.event_seq == after_bills.event_seq > 0
+
+
+class CountingBody:
+    """A chunked request body (no Content-Length) that counts how much of it the server read."""
+
+    def __init__(self, chunk: bytes, chunks: int) -> None:
+        self.chunk = chunk
+        self.chunks = chunks
+        self.sent = 0
+
+    async def __aiter__(self):
+        for _ in range(self.chunks):
+            self.sent += len(self.chunk)
+            yield self.chunk
+
+
+async def test_a_chunked_body_over_the_cap_is_refused_without_reading_it_whole(store, clock):
+    body = CountingBody(b" " * 65_536, chunks=(50 * MAX_BODY_BYTES) // 65_536)
+    async with client_for(store, clock) as client:
+        response = await client.post("/webhooks/xero", content=body, headers={"x-xero-signature": "irrelevant"})
+    assert response.status_code == 413
+    assert body.sent <= MAX_BODY_BYTES + 65_536
+
+
+async def test_a_declared_content_length_over_the_cap_is_refused_before_reading_the_body(store, clock):
+    body = CountingBody(b" " * 65_536, chunks=(2 * MAX_BODY_BYTES) // 65_536)
+    async with client_for(store, clock) as client:
+        response = await client.post(
+            "/webhooks/xero",
+            content=body,
+            headers={"x-xero-signature": "irrelevant", "content-length": str(2 * MAX_BODY_BYTES)},
+        )
+    assert response.status_code == 413
+    assert body.sent == 0
+
+
+async def test_a_signed_but_absurdly_nested_body_gets_400_not_500(store, clock):
+    depth = MAX_BODY_BYTES // 2 - 10
+    nested = b"[" * depth + b"]" * depth
+    wrapped = b'{"events": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    async with client_for(store, clock) as client:
+        deep_list = await client.post("/webhooks/xero", content=nested, headers={"x-xero-signature": sign(nested, KEY)})
+        deep_events = await client.post(
+            "/webhooks/xero", content=wrapped, headers={"x-xero-signature": sign(wrapped, KEY)}
+        )
+    assert (deep_list.status_code, deep_events.status_code) == (400, 400)

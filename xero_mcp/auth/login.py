@@ -35,6 +35,10 @@ class RedirectReceiver(Protocol):
     @property
     def redirect_uri(self) -> str: ...
 
+    def expect(self, state: str) -> None:
+        """The `state` the real redirect carries; a receiver that can refuse other callbacks does so."""
+        ...
+
     async def wait(self, seconds: float) -> dict[str, str]:
         """The next redirect's query parameters (LoginFailed after `seconds`)."""
         ...
@@ -64,6 +68,7 @@ async def run_login(
     redirect_uri = receiver.redirect_uri
     for attempt, scopes in enumerate(plan):
         state = secrets.token_urlsafe(24)
+        receiver.expect(state)
         verifier = new_code_verifier()
         url = oauth.authorization_url(redirect_uri=redirect_uri, scopes=scopes, state=state, code_verifier=verifier)
         opened = False

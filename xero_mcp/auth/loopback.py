@@ -2,14 +2,16 @@
 
 It listens on 127.0.0.1 only (a free port, or the one given with `--port`), answers the browser's request to
 `/callback` with a short page, hands the query parameters to the login flow and closes when the login is done.
-Other paths (a browser's favicon request) get a 404 and are otherwise ignored. The redirect URI says `localhost`,
-the host Xero accepts over plain http.
+Other paths (a browser's favicon request) get a 404 and are otherwise ignored. A callback whose `state` is not the
+one this login sent (any web page can fire a request at the port, with an image tag say) gets a 400 and is dropped:
+only the real redirect ends the wait. The redirect URI says `localhost`, the host Xero accepts over plain http.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 from html import escape
 from types import TracebackType
 from urllib.parse import parse_qsl, urlsplit
@@ -42,6 +44,7 @@ class LoopbackReceiver:
         self._requested_port = port
         self._server: asyncio.Server | None = None
         self._redirects: asyncio.Queue[dict[str, str]] = asyncio.Queue()
+        self._expected_state: str | None = None
         self.port = port
 
     @property
@@ -61,6 +64,15 @@ class LoopbackReceiver:
                 "Choose another port with --port."
             ) from None
         self.port = int(self._server.sockets[0].getsockname()[1])
+
+    def expect(self, state: str) -> None:
+        """Accept only callbacks carrying this `state` from now on (call before the sign-in URL is opened)."""
+        self._expected_state = state
+
+    def _is_expected(self, params: dict[str, str]) -> bool:
+        expected = self._expected_state
+        given = params.get("state")
+        return expected is not None and given is not None and secrets.compare_digest(given, expected)
 
     async def wait(self, seconds: float) -> dict[str, str]:
         """The next redirect's query parameters. Raises LoginFailed after `seconds`."""
@@ -106,6 +118,10 @@ class LoopbackReceiver:
                 writer.write(_page("404 Not Found", "<h1>Not found</h1>"))
                 return
             params = dict(parse_qsl(target.query, keep_blank_values=True))
+            if not self._is_expected(params):
+                page = "<!doctype html><title>xero-mcp</title><h1>Not this sign-in</h1>"
+                writer.write(_page("400 Bad Request", page))
+                return
             if "error" in params:
                 reason = escape(params.get("error_description") or params["error"])
                 page = f"<!doctype html><title>xero-mcp</title><h1>Sign-in failed</h1><p>{reason}</p>"

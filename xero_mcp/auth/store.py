@@ -17,6 +17,7 @@ so a sandbox login and a real Xero login never overwrite each other.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -30,9 +31,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from pydantic import AwareDatetime, BaseModel, ConfigDict, SecretStr
 
+from xero_mcp._files import private_dir
 from xero_mcp.auth.errors import TokenStoreError
 from xero_mcp.auth.provider import Tenant
-from xero_mcp.config import Settings
+from xero_mcp.config import MIN_TOKEN_KEY_LENGTH, TOKEN_KEY_ADVICE, Settings
 
 KEYRING_SERVICE = "xero-mcp"
 _T = TypeVar("_T")
@@ -134,7 +136,9 @@ class EncryptedFileStore:
 
     def __init__(self, path: Path, key: str, *, key_name: str = "XERO_MCP_TOKEN_KEY", slot: str = "login") -> None:
         if not key:
-            raise TokenStoreError(f"{key_name} is empty: set it to a long random secret.")
+            raise TokenStoreError(f"{key_name} is empty: {TOKEN_KEY_ADVICE}")
+        if len(key) < MIN_TOKEN_KEY_LENGTH:
+            raise TokenStoreError(f"{key_name} is shorter than {MIN_TOKEN_KEY_LENGTH} characters: {TOKEN_KEY_ADVICE}")
         self.path = path
         self._key = key.encode("utf-8")
         self._key_name = key_name
@@ -156,6 +160,9 @@ class EncryptedFileStore:
             return None
         except OSError as exc:
             raise TokenStoreError(f"Cannot read the stored Xero login at {self.path} ({exc.strerror}).") from None
+        # A file left readable by an older version is closed up on first use, not only on the next save.
+        with contextlib.suppress(PermissionError):
+            self.path.chmod(0o600)
         header = len(_MAGIC) + _SALT_BYTES + _NONCE_BYTES
         if len(blob) <= header or not blob.startswith(_MAGIC):
             raise TokenStoreError(
@@ -195,7 +202,7 @@ class EncryptedFileStore:
         nonce = secrets.token_bytes(_NONCE_BYTES)
         blob = _MAGIC + salt + nonce + self._aes(salt).encrypt(nonce, login.to_bytes(), self._aad)
         try:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private_dir(self.path.parent)
             temporary = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.tmp")
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
@@ -346,7 +353,6 @@ def open_store(settings: Settings) -> TokenStore:
         backend, name = found
         return KeyringStore(backend, slot, path, name=name)
     raise TokenStoreError(
-        "No OS keyring is available to keep the Xero login. Set XERO_MCP_TOKEN_KEY to a long random secret "
-        '(for example the output of `python -c "import secrets; print(secrets.token_urlsafe(32))"`) to keep it in '
-        f"an encrypted file under {settings.state_dir}, or sign in on a machine with a keyring."
+        "No OS keyring is available to keep the Xero login. Set XERO_MCP_TOKEN_KEY to keep it in an encrypted file "
+        f"under {settings.state_dir}, or sign in on a machine with a keyring. {TOKEN_KEY_ADVICE}"
     )

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
+from xero_mcp._files import private_sqlite
+
 Row = tuple[Any, ...]
 Params = Mapping[str, Any]
 
@@ -68,7 +70,7 @@ class SqliteEngine:
     def __init__(self, path: str) -> None:
         if path != ":memory:":
             target = Path(path)
-            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            private_sqlite(target)
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")

@@ -13,6 +13,8 @@ from collections.abc import Generator
 from contextlib import contextmanager
 from pathlib import Path
 
+from xero_mcp._files import private_sqlite
+
 SYNC_DB_NAME = "sync.sqlite3"
 
 
@@ -25,9 +27,8 @@ class Database:
     """A connection to the sync database with a thread lock and explicit write transactions."""
 
     def __init__(self, path: Path | str, schema: str) -> None:
-        target = Path(path)
-        # The state dir also holds tokens, so it is created private to the user.
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # The state dir also holds tokens; it and the database are made private even when they already exist.
+        target = private_sqlite(Path(path))
         self.path = target
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, timeout=10.0)
