@@ -2,10 +2,16 @@
 
 Served over a socket, injected faults behave as on a network: a "slow" response really waits its delay, and a
 dropped connection really closes mid-response (the client sees the server disconnect, not a 500).
+
+Bound to a loopback address (the default), it answers only requests whose Host names a loopback address: its
+control API resets and seeds state and its identity service hands tokens to anyone, so a web page that rebinds its
+own name to 127.0.0.1 must not reach them. Bound to another address on purpose (`--host 0.0.0.0` in a container),
+it answers any Host.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 import sys
 
@@ -46,6 +52,59 @@ class DroppingApp:
             await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1")]})
 
 
+def _is_loopback_name(name: str) -> bool:
+    """localhost, or an address in 127.0.0.0/8 or ::1 in any spelling (IPv4-mapped included)."""
+    text = name.strip().strip("[]").lower()
+    if text == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped.is_loopback
+    return address.is_loopback
+
+
+def _host_name(header: str) -> str:
+    """The name in a Host header, without its port (`[::1]:5055` -> `::1`)."""
+    value = header.strip()
+    if value.startswith("["):
+        return value[1 : value.find("]")] if "]" in value else value
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+class LoopbackHostGuard:
+    """Answers 421 to any HTTP request whose Host header does not name a loopback address (DNS rebinding)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one ASGI connection."""
+        if scope["type"] == "http":
+            headers: list[tuple[bytes, bytes]] = scope.get("headers", [])
+            host = next((value.decode("latin-1") for key, value in headers if key == b"host"), "")
+            if not _is_loopback_name(_host_name(host)):
+                body = b"Invalid Host header: this sandbox serves loopback names only"
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 421,
+                        "headers": [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
+def served_app(app: ASGIApp, host: str) -> ASGIApp:
+    """The app as served on `host`: network faults made real, and Host names checked on a loopback bind."""
+    served: ASGIApp = DroppingApp(app)
+    return LoopbackHostGuard(served) if _is_loopback_name(host) else served
+
+
 def run_sandbox(host: str, port: int, db: str | None, limits: bool) -> int:
     """Serve the sandbox (Accounting API, identity, /_sandbox controls) until interrupted; the exit status.
 
@@ -70,5 +129,5 @@ def run_sandbox(host: str, port: int, db: str | None, limits: bool) -> int:
         "  Press Ctrl-C to stop.",
     ]
     print("\n".join(lines), file=sys.stderr, flush=True)
-    _listen.serve(DroppingApp(sandbox.app), sock)
+    _listen.serve(served_app(sandbox.app, host), sock)
     return 0
