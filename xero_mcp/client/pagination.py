@@ -45,6 +45,9 @@ def _check_field(field: str) -> str:
 
 def quote_string(value: str) -> str:
     """A Xero `where` string literal for `value`: double quotes doubled, so the text cannot end the literal."""
+    # Xero parses `where` with System.Linq.Dynamic, whose string literals escape a quote only by doubling it and give
+    # a backslash no meaning; backslash-escaping is answered "Syntax error" (XeroAPI/Xero-Java#347). So backslashes
+    # are sent as they are, and a name ending in one still closes with the quote that follows.
     return '"' + value.replace('"', '""') + '"'
 
 

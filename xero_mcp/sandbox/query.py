@@ -2,7 +2,7 @@
 
 `where` is Xero's C#-like filter language (reference §2.4): comparisons ``== = != < > <= >=`` joined with
 ``AND``/``OR`` (or ``&&``/``||``), ``NOT``/``!``, parentheses, string literals in double quotes (a quote inside
-one doubled, ``""``, as Xero writes it, or escaped as ``\\"``), numbers, ``true``/``false``/``null``,
+one doubled, ``""``; a backslash is an ordinary character), numbers, ``true``/``false``/``null``,
 ``guid("...")``, ``DateTime(y, m, d[, h, m, s])``, dotted fields (``Contact.ContactID``) and the methods
 ``Contains``, ``StartsWith``, ``EndsWith`` (booleans) and ``ToLower``, ``ToUpper`` (on text). String comparisons
 ignore case, as Xero's do. The expression is parsed into a small tree and compiled to an SQL condition with
@@ -205,7 +205,7 @@ def field_sql(collection: Collection, path: str) -> str:
 _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
-  | (?P<string>"(?:[^"\\]|\\.|"")*")
+  | (?P<string>"(?:[^"]|"")*")
   | (?P<number>-?\d+(?:\.\d+)?)
   | (?P<op>==|!=|<=|>=|&&|\|\||[=<>!(),.])
   | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
@@ -237,9 +237,11 @@ def _tokens(source: str) -> list[_Token]:
 
 
 def _unquote(literal: str) -> str:
-    # Xero's filter language (System.Linq.Dynamic) writes a quote inside a string by doubling it; \" and \\ are
-    # accepted too. Any other backslash is an ordinary character, as it is in Xero's.
-    return re.sub(r'""|\\(["\\])', lambda m: m.group(1) or '"', literal[1:-1])
+    # Xero's `where` is System.Linq.Dynamic (its QueryParseException messages, "Unterminated string literal" and "No
+    # property or field 'X' exists in type 'Contact'", are that library's): a string literal ends at the first lone
+    # `"`, a doubled `""` stands for one quote, and a backslash escapes nothing (its ParseStringLiteral only drops
+    # one quote of each pair). Backslash escapes are refused by Xero with "Syntax error" (XeroAPI/Xero-Java#347).
+    return literal[1:-1].replace('""', '"')
 
 
 # --- where: tree -------------------------------------------------------------------------------------------------
