@@ -15,9 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self, cast
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
 _SPECIAL = {"id": "ID", "ids": "IDs", "utc": "UTC", "cis": "CIS", "cogs": "COGS"}
 _MS_DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
@@ -76,6 +76,35 @@ XeroDate = Annotated[dt.date, BeforeValidator(parse_xero_date)]
 Money = Decimal
 """Amounts are Decimal, parsed from JSON without passing through float."""
 
+# What Xero accepts, checked on every request model so a request that cannot succeed is never sent (nor retried):
+# - amounts: a line amount "can't exceed 9,999,999,999.99" (Xero's Invoices documentation; reference section
+#   "Wire conventions", Numbers). No Xero amount, quantity or rate can be larger than the largest line amount,
+#   so every number in a request is held to it, and so is a line's quantity x unit amount.
+# - dates: Xero stores dates as SQL Server datetime, whose range starts at 1753-01-01 (an If-Modified-Since before
+#   it is answered with a 500: XeroAPI/XeroAPI.Net#16) and ends at 9999-12-31. Xero adds terms to document dates
+#   (due dates, repeating schedules, report periods), so the range's last year is left out as well.
+LARGEST_AMOUNT = Decimal("9999999999.99")
+EARLIEST_DATE = dt.date(1753, 1, 1)
+LATEST_DATE = dt.date(9998, 12, 31)
+
+
+def _limit_problem(name: str, value: object) -> str | None:
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return f"{name} must be a finite number"
+        if abs(value) > LARGEST_AMOUNT:
+            return f"{name} must be between -9,999,999,999.99 and 9,999,999,999.99 (Xero's largest amount)"
+    elif isinstance(value, dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            return f"{name} must be between {EARLIEST_DATE} and {LATEST_DATE} (the dates Xero can store)"
+    elif isinstance(value, list | tuple):
+        for item in cast("list[object] | tuple[object, ...]", value):
+            problem = _limit_problem(name, item)
+            if problem is not None:
+                return problem
+    return None
+
 
 def _config(extra: Literal["allow", "forbid"]) -> ConfigDict:
     return ConfigDict(
@@ -101,6 +130,22 @@ class XeroRequest(BaseModel):
     """
 
     model_config = REQUEST_CONFIG
+
+    @model_validator(mode="after")
+    def _within_xero_limits(self) -> Self:
+        # Nested request models check themselves; this looks at this model's own numbers and dates.
+        problems = [problem for name, value in self if (problem := _limit_problem(name, value)) is not None]
+        quantity, unit_amount = getattr(self, "quantity", None), getattr(self, "unit_amount", None)
+        if (
+            not problems
+            and isinstance(quantity, Decimal)
+            and isinstance(unit_amount, Decimal)
+            and abs(quantity * unit_amount) > LARGEST_AMOUNT
+        ):
+            problems.append("quantity x unit_amount must not exceed 9,999,999,999.99 (Xero's largest line amount)")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     def to_xero(self) -> dict[str, Any]:
         """The body Xero expects: PascalCase names, unset fields left out, Decimals kept as Decimal."""
