@@ -111,3 +111,9 @@ def test_an_existing_loose_login_file_is_made_private_when_it_is_read(tmp_path: 
     path.chmod(0o644)
     assert EncryptedFileStore(path, LONG_KEY).load() is not None
     assert mode(path) == 0o600
+
+
+def test_an_in_memory_store_leaves_no_file_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    CursorStore(":memory:").close()
+    assert list(tmp_path.iterdir()) == []

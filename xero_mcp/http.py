@@ -187,15 +187,17 @@ def run_http(server: MCPServer, settings: Settings, *, host: str, port: int) -> 
     from xero_mcp import _listen
 
     try:
-        app = http_app(server, settings, host=host, port=port)
-    except HttpConfigError as exc:
-        print(f"xero-mcp: {exc}", file=sys.stderr)
-        return 2
-    try:
         sock = _listen.bind(host, port)
     except _listen.ListenError as exc:
         print(f"xero-mcp: {exc}", file=sys.stderr)
         return 1
+    try:
+        # The bound port, not the requested one: with --port 0 the allowed Host names carry the port chosen.
+        app = http_app(server, settings, host=host, port=int(sock.getsockname()[1]))
+    except HttpConfigError as exc:
+        sock.close()
+        print(f"xero-mcp: {exc}", file=sys.stderr)
+        return 2
     print(
         f"xero-mcp: MCP server (Streamable HTTP) listening on {_listen.base_url(sock)}/mcp", file=sys.stderr, flush=True
     )

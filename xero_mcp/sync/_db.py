@@ -27,8 +27,10 @@ class Database:
     """A connection to the sync database with a thread lock and explicit write transactions."""
 
     def __init__(self, path: Path | str, schema: str) -> None:
-        # The state dir also holds tokens; it and the database are made private even when they already exist.
-        target = private_sqlite(Path(path))
+        target = Path(path)
+        if str(path) != ":memory:":
+            # The state dir also holds tokens; it and the database are made private even when they already exist.
+            private_sqlite(target)
         self.path = target
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, timeout=10.0)
