@@ -37,7 +37,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from xero_mcp.sandbox.orgsetup import ACCOUNT_CLASSES
-from xero_mcp.sandbox.rules.common import is_guid, money
+from xero_mcp.sandbox.rules.common import EARLIEST_DATE, LATEST_DATE, is_guid, money
 from xero_mcp.sandbox.state import Doc, SandboxState, iso_instant
 
 ZERO = Decimal("0.00")
@@ -676,10 +676,17 @@ class _Params:
             return None
         try:
             if len(value) == 10:
-                return date.fromisoformat(value)
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+                parsed = date.fromisoformat(value)
+            else:
+                parsed = datetime.fromisoformat(value.replace("Z", "+00:00")).date()
         except ValueError:
             raise ReportParameterError(f"Report Parameter {name} could not be parsed as a DateTime") from None
+        if not EARLIEST_DATE <= parsed <= LATEST_DATE:
+            # Outside the dates Xero stores; periods counted from such a date would also leave Python's years.
+            raise ReportParameterError(
+                f"Report Parameter {name} must be a date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"
+            )
+        return parsed
 
     def boolean(self, name: str) -> bool:
         value = self.raw(name)

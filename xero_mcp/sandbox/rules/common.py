@@ -13,7 +13,7 @@ from collections.abc import Callable, Generator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -24,6 +24,17 @@ ZERO = Decimal("0.00")
 _CENT = Decimal("0.01")
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _MS_DATE = re.compile(r"/Date\((-?\d+)([+-]\d{4})?\)/")
+
+
+LARGEST_NUMBER = Decimal("9999999999.99")
+"""Reference §2 (Numbers): a LineAmount "can't exceed 9,999,999,999.99" [DOC-INV]. No amount, quantity or rate a
+request carries can usefully be larger, and a number near 1e308 cannot even be rounded to cents, so every number
+field is held to it."""
+EARLIEST_DATE = date(1753, 1, 1)
+LATEST_DATE = date(9998, 12, 31)
+"""Xero keeps dates as SQL Server datetime, which starts at 1753-01-01 (an If-Modified-Since before it got a 500:
+XeroAPI/XeroAPI.Net#16) and ends at 9999-12-31; the last year is left out because Xero adds terms to dates (due
+dates, repeating schedules, report periods) that would run past the end."""
 
 
 class RuleError(Exception):
@@ -172,6 +183,8 @@ def decimal(value: object, name: str) -> Decimal:
         raise RuleError(f"{name} must be a number.")
     if not result.is_finite():
         raise RuleError(f"{name} must be a number.")
+    if abs(result) > LARGEST_NUMBER:
+        raise RuleError(f"{name} can't exceed 9,999,999,999.99.")
     return result
 
 
@@ -235,21 +248,31 @@ def upper(raw: Doc, key: str) -> str | None:
 
 
 def parse_date(value: object, name: str) -> date:
-    """A date written as ``YYYY-MM-DD``, an ISO datetime, or MS-JSON ``/Date(ms+0000)/``."""
+    """A date written as ``YYYY-MM-DD``, an ISO datetime, or MS-JSON ``/Date(ms+0000)/``, within the dates Xero
+    stores (EARLIEST_DATE to LATEST_DATE)."""
+    out_of_range = RuleError(f"{name} must be between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}.")
+    parsed: date | None = None
     if isinstance(value, str):
         candidate = value.strip()
         found = _MS_DATE.fullmatch(candidate)
         if found is not None:
-            return datetime.fromtimestamp(int(found.group(1)) / 1000, UTC).date()
-        try:
-            if len(candidate) == 10:
-                return date.fromisoformat(candidate)
-            parsed = datetime.fromisoformat(candidate.replace("Z", "+00:00"))
-        except ValueError:
-            pass
+            try:
+                parsed = (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=int(found.group(1)))).date()
+            except OverflowError:
+                raise out_of_range from None
         else:
-            return parsed.date()
-    raise RuleError(f"{name} is not a valid date. Use the format YYYY-MM-DD.")
+            try:
+                if len(candidate) == 10:
+                    parsed = date.fromisoformat(candidate)
+                else:
+                    parsed = datetime.fromisoformat(candidate.replace("Z", "+00:00")).date()
+            except ValueError:
+                parsed = None
+    if parsed is None:
+        raise RuleError(f"{name} is not a valid date. Use the format YYYY-MM-DD.")
+    if not EARLIEST_DATE <= parsed <= LATEST_DATE:
+        raise out_of_range
+    return parsed
 
 
 def date_field(raw: Doc, key: str) -> str | None:
