@@ -153,7 +153,7 @@ async def _measure(result: Measurement) -> None:
                 preview = await jobs.tool("email_invoice", {"invoice": invoice_id})
                 await jobs.tool("email_invoice", {"invoice": invoice_id, "confirm_token": preview["confirm_token"]})
                 due = _find_value(invoice, "amount_due") or _find_value(invoice, "total")
-                await jobs.tool("create_payment", {"invoice": invoice_id, "amount": due, "account": "090"})
+                await jobs.tool("create_payment", {"invoice": invoice_id, "amount": due, "bank_account": "090"})
 
             counted["existing"] = await jobs.counted(existing)
             counted["new"] = await jobs.counted(new)

@@ -293,7 +293,7 @@ async def invoice_a_customer(demo: Demo) -> None:
     approved = await demo.call("approve_invoice", invoice=draft["invoice_id"])
     demo.show(document_table([approved], title="Approved invoice"))
     payment = await demo.call(
-        "create_payment", invoice=approved["invoice_id"], amount="200", account="Business Bank Account"
+        "create_payment", invoice=approved["invoice_id"], amount="200", bank_account="Business Bank Account"
     )
     demo.say(
         f"deposit of {money(payment.get('amount'))} on {payment.get('invoice_number', '')} recorded in "

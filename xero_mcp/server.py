@@ -32,8 +32,8 @@ logger = logging.getLogger(__name__)
 
 INSTRUCTIONS = """\
 Xero accounting tools. Guidelines:
-- Find before you create: use find_or_create_contact (or a list_/get_ tool) before creating contacts or documents;
-  create_* tools also skip duplicates by a natural key (see each tool) unless allow_duplicate is true.
+- Find before you create: use find_or_create_contact (or list_records / a get_ tool) before creating contacts or
+  documents; creating tools also return an existing match of a natural key (see each tool) unless allow_duplicate.
 - Several organisations may be connected: list_tenants shows them; pass `tenant` (name or ID) to work in one other
   than the default.
 - Money amounts are exact decimals in the organisation's currency; dates are YYYY-MM-DD. An empty string means

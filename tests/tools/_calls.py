@@ -55,3 +55,10 @@ async def fails_confirmed(client: Client, name: str, /, **arguments: Any) -> str
     preview = await ok(client, name, **arguments)
     assert preview["done"] is False and preview.get("confirm_token"), preview
     return await fails(client, name, **arguments, confirm_token=preview["confirm_token"])
+
+
+async def confirmed_result(client: Client, name: str, /, **arguments: Any) -> dict[str, Any]:
+    """The result of a destructive call made as `confirmed` makes it."""
+    done = await confirmed(client, name, **arguments)
+    assert done["done"] is True, done
+    return done["result"]

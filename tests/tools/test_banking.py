@@ -7,7 +7,7 @@ from typing import Any
 
 from mcp import Client
 
-from tests.tools._calls import fails, ok
+from tests.tools._calls import confirmed_result, fails, ok
 from tests.tools.conftest import MakeClient
 
 BANK = "Business Bank Account"
@@ -91,7 +91,7 @@ async def test_the_bank_account_is_named_when_there_are_several(make_client: Mak
 async def test_update_bank_transaction_changes_reference_and_replaces_lines(make_client: MakeClient) -> None:
     async with make_client() as client:
         spent = await _spend(client)
-        updated = await ok(
+        updated = await confirmed_result(
             client,
             "update_bank_transaction",
             bank_transaction_id=spent["bank_transaction_id"],
@@ -113,7 +113,7 @@ async def test_reconciled_and_deleted_bank_transactions_cannot_be_updated(make_c
             IsReconciled=True,
             LineItems=[{"Description": "Toner", "Quantity": 1, "UnitAmount": 80, "AccountCode": "453"}],
         )
-        reconciled_id = reconciled["result"]["data"]["BankTransactions"][0]["BankTransactionID"]
+        reconciled_id = reconciled["data"]["BankTransactions"][0]["BankTransactionID"]
         deleted = await ok(
             client, "xero_get", path="/BankTransactions", query={"where": 'Status=="DELETED"'}, page_size=1
         )
@@ -157,9 +157,9 @@ async def test_bank_transfer_rules_are_explained(make_client: MakeClient) -> Non
     assert "amount" in negative
 
 
-async def test_read_only_mode_lists_bank_transactions_only(make_client: MakeClient) -> None:
+async def test_read_only_mode_lists_bank_transactions_and_payments_only(make_client: MakeClient) -> None:
     async with make_client(read_only=True, toolsets=("banking",)) as client:
         names = {tool.name for tool in (await client.list_tools()).tools}
         listed = await ok(client, "list_bank_transactions", date_from="2026-01-01", page_size=3)
-    assert names == {"list_bank_transactions"}
+    assert names == {"list_bank_transactions", "list_payments"}
     assert len(listed["items"]) == 3 and listed["has_more"] is True

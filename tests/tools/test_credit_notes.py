@@ -6,7 +6,7 @@ from typing import Any
 
 from mcp import Client
 
-from tests.tools._calls import fails, ok
+from tests.tools._calls import fails, fails_confirmed, ok
 from tests.tools.conftest import MakeClient
 
 REFUND = [{"description": "Refund: one hour", "quantity": 1, "unit_amount": 150, "account": "Sales"}]
@@ -144,7 +144,7 @@ async def test_an_allocated_credit_note_keeps_its_amounts(make_client: MakeClien
         await ok(
             client, "allocate_credit_note", credit_note=note["credit_note_id"], invoice=invoice["invoice_id"], amount=10
         )
-        message = await fails(client, "update_credit_note", credit_note=note["credit_note_id"], lines=WORK)
+        message = await fails_confirmed(client, "update_credit_note", credit_note=note["credit_note_id"], lines=WORK)
         renamed = await ok(client, "update_credit_note", credit_note=note["credit_note_id"], reference="Goodwill")
     assert "has 10.00 allocated or refunded" in message
     assert renamed["reference"] == "Goodwill"

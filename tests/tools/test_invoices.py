@@ -9,7 +9,7 @@ from mcp import Client
 from mcp.client import ClientRequestContext
 from mcp.types import ElicitRequestParams, ElicitResult
 
-from tests.tools._calls import confirmed, fails, fails_confirmed, ok
+from tests.tools._calls import confirmed, confirmed_result, fails, fails_confirmed, ok
 from tests.tools.conftest import MakeClient
 from xero_mcp.sandbox.app import Sandbox
 
@@ -151,7 +151,7 @@ async def test_xero_validation_errors_come_back_as_tool_errors(make_client: Make
 async def test_update_invoice_replaces_lines_and_keeps_the_rest(make_client: MakeClient) -> None:
     async with make_client() as client:
         created = await _approved(client, reference="PO 77")
-        updated = await ok(
+        updated = await confirmed_result(
             client,
             "update_invoice",
             invoice=created["invoice_number"],
@@ -166,9 +166,13 @@ async def test_changing_amounts_of_a_paid_invoice_is_explained(make_client: Make
     async with make_client() as client:
         created = await _approved(client)
         await ok(
-            client, "create_payment", invoice=created["invoice_number"], amount=100, account="Business Bank Account"
+            client,
+            "create_payment",
+            invoice=created["invoice_number"],
+            amount=100,
+            bank_account="Business Bank Account",
         )
-        message = await fails(client, "update_invoice", invoice=created["invoice_number"], lines=CONSULTING)
+        message = await fails_confirmed(client, "update_invoice", invoice=created["invoice_number"], lines=CONSULTING)
         reference = await ok(client, "update_invoice", invoice=created["invoice_number"], reference="Paid in part")
     assert "has payments or credits applied" in message and "delete_payment" in message
     assert reference["reference"] == "Paid in part" and reference["amount_due"] == 395
@@ -223,7 +227,7 @@ async def test_voiding_a_draft_deletes_it_and_a_paid_invoice_is_refused(make_cli
         preview = await ok(client, "void_invoice", invoice=draft["invoice_number"])
         deleted = await confirmed(client, "void_invoice", invoice=draft["invoice_number"])
         paid = await _approved(client, invoice_number="PAID-1")
-        await ok(client, "create_payment", invoice="PAID-1", amount=495, account="Business Bank Account")
+        await ok(client, "create_payment", invoice="PAID-1", amount=495, bank_account="Business Bank Account")
         message = await fails(client, "void_invoice", invoice="PAID-1")
         after = await ok(client, "get_invoice", invoice=paid["invoice_id"])
     number = draft["invoice_number"]

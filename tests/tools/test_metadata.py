@@ -17,9 +17,17 @@ from mcp import Client
 from xero_mcp.config import Settings
 from xero_mcp.server import build_server
 from xero_mcp.tools._context import Backend
-from xero_mcp.tools._inventory import all_tools
+from xero_mcp.tools._inventory import all_tools, seed_tool_names
 from xero_mcp.tools._spec import DEFAULT_TOOLSETS, TOOLSETS
-from xero_mcp.tools.listing import README_END, README_START, TOOLS_DOC, markdown_table
+from xero_mcp.tools.listing import (
+    OPERATIONS_END,
+    OPERATIONS_START,
+    README_END,
+    README_START,
+    TOOLS_DOC,
+    markdown_table,
+    operations_table,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOTS = Path(__file__).with_name("snapshots")
@@ -129,3 +137,21 @@ def test_tool_reference_table_is_generated_from_the_registry() -> None:
     assert reference[start : end + len(README_END)] == markdown_table(all_tools()), (
         f"{TOOLS_DOC}'s tool table is stale: replace it with the output of `xero-mcp tools --markdown`"
     )
+
+
+def test_readme_operation_table_is_generated_from_the_registry() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = readme.find(OPERATIONS_START), readme.find(OPERATIONS_END)
+    assert start != -1 and end != -1, "README.md lacks the operation table markers"
+    assert readme[start : end + len(OPERATIONS_END)] == operations_table(), "README's operation table is stale"
+
+
+async def test_every_seed_operation_is_in_the_default_set_within_the_context_budget() -> None:
+    listed = await _listed()
+    names = {item.name for item in listed}
+    assert seed_tool_names() <= names, sorted(seed_tool_names() - names)
+    visible = [
+        {"name": item.name, "description": item.description, "inputSchema": item.input_schema} for item in listed
+    ]
+    size = len(json.dumps(visible, separators=(",", ":"), ensure_ascii=False))
+    assert size <= 20_000, f"the default tools cost {size} characters of name, description and input schema"

@@ -23,7 +23,9 @@ async def _invoice(client: Client, status: str = "AUTHORISED") -> dict[str, Any]
 
 
 async def _pay(client: Client, invoice: str, amount: float, **extra: Any) -> dict[str, Any]:
-    return await ok(client, "create_payment", invoice=invoice, amount=amount, date="2026-11-02", account=BANK, **extra)
+    return await ok(
+        client, "create_payment", invoice=invoice, amount=amount, date="2026-11-02", bank_account=BANK, **extra
+    )
 
 
 async def test_a_payment_reduces_the_amount_due_of_the_invoice(make_client: MakeClient) -> None:
@@ -76,12 +78,16 @@ async def test_payment_rules_are_explained_before_xero_is_asked(make_client: Mak
         open_invoice = await _invoice(client)
         paid = await _invoice(client)
         await _pay(client, paid["invoice_number"], 110)
-        not_approved = await fails(client, "create_payment", invoice=draft["invoice_number"], amount=10, account=BANK)
-        too_much = await fails(
-            client, "create_payment", invoice=open_invoice["invoice_number"], amount=111, account=BANK
+        not_approved = await fails(
+            client, "create_payment", invoice=draft["invoice_number"], amount=10, bank_account=BANK
         )
-        already_paid = await fails(client, "create_payment", invoice=paid["invoice_number"], amount=5, account=BANK)
-        unknown = await fails(client, "create_payment", invoice="INV-99999", amount=5, account=BANK)
+        too_much = await fails(
+            client, "create_payment", invoice=open_invoice["invoice_number"], amount=111, bank_account=BANK
+        )
+        already_paid = await fails(
+            client, "create_payment", invoice=paid["invoice_number"], amount=5, bank_account=BANK
+        )
+        unknown = await fails(client, "create_payment", invoice="INV-99999", amount=5, bank_account=BANK)
     assert f"Invoice {draft['invoice_number']} is DRAFT" in not_approved and "approve_invoice" in not_approved
     assert f"amount: 111 is more than the 110.00 due on invoice {open_invoice['invoice_number']}" in too_much
     assert f"Invoice {paid['invoice_number']} is already PAID" in already_paid
@@ -92,9 +98,16 @@ async def test_the_bank_account_must_be_named_when_there_are_several(make_client
     async with make_client() as client:
         invoice = await _invoice(client)
         unnamed = await fails(client, "create_payment", invoice=invoice["invoice_number"], amount=10)
-        not_bank = await fails(client, "create_payment", invoice=invoice["invoice_number"], amount=10, account="Sales")
+        not_bank = await fails(
+            client, "create_payment", invoice=invoice["invoice_number"], amount=10, bank_account="Sales"
+        )
         by_code = await ok(
-            client, "create_payment", invoice=invoice["invoice_number"], amount=10, account="091", date="2026-11-02"
+            client,
+            "create_payment",
+            invoice=invoice["invoice_number"],
+            amount=10,
+            bank_account="091",
+            date="2026-11-02",
         )
     assert "account: this organisation has 3 bank accounts; name one: Business Bank Account (090)" in unnamed
     assert "account: Sales (200) is not a bank account" in not_bank

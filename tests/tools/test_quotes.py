@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mcp import Client
 
-from tests.tools._calls import fails, ok
+from tests.tools._calls import confirmed_result, fails, ok
 from tests.tools.conftest import MakeClient
 
 WORK = [{"description": "Garden design", "quantity": 3, "unit_amount": 150, "account": "Sales"}]
@@ -70,7 +70,7 @@ async def test_update_quote_replaces_lines_and_names_unknown_numbers(make_client
     async with make_client() as client:
         await _customer(client)
         await ok(client, "create_quote", contact="Pukeko Landscapes", lines=WORK, quote_number="PK-300")
-        updated = await ok(
+        updated = await confirmed_result(
             client,
             "update_quote",
             quote="PK-300",

@@ -59,7 +59,7 @@ async def test_an_archived_account_is_refused_with_active_alternatives(make_clie
             path="/Accounts",
             body={"Code": "206", "Name": "Old Sales", "Type": "REVENUE"},
         )
-        account_id = made["result"]["data"]["Accounts"][0]["AccountID"]
+        account_id = made["data"]["Accounts"][0]["AccountID"]
         await ok(client, "xero_write", method="POST", path=f"/Accounts/{account_id}", body={"Status": "ARCHIVED"})
         message = await fails(client, "create_invoice", contact="Tuatara Tech", lines=line(account="Old Sales"))
     assert "lines[0].account: account Old Sales (206) is archived and cannot be used." in message

@@ -190,7 +190,7 @@ async def test_get_organisation_describes_each_organisation(make_client: MakeCli
 
 
 async def test_read_only_mode_keeps_the_accounting_reads(make_client: MakeClient) -> None:
-    async with make_client(read_only=True, toolsets=("accounting",)) as client:
+    async with make_client(read_only=True, toolsets=("accounting", "setup")) as client:
         names = {tool.name for tool in (await client.list_tools()).tools}
     reads = {"list_accounts", "list_tax_rates", "list_items", "list_tracking_categories", "list_manual_journals"}
     assert reads | {"get_organisation"} <= names

@@ -93,7 +93,12 @@ async def test_each_trigger_delivers_its_own_records(make_client: MakeClient, sa
         invoice = await ok(client, "create_invoice", contact="Kahu Trading", lines=line, status="AUTHORISED")
         bill = await ok(client, "create_bill", contact="Kahu Trading", lines=line, reference="K-77")
         payment = await ok(
-            client, "create_payment", invoice=invoice["invoice_number"], amount=50, account="090", date="2026-11-02"
+            client,
+            "create_payment",
+            invoice=invoice["invoice_number"],
+            amount=50,
+            bank_account="090",
+            date="2026-11-02",
         )
         spent = await ok(
             client, "create_bank_transaction", type="SPEND", bank_account="090", contact="Kahu Trading", lines=line
@@ -117,7 +122,7 @@ async def test_a_deleted_payment_comes_through_as_an_update_with_its_status(
         await ok(client, "find_or_create_contact", name="Ruru Audio")
         line = [{"description": "Speakers", "quantity": 1, "unit_amount": 100, "account": "Sales"}]
         invoice = await ok(client, "create_invoice", contact="Ruru Audio", lines=line, status="AUTHORISED")
-        payment = await ok(client, "create_payment", invoice=invoice["invoice_id"], amount=110, account="090")
+        payment = await ok(client, "create_payment", invoice=invoice["invoice_id"], amount=110, bank_account="090")
         start = await _poll(client, "poll_payments")
         sandbox.clock.advance(60)
         await confirmed(client, "delete_payment", payment_id=payment["payment_id"])
@@ -163,15 +168,17 @@ async def test_organisations_and_triggers_keep_their_own_cursors(
         crossed = await fails(client, "poll_bills", cursor=second_after["cursor"], tenant=SECOND)
     assert demo_after["created"] == []
     assert _ids(second_after, "created", "contact_id") == [contact["contact_id"]]
-    assert "cursor: this cursor belongs to another poll_* tool or organisation, not poll_bills" in crossed
+    assert "cursor: this cursor belongs to another entity or organisation, not bills" in crossed
 
 
-async def test_triggers_are_read_only_and_opt_in(make_client: MakeClient) -> None:
+async def test_one_read_only_poll_tool_is_in_the_default_set_and_one_per_entity_is_opt_in(
+    make_client: MakeClient,
+) -> None:
     async with make_client(read_only=True, toolsets=("default",)) as client:
         default_names = {tool.name for tool in (await client.list_tools()).tools}
-    async with make_client(read_only=True, toolsets=("triggers",)) as client:
+    async with make_client(read_only=True, toolsets=("polls",)) as client:
         trigger_names = {tool.name for tool in (await client.list_tools()).tools}
-    assert not any(name.startswith("poll_") for name in default_names)
+    assert {name for name in default_names if name.startswith("poll_")} == {"poll_changes"}
     assert trigger_names == {
         "poll_contacts",
         "poll_bills",

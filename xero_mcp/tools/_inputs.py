@@ -18,6 +18,12 @@ from xero_mcp.tools._projections import without_null
 AmountIn = Annotated[Decimal, WithJsonSchema({"type": "number"})]
 """A money amount or quantity as input: a JSON number (or numeric string), kept exact as Decimal."""
 
+Percent = Annotated[Decimal, WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100})]
+"""A percentage as input, 0 to 100 (the bounds are checked by the field and published here)."""
+
+PositiveAmount = Annotated[Decimal, WithJsonSchema({"type": "number", "minimum": 0.01})]
+"""A money amount that must be more than zero (a payment, a transfer): at least one cent."""
+
 
 INPUT_CONFIG = ConfigDict(extra="forbid", json_schema_extra=without_null)
 """Config for input models: unknown fields refused; no class docstring and no `null` alternatives in the schema
@@ -36,10 +42,27 @@ class InputModel(BaseModel):
 
 
 class TrackingIn(InputModel):
-    """A tracking category and one of its options, by name (e.g. Region / North)."""
+    """A tracking category and one of its options, by name (e.g. Region / North).
 
-    category: str = Field(description="Tracking category name")
-    option: str = Field(description="Option name")
+    Written as "Category: Option" (the same words get_report takes); the object form is accepted too.
+    """
+
+    category: str = Field(description="Category")
+    option: str = Field(description="Option")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: object) -> object:
+        if isinstance(data, str):
+            category, colon, option = data.partition(":")
+            if not colon or not category.strip() or not option.strip():
+                raise ValueError(f"write a tracking option as 'Category: Option', not {data!r}")
+            return {"category": category.strip(), "option": option.strip()}
+        return data
+
+
+TrackingText = Annotated[TrackingIn, WithJsonSchema({"type": "string"})]
+"""A tracking option as a model writes it: "Region: North"."""
 
 
 class LineIn(InputModel):
@@ -49,11 +72,11 @@ class LineIn(InputModel):
     the item defines, unless given here.
     """
 
-    description: str | None = Field(default=None, max_length=4000, description="Line text")
-    quantity: AmountIn | None = Field(default=None, description="Number of units")
-    unit_amount: AmountIn | None = Field(default=None, description="Price per unit")
+    description: str | None = Field(default=None, description="Text")
+    quantity: AmountIn | None = Field(default=None, description="Quantity")
+    unit_amount: AmountIn | None = Field(default=None, description="Unit price")
     account: str | None = Field(default=None, description="Account code or name")
     tax: str | None = Field(default=None, description="Tax type or name")
     item: str | None = Field(default=None, description="Item code or name")
-    discount_rate: AmountIn | None = Field(default=None, ge=0, le=100, description="Discount percent")
-    tracking: list[TrackingIn] | None = Field(default=None, max_length=2, description="Up to 2 tracking options")
+    discount_rate: Percent | None = Field(default=None, ge=0, le=100, description="Discount %")
+    tracking: list[TrackingText] | None = Field(default=None, max_length=2, description="Tracking, 'Category: Option'")

@@ -8,7 +8,9 @@ For each spec it builds
   object, nested shapes inlined (no `$ref`/`$defs`), no titles, optional arguments without their null alternative;
 - the call: failures a model can act on become tool errors (`xero_mcp.tools._errors`), results go back as compact
   JSON text plus the full structuredContent, and destructive tools get their confirmation step (elicitation when
-  the client can ask, otherwise a preview and a one-time token, `xero_mcp.tools._confirm`).
+  the client can ask, otherwise a preview and a one-time token, `xero_mcp.tools._confirm`). A destructive call
+  answers `{done, preview, confirm_token, next_step, result}`; one whose preview is None (it changes nothing
+  irreversibly, like an update without new lines) runs and answers as an ordinary tool.
 
 No output schema is published: a typed schema of every result would cost more in every `tools/list` than the
 model gains, and a schema of bare `{}` properties says nothing (MCP Inspector's strict mode rejects it).
@@ -47,7 +49,7 @@ logger = logging.getLogger(__name__)
 CONFIRM_TOKEN = "confirm_token"  # noqa: S105 - an argument name, not a secret
 """The argument every destructive tool takes: the token its preview returned, after the user agreed."""
 
-_CONFIRM_TOKEN_DESCRIPTION = "Token from this call's preview, only after the user agreed"  # noqa: S105
+_CONFIRM_TOKEN_DESCRIPTION = "The preview's token, once the user agreed"  # noqa: S105
 
 
 class Confirm(BaseModel):
@@ -58,6 +60,10 @@ class Confirm(BaseModel):
 
 class _Unasked(Confirm):
     """The client cannot ask its user (no form elicitation): the preview-and-token path applies instead."""
+
+
+class _NothingToAsk(Confirm):
+    """This call changes nothing irreversibly (its preview is None): it runs as an ordinary tool."""
 
 
 def _client_can_elicit(ctx: Context[Any, Any]) -> bool:
@@ -150,7 +156,7 @@ def _tidy(schema: Any) -> Any:
     for key, value in node.items():
         if key == "title" and isinstance(value, str):
             continue
-        if key == "default" and (value is None or value is False):
+        if key == "default" and (value is None or value is False or value == ""):
             continue
         if key == "properties" and isinstance(value, dict):
             out[key] = {name: _tidy(sub) for name, sub in cast("dict[str, Any]", value).items()}
@@ -203,8 +209,8 @@ class _Confirmation:
             message = await preview(self._deps, **arguments)
         except Exception as exc:
             raise to_tool_error(exc) from exc
-        if message is None:  # this call changes nothing irreversibly: nothing to ask
-            return Confirm(confirm=True)
+        if message is None:
+            return _NothingToAsk(confirm=True)
         return Elicit(f"{message} This cannot be undone.", Confirm)
 
 
@@ -226,7 +232,7 @@ def _caller(spec: ToolSpec, deps: ToolContext, context_kwarg: str | None) -> Any
             assert preview is not None
             text = await preview(deps, **arguments)
             if text is None:
-                return Outcome(done=True, result=await act(arguments, ctx))
+                return await act(arguments, ctx)
             if token is None:
                 return Outcome(
                     done=False,
@@ -237,6 +243,8 @@ def _caller(spec: ToolSpec, deps: ToolContext, context_kwarg: str | None) -> Any
                 )
             deps.confirmations.redeem(spec.name, arguments, token)
             return Outcome(done=True, result=await act(arguments, ctx))
+        if isinstance(data, _NothingToAsk):
+            return await act(arguments, ctx)
         if isinstance(data, Confirm) and data.confirm:
             return Outcome(done=True, result=await act(arguments, ctx))
         return Outcome(done=False, next_step="The user declined; nothing was changed. Do not retry unless they ask.")
@@ -255,14 +263,26 @@ def _caller(spec: ToolSpec, deps: ToolContext, context_kwarg: str | None) -> Any
     return call
 
 
+_MODELS: dict[str, type[ToolArguments]] = {}
+
+
+def tool_arguments(spec: ToolSpec) -> type[ToolArguments]:
+    """The arguments model of a spec (built once): what the tool accepts, validated as a call's are."""
+    model = _MODELS.get(spec.name)
+    if model is None:
+        signature = inspect.signature(spec.handler, eval_str=True)
+        context_kwarg = find_context_parameter(spec.handler)  # MCP's Context (progress), filled by the SDK
+        params = [p for p in list(signature.parameters.values())[1:] if p.name != context_kwarg]  # no ToolContext
+        if any(p.name == CONFIRM_TOKEN for p in params):
+            raise ValueError(f"tool {spec.name}: {CONFIRM_TOKEN} is added by the registration, not declared")
+        model = _MODELS[spec.name] = arguments_model(spec, params)
+    return model
+
+
 def build_tool(spec: ToolSpec, deps: ToolContext) -> Tool:
     """The SDK tool for one spec (see the module docstring for why it is built rather than added)."""
-    signature = inspect.signature(spec.handler, eval_str=True)
     context_kwarg = find_context_parameter(spec.handler)  # MCP's Context (progress), filled by the SDK
-    params = [p for p in list(signature.parameters.values())[1:] if p.name != context_kwarg]  # no ToolContext
-    if any(p.name == CONFIRM_TOKEN for p in params):
-        raise ValueError(f"tool {spec.name}: {CONFIRM_TOKEN} is added by the registration, not declared")
-    model = arguments_model(spec, params)
+    model = tool_arguments(spec)
     metadata = FuncMetadata(arg_model=model)
     resolved: dict[str, Any] = {}
     if spec.destructive:

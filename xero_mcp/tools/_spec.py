@@ -23,19 +23,36 @@ Handler = Callable[..., Awaitable[Any]]
 Preview = Callable[..., Awaitable[str | None]]
 
 TOOLSETS: dict[str, str] = {
-    "contacts": "Contacts and contact groups",
-    "sales": "Sales invoices, quotes, credit notes, emailing and online invoices",
-    "purchases": "Bills and purchase orders",
-    "payments": "Payments and credit-note allocations",
-    "banking": "Bank transactions and transfers",
-    "accounting": "Chart of accounts, tax rates, items, tracking, manual journals, organisation, history notes",
+    "contacts": "Contacts: get, find or create, save",
+    "documents": "Every kind of document in three tools (list, create, update), plus getting, approving, voiding and "
+    "emailing invoices and bills",
+    "payments": "Paying, deleting payments, credit-note allocations and bank transfers",
+    "accounting": "Chart of accounts, tax rates and history notes",
     "reports": "Financial reports",
-    "triggers": "New-or-updated polling with durable cursors",
+    "triggers": "New-or-updated polling with durable cursors, one tool for every kind of record",
     "generic": "Raw GET/POST/PUT/DELETE on any Accounting API path",
     "tenants": "Connected organisations",
+    "sales": "One tool per action for sales invoices, quotes and credit notes (the documents tools cover them), and "
+    "online invoice links",
+    "purchases": "One tool per action for bills and purchase orders (the documents tools cover them)",
+    "banking": "Bank transactions and payments, one tool per action (the documents tools cover them)",
+    "contact_writes": "Listing, creating and updating contacts, one tool each (list_records and save_contact cover "
+    "them)",
+    "setup": "Items, tracking categories, manual journals, contact groups and the organisation's settings",
+    "polls": "One poll_* tool per kind of record (poll_changes covers them)",
 }
 
-DEFAULT_TOOLSETS: tuple[str, ...] = ("contacts", "sales", "purchases", "payments", "accounting", "reports", "tenants")
+DEFAULT_TOOLSETS: tuple[str, ...] = (
+    "contacts",
+    "documents",
+    "payments",
+    "accounting",
+    "reports",
+    "triggers",
+    "generic",
+    "tenants",
+)
+"""Every seed operation is in these toolsets (the README's operation table, checked by a test)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +90,20 @@ class ToolSpec:
             idempotent_hint=self.idempotent,
             open_world_hint=self.open_world,
         )
+
+
+def replaces_lines(what: str, ref: str) -> Preview:
+    """The preview of an update whose `lines` replace every line: a question only when lines are given, worded from
+    the arguments alone (asking costs no API call); any other change is made without asking."""
+
+    async def preview(x: object, **arguments: Any) -> str | None:
+        lines = arguments.get("lines")
+        if lines is None:
+            return None
+        kind = str(arguments.get("kind") or what).replace("_", " ")
+        return f"Replace every line of {kind} {str(arguments.get(ref, '')).strip()} with the {len(lines)} given."
+
+    return preview
 
 
 def tool(

@@ -33,10 +33,10 @@ from xero_mcp.tools._args import (
 )
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
-from xero_mcp.tools._inputs import AmountIn, LineIn
+from xero_mcp.tools._inputs import LineIn, PositiveAmount
 from xero_mcp.tools._projections import Amount, CompactView, Paged, paged
 from xero_mcp.tools._resolve import fold
-from xero_mcp.tools._spec import ToolSpec, tool
+from xero_mcp.tools._spec import ToolSpec, replaces_lines, tool
 from xero_mcp.tools._views import deep_link
 from xero_mcp.tools.invoices import AmountTypes
 
@@ -252,7 +252,14 @@ def _editable(transaction: BankTransaction, ident: str) -> None:
         )
 
 
-@tool("update_bank_transaction", toolset="banking", title="Update a bank transaction", read_only=False)
+@tool(
+    "update_bank_transaction",
+    toolset="banking",
+    title="Update a bank transaction",
+    read_only=False,
+    destructive=True,
+    preview=replaces_lines("bank transaction", "bank_transaction_id"),
+)
 async def update_bank_transaction(
     x: ToolContext,
     bank_transaction_id: str,
@@ -323,20 +330,19 @@ def _transfer_view(transfer: BankTransfer, duplicate: bool) -> BankTransferCreat
     )
 
 
-@tool("create_bank_transfer", toolset="banking", title="Transfer between bank accounts", read_only=False)
+@tool("create_bank_transfer", toolset="payments", title="Transfer between bank accounts", read_only=False)
 async def create_bank_transfer(
     x: ToolContext,
     from_bank_account: Annotated[str, Field(description="Code or name")],
     to_bank_account: Annotated[str, Field(description="Code or name")],
-    amount: Annotated[AmountIn, Field(gt=0)],
+    amount: Annotated[PositiveAmount, Field(gt=0)],
     date: dt.date | None = None,
     reference: str | None = None,
     dedupe_key: DedupeKey = None,
     allow_duplicate: AllowDuplicate = False,
     tenant: Tenant = None,
 ) -> BankTransferCreated:
-    """Move money between two bank accounts of one currency. Natural key: accounts, amount, date (default today)
-    and reference."""
+    """Move money between two bank accounts of one currency. Natural key: accounts, amount, date, reference."""
     from xero_mcp.client.models import BankTransferCreate
 
     org = await x.org(tenant)

@@ -86,12 +86,12 @@ async def list_bills(
     )
 
 
-@tool("get_bill", toolset="purchases", title="Find a bill", read_only=True)
+@tool("get_bill", toolset="documents", title="Find a bill", read_only=True)
 async def get_bill(
     x: ToolContext, bill: BillRef, contact: OptionalContact = None, tenant: Tenant = None
 ) -> InvoiceDetail:
-    """Find a bill by ID, or by the supplier's reference (give contact, the supplier, when several suppliers use
-    it), with lines and payments."""
+    """Get a bill by ID, or by its supplier's reference (give contact if suppliers share it), with lines and
+    payments."""
     supplier = contact
     org = await x.org(tenant)
     if _resolve.is_id(bill):

@@ -28,7 +28,7 @@ from xero_mcp.tools._args import (
 )
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
-from xero_mcp.tools._inputs import AmountIn, LineIn
+from xero_mcp.tools._inputs import LineIn, PositiveAmount
 from xero_mcp.tools._projections import (
     AllocationView,
     CreditNoteCreated,
@@ -37,7 +37,7 @@ from xero_mcp.tools._projections import (
     credit_note_view,
     paged,
 )
-from xero_mcp.tools._spec import ToolSpec, tool
+from xero_mcp.tools._spec import ToolSpec, replaces_lines, tool
 from xero_mcp.tools.invoices import (
     AmountTypes,
     InvoiceStatusFilter,
@@ -185,7 +185,15 @@ async def create_credit_note(
     return credit_note_view(record, await org.short_code(), CreditNoteCreated, duplicate=duplicate)
 
 
-@tool("update_credit_note", toolset="sales", title="Update a credit note", read_only=False, idempotent=True)
+@tool(
+    "update_credit_note",
+    toolset="sales",
+    title="Update a credit note",
+    read_only=False,
+    destructive=True,
+    idempotent=True,
+    preview=replaces_lines("credit note", "credit_note"),
+)
 async def update_credit_note(
     x: ToolContext,
     credit_note: CreditNoteRef,
@@ -230,11 +238,11 @@ async def allocate_credit_note(
     x: ToolContext,
     credit_note: CreditNoteRef,
     invoice: Annotated[str, Field(description="Invoice or bill ID or number")],
-    amount: Annotated[AmountIn | None, Field(description="Default: as much as both allow")] = None,
+    amount: Annotated[PositiveAmount | None, Field(gt=0, description="Default: as much as both allow")] = None,
     date: dt.date | None = None,
     tenant: Tenant = None,
 ) -> AllocationView:
-    """Apply an approved credit note's remaining credit to an outstanding invoice (or bill) of the same contact."""
+    """Apply an approved credit note's credit to an outstanding invoice or bill of the same contact."""
     from xero_mcp.client.models import AllocationCreate, InvoiceRef
 
     org = await x.org(tenant)

@@ -142,7 +142,7 @@ async def xero_get(
     modified_since: ModifiedSince = None,
     tenant: Tenant = None,
 ) -> XeroGetResult:
-    """GET any Accounting API path; returns Xero's JSON, one page of a paged list. Prefer a typed tool."""
+    """GET any Accounting API path; returns Xero's JSON (one page of a list). Prefer a typed tool."""
     match = _matched(path, "GET")
     if any(
         segment.lower() == "pdf" or "{AttachmentID}" in segment or "{FileName}" in segment
@@ -227,8 +227,8 @@ async def xero_write(
     query: Query = "",
     tenant: Tenant = None,
 ) -> XeroWriteResult:
-    """POST, PUT or DELETE any Accounting API path; returns Xero's JSON. A DELETE, or Status DELETED/VOIDED, needs
-    confirmation. Prefer a typed tool."""
+    """POST, PUT or DELETE any Accounting API path; returns Xero's JSON. Deleting or voiding is confirmed first.
+    Prefer a typed tool."""
     match = _matched(path, method)
     data = _body(body)
     if method == "DELETE" and data is not None:

@@ -42,7 +42,7 @@ from xero_mcp.tools._projections import (
     invoice_view,
     paged,
 )
-from xero_mcp.tools._spec import ToolSpec, tool
+from xero_mcp.tools._spec import ToolSpec, replaces_lines, tool
 
 if TYPE_CHECKING:
     from xero_mcp.client.models import Invoice, InvoiceCreate, InvoiceUpdate, LineItem
@@ -256,9 +256,9 @@ async def list_invoices(
     )
 
 
-@tool("get_invoice", toolset="sales", title="Get an invoice", read_only=True)
+@tool("get_invoice", toolset="documents", title="Get an invoice", read_only=True)
 async def get_invoice(x: ToolContext, invoice: str, tenant: Tenant = None) -> InvoiceDetail:
-    """Get a sales invoice (or bill) by invoice ID or number, with lines and payments."""
+    """Get an invoice or bill by ID or number, with lines and payments."""
     org = await x.org(tenant)
     found = await fetch_invoice(org, invoice)
     return invoice_view(found, await org.short_code(), InvoiceDetail)
@@ -334,7 +334,15 @@ async def update_document(
     return invoice_view(updated, await org.short_code())
 
 
-@tool("update_invoice", toolset="sales", title="Update an invoice", read_only=False, idempotent=True)
+@tool(
+    "update_invoice",
+    toolset="sales",
+    title="Update an invoice",
+    read_only=False,
+    destructive=True,
+    idempotent=True,
+    preview=replaces_lines("invoice", "invoice"),
+)
 async def update_invoice(
     x: ToolContext,
     invoice: str,
@@ -368,7 +376,7 @@ async def update_invoice(
 
 @tool("approve_invoice", toolset="sales", title="Approve an invoice", read_only=False, idempotent=True)
 async def approve_invoice(x: ToolContext, invoice: str, tenant: Tenant = None) -> InvoiceView:
-    """Approve a draft or submitted invoice or bill (status AUTHORISED), so it can be paid or emailed."""
+    """Approve a draft or submitted invoice or bill, so it can be paid or emailed."""
     from xero_mcp.client.models import InvoiceUpdate
 
     org = await x.org(tenant)
@@ -411,7 +419,7 @@ async def _preview_void(x: ToolContext, invoice: str, tenant: Tenant = None) -> 
 
 @tool(
     "void_invoice",
-    toolset="sales",
+    toolset="documents",
     title="Void an invoice",
     read_only=False,
     destructive=True,
@@ -419,7 +427,7 @@ async def _preview_void(x: ToolContext, invoice: str, tenant: Tenant = None) -> 
     preview=_preview_void,
 )
 async def void_invoice(x: ToolContext, invoice: str, tenant: Tenant = None) -> InvoiceView:
-    """Void an approved, unpaid invoice or bill (a draft is deleted instead). The user confirms first."""
+    """Void an approved, unpaid invoice or bill (a draft is deleted). The user confirms first."""
     from xero_mcp.client.models import InvoiceUpdate
 
     org = await x.org(tenant)
@@ -454,15 +462,14 @@ async def _preview_email(x: ToolContext, invoice: str, tenant: Tenant = None) ->
 
 @tool(
     "email_invoice",
-    toolset="sales",
+    toolset="documents",
     title="Email an invoice",
     read_only=False,
     destructive=True,
     preview=_preview_email,
 )
 async def email_invoice(x: ToolContext, invoice: str, tenant: Tenant = None) -> EmailSent:
-    """Have Xero email an approved sales invoice to its contact (and contact persons marked for emails). Mail
-    cannot be unsent: the user confirms first."""
+    """Have Xero email an approved sales invoice to its contact. Mail cannot be unsent: the user confirms first."""
     org = await x.org(tenant)
     if _resolve.is_id(invoice):
         # Send first and read only to explain a refusal: one API call when all is well (60 a minute are shared).

@@ -31,7 +31,7 @@ from xero_mcp.tools._args import (
 )
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
-from xero_mcp.tools._inputs import AmountIn
+from xero_mcp.tools._inputs import PositiveAmount
 from xero_mcp.tools._projections import Amount, CompactView, Paged, paged
 from xero_mcp.tools._spec import ToolSpec, tool
 from xero_mcp.tools.banking import BankAccountArg, account_ref, resolve_bank_account
@@ -86,7 +86,7 @@ def payment_view(payment: Payment, model: type[PV] = PaymentView, **extra: Any) 
     )
 
 
-@tool("list_payments", toolset="payments", title="List payments", read_only=True)
+@tool("list_payments", toolset="banking", title="List payments", read_only=True)
 async def list_payments(
     x: ToolContext,
     invoice: Annotated[str | None, Field(description="Number or ID")] = None,
@@ -123,7 +123,7 @@ async def _payment_account(org: Org, wanted: str | None) -> Account:
     found = await _resolve.account(org, wanted, field="account")
     if found.type != "BANK" and not found.enable_payments_to_account:
         raise UserInputError(
-            f"account: {found.name} ({found.code}) is not a bank account and does not accept payments; use a bank "
+            f"bank_account: {found.name} ({found.code}) is not a bank account and does not accept payments; use a bank "
             "account (see list_accounts with type BANK)."
         )
     return found
@@ -156,21 +156,20 @@ def _payable(invoice: Invoice, amount: Decimal) -> None:
 async def create_payment(
     x: ToolContext,
     invoice: InvoiceArg,
-    amount: Annotated[AmountIn, Field(gt=0)],
+    amount: Annotated[PositiveAmount, Field(gt=0, description="At most the amount due")],
     date: dt.date | None = None,
-    account: BankAccountArg = None,
+    bank_account: BankAccountArg = None,
     reference: str | None = None,
     dedupe_key: DedupeKey = None,
     allow_duplicate: AllowDuplicate = False,
     tenant: Tenant = None,
 ) -> PaymentCreated:
-    """Pay an AUTHORISED invoice or bill, at most its amount due. Natural key: invoice, amount and date (default
-    today)."""
+    """Pay an approved invoice or bill, at most its amount due. Natural key: invoice, amount, date."""
     from xero_mcp.client.models import InvoiceRef, PaymentCreate
 
     org = await x.org(tenant)
     target = await fetch_invoice(org, invoice)
-    paid_from = await _payment_account(org, account)
+    paid_from = await _payment_account(org, bank_account)
     request = PaymentCreate(
         invoice=InvoiceRef(invoice_id=target.invoice_id),
         account=account_ref(paid_from),
@@ -245,10 +244,10 @@ async def _preview_delete(x: ToolContext, payment_id: str, tenant: str | None = 
 )
 async def delete_payment(
     x: ToolContext,
-    payment_id: Annotated[str, Field(description="Payment ID (see list_payments)")],
+    payment_id: Annotated[str, Field(description="Payment ID")],
     tenant: Tenant = None,
 ) -> PaymentView:
-    """Delete (reverse) a payment; its invoice or bill is due again. The user confirms first."""
+    """Delete a payment; its invoice or bill is due again. The user confirms first."""
     org = await x.org(tenant)
     payment = await _deletable(org, payment_id)
     deleted = await org.api.payments.delete(str(payment.payment_id))

@@ -28,7 +28,7 @@ from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import LineIn
 from xero_mcp.tools._projections import Paged, QuoteCreated, QuoteView, paged, quote_view
-from xero_mcp.tools._spec import ToolSpec, tool
+from xero_mcp.tools._spec import ToolSpec, replaces_lines, tool
 from xero_mcp.tools.invoices import AmountTypes, same_lines
 
 if TYPE_CHECKING:
@@ -204,7 +204,15 @@ def _check_quote_change(current: Quote, changes: QuoteUpdate) -> None:
         )
 
 
-@tool("update_quote", toolset="sales", title="Update a quote", read_only=False, idempotent=True)
+@tool(
+    "update_quote",
+    toolset="sales",
+    title="Update a quote",
+    read_only=False,
+    destructive=True,
+    idempotent=True,
+    preview=replaces_lines("quote", "quote"),
+)
 async def update_quote(
     x: ToolContext,
     quote: QuoteRef,

@@ -47,9 +47,9 @@ PARAMETERS: Mapping[str, tuple[str, ...]] = {
 }
 """The tool arguments each report takes (Xero's query parameters, in the tool's names)."""
 
-_REPORT_DESCRIPTION = "Report; each takes only: " + "; ".join(
-    f"{name} {', '.join(params)}" for name, params in PARAMETERS.items()
-)
+_REPORT_DESCRIPTION = "Each takes only: " + ". ".join(
+    f"{name}: {', '.join(params)}" for name, params in PARAMETERS.items() if name != "AgedPayablesByContact"
+).replace("AgedReceivablesByContact", "Aged*ByContact")
 
 _AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
 _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00$")
@@ -268,19 +268,16 @@ async def get_report(
     date_to: DateTo = None,
     date: Annotated[dt.date | None, Field(description="As-at date")] = None,
     periods: Annotated[int | None, Field(ge=1, le=12, description="Earlier periods to compare")] = None,
-    timeframe: Annotated[
-        Literal["MONTH", "QUARTER", "YEAR"] | None, Field(description="Length of each compared period")
-    ] = None,
+    timeframe: Annotated[Literal["MONTH", "QUARTER", "YEAR"] | None, Field(description="Period length")] = None,
     contact: OptionalContact = None,
     tracking: Annotated[
         list[str] | None,
-        Field(description="'Category: Option' filters (2 at most); 'Category' alone splits ProfitAndLoss columns"),
+        Field(description="'Category: Option' filters (max 2), or 'Category' to split P&L columns"),
     ] = None,
     payments_only: Annotated[bool, Field(description="Cash basis")] = False,
     tenant: Tenant = None,
 ) -> ReportView:
-    """A financial report as a table: columns, then sections of rows (label, one value per column). Aged reports are
-    for one contact."""
+    """A financial report as a table: columns, then sections of labelled rows."""
     _check_parameters(
         report,
         {

@@ -30,7 +30,7 @@ from xero_mcp.tools._args import (
 )
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
-from xero_mcp.tools._inputs import INPUT_CONFIG, AmountIn, InputModel, TrackingIn
+from xero_mcp.tools._inputs import INPUT_CONFIG, AmountIn, InputModel, TrackingText
 from xero_mcp.tools._projections import Amount, CompactView, Paged, View, paged
 from xero_mcp.tools._resolve import fold
 from xero_mcp.tools._spec import ToolSpec, tool
@@ -100,7 +100,7 @@ async def list_accounts(
     include_archived: bool = False,
     tenant: Tenant = None,
 ) -> AccountsView:
-    """The chart of accounts by code (active accounts unless include_archived)."""
+    """The chart of accounts by code; active accounts unless include_archived."""
     org = await x.org(tenant)
     filters: list[Where] = []
     if type is not None:
@@ -140,7 +140,7 @@ def _applies_to(rate: TaxRate) -> list[str]:
 
 @tool("list_tax_rates", toolset="accounting", title="List tax rates", read_only=True)
 async def list_tax_rates(x: ToolContext, tenant: Tenant = None) -> TaxRatesView:
-    """Active tax rates: TaxType, name, rate (%) and the account classes that may use it."""
+    """Active tax rates: type, name, rate (%) and which accounts may use them."""
     org = await x.org(tenant)
     rates = await org.api.tax_rates.list(where=Where.eq("Status", "ACTIVE"))
     return TaxRatesView(
@@ -207,7 +207,7 @@ def _item_fields(item: Item) -> dict[str, object]:
     }
 
 
-@tool("list_items", toolset="accounting", title="List items", read_only=True)
+@tool("list_items", toolset="setup", title="List items", read_only=True)
 async def list_items(
     x: ToolContext,
     search: Annotated[str | None, Field(max_length=500, description="In code, name or description")] = None,
@@ -255,7 +255,7 @@ AccountName = Annotated[str | None, Field(description="Code or name")]
 TaxName = Annotated[str | None, Field(description="Tax type or name")]
 
 
-@tool("create_item", toolset="accounting", title="Create an item", read_only=False)
+@tool("create_item", toolset="setup", title="Create an item", read_only=False)
 async def create_item(
     x: ToolContext,
     code: Annotated[str, Field(min_length=1, max_length=30)],
@@ -304,7 +304,7 @@ async def create_item(
     return ItemCreated.model_validate({**_item_fields(item), "duplicate": duplicate})
 
 
-@tool("update_item", toolset="accounting", title="Update an item", read_only=False, idempotent=True)
+@tool("update_item", toolset="setup", title="Update an item", read_only=False, idempotent=True)
 async def update_item(
     x: ToolContext,
     item: Annotated[str, Field(description="Code, name or ID")],
@@ -383,7 +383,7 @@ def _tracking_view(category: TrackingCategory, *, include_archived: bool = True)
     )
 
 
-@tool("list_tracking_categories", toolset="accounting", title="List tracking categories", read_only=True)
+@tool("list_tracking_categories", toolset="setup", title="List tracking categories", read_only=True)
 async def list_tracking_categories(
     x: ToolContext, include_archived: bool = False, tenant: Tenant = None
 ) -> TrackingCategoriesView:
@@ -403,7 +403,7 @@ async def _active_category(org: Org, name: str) -> TrackingCategory | None:
     )
 
 
-@tool("create_tracking_category", toolset="accounting", title="Create a tracking category", read_only=False)
+@tool("create_tracking_category", toolset="setup", title="Create a tracking category", read_only=False)
 async def create_tracking_category(
     x: ToolContext,
     name: Annotated[str, Field(min_length=1, max_length=100)],
@@ -427,7 +427,7 @@ async def create_tracking_category(
     return _tracking_view(await api.get(str(category.tracking_category_id)))
 
 
-@tool("create_tracking_option", toolset="accounting", title="Add a tracking option", read_only=False)
+@tool("create_tracking_option", toolset="setup", title="Add a tracking option", read_only=False)
 async def create_tracking_option(
     x: ToolContext,
     category: str,
@@ -467,7 +467,7 @@ class JournalLineIn(InputModel):
     amount: AmountIn = Field(description="Debit +, credit -")
     description: str | None = Field(default=None, max_length=4000, description="Line text")
     tax: str | None = Field(default=None, description="Tax type or name")
-    tracking: list[TrackingIn] | None = Field(default=None, max_length=2, description="Up to 2 tracking options")
+    tracking: list[TrackingText] | None = Field(default=None, max_length=2, description="Tracking, 'Category: Option'")
 
 
 class ManualJournalView(CompactView):
@@ -497,7 +497,7 @@ def _journal_fields(journal: ManualJournal) -> dict[str, object]:
     }
 
 
-@tool("list_manual_journals", toolset="accounting", title="List manual journals", read_only=True)
+@tool("list_manual_journals", toolset="setup", title="List manual journals", read_only=True)
 async def list_manual_journals(
     x: ToolContext,
     status: Literal["DRAFT", "POSTED", "DELETED", "VOIDED"] | None = None,
@@ -560,7 +560,7 @@ def _same_journal_lines(wanted: list[JournalLineInput], stored: ManualJournal) -
     return mine == theirs
 
 
-@tool("create_manual_journal", toolset="accounting", title="Create a manual journal", read_only=False)
+@tool("create_manual_journal", toolset="setup", title="Create a manual journal", read_only=False)
 async def create_manual_journal(
     x: ToolContext,
     narration: Annotated[str, Field(min_length=1)],
@@ -624,7 +624,7 @@ class OrganisationView(CompactView):
     is_demo_company: bool | None = None
 
 
-@tool("get_organisation", toolset="accounting", title="Get the organisation", read_only=True)
+@tool("get_organisation", toolset="setup", title="Get the organisation", read_only=True)
 async def get_organisation(x: ToolContext, tenant: Tenant = None) -> OrganisationView:
     """The organisation: name, currency, country, year end, tax basis, lock date."""
     org = await x.org(tenant)
