@@ -101,7 +101,7 @@ def test_an_unknown_toolset_ends_with_the_valid_names_and_exit_status_2(tmp_path
         assert result.returncode == 2
         assert "Traceback" not in result.stderr
         assert "unknown toolset 'bogus'" in result.stderr
-        assert "Valid toolsets: contacts, sales, purchases, payments, banking" in result.stderr
+        assert "Valid toolsets: contacts, documents, payments, accounting" in result.stderr
     assert "XERO_MCP_TOOLSETS" in by_env.stderr
 
 
@@ -225,6 +225,6 @@ def test_tools_json_gives_each_tool_its_input_schema() -> None:
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert rows and {row["toolset"] for row in rows} == {"contacts"}
-    create = next(row for row in rows if row["name"] == "create_contact")
+    create = next(row for row in rows if row["name"] == "save_contact")
     assert create["input_schema"]["type"] == "object"
     assert "name" in create["input_schema"]["properties"]

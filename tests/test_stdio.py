@@ -18,7 +18,7 @@ async def test_serve_sandbox_answers_over_stdio_with_tools_and_a_working_call(tm
         init = await session.initialize()
         assert init.server_info.name == "xero-mcp"
         tools = {tool.name for tool in (await session.list_tools()).tools}
-        assert {"list_tenants", "find_or_create_contact", "create_invoice"} <= tools
+        assert {"list_tenants", "find_or_create_contact", "create_document"} <= tools
         result = await session.call_tool("list_tenants", {})
     assert result.is_error is False
     assert result.structured_content is not None

@@ -12,33 +12,23 @@ from difflib import get_close_matches
 from xero_mcp.tools._spec import DEFAULT_TOOLSETS, TOOLSETS, ToolSpec
 
 SEED_OPERATIONS: tuple[tuple[str, str], ...] = (
-    ("New or Updated Contact; New Contact; Contact Updated", "`poll_changes` (entity contacts)"),
-    ("New or Updated Bill", "`poll_changes` (entity bills)"),
-    ("New or Updated Bank Transaction", "`poll_changes` (entity bank_transactions)"),
-    ("New or Updated Payment", "`poll_changes` (entity payments)"),
-    ("New or Updated Quote", "`poll_changes` (entity quotes)"),
-    ("New or Updated Sales Invoice; New Invoice; Invoice Updated", "`poll_changes` (entity sales_invoices)"),
-    ("New or Updated Credit Note", "`poll_changes` (entity credit_notes)"),
-    ("Create Contact / Update Contact", "`save_contact`"),
-    ("Get Contact (by ID or number)", "`get_contact`"),
-    ("Create Sales Invoice / Update Invoice", "`create_document` / `update_document` (kind invoice)"),
-    ("Find Sales Invoice (by ID or number)", "`get_invoice`"),
-    ("Create Bill", "`create_document` (kind bill)"),
-    ("Find Bill", "`get_bill`"),
-    ("Send Invoice Email", "`email_invoice`"),
-    ("Create Quote / Update Quote", "`create_document` / `update_document` (kind quote)"),
-    ("Create Credit Note", "`create_document` (kind credit_note or supplier_credit_note)"),
-    ("Update Credit Note Allocation", "`allocate_credit_note`"),
-    ("Create Payment / Delete Payment", "`create_payment` / `delete_payment`"),
-    ("Create Bank Transaction", "`create_document` (kind spend_money or receive_money)"),
-    ("Create Bank Transfer", "`create_bank_transfer`"),
-    ("Create Purchase Order", "`create_document` (kind purchase_order)"),
-    ("Add Note to History / history of a record", "`add_history_note` / `get_history`"),
-    ("Subscribe to any Accounting entity (path, query, paging)", "`xero_get`"),
-    ("Publish to any Accounting entity (POST, PUT, DELETE)", "`xero_write`"),
-    ("Map the chart of accounts and tax rates", "`list_accounts` / `list_tax_rates`"),
-    ("Choose the organisation", "`list_tenants`"),
-    ("Find before create", "`find_or_create_contact`"),
+    (
+        "New or Updated Contact, Bill, Bank Transaction, Payment, Quote, Sales Invoice or Credit Note",
+        "`poll_changes`",
+    ),
+    ("Create / Update / Get Contact; Find before create", "`save_contact`, `get_contact`, `find_or_create_contact`"),
+    (
+        "Create Sales Invoice, Bill, Quote, Credit Note, Purchase Order, Bank Transaction; Update Invoice, Quote",
+        "`create_document`, `update_document`",
+    ),
+    ("Find Sales Invoice, Find Bill; Send Invoice Email", "`get_invoice`, `get_bill`, `email_invoice`"),
+    (
+        "Create / Delete Payment; Credit Note Allocation; Bank Transfer",
+        "`create_payment`, `delete_payment`, `allocate_credit_note`, `create_bank_transfer`",
+    ),
+    ("Add Note to History; history of a record", "`add_history_note`, `get_history`"),
+    ("Any Accounting entity: read (path, query, paging) / write", "`xero_get`, `xero_write`"),
+    ("Chart of accounts and tax rates; choose the organisation", "`list_accounts`, `list_tax_rates`, `list_tenants`"),
 )
 """The operations integration platforms sell for Xero, and the default-set tool that does each (README table)."""
 
