@@ -139,11 +139,11 @@ def test_tool_reference_table_is_generated_from_the_registry() -> None:
     )
 
 
-def test_readme_operation_table_is_generated_from_the_registry() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    start, end = readme.find(OPERATIONS_START), readme.find(OPERATIONS_END)
-    assert start != -1 and end != -1, "README.md lacks the operation table markers"
-    assert readme[start : end + len(OPERATIONS_END)] == operations_table(), "README's operation table is stale"
+def test_operation_table_is_generated_from_the_registry() -> None:
+    reference = (ROOT / TOOLS_DOC).read_text(encoding="utf-8")
+    start, end = reference.find(OPERATIONS_START), reference.find(OPERATIONS_END)
+    assert start != -1 and end != -1, f"{TOOLS_DOC} lacks the operation table markers"
+    assert reference[start : end + len(OPERATIONS_END)] == operations_table(), f"{TOOLS_DOC}'s operation table is stale"
 
 
 async def test_every_seed_operation_is_in_the_default_set_within_the_context_budget() -> None:

@@ -30,7 +30,7 @@ SEED_OPERATIONS: tuple[tuple[str, str], ...] = (
     ("Any Accounting entity: read (path, query, paging) / write", "`xero_get`, `xero_write`"),
     ("Chart of accounts and tax rates; choose the organisation", "`list_accounts`, `list_tax_rates`, `list_tenants`"),
 )
-"""The operations integration platforms sell for Xero, and the default-set tool that does each (README table)."""
+"""The operations integration platforms sell for Xero, and the default-set tools doing them (docs/tools.md)."""
 
 
 def seed_tool_names() -> set[str]:

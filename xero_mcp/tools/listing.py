@@ -65,7 +65,7 @@ async def _listed_tools(settings: Settings) -> list[dict[str, Any]]:
 
 
 def operations_table() -> str:
-    """The README's table: each operation integration platforms sell for Xero, and the default tool doing it."""
+    """docs/tools.md's operation table: what integration platforms sell for Xero, and the default tools doing it."""
     lines = [OPERATIONS_START, "", "| operation | tool (default set) |", "|---|---|"]
     lines += [f"| {operation} | {tools} |" for operation, tools in SEED_OPERATIONS]
     lines += ["", OPERATIONS_END]
