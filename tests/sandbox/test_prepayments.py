@@ -252,3 +252,23 @@ async def test_transfer_types_are_made_by_bank_transfers_only(api: httpx2.AsyncC
     assert messages(response) == [
         "Bank transactions of type SPEND-TRANSFER are made by bank transfers; use BankTransfers."
     ]
+
+
+async def test_allocations_with_summarize_errors_false_report_each_element(api: httpx2.AsyncClient) -> None:
+    """xero-api.md §2.2: Allocations take summarizeErrors; the good allocation is made, the bad one says why."""
+    prepayment = await _credit(api, "RECEIVE-PREPAYMENT", 50)
+    invoice = await new_invoice(api, contact="Prepay Customer")
+    good = {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": 20, "Date": TODAY}
+    bad = {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": 40, "Date": TODAY}
+    response = await api.put(
+        f"/Prepayments/{prepayment['PrepaymentID']}/Allocations",
+        params={"summarizeErrors": "false"},
+        json={"Allocations": [good, bad]},
+    )
+    assert response.status_code == 200, response.text
+    made, refused = response.json()["Allocations"]
+    assert (made["StatusAttributeString"], made["Amount"]) == ("OK", 20.0)
+    assert refused["StatusAttributeString"] == "ERROR"
+    assert refused["ValidationErrors"] == [
+        {"Message": "The amount allocated exceeds the remaining credit on the prepayment."}
+    ]

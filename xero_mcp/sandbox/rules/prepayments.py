@@ -92,7 +92,6 @@ def from_bank_transaction(ctx: Ctx, kind: CreditKind, transaction: Doc) -> Doc:
         "Type": transaction["Type"],
         "Contact": transaction["Contact"],
         "Date": transaction["Date"],
-        "DateString": transaction["Date"],
         "Status": "AUTHORISED",
         "LineAmountTypes": transaction["LineAmountTypes"],
         "LineItems": transaction["LineItems"],
@@ -136,7 +135,6 @@ def _invoice_entry(kind: CreditKind, record: Doc, amount: Decimal, when: str) ->
         kind.id_field: record[kind.id_field],
         "Type": record["Type"],
         "Date": when,
-        "DateString": when,
         "AppliedAmount": amount,
         "Total": record["Total"],
     }
