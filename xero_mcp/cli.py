@@ -77,6 +77,21 @@ def _verbose_option(func: F) -> F:
     )(func)
 
 
+def _set_log_format(ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """JSON log lines (with request ids) for log collectors; text for people."""
+    if value == "json":
+        from xero_mcp.ops import JsonFormatter
+
+        root = logging.getLogger()
+        for handler in root.handlers:
+            handler.setFormatter(JsonFormatter())
+        if not ctx.ensure_object(dict).get("verbose"):
+            root.setLevel(logging.INFO)
+        # Each request to Xero is already counted in /metrics; a line per request would drown everything else.
+        logging.getLogger("httpx2").setLevel(logging.WARNING)
+    return value
+
+
 def _tool_selection(func: F) -> F:
     """The options that choose which tools the server exposes (serve and tools share them)."""
     options = [
@@ -140,6 +155,16 @@ def _sandbox_backend(settings: Settings) -> BackendFactory:
 @click.group(context_settings=_CONTEXT)
 @click.version_option(__version__, "-V", "--version", package_name=DISTRIBUTION, message="%(prog)s %(version)s")
 @_verbose_option
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    envvar="XERO_MCP_LOG_FORMAT",
+    show_envvar=True,
+    expose_value=False,
+    callback=_set_log_format,
+    help="Log lines as text, or as JSON objects with request ids (secrets are never logged).",
+)
 def cli() -> None:
     """An MCP server for the Xero Accounting API, with a local Xero sandbox.
 
@@ -187,6 +212,13 @@ def cli() -> None:
     help="http only: 'oauth' serves many people, each signing in with Xero (see the README's Hosted mode).  "
     "[env var: XERO_MCP_AUTH]",
 )
+@click.option(
+    "--stateless",
+    is_flag=True,
+    default=None,
+    help="Keep no MCP session in the process, so any replica behind a load balancer answers any request.  "
+    "[env var: XERO_MCP_STATELESS_HTTP]",
+)
 @_tool_selection
 @_verbose_option
 def serve(
@@ -199,6 +231,7 @@ def serve(
     max_sessions: int | None,
     session_idle_timeout: float | None,
     auth: str | None,
+    stateless: bool | None,
     toolsets: tuple[str, ...],
     tools: tuple[str, ...] | None,
     exclude_tools: tuple[str, ...] | None,
@@ -219,6 +252,7 @@ def serve(
         max_sessions=max_sessions,
         session_idle_timeout=session_idle_timeout,
         auth_mode=auth,
+        stateless_http=stateless,
     )
     _check_selection(settings)
     from xero_mcp.server import run_server

@@ -110,6 +110,10 @@ class Settings(BaseModel):
     allowed_hosts: tuple[str, ...] = ()
     max_sessions: int = Field(default=DEFAULT_MAX_SESSIONS, gt=0)
     session_idle_timeout: float = Field(default=DEFAULT_SESSION_IDLE_TIMEOUT, gt=0, allow_inf_nan=False)
+    redis_url: SecretStr | None = None
+    redis_prefix: str = "xero-mcp"
+    stateless_http: bool = False
+    shutdown_grace: float = 30.0
     webhook_key: SecretStr | None = None
     request_timeout: float = 30.0
 
@@ -159,6 +163,8 @@ class Settings(BaseModel):
         take("XERO_MCP_PUBLIC_URL", "public_url")
         take("XERO_MCP_DATABASE_URL", "database_url")
         take("XERO_MCP_ENCRYPTION_KEY", "encryption_key")
+        take("XERO_MCP_REDIS_URL", "redis_url")
+        take("XERO_MCP_REDIS_PREFIX", "redis_prefix")
         if env.get("XERO_SCOPES"):
             values["scopes"] = tuple(env["XERO_SCOPES"].replace(",", " ").split())
         if env.get("XERO_MCP_ALLOWED_HOSTS"):
@@ -178,6 +184,9 @@ class Settings(BaseModel):
         if env.get("XERO_MCP_SESSION_IDLE_TIMEOUT", "").strip():
             raw_timeout = env["XERO_MCP_SESSION_IDLE_TIMEOUT"]
             values["session_idle_timeout"] = parse_positive("XERO_MCP_SESSION_IDLE_TIMEOUT", raw_timeout, float)
+        flag("XERO_MCP_STATELESS_HTTP", "stateless_http")
+        if env.get("XERO_MCP_SHUTDOWN_GRACE", "").strip():
+            values["shutdown_grace"] = parse_positive("XERO_MCP_SHUTDOWN_GRACE", env["XERO_MCP_SHUTDOWN_GRACE"], float)
         values.update({key: value for key, value in overrides.items() if value is not None})
         try:
             return cls(**values)

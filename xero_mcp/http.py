@@ -15,13 +15,18 @@ import hmac
 import ipaddress
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcp.server import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from xero_mcp.config import Settings
+
+if TYPE_CHECKING:
+    from xero_mcp.metrics import Metrics
+    from xero_mcp.ops import ReadinessCheck
+    from xero_mcp.tools._context import ToolContext
 
 
 class HttpConfigError(ValueError):
@@ -148,9 +153,21 @@ class PathDispatch:
             await self._main(scope, receive, send)
 
 
-def http_app(server: MCPServer, settings: Settings, *, host: str, port: int) -> Any:
+def http_app(
+    server: MCPServer,
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    metrics: Metrics | None = None,
+    readiness: ReadinessCheck | None = None,
+) -> Any:
     """The ASGI app for Streamable HTTP at /mcp, guarded by a bearer token when configured or required, with Host and
     Origin checked on every bind.
+
+    `metrics` adds /metrics behind the same guard; `readiness` adds the open /healthz and /readyz probes. Every
+    request gets an X-Request-ID. With `stateless_http` (XERO_MCP_STATELESS_HTTP) no MCP session lives in the
+    process, so any replica behind a load balancer can answer any request.
 
     With XERO_WEBHOOK_KEY set, Xero's webhooks are received at /webhooks/xero (signature-checked) and recorded so
     the next poll of that organisation and entity fetches the changed records without waiting for its window.
@@ -166,7 +183,12 @@ def http_app(server: MCPServer, settings: Settings, *, host: str, port: int) -> 
         transport_security=transport_security(host, port, settings.allowed_hosts),
         max_sessions=settings.max_sessions,
         session_idle_timeout=settings.session_idle_timeout,
+        stateless_http=settings.stateless_http,
     )
+    if metrics is not None:
+        from xero_mcp.ops import MetricsRoute
+
+        app = MetricsRoute(app, metrics.exposition)
     if token:
         app = BearerTokenGuard(app, token)
     if settings.webhook_key is not None:
@@ -177,15 +199,40 @@ def http_app(server: MCPServer, settings: Settings, *, host: str, port: int) -> 
 
         store = CursorStore.open(settings.state_dir)
         app = PathDispatch(app, DEFAULT_PATH, Starlette(routes=[webhook_route(store, settings.webhook_key)]))
-    return app
+    from xero_mcp.ops import HealthRoutes, RequestIds
+
+    if readiness is not None:
+        app = HealthRoutes(app, readiness)
+    return RequestIds(app)
 
 
-def run_http(server: MCPServer, settings: Settings, *, host: str, port: int) -> int:
-    """Serve Streamable HTTP until stopped; where it listens is printed to stderr once the port is bound."""
+def run_http(
+    server: MCPServer,
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    context: ToolContext | None = None,
+    metrics: Metrics | None = None,
+) -> int:
+    """Serve Streamable HTTP until stopped; where it listens is printed to stderr once the port is bound. On SIGTERM
+    or SIGINT stop accepting, let calls in flight finish (up to `settings.shutdown_grace` seconds), then close the
+    backend."""
+    import asyncio
     import sys
+
+    import uvicorn
 
     from xero_mcp import _listen
 
+    readiness: ReadinessCheck | None = None
+    if context is not None:
+        from xero_mcp.server import readiness as check
+
+        async def ready() -> dict[str, str]:
+            return await check(context)
+
+        readiness = ready
     try:
         sock = _listen.bind(host, port)
     except _listen.ListenError as exc:
@@ -193,7 +240,9 @@ def run_http(server: MCPServer, settings: Settings, *, host: str, port: int) -> 
         return 1
     try:
         # The bound port, not the requested one: with --port 0 the allowed Host names carry the port chosen.
-        app = http_app(server, settings, host=host, port=int(sock.getsockname()[1]))
+        app = http_app(
+            server, settings, host=host, port=int(sock.getsockname()[1]), metrics=metrics, readiness=readiness
+        )
     except HttpConfigError as exc:
         sock.close()
         print(f"xero-mcp: {exc}", file=sys.stderr)
@@ -208,5 +257,16 @@ def run_http(server: MCPServer, settings: Settings, *, host: str, port: int) -> 
             "the names clients use to reach this server in --allowed-hosts (XERO_MCP_ALLOWED_HOSTS).",
             file=sys.stderr,
         )
-    _listen.serve(app, sock)
+    config = uvicorn.Config(
+        app, log_level="warning", log_config=None, timeout_graceful_shutdown=max(1, round(settings.shutdown_grace))
+    )
+
+    async def serve() -> None:
+        try:
+            await uvicorn.Server(config).serve(sockets=[sock])
+        finally:
+            if context is not None:
+                await context.aclose()
+
+    asyncio.run(serve())
     return 0

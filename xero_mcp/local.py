@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx2
@@ -26,6 +27,9 @@ from xero_mcp.sandbox.app import Sandbox, SandboxConfig, create_sandbox
 from xero_mcp.sync.cursors import CursorStore
 from xero_mcp.sync.dedupe import DedupeLedger
 from xero_mcp.tools._context import Backend, BackendFactory
+
+if TYPE_CHECKING:
+    from xero_mcp.metrics import Metrics
 
 SANDBOX_ORIGIN = "http://sandbox.xero-mcp.invalid"
 SANDBOX_CLIENT_ID = "sandbox-client"
@@ -104,11 +108,16 @@ TransportWrapper = Callable[[httpx2.AsyncBaseTransport], httpx2.AsyncBaseTranspo
 
 
 async def open_backend(
-    local: LocalSandbox, *, now: Callable[[], datetime] | None = None, wrap_transport: TransportWrapper | None = None
+    local: LocalSandbox,
+    *,
+    now: Callable[[], datetime] | None = None,
+    wrap_transport: TransportWrapper | None = None,
+    metrics: Metrics | None = None,
 ) -> Backend:
     """Sign in to the sandbox (in memory) and build the client and sync stores the tools use.
 
-    `wrap_transport` lets tests observe or check every request and response between the server and the sandbox.
+    `wrap_transport` lets tests observe or check every request and response between the server and the sandbox;
+    `metrics` counts the client's calls, as a served process does.
     """
     transport = local.sandbox.transport()
     if wrap_transport is not None:
@@ -129,6 +138,7 @@ async def open_backend(
         now=clock,
     )
     auth = build_auth_session(settings, transport=transport, store=store, now=clock)
+    on_call = metrics.xero_call if metrics is not None else None
     if local.sandbox.clock.frozen:
         # Tests freeze the sandbox clock: pacing and backoff then move sandbox time instead of waiting for real.
         time = SandboxTime(local.sandbox)
@@ -139,9 +149,10 @@ async def open_backend(
             clock=time.monotonic,
             sleep=time.sleep,
             wall_clock=local.sandbox.clock.now,
+            on_call=on_call,
         )
     else:
-        client = XeroClient(settings, auth.provider, transport=transport)
+        client = XeroClient(settings, auth.provider, transport=transport, on_call=on_call)
     cursors = CursorStore(":memory:")
     ledger = DedupeLedger(":memory:")
     return Backend(client=client, auth=auth, cursors=cursors, ledger=ledger, closers=[client.aclose])

@@ -7,8 +7,9 @@ in-process sandbox), and `run_server` is what `xero-mcp serve` runs.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcp.server import MCPServer
 from mcp.server.auth.provider import OAuthAuthorizationServerProvider
@@ -27,6 +28,9 @@ from xero_mcp.tools._errors import describe
 from xero_mcp.tools._inventory import all_tools, select_tools
 from xero_mcp.tools._register import build_tools
 from xero_mcp.tools._spec import ToolSpec
+
+if TYPE_CHECKING:
+    from xero_mcp.metrics import Metrics
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +54,15 @@ Xero accounting tools. Guidelines:
 
 
 class XeroMCPServer(MCPServer):
-    """MCPServer whose argument errors read like every other tool error.
+    """MCPServer whose argument errors read like every other tool error, and whose tool calls are measured.
 
     Unknown argument names are refused before anything runs, each with the closest valid names. The SDK validates
     the rest of a call's arguments before the tool's own error mapping runs and reports pydantic's raw text (model
     names, documentation links); this rewords it through the same `describe` every other failure uses.
+    `metrics`, when set, counts every call, its duration and whether it failed.
     """
+
+    metrics: Metrics | None = None
 
     def __init__(self, *args: Any, tools: list[Tool] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, tools=tools, **kwargs)
@@ -64,10 +71,23 @@ class XeroMCPServer(MCPServer):
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
-        schema = self._input_schemas.get(name)
-        problems = unknown_arguments(schema, arguments) if schema is not None else []
-        if problems:
-            raise ToolError(f"Error executing tool {name}: {'; '.join(problems)}. Nothing was done.")
+        started = time.perf_counter()
+        failed = True
+        try:
+            schema = self._input_schemas.get(name)
+            problems = unknown_arguments(schema, arguments) if schema is not None else []
+            if problems:
+                raise ToolError(f"Error executing tool {name}: {'; '.join(problems)}. Nothing was done.")
+            result = await self._call_tool(name, arguments, context, schema)
+            failed = isinstance(result, CallToolResult) and bool(result.is_error)
+            return result
+        finally:
+            if self.metrics is not None:
+                self.metrics.tool_call(name, time.perf_counter() - started, error=failed)
+
+    async def _call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None, schema: dict[str, Any] | None
+    ) -> CallToolResult | InputRequiredResult:
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as exc:
@@ -94,11 +114,13 @@ def build_server(
     resolver: BackendResolver | None = None,
     auth_provider: OAuthAuthorizationServerProvider[Any, Any, Any] | None = None,
     auth: AuthSettings | None = None,
+    metrics: Metrics | None = None,
 ) -> tuple[MCPServer, ToolContext]:
     """An MCPServer exposing the selected tools over the backend the factory builds on first use.
 
     Hosted mode passes `resolver` (each request's own user's backend) and the authorization server (`auth_provider`,
     `auth`): the SDK then serves the OAuth metadata and endpoints and refuses requests without a valid token.
+    `metrics` counts the tool calls.
     """
     context = ToolContext(settings, backend_factory, resolver=resolver)
     tools = build_tools(selected_tools(settings), context)
@@ -111,23 +133,39 @@ def build_server(
         auth_server_provider=auth_provider,
         auth=auth,
     )
+    server.metrics = metrics
     return server, context
 
 
-def xero_backend_factory(settings: Settings) -> BackendFactory:
-    """The backend for a real Xero organisation (or any Xero-compatible server the URLs point at)."""
+def xero_backend_factory(settings: Settings, *, metrics: Metrics | None = None) -> BackendFactory:
+    """The backend for a real Xero organisation (or any Xero-compatible server the URLs point at).
+
+    With XERO_MCP_REDIS_URL every replica on that Redis shares Xero's limits and locks; `metrics` counts the Xero
+    calls, the waits for the rate budget and the token refreshes.
+    """
 
     async def build() -> Backend:
         from xero_mcp.auth.session import build_auth_session
         from xero_mcp.client import XeroClient
+        from xero_mcp.coordination import open_coordinator
         from xero_mcp.sync.cursors import CursorStore
         from xero_mcp.sync.dedupe import DedupeLedger
 
-        auth = build_auth_session(settings)
-        client = XeroClient(settings, auth.provider)
+        redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
+        coordinator = open_coordinator(
+            redis_url, prefix=settings.redis_prefix, observer=metrics.budget_wait if metrics is not None else None
+        )
+        auth = build_auth_session(
+            settings, coordinator=coordinator, on_refresh=metrics.refresh if metrics is not None else None
+        )
+        client = XeroClient(
+            settings, auth.provider, coordinator=coordinator, on_call=metrics.xero_call if metrics is not None else None
+        )
         cursors = CursorStore.open(settings.state_dir)
         ledger = DedupeLedger.open(settings.state_dir)
-        return Backend(client=client, auth=auth, cursors=cursors, ledger=ledger, closers=[client.aclose])
+        return Backend(
+            client=client, auth=auth, cursors=cursors, ledger=ledger, closers=[coordinator.aclose, client.aclose]
+        )
 
     return build
 
@@ -141,7 +179,12 @@ def run_server(
     backend_factory: BackendFactory | None = None,
     sandbox: bool = False,
 ) -> int:
-    """Run the MCP server until the client disconnects (stdio) or the process is stopped (http)."""
+    """Run the MCP server until the client disconnects (stdio) or the process is stopped (http).
+
+    Over HTTP the server also serves /healthz, /readyz and /metrics (see xero_mcp.ops), and on SIGTERM or SIGINT
+    stops taking requests, lets the calls in flight finish (up to XERO_MCP_SHUTDOWN_GRACE seconds), then closes the
+    backend.
+    """
     if settings.auth_mode == "oauth" and transport != "http":
         import sys
 
@@ -151,13 +194,35 @@ def run_server(
         from xero_mcp.hosted.app import run_hosted
 
         return run_hosted(settings, host=host, port=port, sandbox=sandbox)
-    server, _ = build_server(settings, backend_factory or xero_backend_factory(settings))
     if transport == "stdio":
+        server, _ = build_server(settings, backend_factory or xero_backend_factory(settings))
         server.run("stdio")
         return 0
     from xero_mcp.http import run_http
+    from xero_mcp.metrics import Metrics
 
-    return run_http(server, settings, host=host, port=port)
+    metrics = Metrics()
+    server, context = build_server(
+        settings, backend_factory or xero_backend_factory(settings, metrics=metrics), metrics=metrics
+    )
+    return run_http(server, settings, host=host, port=port, context=context, metrics=metrics)
+
+
+async def readiness(context: ToolContext) -> dict[str, str]:
+    """What keeps this server from serving, by component: the database and the coordination store (Redis)."""
+    from xero_mcp.coordination import CoordinationUnavailable
+
+    backend = await context.backend()
+    problems: dict[str, str] = {}
+    try:
+        backend.cursors.ping()
+    except Exception as exc:  # any failure of the database means not ready
+        problems["database"] = f"{type(exc).__name__}: the state database cannot be read"
+    try:
+        await backend.client.coordinator.ping()
+    except CoordinationUnavailable as exc:
+        problems["redis"] = str(exc)
+    return problems
 
 
 def tool_names(specs: Sequence[ToolSpec]) -> list[str]:

@@ -3,6 +3,7 @@
 import asyncio
 from datetime import timedelta
 
+import httpx2
 import pytest
 
 from tests.auth.conftest import Sandbox, sign_in
@@ -181,3 +182,66 @@ async def test_nobody_signed_in_is_login_required() -> None:
     oauth = XeroOAuth(Settings(client_id="sandbox-client"))
     with pytest.raises(LoginRequired, match="xero-mcp login"):
         await LoginTokenProvider(MemoryStore(), oauth).get_token()
+
+
+class _Yielding(httpx2.AsyncBaseTransport):
+    """Lets other tasks run while a request is "on the wire", as a network would."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport) -> None:
+        self._inner = inner
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        for _ in range(5):
+            await asyncio.sleep(0)
+        return await self._inner.handle_async_request(request)
+
+
+@pytest.mark.parametrize("engine", ["memory", "redis"])
+async def test_fifty_concurrent_calls_on_two_replicas_sharing_a_login_cause_exactly_one_refresh(
+    sandbox: Sandbox, engine: str
+) -> None:
+    import uuid
+
+    from tests.coordination.conftest import NO_REDIS, REDIS_URL, FakeTime
+    from xero_mcp.coordination import Coordinator, InProcessCoordinator
+    from xero_mcp.coordination.redis_engine import RedisCoordinator
+
+    time = FakeTime()
+    prefix = f"xero-mcp-test:{uuid.uuid4().hex}"
+    if engine == "redis" and not REDIS_URL:
+        pytest.skip(NO_REDIS)
+    shared = InProcessCoordinator(clock=time.clock, sleep=time.sleep)
+
+    def replica_coordinator() -> Coordinator:
+        if engine == "memory":
+            return shared
+        return RedisCoordinator(REDIS_URL or "", prefix=prefix, clock=time.clock, sleep=time.sleep)
+
+    store = await sign_in(sandbox)
+    expired, _ = tokens(store)
+    coordinators = [replica_coordinator(), replica_coordinator()]
+    oauth = XeroOAuth(sandbox.settings(), transport=_Yielding(sandbox.transport), now=sandbox.clock.now)
+    replicas = [
+        LoginTokenProvider(
+            store,
+            oauth,
+            now=sandbox.clock.now,
+            sleep=no_sleep,
+            fleet_lock=lambda c=coordinator: c.lock("refresh:sandbox-client", ttl=60.0),
+        )
+        for coordinator in coordinators
+    ]
+    sandbox.clock.advance(3600)
+    try:
+        results = await asyncio.gather(
+            *(replicas[i % 2].get_token() for i in range(25)),
+            *(replicas[i % 2].refresh_token(expired) for i in range(25)),
+        )
+    finally:
+        for coordinator in coordinators:
+            if isinstance(coordinator, RedisCoordinator):
+                await coordinator.forget_all()
+                await coordinator.aclose()
+    assert len(set(results)) == 1
+    assert results[0] != expired
+    assert sandbox.identity.token_requests["refresh_token"] == 1

@@ -14,8 +14,10 @@ grace period) becomes LoginRequired telling the user to run `xero-mcp login`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 
 import httpx2
@@ -47,7 +49,11 @@ def _retryable(exc: Exception) -> bool:
 
 
 class LoginTokenProvider:
-    """Access tokens of the login in a TokenStore, refreshed with rotation (see the module docstring)."""
+    """Access tokens of the login in a TokenStore, refreshed with rotation (see the module docstring).
+
+    `fleet_lock` makes the single flight span every process sharing the store (a coordinator's named lock);
+    `on_refresh` is told of every refresh (metrics).
+    """
 
     def __init__(
         self,
@@ -59,8 +65,12 @@ class LoginTokenProvider:
         refresh_margin: timedelta = REFRESH_MARGIN,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         retry_delays: Sequence[float] = RETRY_DELAYS,
+        fleet_lock: Callable[[], AbstractAsyncContextManager[None]] | None = None,
+        on_refresh: Callable[[], None] | None = None,
     ) -> None:
+        self._on_refresh = on_refresh
         self._store = store
+        self._fleet_lock = fleet_lock or contextlib.nullcontext
         self._oauth = oauth
         self._login = login
         self._now = now
@@ -98,7 +108,9 @@ class LoginTokenProvider:
         return await self._renew(rejected, forced=True)
 
     async def _renew(self, stale: str, *, forced: bool) -> str:
-        async with self._lock:
+        # One refresh per process (the asyncio lock), and one per fleet: replicas sharing the stored login take the
+        # fleet lock, then re-read the store, so a rotation another replica made is used instead of repeated.
+        async with self._lock, self._fleet_lock():
             # Another process sharing the store may have refreshed already; its rotation is the one to build on.
             latest = self._store.load()
             if latest is None:
@@ -130,6 +142,8 @@ class LoginTokenProvider:
         self._store.save(renewed)
         self._login = renewed
         self.refreshes += 1
+        if self._on_refresh is not None:
+            self._on_refresh()
         logger.info("refreshed the Xero access token (valid until %s)", renewed.expires_at.isoformat())
         return renewed
 

@@ -38,6 +38,7 @@ from xero_mcp.auth.providers import NOT_SIGNED_IN, ClientCredentialsProvider, Lo
 from xero_mcp.auth.scopes import client_credentials_scope_plan
 from xero_mcp.auth.store import StoredLogin, TokenStore, open_store
 from xero_mcp.config import Settings
+from xero_mcp.coordination import Coordinator
 
 __all__ = ["PRECEDENCE", "AuthSession", "UnknownTenant", "build_auth_session", "match_tenant"]
 
@@ -214,8 +215,14 @@ def build_auth_session(
     transport: httpx2.AsyncBaseTransport | None = None,
     store: TokenStore | None = None,
     now: Callable[[], datetime] | None = None,
+    coordinator: Coordinator | None = None,
+    on_refresh: Callable[[], None] | None = None,
 ) -> AuthSession:
-    """The session for these settings, choosing credentials by the precedence in the module docstring."""
+    """The session for these settings, choosing credentials by the precedence in the module docstring.
+
+    With a `coordinator`, a stored login is refreshed under its named lock, once for every process that shares it;
+    `on_refresh` is told of each refresh (metrics).
+    """
     clock = now or utc_now
 
     def session(
@@ -257,8 +264,15 @@ def build_auth_session(
             return session(_Unavailable(str(exc)), "stored login (unreadable)")
 
     if store is not None and login is not None:
+        refresh_name = f"refresh:{login.client_id}"
+        fleet_lock = (lambda: coordinator.lock(refresh_name, ttl=60.0)) if coordinator is not None else None
         provider = LoginTokenProvider(
-            store, _oauth_for_login(settings, login, transport, clock), login=login, now=clock
+            store,
+            _oauth_for_login(settings, login, transport, clock),
+            login=login,
+            now=clock,
+            fleet_lock=fleet_lock,
+            on_refresh=on_refresh,
         )
         return session(provider, f"stored login (app {login.client_id}) in {store.describe()}", login_provider=provider)
 

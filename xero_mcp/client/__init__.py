@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from xero_mcp.client._base import TenantClient, XeroClient
-    from xero_mcp.client._limits import LimitStatus
     from xero_mcp.client._logging import enable_debug_logging, redact
     from xero_mcp.client._response import XeroResponse
     from xero_mcp.client.batching import BatchOutcome
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
         XeroError,
     )
     from xero_mcp.client.pagination import Order, Page, Where
+    from xero_mcp.coordination import LimitStatus
 
 _EXPORTS: dict[str, str] = {
     "APIConnectionError": "errors",
@@ -47,7 +47,7 @@ _EXPORTS: dict[str, str] = {
     "AuthenticationError": "errors",
     "BatchOutcome": "batching",
     "ElementError": "errors",
-    "LimitStatus": "_limits",
+    "LimitStatus": "xero_mcp.coordination",
     "NotFound": "errors",
     "Order": "pagination",
     "Page": "pagination",
@@ -94,7 +94,7 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    value = getattr(importlib.import_module(module if "." in module else f"{__name__}.{module}"), name)
     globals()[name] = value
     return value
 

@@ -6,9 +6,11 @@ Every call any part of xero-mcp makes to Xero goes through `XeroClient._send`:
   `refresh_token(rejected)` and one more attempt;
 - routing: the base URL from settings (real Xero, the sandbox, or any Xero-compatible server), the `xero-tenant-id`
   header (left out for a custom connection, whose token names its one organisation), `Accept: application/json`;
-- limits: per organisation at most 5 calls in flight and 60 in any rolling minute, with pacing on Xero's
-  `X-MinLimit-Remaining` (see _limits.py); a 429 waits exactly its Retry-After and tries again; the daily limit's 429
-  is raised at once, saying when it resets;
+- limits: before each attempt the coordinator (xero_mcp.coordination: in-process, or Redis shared by replicas)
+  admits the call: per organisation at most 5 calls in flight, 60 in any rolling minute and 5,000 a day, 10,000 a
+  minute per app, with pacing on Xero's `X-*Limit-Remaining` headers; a 429 holds the organisation (or the app) back
+  for its Retry-After on every process sharing the coordinator, then tries again; the daily limit's 429 is raised at
+  once, saying when it resets;
 - retries: connection errors, timeouts and 500/502/503/504 are retried up to `max_retries` times with capped
   exponential backoff and jitter; no concurrency slot is held while waiting;
 - writes: every POST and PUT carries an `Idempotency-Key`, minted once per logical write (or given by the caller) and
@@ -34,9 +36,8 @@ import httpx2
 
 from xero_mcp.auth.provider import TokenProvider
 from xero_mcp.client import _json
-from xero_mcp.client._limits import LimitStatus, TenantLimiter
 from xero_mcp.client._logging import client_logger, redact
-from xero_mcp.client._response import XeroResponse
+from xero_mcp.client._response import XeroCall, XeroResponse
 from xero_mcp.client.errors import (
     APIConnectionError,
     APIStatusError,
@@ -65,6 +66,7 @@ from xero_mcp.client.resources.settings import (
     TrackingCategoriesResource,
 )
 from xero_mcp.config import Settings
+from xero_mcp.coordination import BudgetExhausted, Coordinator, InProcessCoordinator, LimitStatus
 
 logger = client_logger()
 
@@ -109,8 +111,10 @@ class XeroClient:
             page = await org.invoices.list(statuses=["AUTHORISED"], page_size=100)
 
     `transport` replaces the network (httpx2.ASGITransport for the sandbox, httpx2.MockTransport in tests).
-    `sleep` and `clock` (seconds, monotonic) drive every wait; `wall_clock` gives the aware time used to say when a
-    daily limit resets; `rng` supplies the backoff jitter. `max_retries` bounds the retries of one call.
+    `coordinator` admits every call (default: an in-process one on `clock` and `sleep`; give every replica the same
+    Redis-backed one); `on_call` is told of every attempt (metrics). `sleep` and `clock` (seconds, monotonic) drive
+    every wait; `wall_clock` gives the aware time used to say when a daily limit resets; `rng` supplies the backoff
+    jitter. `max_retries` bounds the retries of one call.
     """
 
     def __init__(
@@ -127,6 +131,8 @@ class XeroClient:
         backoff_base: float = 0.5,
         backoff_cap: float = 30.0,
         max_retry_wait: float = 120.0,
+        coordinator: Coordinator | None = None,
+        on_call: Callable[[XeroCall], None] | None = None,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries cannot be negative")
@@ -140,7 +146,8 @@ class XeroClient:
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
         self._max_retry_wait = max_retry_wait
-        self._limiters: dict[str | None, TenantLimiter] = {}
+        self.coordinator: Coordinator = coordinator or InProcessCoordinator(clock=clock, sleep=sleep)
+        self._on_call = on_call
         self._tenants: dict[str | None, TenantClient] = {}
         self._http = httpx2.AsyncClient(
             base_url=settings.api_url.rstrip("/") + "/",
@@ -172,14 +179,7 @@ class XeroClient:
 
     def limits(self, tenant_id: str | None) -> LimitStatus:
         """The organisation's remaining minute/day calls as Xero last reported them, and calls in flight."""
-        return self._limiter(tenant_id).status()
-
-    def _limiter(self, tenant_id: str | None) -> TenantLimiter:
-        limiter = self._limiters.get(tenant_id)
-        if limiter is None:
-            limiter = TenantLimiter(clock=self._clock, sleep=self._sleep)
-            self._limiters[tenant_id] = limiter
-        return limiter
+        return self.coordinator.status(tenant_id)
 
     def _backoff(self, retry: int) -> float:
         ceiling = min(self._backoff_cap, self._backoff_base * 2 ** (retry - 1))
@@ -233,7 +233,7 @@ class XeroClient:
         elif idempotency_key is not None:
             raise ValueError(f"{method} requests do not take an Idempotency-Key (Xero ignores it on reads)")
 
-        limiter = self._limiter(tenant_id)
+        coordinator = self.coordinator
         attempt = 0
         retries = 0
         refreshed = False
@@ -242,32 +242,18 @@ class XeroClient:
             attempt += 1
             token = refreshed_token if refreshed_token is not None else await self._tokens.get_token()
             refreshed_token = None
-            failure: APIConnectionError | None = None
-            response: httpx2.Response | None = None
-            async with limiter.slot() as seq:
-                try:
-                    response = await self._http.request(
-                        method,
-                        relative,
-                        params=params,
-                        content=body,
-                        headers={**request_headers, "Authorization": f"Bearer {token}"},
-                    )
-                except httpx2.TimeoutException as exc:
-                    failure = APITimeoutError(
-                        f"Xero did not answer {method} {shown_path} in time ({type(exc).__name__})"
-                    )
-                except (httpx2.NetworkError, httpx2.RemoteProtocolError) as exc:
-                    failure = APIConnectionError(
-                        f"The connection to Xero failed during {method} {shown_path} ({type(exc).__name__}: "
-                        f"{redact(str(exc))[:200]})"
-                    )
-                except httpx2.TransportError as exc:
-                    raise APIConnectionError(
-                        f"Could not send {method} {shown_path} to Xero ({type(exc).__name__}: {redact(str(exc))[:200]})"
-                    ) from exc
-                else:
-                    limiter.record(seq, response.headers)
+            try:
+                response, failure = await self._attempt(
+                    tenant_id,
+                    method,
+                    relative,
+                    shown_path,
+                    params,
+                    body,
+                    {**request_headers, "Authorization": f"Bearer {token}"},
+                )
+            except BudgetExhausted as exc:
+                raise _budget_error(exc, method, shown_path, self._wall_clock()) from None
 
             if failure is not None or response is None:
                 assert failure is not None
@@ -281,7 +267,7 @@ class XeroClient:
                 continue
 
             status = response.status_code
-            remaining = limiter.status()
+            remaining = coordinator.status(tenant_id)
             logger.debug(
                 "%s %s -> %d attempt=%d min_remaining=%s day_remaining=%s",
                 method,
@@ -318,7 +304,7 @@ class XeroClient:
                 if error.is_daily:
                     raise error
                 wait = error.retry_after if error.retry_after is not None else self._backoff(retries + 1)
-                limiter.block_until(self._clock() + wait)
+                await coordinator.hold_off(tenant_id, wait, app_wide=error.problem.lower() == "appminute")
                 if retries >= self._max_retries or wait > self._max_retry_wait:
                     raise error
                 retries += 1
@@ -335,6 +321,62 @@ class XeroClient:
                 await self._sleep(wait)
                 continue
             raise error
+
+    async def _attempt(
+        self,
+        tenant_id: str | None,
+        method: str,
+        relative: str,
+        shown_path: str,
+        params: Mapping[str, str] | None,
+        body: bytes | None,
+        headers: dict[str, str],
+    ) -> tuple[httpx2.Response | None, APIConnectionError | None]:
+        """Send once, inside one admission by the coordinator: the response, or the failure that may be retried."""
+        async with self.coordinator.call(tenant_id) as ticket:
+            started = time.perf_counter()
+            try:
+                response = await self._http.request(method, relative, params=params, content=body, headers=headers)
+            except httpx2.TimeoutException as exc:
+                self._observe(tenant_id, method, shown_path, type(exc).__name__, started)
+                return None, APITimeoutError(
+                    f"Xero did not answer {method} {shown_path} in time ({type(exc).__name__})"
+                )
+            except (httpx2.NetworkError, httpx2.RemoteProtocolError) as exc:
+                self._observe(tenant_id, method, shown_path, type(exc).__name__, started)
+                return None, APIConnectionError(
+                    f"The connection to Xero failed during {method} {shown_path} ({type(exc).__name__}: "
+                    f"{redact(str(exc))[:200]})"
+                )
+            except httpx2.TransportError as exc:
+                self._observe(tenant_id, method, shown_path, type(exc).__name__, started)
+                raise APIConnectionError(
+                    f"Could not send {method} {shown_path} to Xero ({type(exc).__name__}: {redact(str(exc))[:200]})"
+                ) from exc
+            problem = response.headers.get("x-rate-limit-problem") if response.status_code == 429 else None
+            self._observe(tenant_id, method, shown_path, str(response.status_code), started, problem)
+            await self.coordinator.report(ticket, response.headers)
+            return response, None
+
+    def _observe(
+        self, org: str | None, method: str, path: str, status: str, started: float, problem: str | None = None
+    ) -> None:
+        if self._on_call is not None:
+            self._on_call(XeroCall(org, method, path, status, time.perf_counter() - started, problem))
+
+
+def _budget_error(exc: BudgetExhausted, method: str, path: str, now: dt.datetime) -> RateLimited:
+    """The 429 Xero would have answered, raised before sending a call the daily budget has no room for."""
+    resets_at = now + dt.timedelta(seconds=exc.retry_after) if exc.retry_after is not None else None
+    return RateLimited(
+        f"Xero's daily call limit for this organisation is used up ({exc}); {method} {path} was not sent",
+        problem=exc.problem,
+        retry_after=exc.retry_after,
+        resets_at=resets_at,
+        status_code=429,
+        method=method,
+        path=path,
+    )
 
 
 def _parse_body(response: httpx2.Response) -> Any:

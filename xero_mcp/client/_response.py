@@ -22,3 +22,19 @@ class XeroResponse:
     content: bytes = b""
     idempotency_key: str | None = None
     attempts: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class XeroCall:
+    """One attempt at a Xero call, as reported to the client's `on_call` observer (metrics).
+
+    `status` is the HTTP status as text, or the failure's name when no answer came; `path` is the path as sent (with
+    IDs); `rate_problem` is X-Rate-Limit-Problem on a 429.
+    """
+
+    org: str | None
+    method: str
+    path: str
+    status: str
+    seconds: float
+    rate_problem: str | None = None

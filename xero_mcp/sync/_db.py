@@ -63,6 +63,11 @@ class Database:
             finally:
                 self._conn.execute("COMMIT")
 
+    def ping(self) -> None:
+        """Run a trivial query: raises sqlite3.Error when the database cannot be read (readiness checks)."""
+        with self.read() as conn:
+            conn.execute("SELECT 1").fetchone()
+
     def close(self) -> None:
         """Close the connection; the store must not be used afterwards."""
         with self._lock:

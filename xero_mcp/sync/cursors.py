@@ -236,6 +236,10 @@ class CursorStore:
         """Close the database connection."""
         self._db.close()
 
+    def ping(self) -> None:
+        """Raise when the database cannot be read (readiness checks)."""
+        self._db.ping()
+
     def subscription(self, tenant_id: str, entity: str) -> SubscriptionState | None:
         """The committed state of a subscription, or None when it has not started."""
         tenant = canonical_uuid(tenant_id, "tenant_id")

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from xero_mcp.auth.provider import Tenant
     from xero_mcp.auth.session import AuthSession
     from xero_mcp.client import TenantClient, XeroClient
+    from xero_mcp.coordination import Coordinator
     from xero_mcp.sync.cursors import CursorStore
     from xero_mcp.sync.dedupe import DedupeLedger
 
@@ -48,11 +49,13 @@ _CLOCK_OFFSET = "xero_clock_offset"
 
 @dataclass
 class Org:
-    """One organisation as a tool sees it: its tenant, a client bound to it, and per-organisation caches."""
+    """One organisation as a tool sees it: its tenant, a client bound to it, per-organisation caches, and the
+    coordinator whose locks hold across every process serving this app."""
 
     tenant: Tenant
     api: TenantClient
     cache: dict[str, Any]
+    coordinator: Coordinator
 
     @property
     def tenant_id(self) -> str:
@@ -148,7 +151,9 @@ class ToolContext:
         chosen = await backend.auth.resolve_tenant(tenant or self.settings.tenant)
         header_id = chosen.tenant_id if backend.auth.needs_tenant_header else None
         cache = self._caches.setdefault((backend.owner, chosen.tenant_id), {})
-        return Org(tenant=chosen, api=backend.client.tenant(header_id), cache=cache)
+        return Org(
+            tenant=chosen, api=backend.client.tenant(header_id), cache=cache, coordinator=backend.client.coordinator
+        )
 
     async def aclose(self) -> None:
         """Close what the backend opened (HTTP clients, databases)."""

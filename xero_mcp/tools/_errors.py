@@ -27,6 +27,7 @@ from xero_mcp.client.errors import (
     ValidationError,
     XeroError,
 )
+from xero_mcp.coordination import CoordinationUnavailable
 
 
 class UserInputError(Exception):
@@ -101,6 +102,8 @@ def describe(exc: BaseException, schema: Mapping[str, Any] | None = None) -> str
             for error in exc.errors()
         )
         return f"Invalid arguments: {problems}"
+    if isinstance(exc, CoordinationUnavailable):
+        return str(exc)
     if isinstance(exc, AuthServiceUnavailable):
         return f"Could not reach Xero's sign-in service to refresh the login; try again shortly. ({exc})"
     if isinstance(exc, LoginRequired):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -480,12 +481,15 @@ def dedupe_in(
     )
 
 
-def create_lock(org: Org, tool: str, key: str) -> AbstractAsyncContextManager[None]:
-    """The per-organisation lock for creating the record with this natural key (see KeyedLocks)."""
-    from xero_mcp.sync.dedupe import KeyedLocks
+CREATE_LOCK_TTL = 120.0
+"""How long a create-once lock outlives a holder that died (a replica killed mid-create) before another may enter."""
 
-    locks: KeyedLocks = org.cache.setdefault("create_locks", KeyedLocks())
-    return locks.hold(org.tenant_id, f"{tool}\x1f{key}")
+
+def create_lock(org: Org, tool: str, key: str) -> AbstractAsyncContextManager[None]:
+    """The lock for creating the record with this natural key in this organisation, held by one caller at a time
+    on every process that shares the coordinator (one process, or every replica on one Redis)."""
+    digest = hashlib.sha256(f"{org.tenant_id.lower()}\x1f{tool}\x1f{key}".encode()).hexdigest()
+    return org.coordinator.lock(f"create:{digest}", ttl=CREATE_LOCK_TTL)
 
 
 def key_of(tool: str, body: Mapping[str, Any], dedupe_key: str | None) -> str:
