@@ -78,7 +78,9 @@ class Server:
 
 
 @asynccontextmanager
-async def hosted_server(database_url: str, tmp_path: Path, sandbox: Sandbox | None = None) -> AsyncIterator[Server]:
+async def hosted_server(
+    database_url: str, tmp_path: Path, sandbox: Sandbox | None = None, *, webhook_key: str | None = None
+) -> AsyncIterator[Server]:
     """Start a hosted server on a free loopback port over `database_url`, with `sandbox` (default: a new one)
     playing Xero."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -97,6 +99,7 @@ async def hosted_server(database_url: str, tmp_path: Path, sandbox: Sandbox | No
             public_url=base,
             database_url=database_url,
             encryption_key=SecretStr(generate_key()),
+            webhook_key=SecretStr(webhook_key) if webhook_key else None,
         ),
         base,
     )

@@ -130,6 +130,12 @@ async def build_hosted(
     )
     server.custom_route(CALLBACK_PATH, methods=["GET"])(provider.xero_callback)
     server.custom_route(CONSENT_PATH, methods=["GET", "POST"])(provider.consent)
+    if settings.webhook_key is not None:
+        from xero_mcp.hosted.webhooks import HostedWebhooks
+        from xero_mcp.sync.webhooks import DEFAULT_PATH
+
+        webhooks = HostedWebhooks(store, users, settings.webhook_key)
+        server.custom_route(DEFAULT_PATH, methods=["POST"])(webhooks.receive)
     public_host = urlsplit(urls.issuer).netloc
     security = transport_security(host, port, [*settings.allowed_hosts, public_host])
     app: ASGIApp = server.streamable_http_app(host=host, transport_security=security)

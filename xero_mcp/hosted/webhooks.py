@@ -1,0 +1,81 @@
+"""Xero's webhooks in hosted mode: each event reaches only the people connected to its organisation.
+
+The signature check and payload parsing are the local receiver's (`xero_mcp.sync.webhooks`); what differs is where
+events go. Each person has their own trigger state, so an event for an organisation is recorded for every active
+person whose Xero sign-in connected it, and for nobody else.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from pydantic import SecretStr
+from starlette.requests import Request
+from starlette.responses import Response
+
+from xero_mcp.auth.provider import LoginRequired
+from xero_mcp.auth.store import StoredLogin
+from xero_mcp.hosted.users import UserBackends
+from xero_mcp.store import Store
+from xero_mcp.sync.cursors import ChangeEvent
+from xero_mcp.sync.webhooks import MAX_BODY_BYTES, SIGNATURE_HEADER, parse_events, verify_signature
+
+logger = logging.getLogger(__name__)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class HostedWebhooks:
+    """The POST handler for /webhooks/xero in hosted mode."""
+
+    def __init__(
+        self,
+        store: Store,
+        users: UserBackends,
+        signing_key: SecretStr,
+        *,
+        now: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self._store = store
+        self._users = users
+        self._key = signing_key
+        self._now = now
+
+    async def receive(self, request: Request) -> Response:
+        """Answer as Xero requires (401 for a bad signature, 200 with no body otherwise) and fan the events out."""
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            return Response(status_code=413)
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            return Response(status_code=413)
+        if not verify_signature(body, request.headers.get(SIGNATURE_HEADER), self._key):
+            return Response(status_code=401)
+        try:
+            events = parse_events(body)
+        except ValueError:
+            return Response(status_code=400)
+        if events:
+            await self._fan_out(events)
+        return Response(status_code=200)
+
+    async def _fan_out(self, events: list[ChangeEvent]) -> None:
+        for user in await self._store.list_users():
+            if not user.active:
+                continue
+            loaded = await self._store.load_xero_login(user.user_id)
+            if loaded is None:
+                continue
+            connected = {t.tenant_id.lower() for t in StoredLogin.from_bytes(loaded[0]).tenants}
+            theirs = [event for event in events if event.tenant_id.lower() in connected]
+            if not theirs:
+                continue
+            try:
+                backend = await self._users.for_user(user.user_id)
+            except LoginRequired:
+                continue
+            backend.cursors.record_events(theirs, now=self._now())
