@@ -216,3 +216,9 @@ def test_session_limits_come_from_the_serve_flags(monkeypatch: pytest.MonkeyPatc
     with contextlib.suppress(SystemExit):
         cli.main(["serve", "--transport", "http", "--max-sessions", "3", "--session-idle-timeout", "120"])
     assert [(settings.max_sessions, settings.session_idle_timeout) for settings in served] == [(3, 120)]
+
+
+def test_a_server_bound_to_localhost_answers_the_loopback_addresses_localhost_resolves_to() -> None:
+    hosts = allowed_hosts_for("localhost", 8000, ())
+    assert {"localhost:8000", "127.0.0.1:8000", "[::1]:8000"} <= set(hosts)
+    assert not any(REBINDING_NAME in host for host in hosts)

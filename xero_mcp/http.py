@@ -75,16 +75,17 @@ def allowed_hosts_for(host: str, port: int, extra: Sequence[str]) -> list[str]:
     """Host header values the MCP endpoint accepts when bound to `host`:`port`.
 
     Each name is allowed bare and with the port (`name:*` when the port is chosen by the OS). A loopback bind also
-    accepts `localhost`; a wildcard bind (0.0.0.0, ::) accepts the loopback names, and any name the server is
-    reached by from a network must be listed in `extra` (entries given without a port allow any port, as a reverse
-    proxy may forward the public name with or without it).
+    accepts `localhost`, `127.0.0.1` and `[::1]`; a wildcard bind (0.0.0.0, ::) accepts those loopback names, and
+    any name the server is reached by from a network must be listed in `extra` (entries given without a port allow
+    any port, as a reverse proxy may forward the public name with or without it).
     """
     address = _parse_address(host)
     names = _host_spellings(host)
     if address is not None and address.is_unspecified:
         names = list(_LOOPBACK_NAMES)
     elif is_loopback(host):
-        names = [*names, "localhost"]
+        # `localhost` resolves to 127.0.0.1 or ::1, so a client may name either; no web page can send them as Host.
+        names = [*names, *_LOOPBACK_NAMES]
     suffix = f":{port}" if port else ":*"
     allowed: list[str] = []
     for name in names:
