@@ -141,3 +141,18 @@ async def test_a_template_is_refused_with_xeros_rules(
 ) -> None:
     body = _template(**change)
     assert messages(await api.put("/RepeatingInvoices", json=body)) == [message]
+
+
+async def test_a_template_that_no_longer_makes_a_valid_invoice_waits_without_breaking_requests(
+    api: httpx2.AsyncClient, sandbox: Sandbox, api_for: ApiFactory
+) -> None:
+    """Its account archived since, the template makes nothing and stays at its date; other requests still answer."""
+    account = await put_one(api, "Accounts", {"Code": "277", "Name": "Retainers", "Type": "REVENUE"})
+    line = {**SALES_LINE, "AccountCode": "277"}
+    template = await put_one(api, "RepeatingInvoices", _template(LineItems=[line]))
+    archived = await api.post(f"/Accounts/{account['AccountID']}", json={"Status": "ARCHIVED"})
+    assert archived.status_code == 200, archived.text
+    api = _later(sandbox, api_for, 40)
+    assert await _made(api, template["RepeatingInvoiceID"]) == []
+    waiting = await get_one(api, "RepeatingInvoices", template["RepeatingInvoiceID"])
+    assert waiting["Schedule"]["NextScheduledDate"] == waiting["Schedule"]["StartDate"]

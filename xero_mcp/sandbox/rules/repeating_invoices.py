@@ -14,7 +14,8 @@ do nothing.
 ``make_due_invoices`` runs before every API request: each DRAFT or AUTHORISED template whose NextScheduledDate is
 on or before the organisation's today (by the sandbox clock) makes its invoices, one per scheduled date that has
 passed, each carrying the template's RepeatingInvoiceID. When the next date would fall after EndDate the schedule
-has ended: NextScheduledDate is dropped.
+has ended: NextScheduledDate is dropped. A template that no longer makes a valid invoice (an account archived since)
+makes nothing and waits at its date; the request goes on.
 """
 
 from __future__ import annotations
@@ -201,31 +202,42 @@ def make_due_invoices(ctx: Ctx) -> None:
         return
     due = ctx.state.select(ctx.tenant_id, "RepeatingInvoices", where=_LIVE, params=(iso_date(ctx.today()),))
     for template in due:
-        schedule = dict(template["Schedule"])
-        start = stored_date(schedule["StartDate"])
-        end = stored_date(schedule["EndDate"]) if schedule.get("EndDate") else None
-        next_day = stored_date(schedule["NextScheduledDate"])
-        index = 0
-        while _occurrence(start, schedule["Unit"], schedule["Period"], index) < next_day:
-            index += 1
-        made = 0
-        while next_day <= ctx.today() and made < _MAX_CATCH_UP:
-            if end is not None and next_day > end:
-                break
-            invoice = _invoice_from(ctx, template, next_day)
-            ctx.history(
-                "RepeatingInvoices",
-                template["RepeatingInvoiceID"],
-                "Invoice Created",
-                f"{invoice.get('InvoiceNumber') or 'Bill'} created for {next_day.isoformat()}.",
-            )
-            made += 1
-            index += 1
-            next_day = _occurrence(start, schedule["Unit"], schedule["Period"], index)
+        try:
+            with ctx.state.atomic():
+                _catch_up(ctx, template)
+        except RuleError:
+            # The template no longer makes a valid invoice (an account archived since, say): it waits at this date,
+            # making nothing, until it is corrected; the request that found it goes on.
+            continue
+
+
+def _catch_up(ctx: Ctx, template: Doc) -> None:
+    """Make one template's invoices for every scheduled date up to today, and move NextScheduledDate on."""
+    schedule = dict(template["Schedule"])
+    start = stored_date(schedule["StartDate"])
+    end = stored_date(schedule["EndDate"]) if schedule.get("EndDate") else None
+    next_day = stored_date(schedule["NextScheduledDate"])
+    index = 0
+    while _occurrence(start, schedule["Unit"], schedule["Period"], index) < next_day:
+        index += 1
+    made = 0
+    while next_day <= ctx.today() and made < _MAX_CATCH_UP:
         if end is not None and next_day > end:
-            schedule.pop("NextScheduledDate", None)
-        else:
-            schedule["NextScheduledDate"] = iso_date(next_day)
-        template["Schedule"] = schedule
-        set_updated(template, ctx)
-        ctx.save("RepeatingInvoices", template)
+            break
+        invoice = _invoice_from(ctx, template, next_day)
+        ctx.history(
+            "RepeatingInvoices",
+            template["RepeatingInvoiceID"],
+            "Invoice Created",
+            f"{invoice.get('InvoiceNumber') or 'Bill'} created for {next_day.isoformat()}.",
+        )
+        made += 1
+        index += 1
+        next_day = _occurrence(start, schedule["Unit"], schedule["Period"], index)
+    if end is not None and next_day > end:
+        schedule.pop("NextScheduledDate", None)
+    else:
+        schedule["NextScheduledDate"] = iso_date(next_day)
+    template["Schedule"] = schedule
+    set_updated(template, ctx)
+    ctx.save("RepeatingInvoices", template)
