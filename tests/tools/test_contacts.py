@@ -119,7 +119,7 @@ async def test_update_contact_changes_only_the_given_fields_and_archives(make_cl
         archived = await ok(client, "update_contact", contact="M-1", status="ARCHIVED")
         assert archived["contact_status"] == "ARCHIVED"
         active = await ok(client, "list_contacts", search="Manuka Honey")
-        gone = await ok(client, "list_contacts", search="Manuka Honey", status="ARCHIVED")
+        gone = await ok(client, "list_contacts", search="Manuka Honey", statuses=["ARCHIVED"])
         assert active["items"] == []
         assert [c["contact_id"] for c in gone["items"]] == [updated["contact_id"]]
 

@@ -53,7 +53,7 @@ async def test_a_kind_that_takes_one_status_at_a_time_says_so(make_client: MakeC
     async with make_client(toolsets=("default",)) as client:
         message = await fails(client, "list_records", kind="quote", statuses=["DRAFT", "SENT"])
         drafts = await ok(client, "list_records", kind="quote", statuses=["draft"])
-    assert "statuses: Xero filters a quote list by one status at a time" in message
+    assert "statuses: Xero filters quotes by one status at a time" in message
     assert all(quote["status"] == "DRAFT" for quote in drafts["items"])
 
 

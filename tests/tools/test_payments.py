@@ -119,7 +119,7 @@ async def test_list_payments_filters_by_invoice_and_status(make_client: MakeClie
         invoice = await _invoice(client)
         made = await _pay(client, invoice["invoice_number"], 30)
         listed = await ok(client, "list_payments", invoice=invoice["invoice_number"])
-        deleted = await ok(client, "list_payments", status="DELETED", page_size=5)
+        deleted = await ok(client, "list_payments", statuses=["DELETED"], page_size=5)
         dated = await ok(client, "list_payments", date_from="2026-11-02", date_to="2026-11-02")
     assert [p["payment_id"] for p in listed["items"]] == [made["payment_id"]]
     assert listed["page"] == 1 and listed["has_more"] is False

@@ -79,7 +79,7 @@ async def test_unknown_supplier_and_item_list_close_matches(make_client: MakeCli
 async def test_list_purchase_orders_filters_by_status_and_date(make_client: MakeClient) -> None:
     async with make_client() as client:
         order = await _order(client, status="SUBMITTED", date="2026-11-03")
-        submitted = await ok(client, "list_purchase_orders", status="SUBMITTED")
+        submitted = await ok(client, "list_purchase_orders", statuses=["SUBMITTED"])
         that_day = await ok(client, "list_purchase_orders", date_from="2026-11-03", date_to="2026-11-03")
         paged = await ok(client, "list_purchase_orders", page_size=2)
     assert order["purchase_order_id"] in [o["purchase_order_id"] for o in submitted["items"]]

@@ -88,7 +88,7 @@ async def test_list_quotes_filters_by_contact_status_and_number(make_client: Mak
         await ok(client, "create_quote", contact="Pukeko Landscapes", lines=WORK, quote_number="PK-401")
         await ok(client, "create_quote", contact="Pukeko Landscapes", lines=WORK, quote_number="PK-402", status="SENT")
         mine = await ok(client, "list_quotes", contact="Pukeko Landscapes")
-        sent = await ok(client, "list_quotes", contact="Pukeko Landscapes", status="SENT")
+        sent = await ok(client, "list_quotes", contact="Pukeko Landscapes", statuses=["SENT"])
         by_number = await ok(client, "list_quotes", quote_number="PK-40")
     assert sorted(q["quote_number"] for q in mine["items"]) == ["PK-401", "PK-402"]
     assert [q["quote_number"] for q in sent["items"]] == ["PK-402"]

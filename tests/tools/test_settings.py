@@ -142,7 +142,7 @@ async def test_create_manual_journal_balances_and_is_created_once(make_client: M
         again = await _journal(client, narration="wages accrual ")
         posted = await _journal(client, date="2026-11-03", status="POSTED")
         listed = await ok(client, "list_manual_journals", date_from="2026-11-02", date_to="2026-11-03")
-        drafts = await ok(client, "list_manual_journals", status="DRAFT")
+        drafts = await ok(client, "list_manual_journals", statuses=["DRAFT"])
     assert (journal["narration"], journal["status"], journal["total"], journal["duplicate"]) == (
         "Wages accrual",
         "DRAFT",

@@ -87,6 +87,16 @@ AnyCase = BeforeValidator(_upper)
 """For a closed set of upper-case codes: any spelling of a valid code is read as that code."""
 
 
+def one_status(statuses: Sequence[str] | None, what: str) -> str | None:
+    """The one status of a `statuses` filter Xero applies to `what` one status at a time (UserInputError if more)."""
+    chosen = list(dict.fromkeys(statuses or ()))
+    if len(chosen) > 1:
+        from xero_mcp.tools._errors import UserInputError
+
+        raise UserInputError(f"statuses: Xero filters {what} by one status at a time.")
+    return chosen[0] if chosen else None
+
+
 def drop_blanks(data: Any) -> Any:
     """Arguments without those whose value is an empty or blank string: such a value means "not given"."""
     if not isinstance(data, Mapping):

@@ -69,18 +69,17 @@ class _Route:
     spec: ToolSpec
     renamed: Mapping[str, str] = field(default_factory=dict[str, str])
     fixed: Mapping[str, Any] = field(default_factory=dict[str, Any])
-    single_status: bool = False  # Xero filters this kind by one status at a time
 
 
 _LIST: dict[str, _Route] = {
     "invoice": _Route(invoices.list_invoices),
     "bill": _Route(bills.list_bills),
-    "quote": _Route(quotes.list_quotes, {"search": "quote_number", "statuses": "status"}, single_status=True),
+    "quote": _Route(quotes.list_quotes, {"search": "quote_number"}),
     "credit_note": _Route(credit_notes.list_credit_notes),
-    "purchase_order": _Route(purchase_orders.list_purchase_orders, {"statuses": "status"}, single_status=True),
+    "purchase_order": _Route(purchase_orders.list_purchase_orders),
     "bank_transaction": _Route(banking.list_bank_transactions),
-    "payment": _Route(payments.list_payments, {"search": "invoice", "statuses": "status"}, single_status=True),
-    "contact": _Route(contacts.list_contacts, {"statuses": "status"}, single_status=True),
+    "payment": _Route(payments.list_payments, {"search": "invoice"}),
+    "contact": _Route(contacts.list_contacts),
 }
 _CREATE: dict[str, _Route] = {
     "invoice": _Route(invoices.create_invoice, {"number": "invoice_number"}),
@@ -123,13 +122,6 @@ async def _dispatch(
             f"{', '.join(foreign)}: a {kind.replace('_', ' ')} does not take {'this' if len(foreign) == 1 else 'these'}"
             f"; it takes {', '.join(takes)}."
         )
-    statuses = provided.get("statuses")
-    if route.single_status and isinstance(statuses, list):
-        if kind == "contact" and set(statuses) == {"ACTIVE", "ARCHIVED"}:  # pyright: ignore[reportUnknownArgumentType]
-            statuses = ["ALL"]
-        if len(statuses) > 1:  # pyright: ignore[reportUnknownArgumentType]  # pyright: ignore[reportUnknownArgumentType]
-            raise UserInputError(f"statuses: Xero filters a {kind.replace('_', ' ')} list by one status at a time.")
-        provided["statuses"] = statuses[0]
     arguments = {route.renamed.get(name, name): value for name, value in provided.items()}
     arguments.update(route.fixed)
     arguments["tenant"] = tenant

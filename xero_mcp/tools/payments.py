@@ -90,7 +90,7 @@ def payment_view(payment: Payment, model: type[PV] = PaymentView, **extra: Any) 
 async def list_payments(
     x: ToolContext,
     invoice: Annotated[str | None, Field(description="Number or ID")] = None,
-    status: Literal["AUTHORISED", "DELETED"] | None = None,
+    statuses: list[Literal["AUTHORISED", "DELETED"]] | None = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     modified_since: ModifiedSince = None,
@@ -104,8 +104,8 @@ async def list_payments(
     if invoice is not None:
         found = await fetch_invoice(org, invoice)
         filters.append(Where.eq("Invoice.InvoiceID", found.invoice_id))
-    if status is not None:
-        filters.append(Where.eq("Status", status))
+    if statuses:
+        filters.append(Where.any_of(*(Where.eq("Status", status) for status in dict.fromkeys(statuses))))
     result = await org.api.payments.list(
         where=where_dated(filters, date_from, date_to),
         order="Date DESC",

@@ -20,6 +20,7 @@ from xero_mcp.tools._args import (
     PageNumber,
     PageSize,
     Tenant,
+    one_status,
 )
 from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._inputs import LineIn
@@ -81,7 +82,7 @@ def purchase_order_view(
 @tool("list_purchase_orders", toolset="purchases", title="List purchase orders", read_only=True)
 async def list_purchase_orders(
     x: ToolContext,
-    status: PurchaseOrderStatus | None = None,
+    statuses: list[PurchaseOrderStatus] | None = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     modified_since: ModifiedSince = None,
@@ -92,7 +93,7 @@ async def list_purchase_orders(
     """Purchase orders, newest first."""
     org = await x.org(tenant)
     result = await org.api.purchase_orders.list(
-        status=status,
+        status=one_status(statuses, "purchase orders"),
         date_from=date_from,
         date_to=date_to,
         order="Date DESC",

@@ -22,6 +22,7 @@ from xero_mcp.tools._args import (
     PageNumber,
     PageSize,
     Tenant,
+    one_status,
     text_or_none,
 )
 from xero_mcp.tools._context import Org, ToolContext
@@ -83,7 +84,7 @@ async def _fetch_quote(org: Org, ref: str, *, field: str = "quote") -> Quote:
 @tool("list_quotes", toolset="sales", title="List quotes", read_only=True)
 async def list_quotes(
     x: ToolContext,
-    status: QuoteStatus | None = None,
+    statuses: list[QuoteStatus] | None = None,
     contact: OptionalContact = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
@@ -97,7 +98,7 @@ async def list_quotes(
     org = await x.org(tenant)
     contact_id = str((await _resolve.contact(org, contact)).contact_id) if contact else None
     result = await org.api.quotes.list(
-        status=status,
+        status=one_status(statuses, "quotes"),
         contact_id=contact_id,
         date_from=date_from,
         date_to=date_to,

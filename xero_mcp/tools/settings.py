@@ -500,7 +500,7 @@ def _journal_fields(journal: ManualJournal) -> dict[str, object]:
 @tool("list_manual_journals", toolset="setup", title="List manual journals", read_only=True)
 async def list_manual_journals(
     x: ToolContext,
-    status: Literal["DRAFT", "POSTED", "DELETED", "VOIDED"] | None = None,
+    statuses: list[Literal["DRAFT", "POSTED", "DELETED", "VOIDED"]] | None = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     modified_since: ModifiedSince = None,
@@ -511,8 +511,8 @@ async def list_manual_journals(
     """Manual journals, newest first; total is the sum of the debits."""
     org = await x.org(tenant)
     filters: list[Where] = []
-    if status is not None:
-        filters.append(Where.eq("Status", status))
+    if statuses:
+        filters.append(Where.any_of(*(Where.eq("Status", status) for status in dict.fromkeys(statuses))))
     result = await org.api.manual_journals.list(
         where=where_dated(filters, date_from, date_to),
         order="Date DESC",
