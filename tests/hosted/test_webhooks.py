@@ -66,3 +66,30 @@ async def test_an_event_is_recorded_only_for_people_connected_to_its_organisatio
     assert signed.status_code == 200 and signed.content == b""
     assert _events_seen(tmp_path, alice) == {first, second}
     assert _events_seen(tmp_path, bob) == {second}
+
+
+async def test_a_chunked_body_over_the_cap_is_refused_without_reading_it_whole_in_hosted_mode() -> None:
+    from typing import Any, cast
+
+    from pydantic import SecretStr
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    from xero_mcp.hosted.webhooks import HostedWebhooks
+    from xero_mcp.sync.webhooks import MAX_BODY_BYTES
+
+    sent = 0
+
+    async def flood():
+        nonlocal sent
+        for _ in range((50 * MAX_BODY_BYTES) // 65_536):
+            sent += 65_536
+            yield b" " * 65_536
+
+    # Refused before the store or the people are looked at, so neither is needed.
+    receiver = HostedWebhooks(cast(Any, None), cast(Any, None), SecretStr(KEY))
+    app = Starlette(routes=[Route("/webhooks/xero", receiver.receive, methods=["POST"])])
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://hosted.test") as http:
+        response = await http.post("/webhooks/xero", content=flood(), headers={SIGNATURE_HEADER: "irrelevant"})
+    assert response.status_code == 413
+    assert sent <= MAX_BODY_BYTES + 65_536

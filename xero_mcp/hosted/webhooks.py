@@ -20,7 +20,13 @@ from xero_mcp.auth.store import StoredLogin
 from xero_mcp.hosted.users import UserBackends
 from xero_mcp.store import Store
 from xero_mcp.sync.cursors import ChangeEvent
-from xero_mcp.sync.webhooks import MAX_BODY_BYTES, SIGNATURE_HEADER, parse_events, verify_signature
+from xero_mcp.sync.webhooks import (
+    MAX_BODY_BYTES,
+    SIGNATURE_HEADER,
+    parse_events,
+    read_capped_body,
+    verify_signature,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,11 +53,8 @@ class HostedWebhooks:
 
     async def receive(self, request: Request) -> Response:
         """Answer as Xero requires (401 for a bad signature, 200 with no body otherwise) and fan the events out."""
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-            return Response(status_code=413)
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
+        body = await read_capped_body(request, MAX_BODY_BYTES)
+        if body is None:
             return Response(status_code=413)
         if not verify_signature(body, request.headers.get(SIGNATURE_HEADER), self._key):
             return Response(status_code=401)
