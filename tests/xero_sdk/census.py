@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from typing import Any
 
 from xero_python.accounting import AccountingApi
 
@@ -54,29 +55,6 @@ NOT_EMULATED: dict[str, str] = {
     "post_setup": _SETUP,
     **dict.fromkeys(
         (
-            # Attachments of every kind.
-            *(
-                f"{verb}_{kind}_attachment{suffix}"
-                for kind in (
-                    "account",
-                    "bank_transaction",
-                    "bank_transfer",
-                    "contact",
-                    "credit_note",
-                    "invoice",
-                    "manual_journal",
-                    "purchase_order",
-                    "quote",
-                    "repeating_invoice",
-                )
-                for verb, suffix in (
-                    ("get", "s"),
-                    ("get", "_by_id"),
-                    ("get", "_by_file_name"),
-                    ("create", "_by_file_name"),
-                    ("update", "_by_file_name"),
-                )
-            ),
             "get_budgets",
             "get_budget",
             "get_report_budget_summary",
@@ -85,14 +63,24 @@ NOT_EMULATED: dict[str, str] = {
             "get_reports_list",
             "get_report_from_id",
             "get_invoice_reminders",
-            "get_invoice_as_pdf",
-            "get_quote_as_pdf",
-            "get_credit_note_as_pdf",
-            "get_purchase_order_as_pdf",
         ),
         _LATER,
     ),
 }
+
+
+def _named_operations(marks: list[Any]) -> list[str]:
+    """The operations ``sdk_operation`` marks name, on a test or on its parametrized cases."""
+    names: list[str] = []
+    for mark in marks:
+        if mark.name == "sdk_operation":
+            names.extend(mark.args)
+        elif mark.name == "parametrize":
+            for case in mark.args[1]:
+                # pytest.param(...) cases carry their own marks (MarkDecorators), plain values none.
+                case_marks = getattr(case, "marks", ())
+                names.extend(_named_operations([getattr(m, "mark", m) for m in case_marks]))
+    return names
 
 
 def sdk_operations() -> set[str]:
@@ -117,8 +105,6 @@ def operations_under_contract() -> dict[str, list[str]]:
         for name, function in vars(module).items():
             if not name.startswith("test_"):
                 continue
-            for mark in getattr(function, "pytestmark", []):
-                if mark.name == "sdk_operation":
-                    for operation in mark.args:
-                        found.setdefault(operation, []).append(f"{module_info.name}::{name}")
+            for operation in _named_operations(getattr(function, "pytestmark", [])):
+                found.setdefault(operation, []).append(f"{module_info.name}::{name}")
     return found

@@ -14,6 +14,10 @@ from typing import Any
 
 from xero_python.accounting import (
     Account,
+    BankTransaction,
+    BankTransactions,
+    BankTransfer,
+    BankTransfers,
     Contact,
     Contacts,
     CreditNote,
@@ -21,6 +25,9 @@ from xero_python.accounting import (
     Invoice,
     Invoices,
     LineItem,
+    ManualJournal,
+    ManualJournalLine,
+    ManualJournals,
     PurchaseOrder,
     PurchaseOrders,
     Quote,
@@ -122,3 +129,46 @@ def new_purchase_order(xero: Xero, status: str = "DRAFT", **fields: Any) -> Purc
 def bank_account(code: str = "090") -> Account:
     """A reference to a seeded bank account by code."""
     return Account(code=code)
+
+
+def spend_money(xero: Xero) -> BankTransaction:
+    """A new SPEND bank transaction of 110.00 from account 090."""
+    contact = new_contact(xero)
+    transaction = BankTransaction(
+        type="SPEND",
+        contact=Contact(contact_id=contact.contact_id),
+        bank_account=Account(code="090"),
+        date=DOC_DATE,
+        line_items=lines("429", "INPUT"),
+    )
+    body = BankTransactions(bank_transactions=[transaction])
+    return xero.api.create_bank_transactions(xero.tenant, body).bank_transactions[0]
+
+
+def transfer(xero: Xero, amount: str = "25.00") -> BankTransfer:
+    """A new transfer from 090 to 091."""
+    body = BankTransfers(
+        bank_transfers=[
+            BankTransfer(
+                from_bank_account=Account(code="090"),
+                to_bank_account=Account(code="091"),
+                amount=Decimal(amount),
+                date=DOC_DATE,
+            )
+        ]
+    )
+    return xero.api.create_bank_transfer(xero.tenant, body).bank_transfers[0]
+
+
+def new_journal(xero: Xero, status: str = "POSTED") -> ManualJournal:
+    """A new balanced manual journal moving 75.00 from 429 to 412."""
+    journal = ManualJournal(
+        narration=unique("Reclass"),
+        date=DOC_DATE,
+        status=status,
+        journal_lines=[
+            ManualJournalLine(line_amount=Decimal("75.00"), account_code="412", description="to consulting"),
+            ManualJournalLine(line_amount=Decimal("-75.00"), account_code="429", description="from general"),
+        ],
+    )
+    return xero.api.create_manual_journals(xero.tenant, ManualJournals(manual_journals=[journal])).manual_journals[0]

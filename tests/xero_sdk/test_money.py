@@ -7,14 +7,10 @@ from decimal import Decimal
 import pytest
 from xero_python.accounting import (
     Account,
-    BankTransaction,
     BankTransactions,
-    BankTransfer,
     BankTransferDelete,
     BankTransferDeleteByUrlParam,
-    BankTransfers,
     BankTransfersDelete,
-    Contact,
     HistoryRecord,
     HistoryRecords,
     Invoice,
@@ -31,7 +27,7 @@ from xero_python.accounting import (
 from xero_python.exceptions import ApiException
 
 from tests.xero_sdk.conftest import Xero
-from tests.xero_sdk.helpers import DOC_DATE, TOTAL, lines, new_contact, new_invoice, unique
+from tests.xero_sdk.helpers import DOC_DATE, TOTAL, new_invoice, new_journal, spend_money, transfer, unique
 
 
 def enum_text(value: object) -> str:
@@ -49,35 +45,6 @@ def payment_for(invoice_id: str, amount: str) -> Payment:
     return Payment(
         invoice=Invoice(invoice_id=invoice_id), account=Account(code="090"), date=DOC_DATE, amount=Decimal(amount)
     )
-
-
-def spend_money(xero: Xero) -> BankTransaction:
-    """A new SPEND bank transaction of 110.00 from account 090."""
-    contact = new_contact(xero)
-    transaction = BankTransaction(
-        type="SPEND",
-        contact=Contact(contact_id=contact.contact_id),
-        bank_account=Account(code="090"),
-        date=DOC_DATE,
-        line_items=lines("429", "INPUT"),
-    )
-    body = BankTransactions(bank_transactions=[transaction])
-    return xero.api.create_bank_transactions(xero.tenant, body).bank_transactions[0]
-
-
-def transfer(xero: Xero, amount: str = "25.00") -> BankTransfer:
-    """A new transfer from 090 to 091."""
-    body = BankTransfers(
-        bank_transfers=[
-            BankTransfer(
-                from_bank_account=Account(code="090"),
-                to_bank_account=Account(code="091"),
-                amount=Decimal(amount),
-                date=DOC_DATE,
-            )
-        ]
-    )
-    return xero.api.create_bank_transfer(xero.tenant, body).bank_transfers[0]
 
 
 # --- payments -----------------------------------------------------------------------------------------------------
@@ -282,20 +249,6 @@ def test_item_history_keeps_notes(xero: Xero) -> None:
 
 
 # --- manual journals ----------------------------------------------------------------------------------------------
-
-
-def new_journal(xero: Xero, status: str = "POSTED") -> ManualJournal:
-    """A new balanced manual journal moving 75.00 from 429 to 412."""
-    journal = ManualJournal(
-        narration=unique("Reclass"),
-        date=DOC_DATE,
-        status=status,
-        journal_lines=[
-            ManualJournalLine(line_amount=Decimal("75.00"), account_code="412", description="to consulting"),
-            ManualJournalLine(line_amount=Decimal("-75.00"), account_code="429", description="from general"),
-        ],
-    )
-    return xero.api.create_manual_journals(xero.tenant, ManualJournals(manual_journals=[journal])).manual_journals[0]
 
 
 @pytest.mark.sdk_operation("create_manual_journals")

@@ -36,7 +36,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 
-from xero_mcp.sandbox import journals
+from xero_mcp.sandbox import journals, pdf
 from xero_mcp.sandbox.clock import SandboxClock
 from xero_mcp.sandbox.faults import ConnectionDropped, FaultInjector, ResponseTimedOut, fault_response
 from xero_mcp.sandbox.identity import IdentityService
@@ -45,6 +45,7 @@ from xero_mcp.sandbox.orgsetup import setup_default_organisations
 from xero_mcp.sandbox.query import QueryError, build_list_query, parse_if_modified_since
 from xero_mcp.sandbox.rules import accounts as account_rules
 from xero_mcp.sandbox.rules import (
+    attachments,
     contacts,
     credit_notes,
     email,
@@ -57,7 +58,15 @@ from xero_mcp.sandbox.rules import (
 from xero_mcp.sandbox.rules import items as item_rules
 from xero_mcp.sandbox.rules.common import Ctx, NotFound, RuleError, as_doc, element_list, is_guid
 from xero_mcp.sandbox.rules.registry import HISTORY_COLLECTIONS, RESOURCES, Resource
-from xero_mcp.sandbox.state import Doc, SandboxState, StoredResponse, load_json, ms_date, to_wire
+from xero_mcp.sandbox.state import (
+    Doc,
+    SandboxState,
+    StoredAttachment,
+    StoredResponse,
+    load_json,
+    ms_date,
+    to_wire,
+)
 from xero_mcp.sandbox.transport import SandboxTransport
 
 API_PREFIX = "/api.xro/2.0"
@@ -203,6 +212,7 @@ class ApiRequest:
     headers: Mapping[str, str]
     body: bytes
     ctx: Ctx
+    base_url: str = ""
 
     def json_body(self) -> Any:
         """The request body as JSON (Decimal numbers); ValueError when it is not JSON."""
@@ -346,6 +356,7 @@ class Sandbox:
             headers=request.headers,
             body=body,
             ctx=ctx,
+            base_url=str(request.base_url).rstrip("/") + API_PREFIX,
         )
         with self.state.atomic():
             # Time has passed since the last request: schedules that have come due make their invoices first.
@@ -455,6 +466,8 @@ class _Router:
                 return self._delete(plural, value)
             return None
         sub = rest[1].lower()
+        if sub == "attachments" and plural in attachments.PARENTS and len(rest) <= 3:
+            return self._attachments(resource, method, value, rest[2] if len(rest) == 3 else None)
         if len(rest) == 2:
             if sub == "history" and plural in HISTORY_COLLECTIONS:
                 if method == "GET":
@@ -464,6 +477,15 @@ class _Router:
             return self._sub_resource(plural, method, value, sub)
         if len(rest) == 3:
             return self._sub_item(plural, method, value, sub, rest[2])
+        return None
+
+    def _attachments(self, resource: Resource, method: str, value: str, name: str | None) -> Handler | None:
+        if name is None:
+            return (lambda: self.list_attachments(resource, value)) if method == "GET" else None
+        if method == "GET":
+            return lambda: self.attachment_file(resource, value, name)
+        if method in ("PUT", "POST"):
+            return lambda: self.upload_attachment(resource, value, name)
         return None
 
     def _delete(self, plural: str, value: str) -> Handler | None:
@@ -578,9 +600,18 @@ class _Router:
         return doc
 
     def get(self, resource: Resource, value: str) -> Response:
-        """GET /{plural}/{id or number}."""
+        """GET /{plural}/{id or number}: JSON, or the document's PDF when the request's Accept prefers one."""
         doc = self.find(resource, value)
+        if resource.plural in pdf.PDF_COLLECTIONS and pdf.prefers_pdf(self.request.headers.get("accept")):
+            return self.document_pdf(resource.plural, doc)
         return self.respond(resource.plural, [self._shown(resource, doc, single=True)])
+
+    def document_pdf(self, plural: str, doc: Doc) -> Response:
+        """An invoice, quote, credit note or purchase order rendered as a PDF."""
+        contact_id = (as_doc(doc.get("Contact")) or {}).get("ContactID")
+        contact = self.ctx.get("Contacts", str(contact_id)) if contact_id else None
+        content = pdf.render(plural, doc, contact, self.ctx.org, self.ctx.now)
+        return Response(content, media_type=pdf.PDF_TYPE)
 
     def _organisation(self, rest: list[str]) -> tuple[str, Handler]:
         if self.request.method != "GET":
@@ -791,6 +822,48 @@ class _Router:
             "HistoryRecords", notes, lambda ctx, raw: history.add_note(ctx, resource.plural, doc_id, raw), dict
         )
 
+    # -- attachments --
+
+    def list_attachments(self, resource: Resource, value: str) -> Response:
+        """GET /{plural}/{id}/Attachments."""
+        parent = self.find(resource, value)
+        id_field = resource.collection.id_field
+        files = attachments.listed(self.ctx, resource.plural, parent[id_field])
+        shown = [self._attachment(resource, parent, f) for f in files]
+        return self.respond("Attachments", shown)
+
+    def attachment_file(self, resource: Resource, value: str, name: str) -> Response:
+        """GET /{plural}/{id}/Attachments/{AttachmentID or FileName}: the file's bytes."""
+        parent = self.find(resource, value)
+        found = attachments.find(self.ctx, resource.plural, parent[resource.collection.id_field], name)
+        if found is None:
+            return not_found()
+        return Response(found.content, media_type=found.mime_type)
+
+    def upload_attachment(self, resource: Resource, value: str, name: str) -> Response:
+        """PUT or POST /{plural}/{id}/Attachments/{FileName}: store the body as that file (replacing one so named)."""
+        parent = self.find(resource, value)
+        online = self.request.params.get("includeonline", "").lower() == "true"
+
+        def upload() -> Response:
+            stored = attachments.attach(
+                self.ctx,
+                resource.plural,
+                parent,
+                resource.collection.id_field,
+                name,
+                self.request.body,
+                include_online=online,
+                keeps_history=resource.plural in HISTORY_COLLECTIONS,
+            )
+            return self.respond("Attachments", [self._attachment(resource, parent, stored)])
+
+        return self.single(upload)
+
+    def _attachment(self, resource: Resource, parent: Doc, stored: StoredAttachment) -> Doc:
+        id_field = resource.collection.id_field
+        return attachments.shown(self.request.base_url, resource.plural, parent, id_field, stored)
+
     # -- collection-specific operations --
 
     def email_invoice(self, value: str) -> Response:
@@ -902,7 +975,13 @@ class _BadBody(Exception):
 
 
 def _canonical_sub(segment: str) -> str:
-    names = {"history": "History", "email": "Email", "onlineinvoice": "OnlineInvoice", "allocations": "Allocations"}
+    names = {
+        "history": "History",
+        "attachments": "Attachments",
+        "email": "Email",
+        "onlineinvoice": "OnlineInvoice",
+        "allocations": "Allocations",
+    }
     names |= {"options": "Options", "contacts": "Contacts"}
     return names.get(segment.lower(), segment)
 

@@ -18,8 +18,8 @@ tenant, so one organisation's size never slows another's requests. Anything else
 ``json_extract(doc, '$.Field')``.
 
 Writes go through ``put``; a request's writes are grouped with ``atomic()`` (a savepoint), which is how a
-summarised batch is all-or-nothing. Besides documents the store keeps organisations, history records, number
-sequences (INV-0001...), the per-day invoice email count, and the Idempotency-Key cache.
+summarised batch is all-or-nothing. Besides documents the store keeps organisations, history records, attached
+files, number sequences (INV-0001...), the per-day invoice email count, and the Idempotency-Key cache.
 """
 
 from __future__ import annotations
@@ -390,6 +390,18 @@ CREATE TABLE IF NOT EXISTS emails (
     sent INTEGER NOT NULL,
     PRIMARY KEY (tenant_id, day)
 );
+CREATE TABLE IF NOT EXISTS attachments (
+    seq INTEGER PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    parent_id TEXT NOT NULL COLLATE NOCASE,
+    attachment_id TEXT NOT NULL COLLATE NOCASE,
+    file_name TEXT NOT NULL COLLATE NOCASE,
+    mime_type TEXT NOT NULL,
+    include_online INTEGER,
+    content BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attachments_parent ON attachments (tenant_id, kind, parent_id, seq);
 CREATE TABLE IF NOT EXISTS idempotency (
     app_id TEXT NOT NULL,
     tenant_id TEXT NOT NULL,
@@ -445,6 +457,17 @@ _PLANNER_STATS = (
     ("documents_contact_name", "1000000 100000 5000 25"),
     ("documents_reference", "1000000 100000 5000 5"),
 )
+
+
+@dataclass(frozen=True)
+class StoredAttachment:
+    """A file attached to a document: its metadata and its bytes."""
+
+    attachment_id: str
+    file_name: str
+    mime_type: str
+    include_online: bool | None
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -664,6 +687,54 @@ class SandboxState:
         )
 
     # -- idempotency --
+
+    # -- attachments --
+
+    def attachments(self, tenant_id: str, collection: str, parent_id: str) -> list[StoredAttachment]:
+        """The files attached to a document, in the order they were first attached."""
+        rows = self.conn.execute(
+            "SELECT attachment_id, file_name, mime_type, include_online, content FROM attachments "
+            "WHERE tenant_id = ? AND kind = ? AND parent_id = ? ORDER BY seq",
+            (tenant_id, collection, parent_id),
+        ).fetchall()
+        return [
+            StoredAttachment(row[0], row[1], row[2], None if row[3] is None else bool(row[3]), bytes(row[4]))
+            for row in rows
+        ]
+
+    def save_attachment(self, tenant_id: str, collection: str, parent_id: str, attachment: StoredAttachment) -> None:
+        """Attach a file to a document, replacing the attachment with the same ID (a file re-uploaded by name)."""
+        online = None if attachment.include_online is None else int(attachment.include_online)
+        replaced = self.conn.execute(
+            "UPDATE attachments SET file_name = ?, mime_type = ?, include_online = ?, content = ? "
+            "WHERE tenant_id = ? AND kind = ? AND parent_id = ? AND attachment_id = ?",
+            (
+                attachment.file_name,
+                attachment.mime_type,
+                online,
+                attachment.content,
+                tenant_id,
+                collection,
+                parent_id,
+                attachment.attachment_id,
+            ),
+        )
+        if replaced.rowcount:
+            return
+        self.conn.execute(
+            "INSERT INTO attachments (tenant_id, kind, parent_id, attachment_id, file_name, mime_type, "
+            "include_online, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                tenant_id,
+                collection,
+                parent_id,
+                attachment.attachment_id,
+                attachment.file_name,
+                attachment.mime_type,
+                online,
+                attachment.content,
+            ),
+        )
 
     def stored_response(self, app_id: str, tenant_id: str, key: str) -> StoredResponse | None:
         """The response stored for an Idempotency-Key, if any (expiry is the caller's rule)."""
