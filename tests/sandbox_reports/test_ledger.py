@@ -314,7 +314,7 @@ def test_amounts_are_aged_by_whole_months_overdue(due: date, bucket: str) -> Non
 
 def test_unknown_report_is_not_served(org: tuple[SandboxState, str]) -> None:
     state, tenant = org
-    assert run_report(ReportContext(state, tenant, NOW), "ExecutiveSummary", {}) is None
+    assert run_report(ReportContext(state, tenant, NOW), "CashSummary", {}) is None
 
 
 def test_report_names_are_matched_case_insensitively(org: tuple[SandboxState, str]) -> None:

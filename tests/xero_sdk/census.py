@@ -17,7 +17,6 @@ _RETIRED = "Xero is retiring the classic expenses API (Receipts deprecated, Expe
 _PAYMENT_SERVICES = "payment services need the paymentservices scope and a payment gateway the sandbox has no model of"
 _CIS = "the Construction Industry Scheme applies to UK organisations only; the sandbox's organisations are not UK ones"
 _SETUP = "POST /Setup (conversion balances for a new organisation) is outside the records the sandbox keeps"
-_LATER = "not emulated yet (issue 12: being built)"
 
 NOT_EMULATED: dict[str, str] = {
     **dict.fromkeys(
@@ -53,19 +52,6 @@ NOT_EMULATED: dict[str, str] = {
     ),
     "get_contact_cis_settings": _CIS,
     "post_setup": _SETUP,
-    **dict.fromkeys(
-        (
-            "get_budgets",
-            "get_budget",
-            "get_report_budget_summary",
-            "get_report_executive_summary",
-            "get_report_ten_ninety_nine",
-            "get_reports_list",
-            "get_report_from_id",
-            "get_invoice_reminders",
-        ),
-        _LATER,
-    ),
 }
 
 

@@ -52,6 +52,7 @@ from xero_mcp.sandbox.rules import (
     history,
     linked_transactions,
     prepayments,
+    reminders,
     repeating_invoices,
     tracking,
 )
@@ -76,7 +77,9 @@ IDEMPOTENCY_WINDOW = timedelta(minutes=6)
 IDEMPOTENCY_KEY_MAX = 128
 JSON_TYPE = "application/json; charset=utf-8"
 _METHODS = ["GET", "PUT", "POST", "DELETE", "PATCH"]
-_RESOURCE_NAMES = {name.lower(): name for name in [*RESOURCES, "Organisation", "Reports", "Journals"]}
+_RESOURCE_NAMES = {
+    name.lower(): name for name in [*RESOURCES, "Organisation", "Reports", "Journals", "InvoiceReminders"]
+}
 
 Handler = Callable[[], Response]
 
@@ -436,6 +439,12 @@ class _Router:
             with self.state.atomic():
                 # A link's status follows its bill and invoice, which other requests may have changed.
                 linked_transactions.refresh(self.ctx)
+        if name == "InvoiceReminders":
+            if method == "GET" and len(rest) == 1 and rest[0].lower() == "settings":
+                return "/InvoiceReminders/Settings", lambda: self.respond(
+                    "InvoiceReminders", reminders.settings(self.ctx)
+                )
+            return "/InvoiceReminders/{sub}", not_found
         template = "/" + name
         if rest:
             template += "/{id}"
@@ -674,6 +683,9 @@ class _Router:
         return self.respond("Journals", [found])
 
     def _reports(self, rest: list[str]) -> tuple[str, Handler]:
+        if self.request.method == "GET" and not rest:
+            # The organisation's published reports (GST and BAS returns); the sandbox's organisations publish none.
+            return "/Reports", lambda: self.respond("Reports", [])
         if (
             self.request.method != "GET"
             or len(rest) != 1

@@ -31,6 +31,7 @@ from xero_mcp.sandbox.rules import (
     bank_transactions,
     bank_transfers,
     batch_payments,
+    budgets,
     common,
     contacts,
     credit_notes,
@@ -43,6 +44,7 @@ from xero_mcp.sandbox.rules import (
     prepayments,
     purchase_orders,
     quotes,
+    reminders,
     repeating_invoices,
     tracking,
 )
@@ -380,6 +382,45 @@ def _demo_company(seed: _Seeder) -> None:
     _demo_quotes_and_orders(seed)
     _demo_journals(seed)
     _demo_ahead_and_batches(seed)
+    _demo_budgets(seed)
+
+
+_BUDGET_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
+    # (account code, monthly amount a year ago, monthly growth)
+    ("200", "9000.00", "150.00"),
+    ("260", "400.00", "0.00"),
+    ("310", "2600.00", "40.00"),
+    ("400", "300.00", "0.00"),
+    ("453", "220.00", "0.00"),
+    ("469", "1800.00", "0.00"),
+    ("477", "4200.00", "25.00"),
+    ("489", "160.00", "0.00"),
+)
+
+
+def _demo_budgets(seed: _Seeder) -> None:
+    """The overall budget (two years of months, a year back to a year ahead) and a budget for the North region."""
+    ctx = seed.ctx(60)
+    first = budgets.add_months(seed.day(0), -12)
+    months = [budgets.month_key(budgets.add_months(first, n)) for n in range(24)]
+    overall = {
+        code: [(month, Decimal(start) + Decimal(growth) * n) for n, month in enumerate(months)]
+        for code, start, growth in _BUDGET_ACCOUNTS
+    }
+    budgets.create(ctx, "Overall Budget", overall)
+    region = next(c for c in ctx.state.all(seed.tenant_id, "TrackingCategories") if c["Name"] == "Region")
+    north = next(o for o in region["Options"] if o["Name"] == "North")
+    tracking = [
+        {
+            "TrackingCategoryID": region["TrackingCategoryID"],
+            "Name": "Region",
+            "TrackingOptionID": north["TrackingOptionID"],
+            "Option": "North",
+        }
+    ]
+    north_sales = {"200": [(month, Decimal("2500.00")) for month in months]}
+    budgets.create(seed.ctx(59), "North region", north_sales, tracking=tracking)
+    reminders.configure(seed.ctx(59), enabled=True)
 
 
 def _demo_settings(seed: _Seeder) -> None:

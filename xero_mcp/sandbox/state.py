@@ -308,6 +308,8 @@ COLLECTIONS: dict[str, Collection] = {
         Collection("Currencies", "Code", name_field="Description"),
         Collection("BrandingThemes", "BrandingThemeID", name_field="Name"),
         Collection("Users", "UserID", name_field="EmailAddress"),
+        Collection("Budgets", "BudgetID", name_field="Description", status_field="Status", type_field="Type"),
+        Collection("InvoiceReminders", "SettingsID"),
     )
 }
 

@@ -17,6 +17,7 @@ from xero_mcp.sandbox.rules import (
     bank_transactions,
     bank_transfers,
     batch_payments,
+    budgets,
     contacts,
     credit_notes,
     currencies,
@@ -203,6 +204,7 @@ RESOURCES: dict[str, Resource] = {
         Resource("Currencies", create=currencies.create, default_order="id"),
         Resource("BrandingThemes", default_order=_BY_NAME),
         Resource("Users", default_order=_BY_NAME),
+        Resource("Budgets", default_order=_BY_NAME, view=budgets.view, list_view=budgets.list_view),
     )
 }
 """Every emulated collection, by its URL segment."""
