@@ -16,6 +16,9 @@ from xero_python.accounting import AccountingApi
 _RETIRED = "Xero is retiring the classic expenses API (Receipts deprecated, ExpenseClaims disabled; reference §5.15)"
 _PAYMENT_SERVICES = "payment services need the paymentservices scope and a payment gateway the sandbox has no model of"
 _CIS = "the Construction Industry Scheme applies to UK organisations only; the sandbox's organisations are not UK ones"
+_PUBLISHED = (
+    "published reports (GST and BAS returns) are not emulated: GET /Reports lists none, so no ReportID can be read"
+)
 _SETUP = "POST /Setup (conversion balances for a new organisation) is outside the records the sandbox keeps"
 
 NOT_EMULATED: dict[str, str] = {
@@ -51,6 +54,8 @@ NOT_EMULATED: dict[str, str] = {
         _PAYMENT_SERVICES,
     ),
     "get_contact_cis_settings": _CIS,
+    "get_organisation_cis_settings": _CIS,
+    "get_report_from_id": _PUBLISHED,
     "post_setup": _SETUP,
 }
 

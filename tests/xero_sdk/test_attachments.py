@@ -13,11 +13,21 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from xero_python.accounting import Account, AccountType, Invoices
+from xero_python.accounting import (
+    Account,
+    AccountType,
+    Contact,
+    Invoices,
+    RepeatingInvoice,
+    RepeatingInvoices,
+    Schedule,
+)
 from xero_python.exceptions import ApiException
 
 from tests.xero_sdk.conftest import Xero
 from tests.xero_sdk.helpers import (
+    DOC_DATE,
+    lines,
     new_contact,
     new_credit_note,
     new_invoice,
@@ -45,6 +55,19 @@ def _account(xero: Xero) -> str:
     return xero.api.create_account(xero.tenant, account).accounts[0].account_id
 
 
+def _repeating_invoice(xero: Xero) -> str:
+    schedule = Schedule(period=1, unit="MONTHLY", due_date=14, due_date_type="DAYSAFTERBILLDATE", start_date=DOC_DATE)
+    template = RepeatingInvoice(
+        type="ACCREC",
+        contact=Contact(contact_id=new_contact(xero).contact_id),
+        schedule=schedule,
+        line_items=lines("200", "OUTPUT"),
+        status="DRAFT",
+    )
+    made = xero.api.create_repeating_invoices(xero.tenant, RepeatingInvoices(repeating_invoices=[template]))
+    return made.repeating_invoices[0].repeating_invoice_id
+
+
 KINDS = (
     Kind("account", _account),
     Kind("bank_transaction", lambda x: spend_money(x).bank_transaction_id),
@@ -55,6 +78,7 @@ KINDS = (
     Kind("manual_journal", lambda x: new_journal(x).manual_journal_id),
     Kind("purchase_order", lambda x: new_purchase_order(x).purchase_order_id),
     Kind("quote", lambda x: new_quote(x).quote_id),
+    Kind("repeating_invoice", _repeating_invoice),
 )
 
 

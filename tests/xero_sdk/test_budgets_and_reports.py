@@ -177,10 +177,3 @@ def test_the_1099_misc_report_shows_rent_paid_last_year_by_default(xero: Xero) -
 @pytest.mark.sdk_operation("get_reports_list")
 def test_the_list_of_published_reports_is_empty_for_an_organisation_that_published_none(xero: Xero) -> None:
     assert xero.api.get_reports_list(xero.tenant).reports == []
-
-
-@pytest.mark.sdk_operation("get_report_from_id")
-def test_a_published_report_that_does_not_exist_is_not_found(xero: Xero) -> None:
-    with pytest.raises(ApiException) as raised:
-        xero.api.get_report_from_id(xero.tenant, "00000000-0000-0000-0000-000000000004")
-    assert raised.value.status == 404

@@ -17,7 +17,6 @@ from xero_python.accounting import (
     TrackingCategory,
     TrackingOption,
 )
-from xero_python.exceptions import ApiException
 
 from tests.xero_sdk.conftest import Xero
 from tests.xero_sdk.helpers import unique
@@ -165,13 +164,3 @@ def test_users_are_listed_and_readable_by_id(xero: Xero) -> None:
     assert users
     single = xero.api.get_user(xero.tenant, users[0].user_id).users[0]
     assert single.email_address == users[0].email_address
-
-
-@pytest.mark.sdk_operation("get_organisation_cis_settings")
-def test_organisation_cis_settings_are_not_served_outside_the_uk(xero: Xero) -> None:
-    # CIS is a UK construction-industry scheme; the sandbox's organisations are not UK ones and Xero answers these
-    # with a 404 there too (Xero's docs: CISSettings apply to UK organisations only).
-    org = xero.api.get_organisations(xero.tenant).organisations[0]
-    with pytest.raises(ApiException) as raised:
-        xero.api.get_organisation_cis_settings(xero.tenant, org.organisation_id)
-    assert raised.value.status == 404
