@@ -6,8 +6,8 @@ sales invoices and bills in every status (DRAFT, SUBMITTED, AUTHORISED, part-pai
 their payments (one deleted again), quotes and purchase orders in several statuses, credit notes (one allocated,
 one with credit remaining, a supplier one), spend and receive money, a transfer between bank accounts, manual
 journals and history notes, a customer's deposit (a prepayment) used on its invoice, two bills paid as one batch,
-a monthly repeating invoice and a billable expense. "Second Street Trading" gets a handful of each, so
-multi-tenant work has data.
+a monthly repeating invoice, a billable expense, an overall budget and a regional one, and invoice reminders
+switched on. "Second Street Trading" gets a handful of each, so multi-tenant work has data.
 
 Every record is made by the same rule functions the API uses, so the seed is valid by construction and its
 reports are consistent with its ledger. Dates are days before the sandbox clock's today, so the data is always
