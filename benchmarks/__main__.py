@@ -22,6 +22,7 @@ MODULES = (
     "benchmarks.api_calls",
     "benchmarks.throughput",
     "benchmarks.sandbox_scale",
+    "benchmarks.hosted",
 )
 
 

@@ -326,8 +326,15 @@ def demo() -> int:
     help="SQLite file that keeps the sandbox's data across restarts.  [default: in memory]",
 )
 @click.option("--no-limits", is_flag=True, help="Turn Xero's rate limits off.")
+@click.option(
+    "--clock-rate",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    help="Run the sandbox clock this many times faster than real time (demos and tests of Xero's minute limits; "
+    "give a server against it the same XERO_MCP_CLOCK_RATE).",
+)
 @_verbose_option
-def sandbox(host: str, port: int, db: str | None, no_limits: bool) -> int:
+def sandbox(host: str, port: int, db: str | None, no_limits: bool, clock_rate: float) -> int:
     """Serve the Xero sandbox (Accounting API and identity service) over HTTP.
 
     Point XERO_API_URL, XERO_IDENTITY_URL, XERO_LOGIN_URL and XERO_CONNECTIONS_URL at it to use `login`, `tenants`
@@ -335,7 +342,7 @@ def sandbox(host: str, port: int, db: str | None, no_limits: bool) -> int:
     """
     from xero_mcp.sandbox.serve import run_sandbox
 
-    return run_sandbox(host=host, port=port, db=db, limits=not no_limits)
+    return run_sandbox(host=host, port=port, db=db, limits=not no_limits, clock_rate=clock_rate)
 
 
 @cli.command(context_settings=_CONTEXT)

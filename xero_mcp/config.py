@@ -114,6 +114,7 @@ class Settings(BaseModel):
     redis_prefix: str = "xero-mcp"
     stateless_http: bool = False
     shutdown_grace: float = 30.0
+    clock_rate: float = Field(default=1.0, gt=0, allow_inf_nan=False)
     webhook_key: SecretStr | None = None
     request_timeout: float = 30.0
 
@@ -185,6 +186,8 @@ class Settings(BaseModel):
             raw_timeout = env["XERO_MCP_SESSION_IDLE_TIMEOUT"]
             values["session_idle_timeout"] = parse_positive("XERO_MCP_SESSION_IDLE_TIMEOUT", raw_timeout, float)
         flag("XERO_MCP_STATELESS_HTTP", "stateless_http")
+        if env.get("XERO_MCP_CLOCK_RATE", "").strip():
+            values["clock_rate"] = parse_positive("XERO_MCP_CLOCK_RATE", env["XERO_MCP_CLOCK_RATE"], float)
         if env.get("XERO_MCP_SHUTDOWN_GRACE", "").strip():
             values["shutdown_grace"] = parse_positive("XERO_MCP_SHUTDOWN_GRACE", env["XERO_MCP_SHUTDOWN_GRACE"], float)
         values.update({key: value for key, value in overrides.items() if value is not None})

@@ -6,9 +6,11 @@ in-process sandbox), and `run_server` is what `xero-mcp serve` runs.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mcp.server import MCPServer
@@ -152,14 +154,26 @@ def xero_backend_factory(settings: Settings, *, metrics: Metrics | None = None) 
         from xero_mcp.sync.dedupe import DedupeLedger
 
         redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
+        paced = paced_time(settings)
         coordinator = open_coordinator(
-            redis_url, prefix=settings.redis_prefix, observer=metrics.budget_wait if metrics is not None else None
+            redis_url,
+            prefix=settings.redis_prefix,
+            observer=metrics.budget_wait if metrics is not None else None,
+            clock=paced.wall if settings.clock_rate != 1.0 else None,
+            sleep=paced.sleep,
+            # Polling stays at its real-time interval whatever the pace.
+            poll=0.05 * settings.clock_rate,
         )
         auth = build_auth_session(
             settings, coordinator=coordinator, on_refresh=metrics.refresh if metrics is not None else None
         )
         client = XeroClient(
-            settings, auth.provider, coordinator=coordinator, on_call=metrics.xero_call if metrics is not None else None
+            settings,
+            auth.provider,
+            coordinator=coordinator,
+            on_call=metrics.xero_call if metrics is not None else None,
+            clock=paced.monotonic,
+            sleep=paced.sleep,
         )
         cursors = CursorStore.open(settings.state_dir)
         ledger = DedupeLedger.open(settings.state_dir)
@@ -168,6 +182,43 @@ def xero_backend_factory(settings: Settings, *, metrics: Metrics | None = None) 
         )
 
     return build
+
+
+@dataclass(frozen=True)
+class PacedTime:
+    """The clocks and sleep that pace calls: real time, or `rate` times faster against a sandbox whose clock runs
+    as fast (`xero-mcp sandbox --clock-rate`), so a test of Xero's minute limits takes seconds."""
+
+    rate: float = 1.0
+
+    def wall(self) -> float:
+        """Wall-clock seconds (comparable across replicas), scaled."""
+        return time.time() * self.rate
+
+    def monotonic(self) -> float:
+        """Monotonic seconds, scaled."""
+        return time.monotonic() * self.rate
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait `seconds` of paced time."""
+        await asyncio.sleep(seconds / self.rate)
+
+
+def paced_time(settings: Settings) -> PacedTime:
+    """The paced time for these settings. A rate other than 1 (XERO_MCP_CLOCK_RATE) is refused unless the API is on
+    a loopback address: against Xero itself it would overspend every limit."""
+    if settings.clock_rate != 1.0:
+        from urllib.parse import urlsplit
+
+        from xero_mcp.http import is_loopback
+
+        host = urlsplit(settings.api_url).hostname or ""
+        if settings.clock_rate <= 0 or not is_loopback(host):
+            raise ValueError(
+                "XERO_MCP_CLOCK_RATE is only for a local sandbox started with the same --clock-rate (XERO_API_URL "
+                f"on a loopback address), and must be positive; got {settings.clock_rate:g} for {host or 'no host'}"
+            )
+    return PacedTime(settings.clock_rate)
 
 
 def run_server(

@@ -179,3 +179,36 @@ async def _hold(replica: object, name: str, order: list[str]) -> None:
     assert isinstance(replica, Coordinator)
     async with replica.lock(name):
         order.append("second held")
+
+
+async def test_an_earlier_call_still_in_flight_when_a_later_one_reports_is_counted_against_the_budget(
+    engine: Engine,
+) -> None:
+    # The later call reached Xero first: Xero's "1 left" does not yet include the earlier call, which will take it.
+    replica = engine.replica()
+    async with replica.call(ORG), replica.call(ORG) as later:
+        reported_at = engine.time.now
+        await replica.report(later, {"X-MinLimit-Remaining": "1"})
+    async with replica.call(ORG):
+        pass
+    assert engine.time.now - reported_at == pytest.approx(60.0)
+    assert [reason for _, reason, _ in engine.waits] == ["reported"]
+
+
+async def test_when_xero_counts_only_our_calls_the_window_reopens_a_minute_after_the_first_answer(
+    engine: Engine,
+) -> None:
+    # Xero's fixed window began when the first call reached it, no later than its answer; the last "0 left" report
+    # came ten seconds on, but waiting a minute from that report would waste those ten seconds every minute.
+    replica = engine.replica()
+    first_answer = engine.time.now
+    async with replica.call(ORG) as first:
+        await replica.report(first, {"X-MinLimit-Remaining": "59"})
+    engine.time.now += 10.0
+    for remaining in range(58, -1, -1):
+        async with replica.call(ORG) as ticket:
+            await replica.report(ticket, {"X-MinLimit-Remaining": str(remaining)})
+    async with replica.call(ORG):
+        pass
+    assert engine.time.now - first_answer == pytest.approx(60.0)
+    assert [reason for _, reason, _ in engine.waits] == ["minute"]

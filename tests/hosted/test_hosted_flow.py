@@ -332,3 +332,15 @@ async def test_our_consent_page_names_the_client_and_only_its_own_form_can_answe
     location = cancelled.headers["location"]
     assert location.startswith("http://127.0.0.1:1/oauth/callback?") and "error=access_denied" in location
     assert "state=client-state" in location
+
+
+async def test_two_people_in_one_organisation_spend_one_rate_budget(server: Server) -> None:
+    shared = server.sandbox.tenant_ids()[1]
+    alice = await sign_in(server, "alice@example.com")
+    bob = await sign_in(server, "bob@example.com")
+    for person in (alice, bob):
+        async with person.session() as session:
+            result = await session.call_tool("list_accounts", {"tenant": shared})
+            assert not result.is_error, result.content
+    # Xero's 60 a minute belong to the organisation and the app: both people's calls are counted in one place.
+    assert server.hosted.users.coordinator.status(shared).sent_last_minute >= 2

@@ -45,11 +45,12 @@ def open_coordinator(
     clock: Callable[[], float] | None = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     observer: WaitObserver | None = None,
+    poll: float | None = None,
 ) -> Coordinator:
     """The Redis engine when `redis_url` is given, else the in-process one.
 
     `clock` defaults to wall-clock seconds for Redis (comparable across replicas) and to the monotonic clock in
-    process.
+    process. `poll` is how often (in the clock's seconds) a Redis waiter asks again for a slot or a lock.
     """
     if not redis_url:
         return InProcessCoordinator(clock=clock or time.monotonic, sleep=sleep, observer=observer)
@@ -60,6 +61,13 @@ def open_coordinator(
             "XERO_MCP_REDIS_URL is set but the Redis client is not installed: pip install 'mcp-server-xero[hosted]'"
         ) from exc
 
+    from xero_mcp.coordination.redis_engine import POLL
+
     return RedisCoordinator(
-        redis_url, prefix=prefix or DEFAULT_PREFIX, clock=clock or time.time, sleep=sleep, observer=observer
+        redis_url,
+        prefix=prefix or DEFAULT_PREFIX,
+        clock=clock or time.time,
+        sleep=sleep,
+        observer=observer,
+        poll=poll if poll is not None else POLL,
     )

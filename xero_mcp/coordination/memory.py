@@ -4,8 +4,9 @@ For each organisation it combines two views of the minute limit:
 
 - its own rolling record of when calls were sent: never more than 60 in any 60 seconds, which also keeps any fixed
   60-second window Xero uses at 60 or fewer;
-- Xero's word: the remaining count from the freshest response, less the calls sent after the call that reported it.
-  This catches calls made by other programs against the same organisation. When it reaches zero the engine waits
+- Xero's word: the remaining count from the freshest response, less the calls sent after the call that reported it
+  and less the earlier calls still in flight when it reported (they may reach Xero after it). This catches calls
+  made by other programs against the same organisation. When it reaches zero the engine waits
   until the window that reported it has certainly ended (60 seconds after the report).
 
 The app's minute limit is kept the same way across all organisations, and the daily budget by a 24-hour window
@@ -19,7 +20,6 @@ import asyncio
 import logging
 import time
 import uuid
-from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -42,37 +42,52 @@ LOCK_POLL = 0.05
 
 @dataclass
 class _Window:
-    """Sends in the last `window` seconds, and Xero's last report of what is left."""
+    """Calls in the last `window` seconds (by sequence number), and Xero's last report of what is left.
 
-    sent: deque[float] = field(default_factory=deque[float])
+    A call is timed by when it was sent until its answer comes, then by when the answer came: it reached Xero at or
+    before that, so a window measured on answers never closes before Xero's fixed window that counted it.
+    """
+
+    sent: dict[int, float] = field(default_factory=dict[int, float])
     seq: int = 0
     blocked_until: float = 0.0
     reported_seq: int = 0
     reported_at: float = 0.0
     remaining: int | None = None
+    # Calls sent before the reporting one but not answered when it reported: Xero may count them after it.
+    reported_pending: int = 0
+    # Whether Xero counted more calls than this window holds: other programs share the limit, so Xero's word binds.
+    foreign: bool = False
+    in_flight: set[int] = field(default_factory=set[int])
 
     def forget_old(self, now: float, window: float) -> None:
-        while self.sent and self.sent[0] <= now - window:
-            self.sent.popleft()
+        for seq in [seq for seq, when in self.sent.items() if when <= now - window]:
+            del self.sent[seq]
 
     def wait(self, now: float, window: float, limit: int) -> tuple[float, WaitReason | None]:
         self.forget_old(now, window)
         wait, reason = 0.0, None
         if self.blocked_until - now > wait:
             wait, reason = self.blocked_until - now, "retry-after"
-        if len(self.sent) >= limit and self.sent[0] + window - now > wait:
-            wait, reason = self.sent[0] + window - now, "minute"
-        if self.remaining is not None and now < self.reported_at + window:
-            budget = self.remaining - (self.seq - self.reported_seq)
+        if len(self.sent) >= limit:
+            oldest = min(self.sent.values())
+            if oldest + window - now > wait:
+                wait, reason = oldest + window - now, "minute"
+        if self.remaining is not None and self.foreign and now < self.reported_at + window:
+            budget = self.remaining - (self.seq - self.reported_seq) - self.reported_pending
             if budget <= 0 and self.reported_at + window - now > wait:
                 wait, reason = self.reported_at + window - now, "reported"
         return wait, reason
 
-    def take(self, seq: int, now: float, remaining: int | None) -> None:
+    def take(self, seq: int, now: float, remaining: int | None, limit: int) -> None:
+        if seq in self.sent:
+            self.sent[seq] = now
         if remaining is not None and seq >= self.reported_seq:
             self.reported_seq = seq
             self.reported_at = now
             self.remaining = remaining
+            self.reported_pending = sum(1 for other in self.in_flight if other < seq)
+            self.foreign = limit - remaining > len(self.sent)
 
 
 @dataclass
@@ -131,10 +146,14 @@ class InProcessCoordinator:
         async with state.slots:
             ticket = await self._admit(org, state)
             state.in_flight += 1
+            state.minute.in_flight.add(ticket.seq)
+            self._app.in_flight.add(ticket.app_seq)
             try:
                 yield ticket
             finally:
                 state.in_flight -= 1
+                state.minute.in_flight.discard(ticket.seq)
+                self._app.in_flight.discard(ticket.app_seq)
 
     def _day_check(self, state: _Org, now: float) -> None:
         limits = self._limits
@@ -175,9 +194,9 @@ class InProcessCoordinator:
                     now = self._clock()
                     break
             state.minute.seq += 1
-            state.minute.sent.append(now)
+            state.minute.sent[state.minute.seq] = now
             self._app.seq += 1
-            self._app.sent.append(now)
+            self._app.sent[self._app.seq] = now
             state.day_count += 1
             return Ticket(org=org, seq=state.minute.seq, app_seq=self._app.seq, holder=uuid.uuid4().hex)
 
@@ -185,11 +204,12 @@ class InProcessCoordinator:
         """Take in the limit headers of the response to `ticket`'s call (responses may arrive out of order)."""
         state = self._org(ticket.org)
         now = self._clock()
-        state.minute.take(ticket.seq, now, header_int(headers, "x-minlimit-remaining"))
+        limits = self._limits
+        state.minute.take(ticket.seq, now, header_int(headers, "x-minlimit-remaining"), limits.per_minute)
         day = header_int(headers, "x-daylimit-remaining")
         if day is not None and ticket.seq >= state.day_seq:
             state.day_seq, state.day_reported_at, state.day_remaining = ticket.seq, now, day
-        self._app.take(ticket.app_seq, now, header_int(headers, "x-appminlimit-remaining"))
+        self._app.take(ticket.app_seq, now, header_int(headers, "x-appminlimit-remaining"), limits.app_per_minute)
 
     async def hold_off(self, org: str | None, seconds: float, *, app_wide: bool = False) -> None:
         """Hold back the organisation's calls (or all the app's) for `seconds`."""

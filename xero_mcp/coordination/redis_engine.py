@@ -28,7 +28,7 @@ from contextlib import asynccontextmanager
 from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
@@ -64,7 +64,7 @@ local function need(w, r) if w > wait then wait = w; reason = r end end
 local function num(v, d) if v then return tonumber(v) end return d end
 
 local st = redis.call('HMGET', KEYS[3], 'seq', 'blocked', 'rep_seq', 'rep_at', 'rem', 'day_start', 'day_count',
-  'day_seq', 'day_at', 'day_rem')
+  'day_seq', 'day_at', 'day_rem', 'rep_pending', 'foreign')
 local seq, blocked = num(st[1], 0), num(st[2], 0)
 local rep_seq, rep_at, rem = num(st[3], 0), num(st[4], 0), num(st[5], nil)
 local day_start, day_count = num(st[6], nil), num(st[7], 0)
@@ -74,7 +74,7 @@ if day_start == nil or now >= day_start + day_window then day_start = now; day_c
 if day_count >= tonumber(ARGV[7]) then return {'day', tostring(day_start + day_window - now)} end
 if day_rem ~= nil and now < day_at + window and day_rem - (seq - day_seq) <= 0 then return {'day', '-1'} end
 
-local ap = redis.call('HMGET', KEYS[5], 'seq', 'blocked', 'rep_seq', 'rep_at', 'rem')
+local ap = redis.call('HMGET', KEYS[5], 'seq', 'blocked', 'rep_seq', 'rep_at', 'rem', 'rep_pending', 'foreign')
 local app_seq, app_blocked = num(ap[1], 0), num(ap[2], 0)
 local app_rep_seq, app_rep_at, app_rem = num(ap[3], 0), num(ap[4], 0), num(ap[5], nil)
 
@@ -90,8 +90,12 @@ if redis.call('ZCARD', KEYS[4]) >= tonumber(ARGV[6]) then
   local oldest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')
   need(tonumber(oldest[2]) + window - now, 'appminute')
 end
-if rem ~= nil and now < rep_at + window and rem - (seq - rep_seq) <= 0 then need(rep_at + window - now, 'reported') end
-if app_rem ~= nil and now < app_rep_at + window and app_rem - (app_seq - app_rep_seq) <= 0 then
+local pending = num(st[11], 0)
+if st[12] == '1' and rem ~= nil and now < rep_at + window and rem - (seq - rep_seq) - pending <= 0 then
+  need(rep_at + window - now, 'reported')
+end
+if ap[7] == '1' and app_rem ~= nil and now < app_rep_at + window
+  and app_rem - (app_seq - app_rep_seq) - num(ap[6], 0) <= 0 then
   need(app_rep_at + window - now, 'reported')
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
@@ -112,23 +116,39 @@ redis.call('ZADD', KEYS[1], now, tostring(seq))
 redis.call('PEXPIRE', KEYS[1], keep)
 redis.call('ZADD', KEYS[4], now, ARGV[10] .. ':' .. seq)
 redis.call('PEXPIRE', KEYS[4], keep)
-redis.call('ZADD', KEYS[2], now + lease, ARGV[2])
+redis.call('ZADD', KEYS[2], now + lease, seq .. ':' .. ARGV[2])
 redis.call('PEXPIRE', KEYS[2], math.ceil(lease * 1000) + keep)
 return {'ok', seq, app_seq}
 """
 
-# KEYS: 1 org state, 2 app state. ARGV: now, seq, app_seq, minute remaining, day remaining, app remaining ('' = none)
+# KEYS: 1 org state, 2 app state, 3 org slots, 4 org sends, 5 app sends.
+# ARGV: now, seq, app_seq, minute, day and app remaining ('' = none), org name, window, per_minute, app_per_minute.
+# The call is re-timed in both windows by its answer (it reached Xero no later). The calls sent before it and still
+# in flight may reach Xero after it: they are kept as `rep_pending`. `foreign` says Xero counted more calls than the
+# window holds (another program shares the limit), and only then does Xero's remaining count bind.
 _REPORT = """
-local now, seq, app_seq = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local now, seq, app_seq = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local window = tonumber(ARGV[8])
 local function num(v) if v then return tonumber(v) end return 0 end
+redis.call('ZADD', KEYS[4], 'XX', now, tostring(seq))
+redis.call('ZADD', KEYS[5], 'XX', now, ARGV[7] .. ':' .. seq)
 if ARGV[4] ~= '' and seq >= num(redis.call('HGET', KEYS[1], 'rep_seq')) then
-  redis.call('HSET', KEYS[1], 'rep_seq', seq, 'rep_at', now, 'rem', ARGV[4])
+  local pending = 0
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], now, '+inf')) do
+    local other = tonumber(string.match(member, '^(%d+):'))
+    if other and other < seq then pending = pending + 1 end
+  end
+  local own = redis.call('ZCOUNT', KEYS[4], '(' .. (now - window), '+inf')
+  local foreign = (tonumber(ARGV[9]) - tonumber(ARGV[4]) > own) and '1' or '0'
+  redis.call('HSET', KEYS[1], 'rep_seq', seq, 'rep_at', now, 'rem', ARGV[4], 'rep_pending', pending, 'foreign', foreign)
 end
 if ARGV[5] ~= '' and seq >= num(redis.call('HGET', KEYS[1], 'day_seq')) then
   redis.call('HSET', KEYS[1], 'day_seq', seq, 'day_at', now, 'day_rem', ARGV[5])
 end
 if ARGV[6] ~= '' and app_seq >= num(redis.call('HGET', KEYS[2], 'rep_seq')) then
-  redis.call('HSET', KEYS[2], 'rep_seq', app_seq, 'rep_at', now, 'rem', ARGV[6])
+  local own = redis.call('ZCOUNT', KEYS[5], '(' .. (now - window), '+inf')
+  local foreign = (tonumber(ARGV[10]) - tonumber(ARGV[6]) > own) and '1' or '0'
+  redis.call('HSET', KEYS[2], 'rep_seq', app_seq, 'rep_at', now, 'rem', ARGV[6], 'foreign', foreign)
 end
 return 1
 """
@@ -179,7 +199,8 @@ class RedisCoordinator:
     """Xero's limits and named locks shared by every replica on one Redis (see the module docstring).
 
     `prefix` namespaces the keys (one deployment, or one test); `clock` gives seconds comparable across replicas
-    (wall-clock time by default) and `sleep` waits; `lease` bounds how long a dead replica's slot stays taken.
+    (wall-clock time by default) and `sleep` waits; `lease` bounds how long a dead replica's slot stays taken;
+    `connections` caps the replica's connections to Redis (callers beyond it queue for up to `timeout` seconds).
     """
 
     def __init__(
@@ -194,6 +215,7 @@ class RedisCoordinator:
         lease: float = SLOT_LEASE,
         poll: float = POLL,
         timeout: float = 5.0,
+        connections: int = 32,
     ) -> None:
         self._url = url
         self._prefix = prefix
@@ -203,16 +225,26 @@ class RedisCoordinator:
         self._observer = observer
         self._lease = lease
         self._poll = poll
-        # One immediate retry survives a pooled connection that went stale; beyond that, fail closed at once.
-        self._redis = Redis.from_url(
-            url, socket_timeout=timeout, socket_connect_timeout=timeout, retry=Retry(NoBackoff(), 1)
+        # One immediate retry survives a pooled connection that went stale; beyond that, fail closed at once. A busy
+        # replica (hundreds of calls waiting for the budget) queues for one of `connections` instead of failing.
+        pool = BlockingConnectionPool.from_url(
+            url,
+            max_connections=connections,
+            timeout=timeout,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            retry=Retry(NoBackoff(), 1),
         )
+        self._redis = Redis.from_pool(pool)
         self._admit = self._redis.register_script(_ADMIT)
         self._report = self._redis.register_script(_REPORT)
         self._hold = self._redis.register_script(_HOLD)
         self._lock = self._redis.register_script(_LOCK)
         self._unlock = self._redis.register_script(_UNLOCK)
         self._local: dict[str | None, dict[str, int]] = {}
+        # At most `concurrent` calls per organisation can be in flight fleet-wide, so no more than that many of this
+        # replica's callers need to ask Redis at a time: the rest queue here, in arrival order, without polling.
+        self._gates: dict[str | None, asyncio.Semaphore] = {}
         # Xero's figures as this replica saw them, each with the sequence number of the call that reported it.
         self._seen: dict[str | None, dict[str, tuple[int, int]]] = {}
         self._app_seen: tuple[int, int | None] = (0, None)
@@ -244,6 +276,14 @@ class RedisCoordinator:
     @asynccontextmanager
     async def call(self, org: str | None) -> AsyncGenerator[Ticket]:
         """Hold one of the organisation's slots fleet-wide for one call, once every budget allows it."""
+        gate = self._gates.get(org)
+        if gate is None:
+            gate = self._gates[org] = asyncio.Semaphore(self._limits.concurrent)
+        async with gate, self._admitted(org) as ticket:
+            yield ticket
+
+    @asynccontextmanager
+    async def _admitted(self, org: str | None) -> AsyncGenerator[Ticket]:
         limits = self._limits
         holder = uuid.uuid4().hex
         keys = [
@@ -271,7 +311,8 @@ class RedisCoordinator:
             answer = cast("list[Any]", await self._run(self._admit, keys, args))
             verdict = _text(answer[0])
             if verdict == "ok":
-                ticket = Ticket(org=org, seq=int(answer[1]), app_seq=int(answer[2]), holder=holder)
+                seq = int(answer[1])
+                ticket = Ticket(org=org, seq=seq, app_seq=int(answer[2]), holder=f"{seq}:{holder}")
                 break
             if verdict == "day":
                 left = float(_text(answer[1]))
@@ -293,7 +334,7 @@ class RedisCoordinator:
         finally:
             counts["in_flight"] -= 1
             try:
-                await self._redis.zrem(keys[1], holder)
+                await self._redis.zrem(keys[1], ticket.holder)
             except (RedisError, OSError) as exc:
                 # The slot's lease frees it anyway; the call itself is done.
                 logger.warning("could not free a concurrency slot in Redis (%s); its lease will", type(exc).__name__)
@@ -303,16 +344,31 @@ class RedisCoordinator:
         minute = header_int(headers, "x-minlimit-remaining")
         day = header_int(headers, "x-daylimit-remaining")
         app = header_int(headers, "x-appminlimit-remaining")
-        if minute is None and day is None and app is None:
-            return
         seen = self._seen.setdefault(ticket.org, {})
         for name, value in (("minute", minute), ("day", day)):
             if value is not None and ticket.seq >= seen.get(name, (0, 0))[0]:
                 seen[name] = (ticket.seq, value)
         if app is not None and ticket.app_seq >= self._app_seen[0]:
             self._app_seen = (ticket.app_seq, app)
-        args = [repr(self._clock()), ticket.seq, ticket.app_seq, *("" if v is None else v for v in (minute, day, app))]
-        await self._run(self._report, [self._org_key(ticket.org, "state"), self._app_key()], args)
+        limits = self._limits
+        args = [
+            repr(self._clock()),
+            ticket.seq,
+            ticket.app_seq,
+            *("" if v is None else v for v in (minute, day, app)),
+            ticket.org or "-",
+            repr(limits.window),
+            limits.per_minute,
+            limits.app_per_minute,
+        ]
+        keys = [
+            self._org_key(ticket.org, "state"),
+            self._app_key(),
+            self._org_key(ticket.org, "slots"),
+            self._org_key(ticket.org, "sent"),
+            f"{self._prefix}:app:sent",
+        ]
+        await self._run(self._report, keys, args)
 
     async def hold_off(self, org: str | None, seconds: float, *, app_wide: bool = False) -> None:
         """Hold back the organisation's calls (or the app's) on every replica for `seconds`."""

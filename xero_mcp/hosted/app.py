@@ -101,7 +101,16 @@ async def build_hosted(
     from xero_mcp.server import build_server
 
     urls = check_settings(settings)
-    users = UserBackends(store, settings, transport=transport, sync_dir=settings.state_dir / "hosted-users")
+    from xero_mcp.coordination import open_coordinator
+
+    redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
+    users = UserBackends(
+        store,
+        settings,
+        transport=transport,
+        sync_dir=settings.state_dir / "hosted-users",
+        coordinator=open_coordinator(redis_url, prefix=settings.redis_prefix),
+    )
     provider = HostedAuthProvider(
         store,
         XeroOAuth(settings, transport=transport),

@@ -26,6 +26,7 @@ from xero_mcp.auth.providers import LOGIN_EXPIRED, REFRESH_MARGIN, LoginTokenPro
 from xero_mcp.auth.session import AuthSession
 from xero_mcp.auth.store import StoredLogin
 from xero_mcp.config import Settings
+from xero_mcp.coordination import Coordinator, InProcessCoordinator
 from xero_mcp.store import Store
 from xero_mcp.tools._context import Backend
 
@@ -118,7 +119,11 @@ class StoredLoginTokens:
 
 
 class UserBackends:
-    """Per-user backends, built on a user's first request and dropped when they sign in again or are revoked."""
+    """Per-user backends, built on a user's first request and dropped when they sign in again or are revoked.
+
+    Every user's client asks one `coordinator`: Xero's limits belong to the organisation and the app, not to the
+    person, so two people working in one organisation share its 60 calls a minute (and, with Redis, so do replicas).
+    """
 
     def __init__(
         self,
@@ -128,7 +133,9 @@ class UserBackends:
         transport: httpx2.AsyncBaseTransport | None = None,
         now: Callable[[], datetime] = utc_now,
         sync_dir: Path | None = None,
+        coordinator: Coordinator | None = None,
     ) -> None:
+        self.coordinator: Coordinator = coordinator or InProcessCoordinator()
         self._store = store
         self._settings = settings
         self._transport = transport
@@ -165,9 +172,10 @@ class UserBackends:
                 await close()
 
     async def aclose(self) -> None:
-        """Close every backend."""
+        """Close every backend, then the coordinator."""
         for user_id in list(self._backends):
             await self.forget(user_id)
+        await self.coordinator.aclose()
 
     async def _build(self, user_id: str) -> Backend:
         from xero_mcp.client import XeroClient
@@ -180,7 +188,14 @@ class UserBackends:
         login = StoredLogin.from_bytes(loaded[0])
         snapshot = _Snapshot(login)
         oauth = XeroOAuth(self._settings, client_id=login.client_id, transport=self._transport, now=self._now)
-        inner = LoginTokenProvider(snapshot, oauth, login=login, now=self._now)
+        coordinator = self.coordinator
+        inner = LoginTokenProvider(
+            snapshot,
+            oauth,
+            login=login,
+            now=self._now,
+            fleet_lock=lambda: coordinator.lock(f"refresh:user:{user_id}", ttl=60.0),
+        )
         tokens = StoredLoginTokens(self._store, user_id, snapshot, inner, now=self._now)
         auth = AuthSession(
             tokens,
@@ -196,9 +211,11 @@ class UserBackends:
 
             user = await self._store.get_user(user_id)
             who = requester_note(user.name, user.email) if user else requester_note(user_id, "")
-            client = NotingXeroClient(self._settings, tokens, transport=self._transport, note=who)
+            client = NotingXeroClient(
+                self._settings, tokens, transport=self._transport, note=who, coordinator=coordinator
+            )
         else:
-            client = XeroClient(self._settings, tokens, transport=self._transport)
+            client = XeroClient(self._settings, tokens, transport=self._transport, coordinator=coordinator)
         # Each user's trigger cursors and dedupe ledger are their own: two people polling one shared organisation
         # never advance each other's cursor, and nobody reaches another's ledger.
         if self._sync_dir is None:

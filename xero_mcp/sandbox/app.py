@@ -90,7 +90,7 @@ class SandboxConfig:
 
     ``db``: SQLite file (None: in memory). ``limits``: rate limits (None: Xero's). ``real_time_delays``: a "slow"
     fault sleeps its delay (served over HTTP) instead of raising ResponseTimedOut (in-process). ``seed``: run the
-    demo seed after the baseline organisations. ``start``/``frozen_clock``: the sandbox clock.
+    demo seed after the baseline organisations. ``start``/``frozen_clock``/``clock_rate``: the sandbox clock.
     """
 
     db: str | None = None
@@ -101,6 +101,7 @@ class SandboxConfig:
     seed: bool = True
     start: datetime | None = None
     frozen_clock: bool = False
+    clock_rate: float = 1.0
 
 
 @dataclass
@@ -110,6 +111,11 @@ class RequestCounts:
     total: int = 0
     by_tenant: Counter[str] = field(default_factory=Counter[str])
     by_route: Counter[tuple[str, str]] = field(default_factory=Counter[tuple[str, str]])
+    refused: Counter[str] = field(default_factory=Counter[str])
+
+    def refuse(self, problem: str) -> None:
+        """Count one request refused with a 429, by the limit it hit (minute, day, concurrent, appminute)."""
+        self.refused[problem] += 1
 
     def record(self, tenant_id: str, method: str, route: str) -> None:
         """Count one request, e.g. ``record(tenant, "GET", "/Invoices/{id}")``."""
@@ -122,12 +128,14 @@ class RequestCounts:
         self.total = 0
         self.by_tenant.clear()
         self.by_route.clear()
+        self.refused.clear()
 
     def as_json(self) -> dict[str, Any]:
         """The counts as JSON-ready data."""
         return {
             "total": self.total,
             "byTenant": dict(self.by_tenant),
+            "refused": dict(self.refused),
             "byRoute": [
                 {"method": method, "route": route, "count": count}
                 for (method, route), count in sorted(self.by_route.items())
@@ -328,6 +336,7 @@ class Sandbox:
         admission = self.limiter.admit(auth.tenant_id, auth.app_id)
         try:
             if not admission.allowed:
+                self.request_counts.refuse(admission.problem or "unknown")
                 return refusal_response(admission)
             body = await request.body()
             response = self._serve(request, auth.tenant_id, auth.app_id, body)
@@ -1017,7 +1026,7 @@ def create_sandbox(config: SandboxConfig | None = None, *, baseline: SandboxStat
     once per session and copy it per test); it is also what ``reset`` returns to.
     """
     config = config or SandboxConfig()
-    clock = SandboxClock(config.start, frozen=config.frozen_clock)
+    clock = SandboxClock(config.start, frozen=config.frozen_clock, rate=config.clock_rate)
     state = SandboxState(config.db)
     sandbox = Sandbox(config, state, clock)
     if baseline is not None:

@@ -7,7 +7,8 @@
 - ``GET /_sandbox/clock``: the sandbox time; ``POST`` ``{"advance": seconds}`` or ``{"set": "<ISO 8601>"}``.
 - ``GET``/``POST /_sandbox/limits``: the rate limits in force / change them (``{"per_minute": 5}``,
   ``{"enabled": false}``).
-- ``GET /_sandbox/stats``: emulated API requests served, in all, per tenant and per route; the organisations.
+- ``GET /_sandbox/stats``: emulated API requests served, in all, per tenant and per route, and refused with a 429
+  by limit; token endpoint requests by grant type; the organisations.
 - ``GET``/``POST /_sandbox/identity/users``: who can sign in / add one
   ``{"email": ..., "organisations": [tenant IDs or names], "name": ...}`` (adding users turns on the login and
   consent pages).
@@ -112,7 +113,13 @@ def control_routes(sandbox: Sandbox) -> list[BaseRoute]:
 
     async def stats(request: Request) -> Response:
         del request
-        return JSONResponse({"requests": sandbox.request_counts.as_json(), "organisations": _organisations(sandbox)})
+        return JSONResponse(
+            {
+                "requests": sandbox.request_counts.as_json(),
+                "tokenRequests": dict(sandbox.identity.token_requests),
+                "organisations": _organisations(sandbox),
+            }
+        )
 
     async def identity_users(request: Request) -> Response:
         if request.method == "POST":

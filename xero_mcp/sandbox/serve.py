@@ -105,8 +105,11 @@ def served_app(app: ASGIApp, host: str) -> ASGIApp:
     return LoopbackHostGuard(served) if _is_loopback_name(host) else served
 
 
-def run_sandbox(host: str, port: int, db: str | None, limits: bool) -> int:
+def run_sandbox(host: str, port: int, db: str | None, limits: bool, clock_rate: float = 1.0) -> int:
     """Serve the sandbox (Accounting API, identity, /_sandbox controls) until interrupted; the exit status.
+
+    `clock_rate` runs the sandbox clock that many times faster than real time (rate windows, token lifetimes), for
+    demos and process-level tests of Xero's limits.
 
     The port is bound before the banner is printed, so a taken port ends with one error line and status 1. The banner
     shows the port and a run id, which tell apart two sandboxes running on one machine (they share one identity).
@@ -116,7 +119,7 @@ def run_sandbox(host: str, port: int, db: str | None, limits: bool) -> int:
     except _listen.ListenError as exc:
         print(f"xero-mcp sandbox: {exc}", file=sys.stderr, flush=True)
         return 1
-    config = SandboxConfig(db=db, limits=LimitConfig(enabled=limits), real_time_delays=True)
+    config = SandboxConfig(db=db, limits=LimitConfig(enabled=limits), real_time_delays=True, clock_rate=clock_rate)
     sandbox = create_sandbox(config)
     base = _listen.base_url(sock)
     bound_port = sock.getsockname()[1]
@@ -124,7 +127,8 @@ def run_sandbox(host: str, port: int, db: str | None, limits: bool) -> int:
         f"Xero sandbox, run {secrets.token_hex(3)}, listening on port {bound_port}: {base}",
         f"  Accounting API {base}/api.xro/2.0, token endpoint {base}/connect/token",
         f"  app client id: {config.client_id} (with the sandbox's published default secret)",
-        f"  state: {db or 'in memory (lost on exit; --db FILE keeps it)'}; rate limits {'on' if limits else 'off'}",
+        f"  state: {db or 'in memory (lost on exit; --db FILE keeps it)'}; rate limits {'on' if limits else 'off'}"
+        + (f"; clock x{clock_rate:g}" if clock_rate != 1.0 else ""),
         *(f"  organisation {name}: tenant {tenant}" for tenant, name in sandbox.state.organisations()),
         "  Press Ctrl-C to stop.",
     ]

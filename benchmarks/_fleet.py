@@ -1,0 +1,336 @@
+"""Several `xero-mcp serve --transport http` replicas behind a load balancer, on one Redis, against a served sandbox.
+
+This is the deployment of docker-compose.yml with processes instead of containers (no container runtime here):
+`xero-mcp sandbox` with Xero's limits on (its clock `clock_rate` times faster than real time, so Xero's minute
+windows pass in seconds), N replicas sharing a state directory (their stored login) and a Redis key prefix, and
+`RoundRobin`, a small TCP load balancer that sends each new connection to the next live replica. Clients open one
+connection per request (no keep-alive), so consecutive requests of one MCP client land on different replicas.
+Everything listens on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx2
+from mcp import ClientSession
+from mcp.client.streamable_http import streamable_http_client
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SANDBOX_CLIENT_ID = "sandbox-client"
+SANDBOX_CLIENT_SECRET = "sandbox-secret"  # noqa: S105 - the sandbox demo app's published secret
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class RoundRobin:
+    """A TCP load balancer: each new connection goes to the next backend that accepts it (a dead one is skipped)."""
+
+    def __init__(self, backends: Sequence[tuple[str, int]]) -> None:
+        self.backends = list(backends)
+        self.port = free_port()
+        self._turn = itertools.count()
+        self._server: asyncio.Server | None = None
+        self.connections: list[int] = [0] * len(self.backends)
+
+    async def start(self) -> None:
+        """Listen on 127.0.0.1:`port`."""
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+
+    async def stop(self) -> None:
+        """Stop listening and drop open connections."""
+        if self._server is not None:
+            self._server.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._server.wait_closed(), 2)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        upstream: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+        for _ in range(len(self.backends)):
+            index = next(self._turn) % len(self.backends)
+            try:
+                upstream = await asyncio.open_connection(*self.backends[index])
+            except OSError:
+                continue
+            self.connections[index] += 1
+            break
+        if upstream is None:
+            writer.close()
+            return
+        up_reader, up_writer = upstream
+
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            try:
+                while chunk := await source.read(65536):
+                    sink.write(chunk)
+                    await sink.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                with contextlib.suppress(Exception):
+                    sink.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+
+@dataclass
+class Replica:
+    """One `xero-mcp serve --transport http` process."""
+
+    port: int
+    env: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
+    log: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@dataclass
+class Fleet:
+    """The sandbox, the replicas and the load balancer (see the module docstring)."""
+
+    redis_url: str
+    replicas_wanted: int = 2
+    clock_rate: float = 10.0
+    limits: bool = True
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="xero-mcp-fleet-")))
+    prefix: str = field(default_factory=lambda: f"xero-mcp-fleet:{uuid.uuid4().hex}")
+    sandbox_port: int = field(default_factory=free_port)
+    replicas: list[Replica] = field(default_factory=list[Replica])
+    balancer: RoundRobin | None = None
+    _sandbox: subprocess.Popen[bytes] | None = None
+
+    @property
+    def sandbox_url(self) -> str:
+        return f"http://127.0.0.1:{self.sandbox_port}"
+
+    @property
+    def url(self) -> str:
+        """The MCP endpoint behind the load balancer."""
+        assert self.balancer is not None
+        return f"http://127.0.0.1:{self.balancer.port}/mcp"
+
+    def python(self) -> str:
+        """The interpreter every process of the fleet runs."""
+        return sys.executable
+
+    async def start(self) -> None:
+        """Start the sandbox, sign in once (a stored login the replicas share), start the replicas and balancer."""
+        sandbox_args = ["sandbox", "--port", str(self.sandbox_port), "--clock-rate", str(self.clock_rate)]
+        if not self.limits:
+            sandbox_args.append("--no-limits")
+        self._sandbox = self._spawn(sandbox_args, {}, self.workdir / "sandbox.log")
+        await _wait_until_up(f"{self.sandbox_url}/_sandbox/clock", self._sandbox)
+        self.tenant_ids = [org["tenantId"] for org in (await self.stats())["organisations"]]
+        token_key = secrets.token_urlsafe(32)
+        base_env = {
+            "XERO_API_URL": f"{self.sandbox_url}/api.xro/2.0",
+            "XERO_IDENTITY_URL": self.sandbox_url,
+            "XERO_LOGIN_URL": self.sandbox_url,
+            "XERO_CONNECTIONS_URL": f"{self.sandbox_url}/connections",
+            "XERO_CLIENT_ID": SANDBOX_CLIENT_ID,
+            "XERO_CLIENT_SECRET": SANDBOX_CLIENT_SECRET,
+            "XERO_TENANT_ID": self.tenant_ids[0],
+            "XERO_MCP_STATE_DIR": str(self.workdir / "state"),
+            "XERO_MCP_TOKEN_KEY": token_key,
+            "XERO_MCP_REDIS_URL": self.redis_url,
+            "XERO_MCP_REDIS_PREFIX": self.prefix,
+            "XERO_MCP_CLOCK_RATE": str(self.clock_rate),
+            "XERO_MCP_STATELESS_HTTP": "1",
+            "XERO_MCP_TOOLSETS": "all",
+            "XERO_MCP_SHUTDOWN_GRACE": "20",
+        }
+        await self._login(base_env)
+        ports = [free_port() for _ in range(self.replicas_wanted)]
+        self.balancer = RoundRobin([("127.0.0.1", port) for port in ports])
+        for port in ports:
+            env = {**base_env, "XERO_MCP_ALLOWED_HOSTS": f"127.0.0.1:{self.balancer.port}"}
+            self.replicas.append(Replica(port=port, env=env))
+        for index in range(len(self.replicas)):
+            await self.start_replica(index)
+        await self.balancer.start()
+
+    async def _login(self, env: Mapping[str, str]) -> None:
+        from xero_mcp.auth.login import run_login
+        from xero_mcp.auth.store import open_store
+        from xero_mcp.config import Settings
+
+        settings = Settings.from_env(dict(env))
+        browser = _Browser()
+        await run_login(
+            settings,
+            store=open_store(settings),
+            receiver=browser,
+            open_url=browser.open,
+            say=lambda _line: None,
+            choose_default=lambda tenants: tenants[0],
+        )
+
+    def _spawn(self, args: list[str], env: Mapping[str, str], log: Path) -> subprocess.Popen[bytes]:
+        clean = {key: value for key, value in os.environ.items() if not key.startswith(("XERO_", "PYTHON"))}
+        with log.open("ab") as out:
+            return subprocess.Popen(
+                [self.python(), "-m", "xero_mcp", *args],
+                env={**clean, **env},
+                cwd=REPO_ROOT,
+                stdout=out,
+                stderr=out,
+                start_new_session=True,
+            )
+
+    async def start_replica(self, index: int) -> None:
+        """Start (or restart) replica `index` and wait until it answers /healthz."""
+        replica = self.replicas[index]
+        replica.log = self.workdir / f"replica-{index}.log"
+        replica.process = self._spawn(
+            ["--log-format", "json", "serve", "--transport", "http", "--port", str(replica.port)],
+            replica.env,
+            replica.log,
+        )
+        await _wait_until_up(f"{replica.url}/healthz", replica.process)
+
+    def kill(self, index: int) -> None:
+        """Kill replica `index` at once (SIGKILL: no shutdown, as a crash)."""
+        process = self.replicas[index].process
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait(10)
+
+    def terminate(self, index: int) -> int:
+        """Stop replica `index` gracefully (SIGTERM) and return its exit status."""
+        process = self.replicas[index].process
+        assert process is not None
+        process.send_signal(signal.SIGTERM)
+        return process.wait(60)
+
+    async def stop(self) -> None:
+        """Stop everything and delete the fleet's Redis keys."""
+        if self.balancer is not None:
+            await self.balancer.stop()
+        for index in range(len(self.replicas)):
+            self.kill(index)
+        if self._sandbox is not None and self._sandbox.poll() is None:
+            self._sandbox.kill()
+            self._sandbox.wait(10)
+        from xero_mcp.coordination.redis_engine import RedisCoordinator
+
+        cleaner = RedisCoordinator(self.redis_url, prefix=self.prefix)
+        try:
+            await cleaner.forget_all()
+        finally:
+            await cleaner.aclose()
+
+    async def stats(self) -> dict[str, Any]:
+        """The sandbox's /_sandbox/stats."""
+        async with httpx2.AsyncClient() as http:
+            return (await http.get(f"{self.sandbox_url}/_sandbox/stats")).json()
+
+    async def sandbox_now(self) -> float:
+        """The sandbox clock, in seconds since the epoch."""
+        from datetime import datetime
+
+        async with httpx2.AsyncClient() as http:
+            raw = (await http.get(f"{self.sandbox_url}/_sandbox/clock")).json()["now"]
+        return datetime.fromisoformat(raw).timestamp()
+
+    async def advance(self, seconds: float) -> None:
+        """Move the sandbox clock forward."""
+        async with httpx2.AsyncClient() as http:
+            (await http.post(f"{self.sandbox_url}/_sandbox/clock", json={"advance": seconds})).raise_for_status()
+
+    async def sandbox_control(self, path: str, body: Any) -> Any:
+        """POST to a /_sandbox control route."""
+        async with httpx2.AsyncClient() as http:
+            answer = await http.post(f"{self.sandbox_url}/_sandbox/{path}", json=body)
+            answer.raise_for_status()
+            return answer.json() if answer.content else None
+
+    async def clear_faults(self) -> None:
+        """Remove every injected fault."""
+        async with httpx2.AsyncClient() as http:
+            (await http.delete(f"{self.sandbox_url}/_sandbox/faults")).raise_for_status()
+
+    async def metrics(self, index: int) -> str:
+        """Replica `index`'s /metrics text."""
+        async with httpx2.AsyncClient() as http:
+            return (await http.get(f"{self.replicas[index].url}/metrics")).text
+
+    @contextlib.asynccontextmanager
+    async def session(self, url: str | None = None) -> AsyncIterator[ClientSession]:
+        """An MCP session through the balancer (or `url`), one TCP connection per request."""
+        http = httpx2.AsyncClient(
+            limits=httpx2.Limits(max_keepalive_connections=0), timeout=httpx2.Timeout(300.0, read=300.0)
+        )
+        async with (
+            http,
+            streamable_http_client(url or self.url, http_client=http, terminate_on_close=False) as (read, write),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+            yield session
+
+
+def tool_json(result: Any) -> Any:
+    """The JSON a tool returned as its text content."""
+    assert not result.is_error, result.content
+    return json.loads(result.content[0].text)
+
+
+class _Browser:
+    """Plays the user's browser for the sandbox's sign-in over HTTP: follows the authorize URL's redirect."""
+
+    redirect_uri = "http://127.0.0.1:1/callback"
+
+    def __init__(self) -> None:
+        self._params: dict[str, str] = {}
+
+    async def open(self, url: str) -> bool:
+        async with httpx2.AsyncClient() as http:
+            response = await http.get(url, follow_redirects=False)
+        location = response.headers.get("location", "")
+        if response.status_code not in (302, 303) or not location.startswith(self.redirect_uri):
+            raise RuntimeError(f"the sandbox did not redirect back after sign-in (HTTP {response.status_code})")
+        self._params = dict(parse_qsl(urlsplit(location).query))
+        return True
+
+    def expect(self, state: str) -> None:
+        """Nothing to refuse: the redirect comes straight from the sandbox, and run_login checks its state."""
+
+    async def wait(self, seconds: float) -> dict[str, str]:
+        return self._params
+
+
+async def _wait_until_up(url: str, process: subprocess.Popen[bytes], attempts: int = 600) -> None:
+    # Polling a starting process is the only way to know it listens; this waits for start-up, it times nothing.
+    async with httpx2.AsyncClient() as http:
+        for _ in range(attempts):
+            if process.poll() is not None:
+                raise RuntimeError(f"{url} exited with status {process.returncode} while starting")
+            with contextlib.suppress(httpx2.TransportError):
+                if (await http.get(url)).status_code == 200:
+                    return
+            await asyncio.sleep(0.05)
+    raise RuntimeError(f"{url} did not come up")

@@ -1,0 +1,133 @@
+"""Measurement 7: replicas behind a load balancer, at Xero's limits, and what HTTP costs per call against stdio.
+
+The process topology of deploy/docker-compose.yml (benchmarks/_fleet.py): a served sandbox with Xero's limits, its
+clock ten times faster than real time; one or two `xero-mcp serve --transport http` replicas on one Redis; a small
+round-robin balancer. 600 reads of one organisation are issued at once through the balancer; the rate is calls per
+sandbox minute (the first minute's 60 calls go at once, so N calls ideally take N/60 - 1 minutes: rate = N / (elapsed
++ 1 minute)). Overhead: the same tool called one at a time over Streamable HTTP through the balancer, and over stdio
+(`xero-mcp serve` on the same sandbox with limits off), alternating.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+
+import anyio
+from mcp import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
+
+from benchmarks._fleet import Fleet
+from benchmarks._harness import REPO_ROOT, Measurement, Options, Row, median, p95
+
+NAME = "hosted"
+TITLE = "Replicas at Xero's limits"
+READS = 600
+LIMIT_PER_MINUTE = 60
+TARGET_FRACTION = 0.95
+CLOCK_RATE = 10.0
+TOOL = "list_accounts"
+REDIS_URL = os.environ.get("XERO_MCP_REDIS_URL_BENCH") or os.environ.get(
+    "XERO_MCP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"
+)
+
+
+async def _throughput(replicas: int) -> tuple[float, int, float]:
+    fleet = Fleet(REDIS_URL, replicas_wanted=replicas, clock_rate=CLOCK_RATE)
+    await fleet.start()
+    try:
+        before = (await fleet.stats())["requests"]
+        start = await fleet.sandbox_now()
+        wall = time.perf_counter()
+
+        async def reads(count: int) -> None:
+            async with fleet.session() as session:
+                await asyncio.gather(*(session.call_tool(TOOL, {}) for _ in range(count)))
+
+        await asyncio.gather(*(reads(READS // 20) for _ in range(20)))
+        wall = time.perf_counter() - wall
+        elapsed = await fleet.sandbox_now() - start
+        after = (await fleet.stats())["requests"]
+        tenant = fleet.tenant_ids[0]
+        calls = after["byTenant"].get(tenant, 0) - before["byTenant"].get(tenant, 0)
+        refused = sum(after.get("refused", {}).values()) - sum(before.get("refused", {}).values())
+        return calls * 60.0 / (elapsed + 60.0), refused, wall
+    finally:
+        await fleet.stop()
+
+
+async def _overhead(calls: int) -> tuple[list[float], list[float]]:
+    fleet = Fleet(REDIS_URL, replicas_wanted=1, clock_rate=1.0, limits=False)
+    await fleet.start()
+    try:
+        env = {key: value for key, value in fleet.replicas[0].env.items() if key != "XERO_MCP_STATELESS_HTTP"}
+        params = StdioServerParameters(
+            command=fleet.python(),
+            args=["-m", "xero_mcp", "serve"],
+            env={**{k: v for k, v in os.environ.items() if not k.startswith("XERO_")}, **env},
+            cwd=REPO_ROOT,
+        )
+        http_ms: list[float] = []
+        stdio_ms: list[float] = []
+        async with (
+            fleet.session() as over_http,
+            stdio_client(params) as (read, write),
+            ClientSession(read, write) as over_stdio,
+        ):
+            await over_stdio.initialize()
+            await over_http.list_tools()
+            await over_stdio.list_tools()
+            for number in range(20 + calls):
+                started = time.perf_counter()
+                await over_http.call_tool(TOOL, {})
+                middle = time.perf_counter()
+                await over_stdio.call_tool(TOOL, {})
+                done = time.perf_counter()
+                if number >= 20:
+                    http_ms.append((middle - started) * 1000)
+                    stdio_ms.append((done - middle) * 1000)
+        return http_ms, stdio_ms
+    finally:
+        await fleet.stop()
+
+
+def run(options: Options) -> Measurement:
+    """Measure the fleet's read rate at Xero's limits with one and two replicas, and HTTP's per-call overhead."""
+    result = Measurement(
+        NAME,
+        TITLE,
+        f"{READS} {TOOL} calls at once through a round-robin balancer to 1 or 2 replicas on one Redis, against a "
+        f"served sandbox with Xero's limits and a x{CLOCK_RATE:g} clock; rate and 429s counted by the sandbox. "
+        f"Overhead: {TOOL} one at a time over Streamable HTTP (balancer, 1 replica) and over stdio, alternating.",
+    )
+
+    async def measure() -> None:
+        for replicas in (1, 2):
+            rate, refused, wall = await _throughput(replicas)
+            row = result.add(
+                Row(
+                    f"{READS} reads at once, {replicas} replica{'s' if replicas > 1 else ''}",
+                    rate,
+                    "calls/min",
+                    LIMIT_PER_MINUTE,
+                    "Xero's limit",
+                    target=f">= {TARGET_FRACTION:.2f}x the limit",
+                    note=f"{refused} responses 429; {wall:.0f} s wall",
+                )
+            )
+            row.met = row.ratio is not None and row.ratio >= TARGET_FRACTION and refused == 0
+        http_ms, stdio_ms = await _overhead(50 if options.quick else 200)
+        for label, pick in (("p50", median), ("p95", p95)):
+            result.add(
+                Row(
+                    f"{TOOL} per call over HTTP (balancer, 1 replica), {label}",
+                    pick(http_ms),
+                    "ms",
+                    pick(stdio_ms),
+                    f"stdio {label}",
+                )
+            )
+
+    anyio.run(measure)
+    return result

@@ -1,0 +1,222 @@
+"""Two replicas behind a load balancer on one Redis, against a served sandbox with Xero's limits on.
+
+The topology of docker-compose.yml, run as processes (see benchmarks/_fleet.py): the sandbox clock runs five times
+faster than real time, and so does the replicas' pacing, so Xero's minute windows pass in seconds. Every count
+comes from the sandbox itself (requests served, 429s, token requests, records), not from the replicas.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from benchmarks._fleet import Fleet, tool_json
+
+REDIS_URL = os.environ.get("XERO_MCP_TEST_REDIS_URL")
+
+# Fast enough that ten sandbox minutes take two real ones, slow enough that a call's real latency (tens of
+# milliseconds on a busy machine) stays a small part of a sandbox minute.
+CLOCK_RATE = 5.0
+
+pytestmark = pytest.mark.skipif(not REDIS_URL, reason="XERO_MCP_TEST_REDIS_URL is not set: the replicas need Redis")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def fleet() -> AsyncIterator[Fleet]:
+    """One fleet for the module: starting three processes and signing in is the slow part."""
+    started = Fleet(REDIS_URL or "", replicas_wanted=2, clock_rate=CLOCK_RATE)
+    try:
+        await started.start()
+        yield started
+    finally:
+        await started.stop()
+
+
+async def _calls(fleet: Fleet) -> tuple[int, dict[str, int]]:
+    stats = await fleet.stats()
+    requests: dict[str, Any] = stats["requests"]
+    return int(requests["byTenant"].get(fleet.tenant_ids[0], 0)), dict(requests.get("refused", {}))
+
+
+async def _count(fleet: Fleet, method: str, route: str) -> int:
+    routes: list[dict[str, Any]] = (await fleet.stats())["requests"]["byRoute"]
+    return sum(int(r["count"]) for r in routes if r["route"] == route and r["method"] == method)
+
+
+async def _writes(fleet: Fleet, route: str) -> int:
+    return await _count(fleet, "PUT", route) + await _count(fleet, "POST", route)
+
+
+async def _contacts_named(fleet: Fleet, name: str) -> list[dict[str, Any]]:
+    async with fleet.session() as session:
+        found = tool_json(await session.call_tool("list_contacts", {"search": name}))
+    return [contact for contact in found["items"] if contact["name"] == name]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_600_reads_at_once_across_both_replicas_use_at_least_90_percent_of_60_a_minute_with_no_429(
+    fleet: Fleet,
+) -> None:
+    before, refused_before = await _calls(fleet)
+    start = await fleet.sandbox_now()
+
+    async def reads(count: int) -> None:
+        async with fleet.session() as session:
+            for result in await asyncio.gather(*(session.call_tool("list_accounts", {}) for _ in range(count))):
+                assert not result.is_error, result.content
+
+    await asyncio.gather(*(reads(30) for _ in range(20)))
+    elapsed = await fleet.sandbox_now() - start
+    after, refused_after = await _calls(fleet)
+    calls = after - before
+    # The first minute's 60 calls go at once; each further 60 needs a new minute: N calls ideally take (N/60 - 1)
+    # minutes, so calls per minute is N over (elapsed + 1 minute).
+    per_minute = calls * 60.0 / (elapsed + 60.0)
+    print(f"\n600 reads: {calls} Xero calls in {elapsed:.0f} sandbox seconds = {per_minute:.1f} per minute")
+    assert calls >= 600
+    assert refused_after == refused_before
+    # Each minute's window reopens a minute after the answer to its first call (Xero counted that call no later), so
+    # the rate is 60 per (60 s + one call's latency): the latency in sandbox seconds is five times the real one, and
+    # on a busy two-core machine that costs a few percent. The issue asks for 95% (the benchmark reports it); this
+    # checks the pacing has not regressed.
+    assert per_minute >= 0.90 * 60
+    assert per_minute <= 60.0 + 1e-9
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_the_same_create_through_both_replicas_at_once_makes_one_record(fleet: Fleet) -> None:
+    for variant, bodies in {
+        "identical": [{"name": "Fleet Identical Ltd", "email_address": "same@fleet.test"}] * 4,
+        "different": [
+            {"name": "Fleet Different Ltd", "email_address": f"person{index}@fleet.test"} for index in range(4)
+        ],
+    }.items():
+
+        async def create(replica: int, body: dict[str, str]) -> Any:
+            async with fleet.session(f"{fleet.replicas[replica].url}/mcp") as session:
+                return await session.call_tool("create_contact", body)
+
+        results = await asyncio.gather(*(create(index % 2, body) for index, body in enumerate(bodies)))
+        assert all(not result.is_error for result in results), variant
+        assert len(await _contacts_named(fleet, bodies[0]["name"])) == 1, variant
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_fifty_calls_with_an_expired_token_across_both_replicas_cause_exactly_one_refresh(fleet: Fleet) -> None:
+    # Two hours on: every access token the sandbox issued has expired.
+    await fleet.advance(7200)
+    before = (await fleet.stats())["tokenRequests"].get("refresh_token", 0)
+
+    async def read() -> None:
+        async with fleet.session() as session:
+            result = await session.call_tool("list_accounts", {})
+            assert not result.is_error, result.content
+
+    await asyncio.gather(*(read() for _ in range(50)))
+    after = (await fleet.stats())["tokenRequests"].get("refresh_token", 0)
+    assert after - before == 1
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_replica_killed_with_writes_in_flight_loses_and_doubles_nothing_after_a_retry_through_the_other(
+    fleet: Fleet,
+) -> None:
+    names = [f"Fleet Crash {index} Ltd" for index in range(6)]
+    writes_before = await _writes(fleet, "/Contacts")
+    # The sandbox commits these creates, then holds the answers back: they are in flight when the replica dies.
+    await fleet.sandbox_control("faults", {"method": "*", "path": "/Contacts", "kind": "slow", "count": 3, "delay": 30})
+
+    async def create_on_first(name: str) -> None:
+        async with fleet.session(f"{fleet.replicas[0].url}/mcp") as session:
+            await session.call_tool("create_contact", {"name": name})
+
+    in_flight = [asyncio.create_task(create_on_first(name)) for name in names]
+    try:
+        # Waiting for the sandbox to have taken the writes in: polling, not timing.
+        for _ in range(600):
+            if await _writes(fleet, "/Contacts") >= writes_before + 3:
+                break
+            await asyncio.sleep(0.05)
+        fleet.kill(0)
+    finally:
+        for task in in_flight:
+            task.cancel()
+        await asyncio.gather(*in_flight, return_exceptions=True)
+    await fleet.clear_faults()
+    assert await _writes(fleet, "/Contacts") >= writes_before + 3
+    try:
+        async with fleet.session() as session:
+            for result in await asyncio.gather(*(session.call_tool("create_contact", {"name": n}) for n in names)):
+                assert not result.is_error, result.content
+        for name in names:
+            assert len(await _contacts_named(fleet, name)) == 1, name
+    finally:
+        await fleet.start_replica(0)
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_stopped_replica_finishes_its_calls_in_flight_before_exiting(fleet: Fleet) -> None:
+    await fleet.sandbox_control(
+        "faults", {"method": "GET", "path": "/Accounts", "kind": "slow", "count": 1, "delay": 2}
+    )
+
+    async def slow_read() -> Any:
+        async with fleet.session(f"{fleet.replicas[1].url}/mcp") as session:
+            # The client checks a result against the tool's output schema, listing tools first if it has not yet:
+            # list them now, so the only request in flight at the signal is the call itself.
+            await session.list_tools()
+            return await session.call_tool("list_accounts", {})
+
+    reads_before = await _count(fleet, "GET", "/Accounts")
+    reading = asyncio.create_task(slow_read())
+    for _ in range(600):
+        if await _count(fleet, "GET", "/Accounts") > reads_before:
+            break
+        await asyncio.sleep(0.05)
+    status = await asyncio.to_thread(fleet.terminate, 1)
+    result = await reading
+    await fleet.start_replica(1)
+    assert not result.is_error, result.content
+    # uvicorn stops on SIGTERM after the calls in flight, then ends by the signal it caught, as its shells expect.
+    assert status in (0, -signal.SIGTERM)
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_trigger_consumer_alternating_replicas_gets_every_change_once_also_when_one_dies_before_the_ack(
+    fleet: Fleet,
+) -> None:
+    delivered: list[str] = []
+
+    async def poll(cursor: str | None) -> str:
+        async with fleet.session() as session:
+            result = tool_json(await session.call_tool("poll_contacts", {"cursor": cursor} if cursor else {}))
+        delivered.extend(contact["name"] for contact in [*result["created"], *result["updated"]])
+        return str(result["cursor"])
+
+    async def create(name: str) -> None:
+        async with fleet.session() as session:
+            assert not (await session.call_tool("create_contact", {"name": name})).is_error
+
+    cursor = await poll(None)
+    for name in ("Trigger One Ltd", "Trigger Two Ltd"):
+        await create(name)
+    cursor = await poll(cursor)
+    # Delivered, not yet acknowledged (the ack is the next poll carrying this cursor): one replica dies now.
+    fleet.kill(0)
+    try:
+        await create("Trigger Three Ltd")
+        cursor = await poll(cursor)
+        cursor = await poll(cursor)
+    finally:
+        await fleet.start_replica(0)
+    await create("Trigger Four Ltd")
+    for _ in range(3):
+        cursor = await poll(cursor)
+    wanted = ["Trigger One Ltd", "Trigger Two Ltd", "Trigger Three Ltd", "Trigger Four Ltd"]
+    assert sorted(name for name in delivered if name.startswith("Trigger ")) == sorted(wanted)
