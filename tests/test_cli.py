@@ -228,3 +228,53 @@ def test_tools_json_gives_each_tool_its_input_schema() -> None:
     create = next(row for row in rows if row["name"] == "save_contact")
     assert create["input_schema"]["type"] == "object"
     assert "name" in create["input_schema"]["properties"]
+
+
+@POSIX_ONLY
+def test_the_guides_sandbox_rehearsal_signs_in_and_lists_both_organisations(
+    tmp_path: Path, started: list[subprocess.Popen[str]]
+) -> None:
+    """docs/connect-to-xero.md, "Rehearse with the sandbox": the commands as written, the browser played by httpx2."""
+    import httpx2
+
+    sandbox = _start(started, ["sandbox", "--port", "0"], _env(tmp_path))
+    assert sandbox.stderr is not None
+    banner = _read_until(sandbox.stderr, "Press Ctrl-C")
+    match = re.search(r"listening on port \d+: (http://127\.0\.0\.1:\d+)", banner)
+    assert match, banner
+    base = match.group(1)
+    env = _env(
+        tmp_path,
+        XERO_IDENTITY_URL=base,
+        XERO_LOGIN_URL=base,
+        XERO_CONNECTIONS_URL=f"{base}/connections",
+        XERO_API_URL=f"{base}/api.xro/2.0",
+        XERO_CLIENT_ID="sandbox-client",
+        XERO_MCP_TOKEN_KEY="rehearsal-" + "k" * 32,
+    )
+
+    def sign_in(extra: dict[str, str]) -> tuple[int, str, str]:
+        login = _start(started, ["login", "--no-browser", "--port", "0"], {**env, **extra})
+        assert login.stdout is not None
+        printed = _read_until(login.stdout, "Waiting for the redirect")
+        url = re.search(rf"({re.escape(base)}/identity/connect/authorize\S+)", printed)
+        assert url, printed
+        with httpx2.Client(timeout=30, follow_redirects=True) as browser:
+            page = browser.get(url.group(1)).text
+        out, err = login.communicate(timeout=60)
+        return login.returncode, printed + out + page, err
+
+    status, out, err = sign_in({"XERO_SCOPES": "accounting.bogus"})
+    assert status == 1 and "invalid_scope" in err, "the troubleshooting table's invalid_scope case"
+    status, out, err = sign_in({})
+    assert status == 0, err
+    assert "Signed in to Xero. Connected organisations: Demo Company (Global), Second Street Trading." in out
+    tenants = _run(["tenants"], env)
+    assert tenants.returncode == 0, tenants.stderr
+    assert "Demo Company (Global)" in tenants.stdout and "Second Street Trading" in tenants.stdout
+    assert "(default)" in tenants.stdout
+    without_key = _run(["tenants"], {key: value for key, value in env.items() if key != "XERO_MCP_TOKEN_KEY"})
+    assert without_key.returncode == 1 and "Nobody is signed in to Xero here" in without_key.stderr, (
+        "the troubleshooting table's 'Not signed in' case: a client that does not pass the key finds no login"
+    )
+    _interrupt(sandbox)

@@ -11,6 +11,7 @@ Every run starts a fresh sandbox, so the names it creates need no timestamps to 
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import sys
 import tempfile
@@ -366,6 +367,9 @@ def make_console() -> Console:
 
 def run_demo() -> int:
     """Entry point of `xero-mcp demo`."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # Piped on Windows, stdout takes the ANSI code page, which has no arrows or box lines: substitute, never fail.
+        sys.stdout.reconfigure(errors="replace")
     with tempfile.TemporaryDirectory(prefix="xero-mcp-demo-") as state_dir:
         env = {**os.environ, "XERO_MCP_STATE_DIR": state_dir}
         for name in ("XERO_ACCESS_TOKEN", "XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_TENANT_ID"):
