@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.sync.fakes import START, TENANT_A, TENANT_B, Clock, FakeXero, ids, rid
-from xero_mcp.sync import sync_db_path
+from xero_mcp.sync._db import sync_db_path
 from xero_mcp.sync.cursors import KEEP_DELIVERIES, CursorMismatchError, CursorStore, PollError, PollResult, poll
 
 

@@ -44,7 +44,7 @@ async def test_an_accepted_quote_only_takes_contact_changes_until_sent_back(make
         await ok(client, "update_quote", quote="PK-100", status="SENT")
         accepted = await ok(client, "update_quote", quote="PK-100", status="ACCEPTED")
         refused = await fails(client, "update_quote", quote="PK-100", title="Bigger garden")
-        await ok(client, "find_or_create_contact", name="Pukeko Landscapes Ltd")
+        await ok(client, "find_or_create_contact", name="Pukeko Landscapes Ltd", create_anyway=True)
         moved = await ok(client, "update_quote", quote="PK-100", contact="Pukeko Landscapes Ltd")
         resent = await ok(client, "update_quote", quote=quote["quote_id"], status="SENT")
         edited = await ok(client, "update_quote", quote="PK-100", title="Bigger garden")

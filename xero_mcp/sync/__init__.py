@@ -1,21 +1,7 @@
-"""Durable state for triggers (poll cursors) and duplicate avoidance (natural-key ledger), in SQLite.
+"""Durable state for triggers and duplicate avoidance, in SQLite: storage only.
 
-`cursors` holds the poll engine behind the `poll_*` tools, `webhooks` the optional Xero webhook receiver that feeds
-it, and `dedupe` the natural keys, idempotency keys, ledger, contact matcher and locks behind the `create_*` tools.
-All of it lives in one SQLite file in the state dir (`sync_db_path()`).
+`cursors` holds the poll cursors behind the `poll_*` tools, `webhooks` the optional Xero webhook receiver that
+feeds them, `dedupe` the create-once ledger and `locks` the in-process keyed locks. All of it lives in one SQLite
+file in the state dir (`_db.sync_db_path()`). Nothing is imported here, so a light module of this package (the
+Xero time helpers, say) loads without the stores.
 """
-
-from xero_mcp.sync._db import sync_db_path
-from xero_mcp.sync.cursors import CursorStore, PollResult, poll
-from xero_mcp.sync.dedupe import DedupeLedger, KeyedLocks, idempotency_key, natural_key
-
-__all__ = [
-    "CursorStore",
-    "DedupeLedger",
-    "KeyedLocks",
-    "PollResult",
-    "idempotency_key",
-    "natural_key",
-    "poll",
-    "sync_db_path",
-]

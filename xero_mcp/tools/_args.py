@@ -34,6 +34,7 @@ VOCABULARY: dict[str, str] = {
     "currency_code": "ISO currency code; default the organisation's",
     "dedupe_key": "Your own unique key for it",
     "allow_duplicate": "Skip the duplicate check",
+    "create_anyway": "Create even if contacts with similar names exist",
     "include_archived": "Include archived records",
     "invoice": "Invoice or bill: ID or number",
     "bill": "Bill: ID or number",
@@ -184,7 +185,13 @@ OptionalContact = str | None
 """A contact filter or change, resolved like `Contact`."""
 
 DedupeKey = str | None
-"""A caller's key for find-before-create (see xero_mcp.sync.dedupe.natural_key)."""
+"""A caller's key for find-before-create (see xero_mcp.tools._create.natural_key)."""
+
+BankAccountArg = Annotated[str | None, Field(description="Bank account code or name; default: the only one")]
+"""A bank account, resolved by `xero_mcp.tools._resolve.bank_account`."""
+
+CreateAnyway = bool
+"""A deliberate new contact beside near matches the duplicate check found (exact matches still count)."""
 
 AllowDuplicate = bool
 """Turns find-before-create off for one call."""

@@ -29,11 +29,13 @@ if TYPE_CHECKING:
     # Only the converters' parameters name the client's models; the result models load without them.
     from xero_mcp.client.models import (
         Allocation,
+        BankTransaction,
         Contact,
         CreditNote,
         HistoryRecord,
         Invoice,
         LineItem,
+        Payment,
         PaymentSummary,
         Quote,
     )
@@ -520,6 +522,97 @@ class AllocationView(CompactView):
     date: dt.date | None = None
     remaining_credit: Amount | None = None
     invoice_amount_due: Amount | None = None
+
+
+# --- bank transactions and payments --------------------------------------------------------------------------------
+
+
+class BankTransactionView(CompactView):
+    """A bank transaction in brief."""
+
+    bank_transaction_id: str
+    type: str | None = None
+    status: str | None = None
+    contact_name: str | None = None
+    bank_account: str | None = None
+    date: dt.date | None = None
+    reference: str | None = None
+    total: Amount | None = None
+    is_reconciled: bool | None = None
+    url: str | None = None
+
+
+class BankTransactionCreated(BankTransactionView):
+    """A create tool's result: duplicate=true when an existing transaction was returned instead."""
+
+    duplicate: bool = False
+
+
+BV = TypeVar("BV", bound=BankTransactionView)
+
+
+def bank_transaction_view(
+    transaction: BankTransaction, short_code: str | None, model: type[BV] = BankTransactionView, **extra: Any
+) -> BV:
+    """A bank transaction result (BankTransactionView or a subclass, with `extra` fields) of a client one."""
+    ident = str(transaction.bank_transaction_id)
+    account = transaction.bank_account
+    return model(
+        bank_transaction_id=ident,
+        type=transaction.type,
+        status=transaction.status,
+        contact_name=transaction.contact.name if transaction.contact else None,
+        bank_account=(account.name or account.code) if account else None,
+        date=transaction.date,
+        reference=transaction.reference,
+        total=transaction.total,
+        is_reconciled=transaction.is_reconciled,
+        url=deep_link(short_code, "bank_transaction", ident),
+        **extra,
+    )
+
+
+class PaymentView(CompactView):
+    """A payment in brief: what it paid, how much, when, from which account."""
+
+    payment_id: str
+    date: dt.date | None = None
+    amount: Amount | None = None
+    status: str | None = None
+    payment_type: str | None = None
+    reference: str | None = None
+    invoice_id: str | None = None
+    invoice_number: str | None = None
+    contact_name: str | None = None
+    account: str | None = None
+
+
+class PaymentCreated(PaymentView):
+    """create_payment's result: duplicate=true when an existing payment was returned instead."""
+
+    duplicate: bool = False
+
+
+PV = TypeVar("PV", bound=PaymentView)
+
+
+def payment_view(payment: Payment, model: type[PV] = PaymentView, **extra: Any) -> PV:
+    """A payment result (PaymentView or a subclass, with `extra` fields) of a client Payment."""
+    document = payment.invoice or payment.credit_note
+    account = payment.account
+    return model(
+        payment_id=str(payment.payment_id),
+        date=payment.date,
+        amount=payment.amount,
+        status=payment.status,
+        payment_type=payment.payment_type,
+        reference=payment.reference,
+        invoice_id=str(payment.invoice.invoice_id) if payment.invoice and payment.invoice.invoice_id else None,
+        invoice_number=payment.invoice.invoice_number if payment.invoice else None,
+        contact_name=document.contact.name if document and document.contact else None,
+        account=(account.name or account.code) if account else None,
+        **extra,
+    )
 
 
 # --- history -------------------------------------------------------------------------------------------------------

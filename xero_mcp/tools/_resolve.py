@@ -2,31 +2,33 @@
 
 Accounts (code or name), tax rates (TaxType or name), items (code or name), tracking options (category + option name)
 and contacts (ID, number or exact name) are resolved here. Comparison ignores letter case and surrounding spaces; a
-name that matches nothing, or more than one thing, is a UserInputError naming the field and listing close matches
-(difflib), so a model can pick the right one instead of guessing again.
+name that matches nothing, or more than one thing, is a UserInputError naming the field and listing close matches,
+so a model can pick the right one instead of guessing again.
 
-The chart of accounts, tax rates, items and tracking categories are cached per organisation in `org.cache` and
+Contacts are looked up in one place, `lookup_contact`: one GET /Contacts finds the exact match (by number, email or
+name) and the near matches beside it, compared after folding case, spacing, punctuation and legal suffixes (Ltd,
+Inc, GmbH, ...) and scored with rapidfuzz, so "Granite Peak Constructon" or "Granite Peak Construction Ltd" finds
+"Granite Peak Construction" as a candidate instead of passing for a new customer.
+
+The chart of accounts, tax rates, items and tracking categories are cached per organisation (`OrgState`) and
 re-read once when a name is not found (someone may have just added it). Contacts change too often to cache.
-
-`create_once` is the duplicate-safe create every create tool runs (see xero_mcp.sync.dedupe for the four layers).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from uuid import UUID
 
+from xero_mcp.client import models
 from xero_mcp.client.errors import NotFound
 from xero_mcp.client.pagination import Where
-from xero_mcp.tools._context import Org, ToolContext
+from xero_mcp.tools._context import Org
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import LineIn
 
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     # The client's models and the sync stores load on the first tool call (imported where used), not at start-up.
     from xero_mcp.client.models import (
         Account,
+        AccountRef,
         Contact,
         ContactRef,
         Item,
@@ -42,13 +45,9 @@ if TYPE_CHECKING:
         TrackingCategory,
         TrackingInput,
         TrackingOption,
-        XeroRequest,
     )
 
 T = TypeVar("T")
-Q = TypeVar("Q", bound="XeroRequest")
-T_co = TypeVar("T_co", covariant=True)
-Q_contra = TypeVar("Q_contra", contravariant=True)
 
 _MAX_SUGGESTIONS = 5
 
@@ -90,10 +89,11 @@ def unknown(field: str, kind: str, wanted: str, choices: Iterable[str], hint: st
 # --- cached reference data ---------------------------------------------------------------------------------------
 
 
-_KINDS = ("accounts", "tax_rates", "items", "tracking")
+Reference = Literal["accounts", "tax_rates", "items", "tracking"]
+_KINDS: tuple[Reference, ...] = ("accounts", "tax_rates", "items", "tracking")
 
 
-async def _read(org: Org, kind: str) -> list[Any]:
+async def _read(org: Org, kind: Reference) -> list[Any]:
     if kind == "accounts":
         return await org.api.accounts.list()
     if kind == "tax_rates":
@@ -103,22 +103,21 @@ async def _read(org: Org, kind: str) -> list[Any]:
     return await org.api.tracking_categories.list()
 
 
-async def _cached(org: Org, kind: str, *, refresh: bool = False) -> list[Any]:
-    slot = f"resolve:{kind}"
-    if refresh or slot not in org.cache:
-        org.cache[slot] = await _read(org, kind)
-    return org.cache[slot]
+async def _cached(org: Org, kind: Reference, *, refresh: bool = False) -> list[Any]:
+    records: list[Any] | None = getattr(org.state, kind)
+    if refresh or records is None:
+        records = await _read(org, kind)
+        setattr(org.state, kind, records)
+    return records
 
 
-def invalidate(org: Org, *kinds: str) -> None:
+def invalidate(org: Org, *kinds: Reference) -> None:
     """Forget cached reference data ("accounts", "tax_rates", "items", "tracking") after changing it."""
     for kind in kinds or _KINDS:
-        if kind not in _KINDS:
-            raise ValueError(f"unknown reference data {kind!r}")
-        org.cache.pop(f"resolve:{kind}", None)
+        setattr(org.state, kind, None)
 
 
-async def _lookup(org: Org, kind: str, pick: Callable[[list[Any]], T | None]) -> tuple[T | None, list[Any]]:
+async def _lookup(org: Org, kind: Reference, pick: Callable[[list[Any]], T | None]) -> tuple[T | None, list[Any]]:
     """Pick from the cached list; on a miss, read the list again once (it may have changed since it was cached)."""
     records = await _cached(org, kind)
     found = pick(records)
@@ -193,6 +192,25 @@ async def account_code(org: Org, wanted: str, *, field: str = "account") -> str:
     return found.code
 
 
+async def bank_account(org: Org, wanted: str | None, *, field: str = "bank_account") -> Account:
+    """The bank account with this code or name; without one, the organisation's only active bank account."""
+    if wanted is not None and wanted.strip():
+        return await account(org, wanted, field=field, bank=True)
+    accounts = await _cached(org, "accounts")
+    banks = [a for a in accounts if a.type == "BANK" and (a.status or "ACTIVE") == "ACTIVE"]
+    if len(banks) == 1:
+        return banks[0]
+    if not banks:
+        raise UserInputError(f"{field}: this organisation has no active bank account.")
+    names = ", ".join(_account_label(a) for a in banks)
+    raise UserInputError(f"{field}: this organisation has {len(banks)} bank accounts; name one: {names}.")
+
+
+def account_ref(found: Account) -> AccountRef:
+    """A reference to a resolved account, by ID (codes are optional on bank accounts)."""
+    return models.AccountRef(account_id=found.account_id) if found.account_id else models.AccountRef(code=found.code)
+
+
 # --- tax rates, items, tracking ------------------------------------------------------------------------------------
 
 
@@ -250,8 +268,6 @@ async def item_code(org: Org, wanted: str, *, field: str = "item") -> str:
 
 async def tracking(org: Org, category: str, option: str, *, field: str = "tracking") -> TrackingInput:
     """A tracking reference (category and option IDs and names) for an active category and option, by name."""
-    from xero_mcp.client.models import TrackingInput
-
     wanted_category, wanted_option = fold(category), fold(option)
 
     def active_category(categories: list[TrackingCategory]) -> TrackingCategory | None:
@@ -283,7 +299,7 @@ async def tracking(org: Org, category: str, option: str, *, field: str = "tracki
         options = [str(o.name) for o in active_options(found)]
         raise unknown(f"{field}.option", f"option of {found.name!r}", option, options)
     found, chosen = pair
-    return TrackingInput(
+    return models.TrackingInput(
         tracking_category_id=found.tracking_category_id,
         tracking_option_id=chosen.tracking_option_id,
         name=found.name,
@@ -292,6 +308,51 @@ async def tracking(org: Org, category: str, option: str, *, field: str = "tracki
 
 
 # --- contacts ------------------------------------------------------------------------------------------------------
+
+MatchRule = Literal["contact_number", "email", "name"]
+
+SIMILAR_SCORE = 85
+"""How alike (0-100, rapidfuzz) two folded contact names must be for one to be offered as a candidate for the other."""
+
+_LEGAL_SUFFIXES = frozenset(
+    [
+        "ltd",
+        "limited",
+        "inc",
+        "incorporated",
+        "llc",
+        "llp",
+        "lp",
+        "plc",
+        "pty",
+        "pte",
+        "gmbh",
+        "mbh",
+        "ag",
+        "kg",
+        "co",
+        "corp",
+        "corporation",
+        "company",
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "oy",
+        "ab",
+        "as",
+        "aps",
+        "kk",
+        "and",
+    ]
+)
+"""Words a company name may end in without naming another company ("and" for "Smith & Co")."""
+
+_MAX_TERMS = 4
+_TERM_LENGTH = 5
 
 
 def _as_uuid(text: str) -> UUID | None:
@@ -306,15 +367,131 @@ def is_id(text: str) -> bool:
     return _as_uuid(text) is not None
 
 
+def _words(name: str) -> list[str]:
+    return re.sub(r"[^\w\s]", " ", name.replace("&", " and ")).split()
+
+
+def plain_name(name: str | None) -> str:
+    """A company name folded for comparison: letter case, spacing, punctuation and trailing legal suffixes dropped
+    ("Granite Peak Construction Ltd." -> "granite peak construction")."""
+    words = [word.casefold() for word in _words(name or "")]
+    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
+def name_similarity(a: str | None, b: str | None) -> float:
+    """How alike two contact names are (0-100) once folded by `plain_name`, word order aside."""
+    # rapidfuzz loads on the first comparison, not with the tools at start-up.
+    from rapidfuzz import fuzz
+
+    left, right = plain_name(a), plain_name(b)
+    if not left or not right:
+        return 0.0
+    # Names that differ only in a number or a letter or two ("Store 1", "Branch B", "Acme NZ") are siblings, not
+    # misspellings of each other.
+    words_left, words_right = left.split(), right.split()
+    differing = [w for w in words_left if w not in words_right] + [w for w in words_right if w not in words_left]
+    if differing and all(len(word) <= 2 or word.isdigit() for word in differing):
+        return 0.0
+    return max(fuzz.ratio(left, right), fuzz.token_sort_ratio(left, right))
+
+
+def _search_terms(name: str) -> list[str]:
+    """Word beginnings to search contact names by, so a typo late in a word or a different suffix still finds it."""
+    words = [word for word in _words(name) if len(word) >= 3 and word.casefold() not in _LEGAL_SUFFIXES]
+    words.sort(key=len, reverse=True)
+    return list(dict.fromkeys(word[:_TERM_LENGTH] for word in words))[:_MAX_TERMS]
+
+
+def _is_active(found: Contact) -> bool:
+    return (found.contact_status or "ACTIVE") == "ACTIVE"
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    rule: MatchRule
+    field: str
+    value: str | None
+    read: Callable[[Contact], str | None]
+
+
+_LOOKUP_PAGE = 100
+
+
+def _exact_match(pool: Sequence[Contact], wanted: Sequence[_Rule]) -> ContactLookup | None:
+    """The contact equal to the first rule any contact meets (case and spacing ignored), active ones first."""
+    for rule in wanted:
+        hits = [c for c in pool if fold(rule.read(c)) == fold(rule.value)]
+        if hits:
+            hits = sorted(hits, key=lambda c: not _is_active(c))
+            return ContactLookup(match=hits[0], rule=rule.rule, similar=())
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactLookup:
+    """What one contact search found: the contact that matches (and by which rule), and the near matches."""
+
+    match: Contact | None
+    rule: MatchRule | None
+    similar: tuple[Contact, ...]
+    searched: tuple[Contact, ...] = ()
+
+
+async def lookup_contact(
+    org: Org,
+    *,
+    contact_number: str | None = None,
+    email: str | None = None,
+    name: str | None = None,
+    active_only: bool = False,
+) -> ContactLookup:
+    """The contact matching by ContactNumber, then email address, then name (case and spacing ignored), preferring an
+    active one; and, when none matches, the contacts whose names are near `name`, best first. One GET /Contacts.
+
+    `active_only` leaves archived contacts out (they no longer count when creating: Xero lets a new contact take an
+    archived one's name).
+    """
+    rules: list[_Rule] = [
+        _Rule("contact_number", "ContactNumber", contact_number, lambda c: c.contact_number),
+        _Rule("email", "EmailAddress", email, lambda c: c.email_address),
+        _Rule("name", "Name", name, lambda c: c.name),
+    ]
+    wanted = [rule for rule in rules if rule.value is not None and rule.value.strip()]
+    if not wanted:
+        raise ValueError("give at least one of contact_number, email or name to find a contact")
+    exact = [Where.eq(rule.field, str(rule.value).strip()) for rule in wanted]
+    near = [Where.contains("Name", term) for term in _search_terms(name or "")]
+    page = await org.api.contacts.list(
+        where=Where.any_of(*exact, *near), include_archived=not active_only, page_size=_LOOKUP_PAGE
+    )
+    pool = [c for c in page.items if _is_active(c)] if active_only else list(page.items)
+    found = _exact_match(pool, wanted)
+    if found is None and near and len(page.items) >= _LOOKUP_PAGE:
+        # The near-name net filled the page, which may have left the exact match out: ask for it alone.
+        exact_page = await org.api.contacts.list(
+            where=Where.any_of(*exact), include_archived=not active_only, page_size=_LOOKUP_PAGE
+        )
+        found = _exact_match([c for c in exact_page.items if not active_only or _is_active(c)], wanted)
+    if found is not None:
+        return found
+    scored = [(name_similarity(name, c.name), index, c) for index, c in enumerate(pool) if c.name]
+    similar = tuple(c for score, _, c in sorted(scored, key=lambda s: (-s[0], s[1])) if score >= SIMILAR_SCORE)
+    return ContactLookup(match=None, rule=None, similar=similar[:_MAX_SUGGESTIONS], searched=tuple(pool))
+
+
+def describe_similar(similar: Sequence[Contact]) -> str:
+    """The near matches, as a model can name them back: "Granite Peak Construction (ID ...)"."""
+    return "; ".join(f"{c.name} (ID {c.contact_id}{', ARCHIVED' if not _is_active(c) else ''})" for c in similar)
+
+
 async def contact(org: Org, wanted: str, *, field: str = "contact") -> Contact:
     """The contact with this ContactID, ContactNumber or exact name (case-insensitive), read from Xero.
 
     An ACTIVE contact is preferred over an archived one with the same name. Unknown: a UserInputError listing
     contacts with similar names and pointing at find_or_create_contact.
     """
-    from xero_mcp.client.models import Contact
-    from xero_mcp.sync.dedupe import contact_where, match_contact
-
     text = wanted.strip()
     if not text:
         raise UserInputError(f"{field}: give a contact ID, number or name.")
@@ -324,38 +501,34 @@ async def contact(org: Org, wanted: str, *, field: str = "contact") -> Contact:
             return await org.api.contacts.get(ident)
         except NotFound:
             raise UserInputError(f"{field}: no contact has the ID {ident}.") from None
-    # contact_where escapes quotes the way Xero's where parser reads them; Where.raw takes that text as written.
-    where = Where.raw(contact_where(contact_number=text, name=text))
-    page = await org.api.contacts.list(where=where, include_archived=True)
-    match = match_contact([c.model_dump(by_alias=True) for c in page.items], contact_number=text, name=text)
-    if match is not None:
-        return Contact.model_validate(dict(match.contact))
-    raise await _unknown_contact(org, field, text)
-
-
-async def _unknown_contact(org: Org, field: str, text: str) -> UserInputError:
-    # One search for similar names, so the error can offer them (only on this error path).
-    words = sorted(text.split(), key=len, reverse=True)
-    names: list[str] = []
-    if words:
-        page = await org.api.contacts.list(search_term=words[0], page_size=50)
-        names = [c.name for c in page.items if c.name]
-    return unknown(
-        field, "contact", text, names, "Use find_or_create_contact to find it by email or create it, then retry."
+    found = await lookup_contact(org, contact_number=text, name=text)
+    if found.match is not None:
+        return found.match
+    # Near spellings first; otherwise names that contain the text or look like it (a shortened name, say).
+    names = close_matches(text, [str(c.name) for c in found.searched if c.name])
+    close = found.similar or tuple(c for name in names for c in found.searched if c.name == name)[:_MAX_SUGGESTIONS]
+    suggestion = f" Close matches: {describe_similar(close)}; pass one's ID if it is meant." if close else ""
+    raise UserInputError(
+        f"{field}: no contact matches {text!r}.{suggestion} For a new customer or supplier, create it with "
+        "find_or_create_contact (create_anyway=true when similar names exist), then retry."
     )
 
 
 async def contact_ref(org: Org, wanted: str, *, field: str = "contact") -> ContactRef:
-    """A reference to an existing, active contact by ContactID (see `contact`), for a document's Contact field."""
-    from xero_mcp.client.models import ContactRef
+    """A reference to an existing, active contact by ContactID (see `contact`), for a document's Contact field.
 
+    A contact this server created moments ago is referred to without reading it again: it is known to be active.
+    """
+    ident = _as_uuid(wanted)
+    if ident is not None and org.state.contact_is_new(ident, datetime.now(UTC)):
+        return models.ContactRef(contact_id=ident)
     found = await contact(org, wanted, field=field)
     if found.contact_status == "ARCHIVED":
         raise UserInputError(
             f"{field}: {found.name} is archived. Restore it with update_contact(status='ACTIVE') first, or use "
             "another contact."
         )
-    return ContactRef(contact_id=found.contact_id)
+    return models.ContactRef(contact_id=found.contact_id)
 
 
 # --- line items ----------------------------------------------------------------------------------------------------
@@ -369,8 +542,6 @@ async def line_items(
     `tax_from_account` fills a line's tax type from its account's default when none is given: quotes need this,
     since Xero does not default a quote line's tax from its account as it does on other documents.
     """
-    from xero_mcp.client.models import LineItemInput
-
     if not lines:
         raise UserInputError(f"{field}: give at least one line.")
     out: list[LineItemInput] = []
@@ -388,7 +559,7 @@ async def line_items(
             if tax is None and tax_from_account:
                 tax = found.tax_type
         out.append(
-            LineItemInput(
+            models.LineItemInput(
                 description=line.description,
                 quantity=line.quantity,
                 unit_amount=line.unit_amount,
@@ -402,143 +573,3 @@ async def line_items(
             )
         )
     return out
-
-
-# --- find before create --------------------------------------------------------------------------------------------
-
-
-def status_in(*statuses: str) -> Callable[[object], bool]:
-    """A `gone` test for `fetch_live`: the record's Status is one of `statuses` (a record without one never is)."""
-    return lambda record: getattr(record, "status", None) in statuses
-
-
-DELETED = status_in("DELETED")
-"""The usual `gone` test: a deleted record no longer counts as an existing copy."""
-
-
-async def fetch_live(
-    get: Callable[[str], Awaitable[T]], record_id: str, gone: Callable[[T], bool] = DELETED
-) -> T | None:
-    """The record `get` reads for this ID (or number), or None when Xero has none or `gone` says it no longer counts."""
-    try:
-        found = await get(record_id)
-    except NotFound:
-        return None
-    return None if gone(found) else found
-
-
-class Records(Protocol[T_co, Q_contra]):
-    """A client collection a create tool writes to: records read by Xero ID, created with an Idempotency-Key."""
-
-    @property
-    def id_name(self) -> str:
-        """The snake_case name of the records' ID field ("invoice_id")."""
-        ...
-
-    async def get(self, record_id: str) -> T_co:
-        """The record with this ID; raises NotFound."""
-        ...
-
-    async def create(self, record: Q_contra, /, *, idempotency_key: str | None = None) -> T_co:
-        """Create the record with this Idempotency-Key."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class Dedupe(Generic[T]):
-    """What a create tool writes, and how it recognises and fetches its records, for `create_once`.
-
-    `body` is the request as sent to Xero (its natural key is read from it); `fetch(xero_id)` reads a record by ID
-    (None when it is gone or deleted); `find()` looks the natural key up in Xero (None when nothing matches; may be
-    None itself when Xero cannot be searched by that key); `create(key)` writes with the given Idempotency-Key;
-    `record_id(record)` is the record's Xero ID.
-    """
-
-    body: Mapping[str, Any]
-    fetch: Callable[[str], Awaitable[T | None]]
-    find: Callable[[], Awaitable[T | None]] | None
-    create: Callable[[str | None], Awaitable[T]]
-    record_id: Callable[[T], str]
-
-
-def dedupe_in(
-    records: Records[T, Q],
-    request: Q,
-    find: Callable[[], Awaitable[T | None]] | None,
-    *,
-    gone: Callable[[T], bool] = DELETED,
-    create: Callable[[str | None], Awaitable[T]] | None = None,
-) -> Dedupe[T]:
-    """The Dedupe of creating `request` in `records`: fetched by ID unless `gone`, created as it is unless `create`
-    does more (a check first, a cache to drop after)."""
-    id_name = records.id_name
-    return Dedupe(
-        body=request.to_xero(),
-        fetch=lambda xero_id: fetch_live(records.get, xero_id, gone),
-        find=find,
-        create=create or (lambda key: records.create(request, idempotency_key=key)),
-        record_id=lambda record: str(getattr(record, id_name)),
-    )
-
-
-CREATE_LOCK_TTL = 120.0
-"""How long a create-once lock outlives a holder that died (a replica killed mid-create) before another may enter."""
-
-
-def create_lock(org: Org, tool: str, key: str) -> AbstractAsyncContextManager[None]:
-    """The lock for creating the record with this natural key in this organisation, held by one caller at a time
-    on every process that shares the coordinator (one process, or every replica on one Redis)."""
-    digest = hashlib.sha256(f"{org.tenant_id.lower()}\x1f{tool}\x1f{key}".encode()).hexdigest()
-    return org.coordinator.lock(f"create:{digest}", ttl=CREATE_LOCK_TTL)
-
-
-def key_of(tool: str, body: Mapping[str, Any], dedupe_key: str | None) -> str:
-    """The natural key of a create request; UserInputError when the request lacks what the key is made of."""
-    from xero_mcp.sync.dedupe import natural_key
-
-    try:
-        return natural_key(tool, body, dedupe_key=dedupe_key)
-    except ValueError as exc:
-        raise UserInputError(f"Cannot check for duplicates: {exc}. Pass dedupe_key, or allow_duplicate=true.") from None
-
-
-async def create_once(
-    x: ToolContext,
-    org: Org,
-    tool: str,
-    how: Dedupe[T],
-    *,
-    dedupe_key: str | None = None,
-    allow_duplicate: bool = False,
-    key_extra: Mapping[str, Any] | None = None,
-) -> tuple[T, bool]:
-    """Create the record unless it exists already: returns (record, duplicate).
-
-    Under a per-key lock: the ledger (records this server created), then Xero itself (`how.find`), then the create
-    with a deterministic Idempotency-Key, then the ledger entry. `allow_duplicate` skips the lookups and sends a
-    fresh key, so a deliberate second copy is never answered from Xero's replay cache. `key_extra` adds fields to
-    the natural key that the request leaves to Xero (a document's date when Xero defaults it to today).
-    """
-    from xero_mcp.sync.dedupe import idempotency_key
-
-    if allow_duplicate:
-        return await how.create(None), False
-    body = how.body
-    key = key_of(tool, {**body, **(key_extra or {})}, dedupe_key)
-    backend = await x.backend()
-    tenant_id = org.tenant_id
-    async with create_lock(org, tool, key):
-        entry = backend.ledger.lookup(tenant_id, tool, key)
-        if entry is not None:
-            existing = await how.fetch(entry.xero_id)
-            if existing is not None:
-                return existing, True
-            backend.ledger.forget(tenant_id, tool, key)
-        if how.find is not None:
-            existing = await how.find()
-            if existing is not None:
-                backend.ledger.record(tenant_id, tool, key, how.record_id(existing), now=datetime.now(UTC))
-                return existing, True
-        created = await how.create(idempotency_key(tenant_id, tool, key, body))
-        backend.ledger.record(tenant_id, tool, key, how.record_id(created), now=datetime.now(UTC))
-        return created, False

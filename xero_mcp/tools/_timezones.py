@@ -1,73 +1,53 @@
-"""The organisation's own day: Xero's Organisation.Timezone names mapped to IANA zones.
+"""The organisation's own day: Xero's Organisation.Timezone values mapped to IANA zones.
 
 Xero dates a document "today" in the organisation's time zone. A tool that fills in a missing date must do the
 same, or an Auckland organisation invoicing at 9 a.m. would date the invoice yesterday (it is still the previous
-day in UTC until 1 p.m. there). Xero names zones after Windows (`NEWZEALANDSTANDARDTIME`); this table maps the
-zones of Xero's main markets to IANA names. An organisation in a zone not listed here gets UTC's date.
+day in UTC until 1 p.m. there). Xero names zones after Windows, upper case with spaces, punctuation and the minus
+sign dropped (`NEWZEALANDSTANDARDTIME`, `CENTRALSTANDARDTIME(MEXICO)`, `UTC02` for Windows' "UTC-02"), so the
+maintained Windows-to-IANA table that tzlocal ships (from Unicode CLDR) answers every value once both spellings are
+folded the same way. Zone data comes from the system or the tzdata package.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-XERO_TO_IANA: dict[str, str] = {
-    # Oceania
-    "NEWZEALANDSTANDARDTIME": "Pacific/Auckland",
-    "CHATHAMISLANDSSTANDARDTIME": "Pacific/Chatham",
-    "AUSEASTERNSTANDARDTIME": "Australia/Sydney",
-    "EAUSTRALIASTANDARDTIME": "Australia/Brisbane",
-    "CENAUSTRALIASTANDARDTIME": "Australia/Adelaide",
-    "AUSCENTRALSTANDARDTIME": "Australia/Darwin",
-    "WAUSTRALIASTANDARDTIME": "Australia/Perth",
-    "TASMANIASTANDARDTIME": "Australia/Hobart",
-    "LORDHOWESTANDARDTIME": "Australia/Lord_Howe",
-    "NORFOLKSTANDARDTIME": "Pacific/Norfolk",
-    "FIJISTANDARDTIME": "Pacific/Fiji",
-    "TONGASTANDARDTIME": "Pacific/Tongatapu",
-    "SAMOASTANDARDTIME": "Pacific/Apia",
-    "WESTPACIFICSTANDARDTIME": "Pacific/Port_Moresby",
-    "HAWAIIANSTANDARDTIME": "Pacific/Honolulu",
-    # Europe and Africa
-    "UTC": "UTC",
-    "GMTSTANDARDTIME": "Europe/London",
-    "GREENWICHSTANDARDTIME": "Atlantic/Reykjavik",
-    "WEUROPESTANDARDTIME": "Europe/Berlin",
-    "ROMANCESTANDARDTIME": "Europe/Paris",
-    "CENTRALEUROPESTANDARDTIME": "Europe/Budapest",
-    "CENTRALEUROPEANSTANDARDTIME": "Europe/Warsaw",
-    "GTBSTANDARDTIME": "Europe/Bucharest",
-    "FLESTANDARDTIME": "Europe/Kiev",
-    "SOUTHAFRICASTANDARDTIME": "Africa/Johannesburg",
-    "EGYPTSTANDARDTIME": "Africa/Cairo",
-    "WCENTRALAFRICASTANDARDTIME": "Africa/Lagos",
-    "EAFRICASTANDARDTIME": "Africa/Nairobi",
-    # Asia
-    "SINGAPORESTANDARDTIME": "Asia/Singapore",
-    "CHINASTANDARDTIME": "Asia/Shanghai",
-    "TOKYOSTANDARDTIME": "Asia/Tokyo",
-    "KOREASTANDARDTIME": "Asia/Seoul",
-    "INDIASTANDARDTIME": "Asia/Kolkata",
-    "ARABIANSTANDARDTIME": "Asia/Dubai",
-    "ISRAELSTANDARDTIME": "Asia/Jerusalem",
-    "SEASIASTANDARDTIME": "Asia/Bangkok",
-    # The Americas
-    "PACIFICSTANDARDTIME": "America/Los_Angeles",
-    "MOUNTAINSTANDARDTIME": "America/Denver",
-    "USMOUNTAINSTANDARDTIME": "America/Phoenix",
-    "CENTRALSTANDARDTIME": "America/Chicago",
-    "CANADACENTRALSTANDARDTIME": "America/Regina",
-    "EASTERNSTANDARDTIME": "America/New_York",
-    "ATLANTICSTANDARDTIME": "America/Halifax",
-    "NEWFOUNDLANDSTANDARDTIME": "America/St_Johns",
-    "ALASKANSTANDARDTIME": "America/Anchorage",
+_RETIRED: dict[str, str] = {
+    # Windows zones that CLDR no longer lists but Xero still offers; mapped to the zone each one was retired into.
+    "KAMCHATKASTANDARDTIME": "Asia/Kamchatka",
+    "MIDATLANTICSTANDARDTIME": "Atlantic/South_Georgia",
 }
 
 
+def xero_spelling(windows_name: str) -> str:
+    """A Windows zone name as Xero's Timezone enum spells it: upper case, letters, digits and `+` only."""
+    return re.sub(r"[^A-Z0-9+]", "", windows_name.upper())
+
+
+@cache
+def _table() -> dict[str, str]:
+    # The table loads on the first date a tool fills in, not with the tools at start-up.
+    from tzlocal.windows_tz import win_tz
+
+    table = {xero_spelling(name): zone for name, zone in win_tz.items()}
+    table.update(_RETIRED)
+    return table
+
+
+def iana_name(xero_timezone: str | None) -> str | None:
+    """The IANA name for an Organisation.Timezone value, or None for a value no table knows."""
+    if not xero_timezone:
+        return None
+    return _table().get(xero_spelling(xero_timezone))
+
+
 def organisation_zone(xero_timezone: str | None) -> dt.tzinfo:
-    """The IANA zone for an Organisation.Timezone value; UTC for a zone not in the table (or no zone data)."""
-    name = XERO_TO_IANA.get((xero_timezone or "").upper())
-    if name is None or name == "UTC":
+    """The zone for an Organisation.Timezone value; UTC when the organisation's zone is unknown or not given."""
+    name = iana_name(xero_timezone)
+    if name is None:
         return dt.UTC
     try:
         return ZoneInfo(name)

@@ -1,26 +1,27 @@
 """Bank transactions (spend and receive money) and transfers between the organisation's bank accounts.
 
 Bank accounts are named by code or name; when the organisation has exactly one bank account it is the default.
-Creates are duplicate-safe (`_resolve.create_once`): a bank transaction is recognised by its type, bank account,
+Creates are duplicate-safe (`_create.create_once`): a bank transaction is recognised by its type, bank account,
 contact, date, reference and lines, a transfer by its two accounts, amount, date and reference.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal
 from uuid import UUID
 
 from pydantic import Field
 
+from xero_mcp.client import models
 from xero_mcp.client.errors import NotFound
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
     DEFAULT_PAGE_SIZE,
     AllowDuplicate,
+    BankAccountArg,
     DateFrom,
     DateTo,
     DedupeKey,
@@ -32,19 +33,25 @@ from xero_mcp.tools._args import (
     where_dated,
 )
 from xero_mcp.tools._context import Org, ToolContext
+from xero_mcp.tools._create import Creation, create_once, status_in
+from xero_mcp.tools._documents import LineTax, first_same
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import LineIn, PositiveAmount
-from xero_mcp.tools._projections import Amount, CompactView, Paged, paged
+from xero_mcp.tools._projections import (
+    Amount,
+    BankTransactionCreated,
+    BankTransactionView,
+    CompactView,
+    Paged,
+    bank_transaction_view,
+    paged,
+)
 from xero_mcp.tools._resolve import fold
 from xero_mcp.tools._spec import ToolSpec, replaces_lines, tool
-from xero_mcp.tools._views import deep_link
-from xero_mcp.tools.invoices import AmountTypes
 
 if TYPE_CHECKING:
-    from xero_mcp.client.models import Account, AccountRef, BankTransaction, BankTransfer, LineItem, LineItemInput
+    from xero_mcp.client.models import BankTransaction, BankTransfer
 
-BankAccountArg = Annotated[str | None, Field(description="Bank account code or name; default: the only one")]
-LineTax = AmountTypes | None
 
 _CLOSED = ("DELETED", "VOIDED")
 """Statuses of a bank transaction that can no longer change and no longer count as an existing copy."""
@@ -54,92 +61,7 @@ def _same_amount(a: Decimal | None, b: Decimal | None) -> bool:
     return (a or Decimal(0)) == (b or Decimal(0))
 
 
-async def resolve_bank_account(org: Org, wanted: str | None, *, field: str = "bank_account") -> Account:
-    """The bank account with this code or name; without one, the organisation's only active bank account."""
-    if wanted is not None and wanted.strip():
-        return await _resolve.account(org, wanted, field=field, bank=True)
-    banks = await org.api.accounts.list(where=Where.eq("Type", "BANK") & Where.eq("Status", "ACTIVE"))
-    if len(banks) == 1:
-        return banks[0]
-    if not banks:
-        raise UserInputError(f"{field}: this organisation has no active bank account.")
-    names = ", ".join(f"{a.name} ({a.code})" if a.code else str(a.name) for a in banks)
-    raise UserInputError(f"{field}: this organisation has {len(banks)} bank accounts; name one: {names}.")
-
-
-def account_ref(account: Account) -> AccountRef:
-    """A reference to a resolved account, by ID (codes are optional on bank accounts)."""
-    from xero_mcp.client.models import AccountRef
-
-    return AccountRef(account_id=account.account_id) if account.account_id else AccountRef(code=account.code)
-
-
-def same_lines(wanted: Sequence[LineItemInput], stored: Sequence[LineItem]) -> bool:
-    """Whether stored lines are the requested ones (every field the request set agrees; Xero fills in the rest)."""
-    if len(wanted) != len(stored):
-        return False
-    for mine, theirs in zip(wanted, stored, strict=True):
-        if mine.description is not None and fold(mine.description) != fold(theirs.description):
-            return False
-        if mine.account_code is not None and fold(mine.account_code) != fold(theirs.account_code):
-            return False
-        if mine.item_code is not None and fold(mine.item_code) != fold(theirs.item_code):
-            return False
-        if mine.tax_type is not None and fold(mine.tax_type) != fold(theirs.tax_type):
-            return False
-        if mine.quantity is not None and not _same_amount(mine.quantity, theirs.quantity):
-            return False
-        if mine.unit_amount is not None and not _same_amount(mine.unit_amount, theirs.unit_amount):
-            return False
-    return True
-
-
 # --- bank transactions ---------------------------------------------------------------------------------------------
-
-
-class BankTransactionView(CompactView):
-    """A bank transaction in brief."""
-
-    bank_transaction_id: str
-    type: str | None = None
-    status: str | None = None
-    contact_name: str | None = None
-    bank_account: str | None = None
-    date: dt.date | None = None
-    reference: str | None = None
-    total: Amount | None = None
-    is_reconciled: bool | None = None
-    url: str | None = None
-
-
-class BankTransactionCreated(BankTransactionView):
-    """A create tool's result: duplicate=true when an existing transaction was returned instead."""
-
-    duplicate: bool = False
-
-
-BV = TypeVar("BV", bound=BankTransactionView)
-
-
-def bank_transaction_view(
-    transaction: BankTransaction, short_code: str | None, model: type[BV] = BankTransactionView, **extra: Any
-) -> BV:
-    """A bank transaction result (BankTransactionView or a subclass, with `extra` fields) of a client one."""
-    ident = str(transaction.bank_transaction_id)
-    account = transaction.bank_account
-    return model(
-        bank_transaction_id=ident,
-        type=transaction.type,
-        status=transaction.status,
-        contact_name=transaction.contact.name if transaction.contact else None,
-        bank_account=(account.name or account.code) if account else None,
-        date=transaction.date,
-        reference=transaction.reference,
-        total=transaction.total,
-        is_reconciled=transaction.is_reconciled,
-        url=deep_link(short_code, "bank_transaction", ident),
-        **extra,
-    )
 
 
 @tool("list_bank_transactions", toolset="banking", title="List bank transactions", read_only=True)
@@ -193,14 +115,12 @@ async def create_bank_transaction(
 ) -> BankTransactionCreated:
     """Record money spent or received in a bank account. Natural key: type, bank account, contact, date (default
     today), reference and lines."""
-    from xero_mcp.client.models import BankTransactionCreate
-
     org = await x.org(tenant)
-    account = await resolve_bank_account(org, bank_account)
+    account = await _resolve.bank_account(org, bank_account)
     contact_ref = await _resolve.contact_ref(org, contact) if contact is not None else None
-    request = BankTransactionCreate(
+    request = models.BankTransactionCreate(
         type=type,
-        bank_account=account_ref(account),
+        bank_account=_resolve.account_ref(account),
         contact=contact_ref,
         line_items=await _resolve.line_items(org, lines),
         date=date or await _resolve.today(org),
@@ -219,17 +139,10 @@ async def create_bank_transaction(
         if contact_ref is not None:
             clauses.append(Where.eq("Contact.ContactID", contact_ref.contact_id))
         candidates = await api.list(where=Where.all_of(*clauses), page_size=100)
-        for candidate in candidates.items:
-            if fold(candidate.reference) == fold(request.reference) and same_lines(
-                request.line_items, candidate.line_items
-            ):
-                return candidate
-        return None
+        return first_same(candidates.items, request)
 
-    how = _resolve.dedupe_in(api, request, find if dedupe_key is None else None, gone=_resolve.status_in(*_CLOSED))
-    created, duplicate = await _resolve.create_once(
-        x, org, "create_bank_transaction", how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
-    )
+    creation = Creation(kind="bank_transaction", records=api, request=request, find=find, gone=status_in(*_CLOSED))
+    created, duplicate = await create_once(x, org, creation, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate)
     return bank_transaction_view(created, await org.short_code(), BankTransactionCreated, duplicate=duplicate)
 
 
@@ -271,8 +184,6 @@ async def update_bank_transaction(
     tenant: Tenant = None,
 ) -> BankTransactionView:
     """Change an unreconciled bank transaction; lines, if given, replace all its lines."""
-    from xero_mcp.client.models import BankTransactionUpdate
-
     try:
         ident = str(UUID(bank_transaction_id.strip()))
     except ValueError:
@@ -282,7 +193,7 @@ async def update_bank_transaction(
     org = await x.org(tenant)
     current = await _fetch_transaction_any(org, ident)
     _editable(current, ident)
-    changes = BankTransactionUpdate(
+    changes = models.BankTransactionUpdate(
         reference=reference,
         date=date,
         contact=await _resolve.contact_ref(org, contact) if contact is not None else None,
@@ -343,8 +254,6 @@ async def create_bank_transfer(
     tenant: Tenant = None,
 ) -> BankTransferCreated:
     """Move money between two bank accounts of one currency. Natural key: accounts, amount, date, reference."""
-    from xero_mcp.client.models import BankTransferCreate
-
     org = await x.org(tenant)
     source = await _resolve.account(org, from_bank_account, field="from_bank_account", bank=True)
     target = await _resolve.account(org, to_bank_account, field="to_bank_account", bank=True)
@@ -355,9 +264,9 @@ async def create_bank_transfer(
             f"to_bank_account: {target.name} is in {target.currency_code} but {source.name} is in "
             f"{source.currency_code}; Xero transfers only between accounts in the same currency."
         )
-    request = BankTransferCreate(
-        from_bank_account=account_ref(source),
-        to_bank_account=account_ref(target),
+    request = models.BankTransferCreate(
+        from_bank_account=_resolve.account_ref(source),
+        to_bank_account=_resolve.account_ref(target),
         amount=amount,
         date=date or await _resolve.today(org),
         reference=reference,
@@ -379,10 +288,8 @@ async def create_bank_transfer(
                 return candidate
         return None
 
-    how = _resolve.dedupe_in(api, request, find if dedupe_key is None else None)
-    created, duplicate = await _resolve.create_once(
-        x, org, "create_bank_transfer", how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
-    )
+    creation = Creation(kind="bank_transfer", records=api, request=request, find=find)
+    created, duplicate = await create_once(x, org, creation, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate)
     return _transfer_view(created, duplicate)
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
+from xero_mcp.client import models
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
@@ -29,19 +30,20 @@ from xero_mcp.tools._args import (
     text_or_none,
 )
 from xero_mcp.tools._context import Org, ToolContext
-from xero_mcp.tools._errors import UserInputError
-from xero_mcp.tools._inputs import LineIn
-from xero_mcp.tools._projections import InvoiceCreated, InvoiceDetail, InvoiceView, Paged, invoice_view
-from xero_mcp.tools._spec import ToolSpec, tool
-from xero_mcp.tools.invoices import (
+from xero_mcp.tools._documents import (
     LIVE_STATUSES,
     AmountTypes,
     InvoiceStatusFilter,
     WritableStatus,
     create_document,
+    currency,
     fetch_invoice,
     list_documents,
 )
+from xero_mcp.tools._errors import UserInputError
+from xero_mcp.tools._inputs import LineIn
+from xero_mcp.tools._projections import InvoiceCreated, InvoiceDetail, InvoiceView, Paged, invoice_view
+from xero_mcp.tools._spec import ToolSpec, tool
 
 if TYPE_CHECKING:
     from xero_mcp.client.models import Invoice
@@ -132,20 +134,18 @@ async def create_bill(
 ) -> InvoiceCreated:
     """Create a bill from a supplier (`contact`; status AUTHORISED approves it). Natural key: supplier and reference;
     without a reference, supplier, date and lines. An existing match is returned with duplicate=true."""
-    from xero_mcp.client.models import InvoiceCreate
-
     org = await x.org(tenant)
     text = text_or_none(reference)
-    request = InvoiceCreate(
+    request = models.InvoiceCreate(
         type="ACCPAY",
         contact=await _resolve.contact_ref(org, contact, field="contact"),
         line_items=await _resolve.line_items(org, lines),
         invoice_number=text,
-        date=date,
+        date=date or await _resolve.today(org),
         due_date=due_date,
         status=status,
         line_amount_types=line_amount_types,
-        currency_code=currency_code.upper() if currency_code else None,
+        currency_code=currency(currency_code),
     )
     supplier_id = str(request.contact.contact_id)
 
@@ -157,7 +157,6 @@ async def create_bill(
     record, duplicate = await create_document(
         x,
         org,
-        "create_bill",
         request,
         by_reference if text else None,
         dedupe_key=dedupe_key,

@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
+from xero_mcp.client import models
 from xero_mcp.client.pagination import Order, Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
     DEFAULT_PAGE_SIZE,
     AllowDuplicate,
     Contact,
+    CreateAnyway,
     DedupeKey,
     ModifiedSince,
     PageNumber,
@@ -22,6 +24,7 @@ from xero_mcp.tools._args import (
     text_or_none,
 )
 from xero_mcp.tools._context import Org, ToolContext
+from xero_mcp.tools._create import Creation, create_once
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import InputModel
 from xero_mcp.tools._projections import (
@@ -34,14 +37,12 @@ from xero_mcp.tools._projections import (
     contact_view,
     paged,
 )
-from xero_mcp.tools._resolve import create_lock, create_once, dedupe_in, key_of
+from xero_mcp.tools._resolve import MatchRule, fold
 from xero_mcp.tools._spec import ToolSpec, tool
 
 if TYPE_CHECKING:
-    from xero_mcp.client.models import AddressInput, PhoneInput
+    from xero_mcp.client.models import AddressInput, ContactCreate, PhoneInput
     from xero_mcp.client.models import Contact as XeroContact
-
-TOOL_CREATE = "create_contact"
 
 
 class AddressIn(InputModel):
@@ -56,12 +57,10 @@ class AddressIn(InputModel):
 
 
 def _address(address: AddressIn | None) -> list[AddressInput] | None:
-    from xero_mcp.client.models import AddressInput
-
     if address is None:
         return None
     return [
-        AddressInput(
+        models.AddressInput(
             address_type="POBOX",
             address_line1=address.line1,
             address_line2=address.line2,
@@ -74,19 +73,76 @@ def _address(address: AddressIn | None) -> list[AddressInput] | None:
 
 
 def _phone(phone: str | None) -> list[PhoneInput] | None:
-    from xero_mcp.client.models import PhoneInput
-
-    return [PhoneInput(phone_type="DEFAULT", phone_number=phone)] if phone else None
+    return [models.PhoneInput(phone_type="DEFAULT", phone_number=phone)] if phone else None
 
 
-async def _find_active(org: Org, *, contact_number: str | None, name: str | None) -> XeroContact | None:
-    from xero_mcp.client.models import Contact as XeroContact
-    from xero_mcp.sync.dedupe import contact_where, match_contact
+def _new_contact(
+    name: str,
+    email_address: str | None,
+    contact_number: str | None,
+    first_name: str | None,
+    last_name: str | None,
+    phone: str | None,
+    address: AddressIn | None = None,
+    tax_number: str | None = None,
+) -> ContactCreate:
+    """The request for a new contact, refused without a name."""
+    if not name.strip():
+        raise UserInputError("name: give the contact's name.")
+    return models.ContactCreate(
+        name=name.strip(),
+        email_address=email_address,
+        contact_number=text_or_none(contact_number),
+        first_name=first_name,
+        last_name=last_name,
+        phones=_phone(phone),
+        addresses=_address(address),
+        tax_number=tax_number,
+    )
 
-    where = contact_where(contact_number=contact_number, name=name)
-    page = await org.api.contacts.list(where=Where.raw(where))
-    match = match_contact([c.model_dump(by_alias=True) for c in page.items], contact_number=contact_number, name=name)
-    return XeroContact.model_validate(dict(match.contact)) if match is not None else None
+
+def _matched_by(found: XeroContact, contact_number: str | None, email: str | None) -> MatchRule:
+    """Which rule of find-or-create a contact found matches by (the ledger's answer says none itself)."""
+    if contact_number and fold(found.contact_number) == fold(contact_number):
+        return "contact_number"
+    if email and fold(found.email_address) == fold(email):
+        return "email"
+    return "name"
+
+
+def _creation(
+    org: Org, request: ContactCreate, *, email: str | None, create_anyway: bool
+) -> Creation[XeroContact, ContactCreate]:
+    """Creating a contact once: found by number, then email, then name; near names stop the create unless
+    `create_anyway`."""
+    number = request.contact_number
+
+    async def find() -> XeroContact | None:
+        found = await _resolve.lookup_contact(
+            org, contact_number=number, email=email, name=request.name, active_only=True
+        )
+        if found.match is None and found.similar and not create_anyway:
+            raise UserInputError(
+                f"name: no contact is called {request.name!r}, but these are close: "
+                f"{_resolve.describe_similar(found.similar)}. Nothing was created. If one of them is meant, use it "
+                "(by ID); if this really is another contact, call again with create_anyway=true."
+            )
+        return found.match
+
+    def created(record: XeroContact) -> None:
+        if record.contact_id is not None:
+            org.state.note_created_contact(record.contact_id, datetime.now(UTC))
+
+    return Creation(
+        kind="contact",
+        records=org.api.contacts,
+        request=request,
+        find=find,
+        # An archived contact no longer counts: Xero lets a new active contact take its name.
+        gone=lambda c: (c.contact_status or "ACTIVE") != "ACTIVE",
+        created=created,
+        ledger_first=not email,
+    )
 
 
 # --- read ----------------------------------------------------------------------------------------------------------
@@ -168,35 +224,18 @@ async def create_contact(
     phone: str | None = None,
     address: AddressIn | None = None,
     tax_number: str | None = None,
+    create_anyway: CreateAnyway = False,
     dedupe_key: DedupeKey = None,
     allow_duplicate: AllowDuplicate = False,
     tenant: Tenant = None,
 ) -> ContactCreated:
     """Create a customer or supplier. Natural key: contact_number if given, else the name (any case); an existing
-    active contact with it is returned with duplicate=true instead."""
-    from xero_mcp.client.models import ContactCreate
-
+    active contact with it is returned with duplicate=true instead, and similar names are offered, creating
+    nothing, unless create_anyway=true."""
     org = await x.org(tenant)
-    request = ContactCreate(
-        name=name.strip(),
-        email_address=email_address,
-        contact_number=contact_number,
-        first_name=first_name,
-        last_name=last_name,
-        phones=_phone(phone),
-        addresses=_address(address),
-        tax_number=tax_number,
-    )
-    number = text_or_none(contact_number)
-
-    async def find() -> XeroContact | None:
-        return await _find_active(org, contact_number=number, name=None if number else name)
-
-    # An archived contact no longer counts: Xero lets a new active contact take its name.
-    how = dedupe_in(org.api.contacts, request, find, gone=lambda c: (c.contact_status or "ACTIVE") != "ACTIVE")
-    record, duplicate = await create_once(
-        x, org, TOOL_CREATE, how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
-    )
+    request = _new_contact(name, email_address, contact_number, first_name, last_name, phone, address, tax_number)
+    creation = _creation(org, request, email=None, create_anyway=create_anyway)
+    record, duplicate = await create_once(x, org, creation, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate)
     return contact_view(record, await org.short_code(), ContactCreated, duplicate=duplicate)
 
 
@@ -209,46 +248,22 @@ async def find_or_create_contact(
     first_name: str | None = None,
     last_name: str | None = None,
     phone: str | None = None,
+    create_anyway: CreateAnyway = False,
     tenant: Tenant = None,
 ) -> ContactMatch:
-    """Find an active contact by contact_number, then email, then name (any case); create it only if none matches."""
-    from xero_mcp.client.models import Contact as XeroContact
-    from xero_mcp.client.models import ContactCreate
-    from xero_mcp.sync.dedupe import contact_where, idempotency_key, match_contact
-
+    """Find an active contact by contact_number, then email, then name (any case); create it only when none
+    matches. Similar names are offered instead, creating nothing, unless create_anyway=true. Says which rule
+    matched."""
     org = await x.org(tenant)
-    if not name.strip():
-        raise UserInputError("name: give the contact's name.")
-    request = ContactCreate(
-        name=name.strip(),
-        email_address=email_address,
-        contact_number=contact_number,
-        first_name=first_name,
-        last_name=last_name,
-        phones=_phone(phone),
-    )
-    body = request.to_xero()
-    key = key_of(TOOL_CREATE, body, None)
+    request = _new_contact(name, email_address, contact_number, first_name, last_name, phone)
+    email = text_or_none(email_address)
+    creation = _creation(org, request, email=email, create_anyway=create_anyway)
+    record, found = await create_once(x, org, creation)
     short_code = await org.short_code()
-    # The same lock create_contact takes for this key, so concurrent calls create one contact between them.
-    async with create_lock(org, TOOL_CREATE, key):
-        where = contact_where(contact_number=contact_number, email=email_address, name=name)
-        page = await org.api.contacts.list(where=Where.raw(where))
-        match = match_contact(
-            [c.model_dump(by_alias=True) for c in page.items],
-            contact_number=contact_number,
-            email=email_address,
-            name=name,
-        )
-        if match is not None:
-            found = XeroContact.model_validate(dict(match.contact))
-            return contact_view(found, short_code, ContactMatch, created=False, matched_by=match.rule)
-        backend = await x.backend()
-        created = await org.api.contacts.create(
-            request, idempotency_key=idempotency_key(org.tenant_id, TOOL_CREATE, key, body)
-        )
-        backend.ledger.record(org.tenant_id, TOOL_CREATE, key, str(created.contact_id), now=datetime.now(UTC))
-    return contact_view(created, short_code, ContactMatch, created=True)
+    if found:
+        rule = _matched_by(record, request.contact_number, email)
+        return contact_view(record, short_code, ContactMatch, created=False, matched_by=rule)
+    return contact_view(record, short_code, ContactMatch, created=True)
 
 
 @tool("update_contact", toolset="contact_writes", title="Update a contact", read_only=False, idempotent=True)
@@ -268,10 +283,8 @@ async def update_contact(
 ) -> ContactView:
     """Change a contact (by contact ID, number or exact name); only the fields given change. status=ARCHIVED
     archives it."""
-    from xero_mcp.client.models import ContactUpdate
-
     org = await x.org(tenant)
-    changes = ContactUpdate(
+    changes = models.ContactUpdate(
         name=name.strip() if name else None,
         email_address=email_address,
         contact_number=contact_number,

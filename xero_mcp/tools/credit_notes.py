@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
+from xero_mcp.client import models
 from xero_mcp.client.errors import NotFound
 from xero_mcp.client.pagination import Order, Where
 from xero_mcp.tools import _resolve
@@ -27,6 +28,16 @@ from xero_mcp.tools._args import (
     where_dated,
 )
 from xero_mcp.tools._context import Org, ToolContext
+from xero_mcp.tools._create import Creation, create_once
+from xero_mcp.tools._documents import (
+    AmountTypes,
+    InvoiceStatusFilter,
+    WritableStatus,
+    currency,
+    fetch_invoice,
+    first_same,
+    label,
+)
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import LineIn, PositiveAmount
 from xero_mcp.tools._projections import (
@@ -38,14 +49,6 @@ from xero_mcp.tools._projections import (
     paged,
 )
 from xero_mcp.tools._spec import ToolSpec, replaces_lines, tool
-from xero_mcp.tools.invoices import (
-    AmountTypes,
-    InvoiceStatusFilter,
-    WritableStatus,
-    fetch_invoice,
-    label,
-    same_lines,
-)
 
 if TYPE_CHECKING:
     from xero_mcp.client.models import CreditNote
@@ -134,23 +137,20 @@ async def create_credit_note(
 ) -> CreditNoteCreated:
     """Create a credit note (AUTHORISED to allocate it later). Natural key: type and number (plus contact for
     supplier notes); without a number, contact, date, reference and lines. A match is returned with duplicate=true."""
-    from xero_mcp.client.models import CreditNoteCreate
-
     org = await x.org(tenant)
     number = text_or_none(credit_note_number)
-    request = CreditNoteCreate(
+    request = models.CreditNoteCreate(
         type=type,
         contact=await _resolve.contact_ref(org, contact),
         line_items=await _resolve.line_items(org, lines),
         credit_note_number=number,
         reference=reference,
-        date=date,
+        date=date or await _resolve.today(org),
         status=status,
         line_amount_types=line_amount_types,
-        currency_code=currency_code.upper() if currency_code else None,
+        currency_code=currency(currency_code),
     )
-    body = request.to_xero()
-    day = date or await _resolve.today(org)
+    day = request.date
     contact_id = request.contact.contact_id
 
     async def find() -> CreditNote | None:
@@ -162,26 +162,12 @@ async def create_credit_note(
         else:
             parts += [Where.eq("Contact.ContactID", contact_id), Where.eq("Date", day)]
         page = await org.api.credit_notes.list(where=Where.all_of(*parts), page_size=100)
-        for candidate in page.items:
-            if candidate.status == "DELETED":
-                continue
-            if number is not None:
-                return candidate
-            same_reference = (candidate.reference or "").strip().casefold() == (reference or "").strip().casefold()
-            if same_reference and same_lines(body["LineItems"], candidate.line_items):
-                return candidate
-        return None
+        if number is not None:
+            return next((c for c in page.items if c.status != "DELETED"), None)
+        return first_same(page.items, request)
 
-    how = _resolve.dedupe_in(org.api.credit_notes, request, find)
-    record, duplicate = await _resolve.create_once(
-        x,
-        org,
-        "create_credit_note",
-        how,
-        dedupe_key=dedupe_key,
-        allow_duplicate=allow_duplicate,
-        key_extra=None if date else {"Date": day},
-    )
+    creation = Creation(kind="credit_note", records=org.api.credit_notes, request=request, find=find)
+    record, duplicate = await create_once(x, org, creation, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate)
     return credit_note_view(record, await org.short_code(), CreditNoteCreated, duplicate=duplicate)
 
 
@@ -207,10 +193,8 @@ async def update_credit_note(
 ) -> CreditNoteView:
     """Change a credit note, or approve it with status AUTHORISED; only the fields given change, and lines, when
     given, replace all lines."""
-    from xero_mcp.client.models import CreditNoteUpdate
-
     org = await x.org(tenant)
-    changes = CreditNoteUpdate(
+    changes = models.CreditNoteUpdate(
         contact=await _resolve.contact_ref(org, contact) if contact else None,
         line_items=await _resolve.line_items(org, lines) if lines is not None else None,
         date=date,
@@ -243,8 +227,6 @@ async def allocate_credit_note(
     tenant: Tenant = None,
 ) -> AllocationView:
     """Apply an approved credit note's credit to an outstanding invoice or bill of the same contact."""
-    from xero_mcp.client.models import AllocationCreate, InvoiceRef
-
     org = await x.org(tenant)
     note = await _fetch(org, credit_note)
     target = await fetch_invoice(org, invoice)
@@ -286,7 +268,7 @@ async def allocate_credit_note(
     when = date or max((d for d in (note.date, target.date) if d is not None), default=await _resolve.today(org))
     allocation = await org.api.credit_notes.allocate(
         str(note.credit_note_id),
-        AllocationCreate(invoice=InvoiceRef(invoice_id=target.invoice_id), amount=chosen, date=when),
+        models.AllocationCreate(invoice=models.InvoiceRef(invoice_id=target.invoice_id), amount=chosen, date=when),
     )
     return AllocationView(
         credit_note_id=str(note.credit_note_id),

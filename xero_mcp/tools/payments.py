@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal
 from uuid import UUID
 
 from pydantic import Field
 
+from xero_mcp.client import models
 from xero_mcp.client.errors import NotFound
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
     DEFAULT_PAGE_SIZE,
     AllowDuplicate,
+    BankAccountArg,
     DateFrom,
     DateTo,
     DedupeKey,
@@ -30,60 +32,17 @@ from xero_mcp.tools._args import (
     where_dated,
 )
 from xero_mcp.tools._context import Org, ToolContext
+from xero_mcp.tools._create import Creation, create_once, fetch_live
+from xero_mcp.tools._documents import fetch_invoice
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import PositiveAmount
-from xero_mcp.tools._projections import Amount, CompactView, Paged, paged
+from xero_mcp.tools._projections import Paged, PaymentCreated, PaymentView, paged, payment_view
 from xero_mcp.tools._spec import ToolSpec, tool
-from xero_mcp.tools.banking import BankAccountArg, account_ref, resolve_bank_account
-from xero_mcp.tools.invoices import fetch_invoice
 
 if TYPE_CHECKING:
     from xero_mcp.client.models import Account, Invoice, Payment
 
 InvoiceArg = Annotated[str, Field(description="Number or ID")]
-
-
-class PaymentView(CompactView):
-    """A payment in brief: what it paid, how much, when, from which account."""
-
-    payment_id: str
-    date: dt.date | None = None
-    amount: Amount | None = None
-    status: str | None = None
-    payment_type: str | None = None
-    reference: str | None = None
-    invoice_id: str | None = None
-    invoice_number: str | None = None
-    contact_name: str | None = None
-    account: str | None = None
-
-
-class PaymentCreated(PaymentView):
-    """create_payment's result: duplicate=true when an existing payment was returned instead."""
-
-    duplicate: bool = False
-
-
-PV = TypeVar("PV", bound=PaymentView)
-
-
-def payment_view(payment: Payment, model: type[PV] = PaymentView, **extra: Any) -> PV:
-    """A payment result (PaymentView or a subclass, with `extra` fields) of a client Payment."""
-    document = payment.invoice or payment.credit_note
-    account = payment.account
-    return model(
-        payment_id=str(payment.payment_id),
-        date=payment.date,
-        amount=payment.amount,
-        status=payment.status,
-        payment_type=payment.payment_type,
-        reference=payment.reference,
-        invoice_id=str(payment.invoice.invoice_id) if payment.invoice and payment.invoice.invoice_id else None,
-        invoice_number=payment.invoice.invoice_number if payment.invoice else None,
-        contact_name=document.contact.name if document and document.contact else None,
-        account=(account.name or account.code) if account else None,
-        **extra,
-    )
 
 
 @tool("list_payments", toolset="banking", title="List payments", read_only=True)
@@ -119,7 +78,7 @@ async def list_payments(
 async def _payment_account(org: Org, wanted: str | None) -> Account:
     """The account a payment is paid from or into: a bank account, or one with payments enabled."""
     if wanted is None or not wanted.strip():
-        return await resolve_bank_account(org, None, field="account")
+        return await _resolve.bank_account(org, None, field="account")
     found = await _resolve.account(org, wanted, field="account")
     if found.type != "BANK" and not found.enable_payments_to_account:
         raise UserInputError(
@@ -165,14 +124,13 @@ async def create_payment(
     tenant: Tenant = None,
 ) -> PaymentCreated:
     """Pay an approved invoice or bill, at most its amount due. Natural key: invoice, amount, date."""
-    from xero_mcp.client.models import InvoiceRef, PaymentCreate
 
     org = await x.org(tenant)
     target = await fetch_invoice(org, invoice)
     paid_from = await _payment_account(org, bank_account)
-    request = PaymentCreate(
-        invoice=InvoiceRef(invoice_id=target.invoice_id),
-        account=account_ref(paid_from),
+    request = models.PaymentCreate(
+        invoice=models.InvoiceRef(invoice_id=target.invoice_id),
+        account=_resolve.account_ref(paid_from),
         amount=amount,
         date=date or await _resolve.today(org),
         reference=reference,
@@ -183,18 +141,12 @@ async def create_payment(
         # The invoice lists its payments: one with the same amount and date is this payment.
         for existing in target.payments:
             if existing.payment_id and existing.amount == request.amount and existing.date == request.date:
-                return await _resolve.fetch_live(api.get, str(existing.payment_id))
+                return await fetch_live(api.get, str(existing.payment_id))
         return None
 
-    async def create(key: str | None) -> Payment:
-        # Checked only when about to write: a retry of a payment that went through finds it above instead.
-        _payable(target, amount)
-        return await api.create(request, idempotency_key=key)
-
-    how = _resolve.dedupe_in(api, request, find if dedupe_key is None else None, create=create)
-    created, duplicate = await _resolve.create_once(
-        x, org, "create_payment", how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
-    )
+    # Checked only when about to write: a retry of a payment that went through finds it instead.
+    creation = Creation(kind="payment", records=api, request=request, find=find, check=lambda: _payable(target, amount))
+    created, duplicate = await create_once(x, org, creation, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate)
     return payment_view(created, PaymentCreated, duplicate=duplicate)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from xero_mcp.client import models
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
     DEFAULT_PAGE_SIZE,
@@ -23,11 +24,12 @@ from xero_mcp.tools._args import (
     one_status,
 )
 from xero_mcp.tools._context import ToolContext
+from xero_mcp.tools._create import Creation, create_once, fetch_live
+from xero_mcp.tools._documents import LineTax, first_same
 from xero_mcp.tools._inputs import LineIn
 from xero_mcp.tools._projections import Amount, CompactView, Paged, paged
 from xero_mcp.tools._spec import ToolSpec, tool
 from xero_mcp.tools._views import deep_link
-from xero_mcp.tools.banking import LineTax, same_lines
 
 if TYPE_CHECKING:
     from xero_mcp.client.models import PurchaseOrder
@@ -122,11 +124,9 @@ async def create_purchase_order(
 ) -> PurchaseOrderCreated:
     """Create a purchase order to a supplier. Natural key: purchase_order_number; without one, supplier, date
     (default today), reference and lines."""
-    from xero_mcp.client.models import PurchaseOrderCreate
-
     org = await x.org(tenant)
     supplier = await _resolve.contact_ref(org, contact)
-    request = PurchaseOrderCreate(
+    request = models.PurchaseOrderCreate(
         contact=supplier,
         line_items=await _resolve.line_items(org, lines),
         purchase_order_number=purchase_order_number,
@@ -140,23 +140,13 @@ async def create_purchase_order(
 
     async def find() -> PurchaseOrder | None:
         if request.purchase_order_number:
-            return await _resolve.fetch_live(api.get, request.purchase_order_number)
+            return await fetch_live(api.get, request.purchase_order_number)
         candidates = await api.list(date_from=request.date, date_to=request.date, page_size=100)
-        for candidate in candidates.items:
-            if (
-                (candidate.status or "DRAFT") != "DELETED"
-                and candidate.contact is not None
-                and candidate.contact.contact_id == supplier.contact_id
-                and (candidate.reference or "").strip().casefold() == (request.reference or "").strip().casefold()
-                and same_lines(request.line_items, candidate.line_items)
-            ):
-                return candidate
-        return None
+        theirs = [c for c in candidates.items if c.contact is not None and c.contact.contact_id == supplier.contact_id]
+        return first_same(theirs, request)
 
-    how = _resolve.dedupe_in(api, request, find if dedupe_key is None else None)
-    created, duplicate = await _resolve.create_once(
-        x, org, "create_purchase_order", how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
-    )
+    creation = Creation(kind="purchase_order", records=api, request=request, find=find)
+    created, duplicate = await create_once(x, org, creation, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate)
     return purchase_order_view(created, await org.short_code(), PurchaseOrderCreated, duplicate=duplicate)
 
 

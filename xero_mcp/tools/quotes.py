@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
+from xero_mcp.client import models
 from xero_mcp.client.errors import NotFound
 from xero_mcp.client.pagination import Order
 from xero_mcp.tools import _resolve
@@ -26,11 +27,12 @@ from xero_mcp.tools._args import (
     text_or_none,
 )
 from xero_mcp.tools._context import Org, ToolContext
+from xero_mcp.tools._create import Creation, create_once
+from xero_mcp.tools._documents import AmountTypes, currency, first_same
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import LineIn
 from xero_mcp.tools._projections import Paged, QuoteCreated, QuoteView, paged, quote_view
 from xero_mcp.tools._spec import ToolSpec, replaces_lines, tool
-from xero_mcp.tools.invoices import AmountTypes, same_lines
 
 if TYPE_CHECKING:
     from xero_mcp.client.models import Quote, QuoteLineAmountTypes, QuoteUpdate
@@ -133,11 +135,9 @@ async def create_quote(
 ) -> QuoteCreated:
     """Create a quote (date defaults to today). Natural key: quote_number; without one, contact, date, reference,
     title and lines. An existing match is returned with duplicate=true."""
-    from xero_mcp.client.models import QuoteCreate
-
     org = await x.org(tenant)
     number = text_or_none(quote_number)
-    request = QuoteCreate(
+    request = models.QuoteCreate(
         contact=await _resolve.contact_ref(org, contact),
         line_items=await _resolve.line_items(org, lines, tax_from_account=True),
         date=date or await _resolve.today(org),
@@ -149,9 +149,8 @@ async def create_quote(
         terms=terms,
         status=status,
         line_amount_types=_amount_types(line_amount_types),
-        currency_code=currency_code.upper() if currency_code else None,
+        currency_code=currency(currency_code),
     )
-    body = request.to_xero()
 
     async def find() -> Quote | None:
         if number is not None:
@@ -160,25 +159,13 @@ async def create_quote(
             page = await org.api.quotes.list(
                 contact_id=request.contact.contact_id, date_from=request.date, date_to=request.date, page_size=100
             )
-        for candidate in page.items:
-            if candidate.status == "DELETED":
-                continue
-            if number is not None:
-                if (candidate.quote_number or "").casefold() == number.casefold():
-                    return candidate
-                continue
-            same_text = all(
-                _resolve.fold(getattr(candidate, name)) == _resolve.fold(getattr(request, name))
-                for name in ("reference", "title")
-            )
-            if same_text and same_lines(body["LineItems"], candidate.line_items):
-                return candidate
-        return None
+        live = [q for q in page.items if q.status != "DELETED"]
+        if number is not None:
+            return next((q for q in live if _resolve.fold(q.quote_number) == _resolve.fold(number)), None)
+        return first_same(live, request, texts=("reference", "title"))
 
-    how = _resolve.dedupe_in(org.api.quotes, request, find)
-    record, duplicate = await _resolve.create_once(
-        x, org, "create_quote", how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
-    )
+    creation = Creation(kind="quote", records=org.api.quotes, request=request, find=find)
+    record, duplicate = await create_once(x, org, creation, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate)
     return quote_view(record, await org.short_code(), QuoteCreated, duplicate=duplicate)
 
 
@@ -231,10 +218,8 @@ async def update_quote(
 ) -> QuoteView:
     """Change a quote or move its status (DRAFT > SENT > ACCEPTED/DECLINED > INVOICED); only the fields given
     change, and lines, when given, replace all lines."""
-    from xero_mcp.client.models import QuoteUpdate
-
     org = await x.org(tenant)
-    changes = QuoteUpdate(
+    changes = models.QuoteUpdate(
         contact=await _resolve.contact_ref(org, contact) if contact else None,
         line_items=await _resolve.line_items(org, lines, tax_from_account=True) if lines is not None else None,
         date=date,

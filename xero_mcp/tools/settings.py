@@ -13,6 +13,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from xero_mcp.client import models
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
@@ -28,13 +29,14 @@ from xero_mcp.tools._args import (
     Tenant,
     where_dated,
 )
-from xero_mcp.tools._context import Org, ToolContext
+from xero_mcp.tools._context import Org, OrgProfile, ToolContext
+from xero_mcp.tools._create import Creation, create_once, fetch_live, status_in
+from xero_mcp.tools._documents import LineTax
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import INPUT_CONFIG, AmountIn, InputModel, TrackingText
 from xero_mcp.tools._projections import Amount, CompactView, Paged, View, paged
 from xero_mcp.tools._resolve import fold
 from xero_mcp.tools._spec import ToolSpec, tool
-from xero_mcp.tools.banking import LineTax
 
 if TYPE_CHECKING:
     from xero_mcp.client.models import Account, Item, JournalLineInput, ManualJournal, TaxRate, TrackingCategory
@@ -234,11 +236,9 @@ async def _price_details(
     org: Org, side: str, prices: _Prices, current: PriceDetails | None = None
 ) -> PriceDetailsInput | None:
     """Sales or purchase details: the given fields resolved to codes, the rest kept from `current`."""
-    from xero_mcp.client.models.items import PriceDetailsInput
-
     if prices.price is None and prices.account is None and prices.tax is None:
         return None
-    return PriceDetailsInput(
+    return models.PriceDetailsInput(
         unit_price=prices.price if prices.price is not None else (current.unit_price if current else None),
         account_code=await _resolve.account_code(org, prices.account, field=f"{side}_account")
         if prices.account is not None
@@ -272,10 +272,8 @@ async def create_item(
     tenant: Tenant = None,
 ) -> ItemCreated:
     """Create an item with its sale and purchase defaults. Natural key: code (case-insensitive)."""
-    from xero_mcp.client.models import ItemCreate
-
     org = await x.org(tenant)
-    request = ItemCreate(
+    request = models.ItemCreate(
         code=code.strip(),
         name=name,
         description=description,
@@ -292,15 +290,10 @@ async def create_item(
         items = await api.list(where=Where.eq("Code", request.code))
         return next((i for i in items if fold(i.code) == fold(request.code)), None)
 
-    async def create(key: str | None) -> Item:
-        created = await api.create(request, idempotency_key=key)
-        _resolve.invalidate(org, "items")
-        return created
-
-    how = _resolve.dedupe_in(api, request, find if dedupe_key is None else None, create=create)
-    item, duplicate = await _resolve.create_once(
-        x, org, "create_item", how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
+    creation = Creation(
+        kind="item", records=api, request=request, find=find, created=lambda _: _resolve.invalidate(org, "items")
     )
+    item, duplicate = await create_once(x, org, creation, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate)
     return ItemCreated.model_validate({**_item_fields(item), "duplicate": duplicate})
 
 
@@ -320,13 +313,11 @@ async def update_item(
     tenant: Tenant = None,
 ) -> ItemView:
     """Change an item; fields not given are kept."""
-    from xero_mcp.client.models import ItemUpdate
-
     org = await x.org(tenant)
     current = await _find_item(org, item)
     sales = _Prices(price=sale_price, account=sales_account, tax=sales_tax)
     purchase = _Prices(price=purchase_price, account=purchase_account, tax=purchase_tax)
-    changes = ItemUpdate(
+    changes = models.ItemUpdate(
         code=code.strip() if code else None,
         name=name,
         description=description,
@@ -345,7 +336,7 @@ async def _find_item(org: Org, wanted: str) -> Item:
         ident = UUID(wanted.strip())
     except ValueError:
         return await _resolve.item(org, wanted, field="item")
-    found = await _resolve.fetch_live(org.api.items.get, str(ident))
+    found = await fetch_live(org.api.items.get, str(ident))
     if found is None:
         raise UserInputError(f"item: no item has the ID {ident}; see list_items.")
     return found
@@ -411,8 +402,6 @@ async def create_tracking_category(
     tenant: Tenant = None,
 ) -> TrackingCategoryView:
     """Create a tracking category (Xero allows two active) with its options."""
-    from xero_mcp.client.models.settings import TrackingCategoryCreate, TrackingOptionCreate
-
     org = await x.org(tenant)
     if await _active_category(org, name) is not None:
         raise UserInputError(
@@ -420,10 +409,10 @@ async def create_tracking_category(
             "create_tracking_option."
         )
     api = org.api.tracking_categories
-    category = await api.create(TrackingCategoryCreate(name=name.strip()))
+    category = await api.create(models.TrackingCategoryCreate(name=name.strip()))
     _resolve.invalidate(org, "tracking")
     for option in dict.fromkeys(option.strip() for option in options or []):
-        await api.add_option(str(category.tracking_category_id), TrackingOptionCreate(name=option))
+        await api.add_option(str(category.tracking_category_id), models.TrackingOptionCreate(name=option))
     return _tracking_view(await api.get(str(category.tracking_category_id)))
 
 
@@ -435,8 +424,6 @@ async def create_tracking_option(
     tenant: Tenant = None,
 ) -> TrackingCategoryView:
     """Add an option to a tracking category."""
-    from xero_mcp.client.models.settings import TrackingOptionCreate
-
     org = await x.org(tenant)
     found = await _active_category(org, category)
     if found is None:
@@ -448,7 +435,7 @@ async def create_tracking_option(
             f"option: {found.name} already has an option {existing.name!r} ({existing.status or 'ACTIVE'})."
         )
     api = org.api.tracking_categories
-    await api.add_option(str(found.tracking_category_id), TrackingOptionCreate(name=option.strip()))
+    await api.add_option(str(found.tracking_category_id), models.TrackingOptionCreate(name=option.strip()))
     _resolve.invalidate(org, "tracking")
     return _tracking_view(await api.get(str(found.tracking_category_id)))
 
@@ -524,8 +511,6 @@ async def list_manual_journals(
 
 
 async def _journal_lines(org: Org, lines: list[JournalLineIn]) -> list[JournalLineInput]:
-    from xero_mcp.client.models import JournalLineInput
-
     if len(lines) < 2:
         raise UserInputError("lines: a manual journal needs at least two lines (debits and credits).")
     debits = sum((line.amount for line in lines if line.amount > 0), Decimal(0))
@@ -539,7 +524,7 @@ async def _journal_lines(org: Org, lines: list[JournalLineIn]) -> list[JournalLi
     for index, line in enumerate(lines):
         where = f"lines[{index}]"
         out.append(
-            JournalLineInput(
+            models.JournalLineInput(
                 line_amount=line.amount,
                 account_code=await _resolve.account_code(org, line.account, field=f"{where}.account"),
                 description=line.description,
@@ -574,10 +559,8 @@ async def create_manual_journal(
 ) -> ManualJournalCreated:
     """Create a balanced manual journal (DRAFT unless POSTED). Natural key: narration, date (default today) and
     lines."""
-    from xero_mcp.client.models import ManualJournalCreate
-
     org = await x.org(tenant)
-    request = ManualJournalCreate(
+    request = models.ManualJournalCreate(
         narration=narration,
         journal_lines=await _journal_lines(org, lines),
         date=date or await _resolve.today(org),
@@ -597,10 +580,8 @@ async def create_manual_journal(
                 return candidate
         return None
 
-    how = _resolve.dedupe_in(api, request, find if dedupe_key is None else None, gone=_resolve.status_in(*_CLOSED))
-    journal, duplicate = await _resolve.create_once(
-        x, org, "create_manual_journal", how, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate
-    )
+    creation = Creation(kind="manual_journal", records=api, request=request, find=find, gone=status_in(*_CLOSED))
+    journal, duplicate = await create_once(x, org, creation, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate)
     return ManualJournalCreated.model_validate({**_journal_fields(journal), "duplicate": duplicate})
 
 
@@ -629,7 +610,7 @@ async def get_organisation(x: ToolContext, tenant: Tenant = None) -> Organisatio
     """The organisation: name, currency, country, year end, tax basis, lock date."""
     org = await x.org(tenant)
     found = await org.api.organisation.get()
-    org.cache["short_code"] = found.short_code
+    org.state.profile = OrgProfile(short_code=found.short_code, timezone=found.timezone)
     return OrganisationView(
         organisation_id=str(found.organisation_id),
         name=found.name,

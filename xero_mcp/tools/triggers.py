@@ -27,19 +27,21 @@ from xero_mcp.tools._args import Tenant
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._projections import (
+    BankTransactionView,
     CompactView,
     ContactView,
     CreditNoteView,
     InvoiceView,
+    PaymentView,
     QuoteView,
+    bank_transaction_view,
     contact_view,
     credit_note_view,
     invoice_view,
+    payment_view,
     quote_view,
 )
 from xero_mcp.tools._spec import ToolSpec, tool
-from xero_mcp.tools.banking import BankTransactionView, bank_transaction_view
-from xero_mcp.tools.payments import PaymentView, payment_view
 
 if TYPE_CHECKING:
     from xero_mcp.sync.cursors import PollResult
@@ -81,9 +83,9 @@ async def _xero_clock(org: Org) -> Callable[[], dt.datetime]:
     The first poll of an organisation measures the offset afresh, since a subscription's baseline is taken from it
     before any page is read.
     """
-    if "trigger_clock" not in org.cache:
+    if not org.state.polled:
         await org.measure_clock()
-        org.cache["trigger_clock"] = True
+        org.state.polled = True
     return lambda: _local_now() + org.clock_offset()
 
 

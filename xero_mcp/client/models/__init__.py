@@ -2,118 +2,249 @@
 
 Response models (Contact, Invoice, ...) keep fields they do not declare; request models (ContactCreate,
 InvoiceUpdate, ...) reject unknown fields and dump to Xero's JSON with `to_xero()`.
+
+The names are exported lazily (PEP 562): `from xero_mcp.client import models` costs nothing, and a model's module
+loads when the model is first used. Building ~100 pydantic classes takes a few hundred milliseconds, which the
+MCP server must not spend before it answers `initialize` and `tools/list`: the tools name models at the top of their
+modules and construct them only inside a call.
 """
 
-from xero_mcp.client.models._base import (
-    ValidationMessage,
-    XeroDate,
-    XeroDateTime,
-    XeroModel,
-    XeroRequest,
-    parse_xero_date,
-    parse_xero_datetime,
-    xero_alias,
-)
-from xero_mcp.client.models.bank import (
-    BankTransaction,
-    BankTransactionCreate,
-    BankTransactionType,
-    BankTransactionUpdate,
-    BankTransfer,
-    BankTransferCreate,
-    TrackingReference,
-    TrackingReferenceInput,
-)
-from xero_mcp.client.models.common import (
-    AccountRef,
-    AccountSummary,
-    Attachment,
-    ContactRef,
-    ContactSummary,
-    CreditNoteRef,
-    InvoiceRef,
-    LineAmountTypes,
-    LineItem,
-    LineItemInput,
-    LineItemItem,
-    LineItemTracking,
-    TrackingInput,
-    XeroRecord,
-)
-from xero_mcp.client.models.contacts import (
-    Address,
-    AddressInput,
-    Balances,
-    Contact,
-    ContactCreate,
-    ContactGroup,
-    ContactGroupCreate,
-    ContactGroupSummary,
-    ContactGroupUpdate,
-    ContactPerson,
-    ContactPersonInput,
-    ContactStatus,
-    ContactUpdate,
-    Phone,
-    PhoneInput,
-)
-from xero_mcp.client.models.credit_notes import (
-    Allocation,
-    AllocationCreate,
-    CreditNote,
-    CreditNoteCreate,
-    CreditNoteStatus,
-    CreditNoteType,
-    CreditNoteUpdate,
-    InvoiceSummary,
-)
-from xero_mcp.client.models.history import MAX_NOTE_LENGTH, HistoryEntity, HistoryRecord
-from xero_mcp.client.models.invoices import (
-    CreditNoteSummary,
-    Invoice,
-    InvoiceCreate,
-    InvoiceStatus,
-    InvoiceType,
-    InvoiceUpdate,
-    OnlineInvoice,
-    PaymentSummary,
-)
-from xero_mcp.client.models.items import Item, ItemCreate, ItemUpdate, PriceDetails, PriceDetailsInput
-from xero_mcp.client.models.manual_journals import (
-    JournalLine,
-    JournalLineInput,
-    ManualJournal,
-    ManualJournalCreate,
-    ManualJournalStatus,
-    ManualJournalUpdate,
-)
-from xero_mcp.client.models.payments import Payment, PaymentCreate
-from xero_mcp.client.models.purchase_orders import (
-    PurchaseOrder,
-    PurchaseOrderCreate,
-    PurchaseOrderStatus,
-    PurchaseOrderUpdate,
-)
-from xero_mcp.client.models.quotes import Quote, QuoteCreate, QuoteLineAmountTypes, QuoteStatus, QuoteUpdate
-from xero_mcp.client.models.reports import Report, ReportAttribute, ReportCell, ReportField, ReportRow
-from xero_mcp.client.models.settings import (
-    Account,
-    AccountCreate,
-    AccountType,
-    AccountUpdate,
-    Currency,
-    Organisation,
-    TaxComponent,
-    TaxComponentInput,
-    TaxRate,
-    TaxRateCreate,
-    TrackingCategory,
-    TrackingCategoryCreate,
-    TrackingCategoryUpdate,
-    TrackingOption,
-    TrackingOptionCreate,
-    TrackingOptionUpdate,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from xero_mcp.client.models._base import (
+        ValidationMessage,
+        XeroDate,
+        XeroDateTime,
+        XeroModel,
+        XeroRequest,
+        parse_xero_date,
+        parse_xero_datetime,
+        xero_alias,
+    )
+    from xero_mcp.client.models.bank import (
+        BankTransaction,
+        BankTransactionCreate,
+        BankTransactionType,
+        BankTransactionUpdate,
+        BankTransfer,
+        BankTransferCreate,
+        TrackingReference,
+        TrackingReferenceInput,
+    )
+    from xero_mcp.client.models.common import (
+        AccountRef,
+        AccountSummary,
+        Attachment,
+        ContactRef,
+        ContactSummary,
+        CreditNoteRef,
+        InvoiceRef,
+        LineAmountTypes,
+        LineItem,
+        LineItemInput,
+        LineItemItem,
+        LineItemTracking,
+        TrackingInput,
+        XeroRecord,
+    )
+    from xero_mcp.client.models.contacts import (
+        Address,
+        AddressInput,
+        Balances,
+        Contact,
+        ContactCreate,
+        ContactGroup,
+        ContactGroupCreate,
+        ContactGroupSummary,
+        ContactGroupUpdate,
+        ContactPerson,
+        ContactPersonInput,
+        ContactStatus,
+        ContactUpdate,
+        Phone,
+        PhoneInput,
+    )
+    from xero_mcp.client.models.credit_notes import (
+        Allocation,
+        AllocationCreate,
+        CreditNote,
+        CreditNoteCreate,
+        CreditNoteStatus,
+        CreditNoteType,
+        CreditNoteUpdate,
+        InvoiceSummary,
+    )
+    from xero_mcp.client.models.history import MAX_NOTE_LENGTH, HistoryEntity, HistoryRecord
+    from xero_mcp.client.models.invoices import (
+        CreditNoteSummary,
+        Invoice,
+        InvoiceCreate,
+        InvoiceStatus,
+        InvoiceType,
+        InvoiceUpdate,
+        OnlineInvoice,
+        PaymentSummary,
+    )
+    from xero_mcp.client.models.items import Item, ItemCreate, ItemUpdate, PriceDetails, PriceDetailsInput
+    from xero_mcp.client.models.manual_journals import (
+        JournalLine,
+        JournalLineInput,
+        ManualJournal,
+        ManualJournalCreate,
+        ManualJournalStatus,
+        ManualJournalUpdate,
+    )
+    from xero_mcp.client.models.payments import Payment, PaymentCreate
+    from xero_mcp.client.models.purchase_orders import (
+        PurchaseOrder,
+        PurchaseOrderCreate,
+        PurchaseOrderStatus,
+        PurchaseOrderUpdate,
+    )
+    from xero_mcp.client.models.quotes import Quote, QuoteCreate, QuoteLineAmountTypes, QuoteStatus, QuoteUpdate
+    from xero_mcp.client.models.reports import Report, ReportAttribute, ReportCell, ReportField, ReportRow
+    from xero_mcp.client.models.settings import (
+        Account,
+        AccountCreate,
+        AccountType,
+        AccountUpdate,
+        Currency,
+        Organisation,
+        TaxComponent,
+        TaxComponentInput,
+        TaxRate,
+        TaxRateCreate,
+        TrackingCategory,
+        TrackingCategoryCreate,
+        TrackingCategoryUpdate,
+        TrackingOption,
+        TrackingOptionCreate,
+        TrackingOptionUpdate,
+    )
+
+_EXPORTS: dict[str, str] = {
+    "Account": "settings",
+    "AccountCreate": "settings",
+    "AccountRef": "common",
+    "AccountSummary": "common",
+    "AccountType": "settings",
+    "AccountUpdate": "settings",
+    "Address": "contacts",
+    "AddressInput": "contacts",
+    "Allocation": "credit_notes",
+    "AllocationCreate": "credit_notes",
+    "Attachment": "common",
+    "Balances": "contacts",
+    "BankTransaction": "bank",
+    "BankTransactionCreate": "bank",
+    "BankTransactionType": "bank",
+    "BankTransactionUpdate": "bank",
+    "BankTransfer": "bank",
+    "BankTransferCreate": "bank",
+    "Contact": "contacts",
+    "ContactCreate": "contacts",
+    "ContactGroup": "contacts",
+    "ContactGroupCreate": "contacts",
+    "ContactGroupSummary": "contacts",
+    "ContactGroupUpdate": "contacts",
+    "ContactPerson": "contacts",
+    "ContactPersonInput": "contacts",
+    "ContactRef": "common",
+    "ContactStatus": "contacts",
+    "ContactSummary": "common",
+    "ContactUpdate": "contacts",
+    "CreditNote": "credit_notes",
+    "CreditNoteCreate": "credit_notes",
+    "CreditNoteRef": "common",
+    "CreditNoteStatus": "credit_notes",
+    "CreditNoteSummary": "invoices",
+    "CreditNoteType": "credit_notes",
+    "CreditNoteUpdate": "credit_notes",
+    "Currency": "settings",
+    "HistoryEntity": "history",
+    "HistoryRecord": "history",
+    "Invoice": "invoices",
+    "InvoiceCreate": "invoices",
+    "InvoiceRef": "common",
+    "InvoiceStatus": "invoices",
+    "InvoiceSummary": "credit_notes",
+    "InvoiceType": "invoices",
+    "InvoiceUpdate": "invoices",
+    "Item": "items",
+    "ItemCreate": "items",
+    "ItemUpdate": "items",
+    "JournalLine": "manual_journals",
+    "JournalLineInput": "manual_journals",
+    "LineAmountTypes": "common",
+    "LineItem": "common",
+    "LineItemInput": "common",
+    "LineItemItem": "common",
+    "LineItemTracking": "common",
+    "MAX_NOTE_LENGTH": "history",
+    "ManualJournal": "manual_journals",
+    "ManualJournalCreate": "manual_journals",
+    "ManualJournalStatus": "manual_journals",
+    "ManualJournalUpdate": "manual_journals",
+    "OnlineInvoice": "invoices",
+    "Organisation": "settings",
+    "Payment": "payments",
+    "PaymentCreate": "payments",
+    "PaymentSummary": "invoices",
+    "Phone": "contacts",
+    "PhoneInput": "contacts",
+    "PriceDetails": "items",
+    "PriceDetailsInput": "items",
+    "PurchaseOrder": "purchase_orders",
+    "PurchaseOrderCreate": "purchase_orders",
+    "PurchaseOrderStatus": "purchase_orders",
+    "PurchaseOrderUpdate": "purchase_orders",
+    "Quote": "quotes",
+    "QuoteCreate": "quotes",
+    "QuoteLineAmountTypes": "quotes",
+    "QuoteStatus": "quotes",
+    "QuoteUpdate": "quotes",
+    "Report": "reports",
+    "ReportAttribute": "reports",
+    "ReportCell": "reports",
+    "ReportField": "reports",
+    "ReportRow": "reports",
+    "TaxComponent": "settings",
+    "TaxComponentInput": "settings",
+    "TaxRate": "settings",
+    "TaxRateCreate": "settings",
+    "TrackingCategory": "settings",
+    "TrackingCategoryCreate": "settings",
+    "TrackingCategoryUpdate": "settings",
+    "TrackingInput": "common",
+    "TrackingOption": "settings",
+    "TrackingOptionCreate": "settings",
+    "TrackingOptionUpdate": "settings",
+    "TrackingReference": "bank",
+    "TrackingReferenceInput": "bank",
+    "ValidationMessage": "_base",
+    "XeroDate": "_base",
+    "XeroDateTime": "_base",
+    "XeroModel": "_base",
+    "XeroRecord": "common",
+    "XeroRequest": "_base",
+    "parse_xero_date": "_base",
+    "parse_xero_datetime": "_base",
+    "xero_alias": "_base",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "MAX_NOTE_LENGTH",

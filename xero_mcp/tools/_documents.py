@@ -1,0 +1,252 @@
+"""Plumbing shared by the document family: sales invoices, bills, quotes, credit notes and purchase orders.
+
+Xero keeps sales invoices (Type ACCREC) and bills (ACCPAY) in one collection, and every document of the family has
+a contact, dated lines and a status that limits what may change. What the domain modules share about that lives
+here, below them, so that no domain module imports another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
+
+from xero_mcp.client.errors import NotFound
+from xero_mcp.client.pagination import Order, Where
+from xero_mcp.tools import _resolve
+from xero_mcp.tools._args import text_or_none, where_dated
+from xero_mcp.tools._context import Org, ToolContext
+from xero_mcp.tools._create import Creation, create_once
+from xero_mcp.tools._errors import UserInputError
+from xero_mcp.tools._projections import InvoiceView, Paged, invoice_view, paged
+from xero_mcp.tools._resolve import fold
+
+if TYPE_CHECKING:
+    from xero_mcp.client.models import Invoice, InvoiceCreate, InvoiceUpdate, LineItem, LineItemInput
+
+InvoiceType = Literal["ACCREC", "ACCPAY"]
+InvoiceStatusFilter = Literal["DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "VOIDED", "DELETED"]
+WritableStatus = Literal["DRAFT", "SUBMITTED", "AUTHORISED"]
+AmountTypes = Literal["Exclusive", "Inclusive", "NoTax"]
+LineTax = AmountTypes | None
+
+D = TypeVar("D", bound="_Stored")
+
+LIVE_STATUSES: tuple[str, ...] = ("DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "VOIDED")
+"""Every status but DELETED: a deleted document no longer counts as an existing copy."""
+
+_KIND = {"ACCREC": "invoice", "ACCPAY": "bill"}
+
+
+def currency(code: str | None) -> str | None:
+    """A currency code as Xero spells it (upper case); None when not given."""
+    text = text_or_none(code)
+    return text.upper() if text else None
+
+
+def money(amount: Decimal | None, currency_code: str | None) -> str:
+    """An amount for a message: "1,250.00 NZD"."""
+    return f"{amount if amount is not None else 0:,.2f}{' ' + currency_code if currency_code else ''}"
+
+
+def label(invoice: Invoice) -> str:
+    """How a message names a document: "invoice INV-0001" / "bill ABC-1 from Acme"."""
+    kind = _KIND.get(invoice.type or "ACCREC", "invoice")
+    number = invoice.invoice_number or str(invoice.invoice_id)
+    supplier = f" from {invoice.contact.name}" if invoice.type == "ACCPAY" and invoice.contact else ""
+    return f"{kind} {number}{supplier}"
+
+
+def _same_amount(a: Decimal | None, b: Decimal | None) -> bool:
+    return (a or Decimal(0)) == (b or Decimal(0))
+
+
+def same_lines(wanted: Sequence[LineItemInput], stored: Sequence[LineItem]) -> bool:
+    """Whether stored lines are the requested ones: same count, and every field the request set agrees (Xero fills in
+    the rest)."""
+    if len(wanted) != len(stored):
+        return False
+    for mine, theirs in zip(wanted, stored, strict=True):
+        texts = (
+            (mine.description, theirs.description),
+            (mine.account_code, theirs.account_code),
+            (mine.item_code, theirs.item_code),
+            (mine.tax_type, theirs.tax_type),
+        )
+        if any(want is not None and fold(want) != fold(got) for want, got in texts):
+            return False
+        amounts = (
+            (mine.quantity, theirs.quantity),
+            (mine.unit_amount, theirs.unit_amount),
+            (mine.discount_rate, theirs.discount_rate),
+        )
+        if any(want is not None and not _same_amount(want, got) for want, got in amounts):
+            return False
+    return True
+
+
+class _Stored(Protocol):
+    @property
+    def line_items(self) -> Sequence[LineItem]: ...
+
+
+class _Requested(Protocol):
+    @property
+    def line_items(self) -> Sequence[LineItemInput]: ...
+
+
+def first_same(
+    candidates: Iterable[D], request: _Requested, *, texts: Sequence[str] = ("reference",), gone: str = "DELETED"
+) -> D | None:
+    """The first candidate Xero holds that is the requested document: not `gone`, the same `texts` (case and spacing
+    aside) and the same lines as `request`."""
+    for candidate in candidates:
+        if getattr(candidate, "status", None) == gone:
+            continue
+        if any(fold(getattr(candidate, name)) != fold(getattr(request, name)) for name in texts):
+            continue
+        if same_lines(request.line_items, candidate.line_items):
+            return candidate
+    return None
+
+
+# --- invoices and bills --------------------------------------------------------------------------------------------
+
+
+async def fetch_invoice(org: Org, ref: str, *, field: str = "invoice") -> Invoice:
+    """The invoice or bill with this InvoiceID or InvoiceNumber (UserInputError when there is none)."""
+    text = ref.strip()
+    if not text:
+        raise UserInputError(f"{field}: give an invoice ID or number.")
+    try:
+        return await org.api.invoices.get(text)
+    except NotFound:
+        raise UserInputError(
+            f"{field}: no invoice or bill has the ID or number {text!r}. Find it with list_invoices or list_bills."
+        ) from None
+
+
+async def list_documents(
+    x: ToolContext,
+    kind: InvoiceType,
+    *,
+    statuses: Sequence[str] | None,
+    contact: str | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    search: str | None,
+    modified_since: dt.datetime | None,
+    page: int,
+    page_size: int,
+    tenant: str | None,
+) -> Paged[InvoiceView]:
+    """One page of sales invoices or bills, newest first."""
+    org = await x.org(tenant)
+    contact_ids = [str((await _resolve.contact(org, contact)).contact_id)] if contact else None
+    result = await org.api.invoices.list(
+        where=where_dated([Where.eq("Type", kind)], date_from, date_to),
+        statuses=list(statuses) if statuses else None,
+        contact_ids=contact_ids,
+        search_term=text_or_none(search),
+        order=Order.desc("Date"),
+        summary_only=True,
+        if_modified_since=modified_since,
+        page=page,
+        page_size=page_size,
+    )
+    short_code = await org.short_code()
+    return paged(result, lambda inv: invoice_view(inv, short_code))
+
+
+async def find_same_document(org: Org, request: InvoiceCreate) -> Invoice | None:
+    """A live document of the same type, contact, date, reference, currency and lines as `request`, or None."""
+    assert request.date is not None  # the create tools date every document before looking for a copy of it
+    if org.state.contact_is_new(request.contact.contact_id, datetime.now(UTC)):
+        # This server created the contact moments ago, within Xero's idempotency window: any document for it is one
+        # this server sent, which the ledger or Xero's replay of the same Idempotency-Key answers without a search.
+        return None
+    where = Where.all_of(
+        Where.eq("Type", request.type),
+        Where.eq("Contact.ContactID", request.contact.contact_id),
+        Where.eq("Date", request.date),
+    )
+    page = await org.api.invoices.list(where=where, statuses=list(LIVE_STATUSES), page_size=100)
+    currency_code = request.currency_code
+    same_currency = [
+        c for c in page.items if not currency_code or not c.currency_code or c.currency_code == currency_code
+    ]
+    return first_same(same_currency, request)
+
+
+async def create_document(
+    x: ToolContext,
+    org: Org,
+    request: InvoiceCreate,
+    find_by_number: Callable[[], Awaitable[Invoice | None]] | None,
+    *,
+    dedupe_key: str | None,
+    allow_duplicate: bool,
+) -> tuple[Invoice, bool]:
+    """Create a dated sales invoice or bill through `create_once`, found by the given number lookup or, without
+    one, by its contact, date, reference and lines."""
+
+    async def find() -> Invoice | None:
+        if find_by_number is not None:
+            return await find_by_number()
+        return await find_same_document(org, request)
+
+    creation = Creation(
+        kind="bill" if request.type == "ACCPAY" else "invoice", records=org.api.invoices, request=request, find=find
+    )
+    return await create_once(x, org, creation, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate)
+
+
+# --- status rules --------------------------------------------------------------------------------------------------
+
+
+def refuse_if_closed(invoice: Invoice, action: str) -> None:
+    """Explain why a VOIDED or DELETED document cannot be changed, and what to do instead."""
+    if invoice.status in ("VOIDED", "DELETED"):
+        raise UserInputError(
+            f"The {label(invoice)} is {invoice.status}; {invoice.status.lower()} documents cannot be changed, so it "
+            f"cannot {action}. Create a new one instead."
+        )
+
+
+def check_editable(invoice: Invoice, changes: InvoiceUpdate) -> None:
+    """Refuse, in words a model can act on, changes Xero would reject because of the document's status."""
+    refuse_if_closed(invoice, "be updated")
+    paid = (
+        invoice.status == "PAID"
+        or (invoice.amount_paid or Decimal(0)) > 0
+        or (invoice.amount_credited or Decimal(0)) > 0
+    )
+    if not paid:
+        return
+    blocked = [name for name in ("date", "line_amount_types", "currency_code", "status") if getattr(changes, name)]
+    if changes.line_items is not None and any(
+        line.quantity is not None or line.unit_amount is not None or line.tax_type is not None
+        for line in changes.line_items
+    ):
+        blocked.append("line amounts")
+    if blocked:
+        raise UserInputError(
+            f"The {label(invoice)} has payments or credits applied ({invoice.status}); Xero then only accepts changes "
+            f"to reference, due date, number, contact and line descriptions, accounts and tracking, not "
+            f"{', '.join(blocked)}. Delete the payments first (delete_payment) to change amounts."
+        )
+
+
+async def update_document(
+    x: ToolContext, ref: str, changes: InvoiceUpdate, tenant: str | None, *, field: str
+) -> InvoiceView:
+    """Apply `changes` to an invoice or bill after checking its status allows them."""
+    if not changes.to_xero():
+        raise UserInputError("Give at least one field to change.")
+    org = await x.org(tenant)
+    current = await fetch_invoice(org, ref, field=field)
+    check_editable(current, changes)
+    updated = await org.api.invoices.update(str(current.invoice_id), changes)
+    return invoice_view(updated, await org.short_code())
