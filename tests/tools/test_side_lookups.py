@@ -82,7 +82,7 @@ async def _invoice_new_customer(client: Client, number: int) -> None:
     invoice = await ok(client, "create_invoice", contact=contact["contact_id"], status="AUTHORISED", lines=[line])
     preview = await ok(client, "email_invoice", invoice=invoice["invoice_id"])
     await ok(client, "email_invoice", invoice=invoice["invoice_id"], confirm_token=preview["confirm_token"])
-    await ok(client, "create_payment", invoice=invoice["invoice_id"], amount=invoice["amount_due"], account="090")
+    await ok(client, "create_payment", invoice=invoice["invoice_id"], amount=invoice["amount_due"], bank_account="090")
 
 
 async def test_invoicing_a_new_customer_end_to_end_takes_six_api_calls_once_warm(
