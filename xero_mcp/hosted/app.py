@@ -98,11 +98,10 @@ async def build_hosted(
 ) -> HostedApp:
     """Wire hosted mode over an open store. `transport` reaches Xero (or the sandbox, in process); `sandbox_app` is
     served under /sandbox for the browser."""
+    from xero_mcp.coordination import open_coordinator
     from xero_mcp.server import build_server
 
     urls = check_settings(settings)
-    from xero_mcp.coordination import open_coordinator
-
     redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
     users = UserBackends(
         store,

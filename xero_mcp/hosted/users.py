@@ -12,8 +12,10 @@ sent to sign in again rather than failing tool by tool.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
 
@@ -68,6 +70,7 @@ class StoredLoginTokens:
         inner: LoginTokenProvider,
         *,
         now: Callable[[], datetime],
+        fleet_lock: Callable[[], AbstractAsyncContextManager[None]] = contextlib.nullcontext,
     ) -> None:
         self._store = store
         self._user_id = user_id
@@ -75,18 +78,22 @@ class StoredLoginTokens:
         self.inner = inner
         self._now = now
         self._lock = asyncio.Lock()
+        self._fleet_lock = fleet_lock
 
     async def get_token(self) -> str:
         """A valid Xero access token for this user, refreshed (and the rotation stored) first when due."""
         async with self._lock:
             login = self._snapshot.login
-            if login is None or self._now() >= login.expires_at - REFRESH_MARGIN:
+            if login is not None and self._now() < login.expires_at - REFRESH_MARGIN:
+                return await self._guard(self.inner.get_token())
+            # A refresh is due: one at a time across replicas, reading the rotation another may have stored.
+            async with self._fleet_lock():
                 await self._reload()
-            return await self._guard(self.inner.get_token())
+                return await self._guard(self.inner.get_token())
 
     async def refresh_token(self, rejected: str) -> str:
         """A new access token after Xero rejected `rejected`."""
-        async with self._lock:
+        async with self._lock, self._fleet_lock():
             await self._reload()
             return await self._guard(self.inner.refresh_token(rejected))
 
@@ -135,6 +142,8 @@ class UserBackends:
         sync_dir: Path | None = None,
         coordinator: Coordinator | None = None,
     ) -> None:
+        # One coordinator for everyone: an organisation shared by two people has one rate budget at Xero, and the
+        # app's own limit spans every person (with Redis, every replica too).
         self.coordinator: Coordinator = coordinator or InProcessCoordinator()
         self._store = store
         self._settings = settings
@@ -172,7 +181,7 @@ class UserBackends:
                 await close()
 
     async def aclose(self) -> None:
-        """Close every backend, then the coordinator."""
+        """Close every backend, then the coordinator they shared."""
         for user_id in list(self._backends):
             await self.forget(user_id)
         await self.coordinator.aclose()
@@ -188,15 +197,17 @@ class UserBackends:
         login = StoredLogin.from_bytes(loaded[0])
         snapshot = _Snapshot(login)
         oauth = XeroOAuth(self._settings, client_id=login.client_id, transport=self._transport, now=self._now)
+        inner = LoginTokenProvider(snapshot, oauth, login=login, now=self._now)
         coordinator = self.coordinator
-        inner = LoginTokenProvider(
+        refresh_lock = f"refresh:{login.client_id}:{user_id}"
+        tokens = StoredLoginTokens(
+            self._store,
+            user_id,
             snapshot,
-            oauth,
-            login=login,
+            inner,
             now=self._now,
-            fleet_lock=lambda: coordinator.lock(f"refresh:user:{user_id}", ttl=60.0),
+            fleet_lock=lambda: coordinator.lock(refresh_lock, ttl=60.0),
         )
-        tokens = StoredLoginTokens(self._store, user_id, snapshot, inner, now=self._now)
         auth = AuthSession(
             tokens,
             source="hosted Xero sign-in",
@@ -212,7 +223,7 @@ class UserBackends:
             user = await self._store.get_user(user_id)
             who = requester_note(user.name, user.email) if user else requester_note(user_id, "")
             client = NotingXeroClient(
-                self._settings, tokens, transport=self._transport, note=who, coordinator=coordinator
+                self._settings, tokens, transport=self._transport, coordinator=coordinator, note=who
             )
         else:
             client = XeroClient(self._settings, tokens, transport=self._transport, coordinator=coordinator)
