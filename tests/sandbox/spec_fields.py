@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-COLLECTION_TYPES = {
-    "Accounts": "Account",
-    "BankTransactions": "BankTransaction",
-    "BankTransfers": "BankTransfer",
-    "BatchPayments": "BatchPayment",
-    "BrandingThemes": "BrandingTheme",
-    "ContactGroups": "ContactGroup",
-    "Contacts": "Contact",
-    "CreditNotes": "CreditNote",
-    "Currencies": "Currency",
-    "Invoices": "Invoice",
-    "Items": "Item",
-    "Journals": "Journal",
-    "LinkedTransactions": "LinkedTransaction",
-    "ManualJournals": "ManualJournal",
-    "Overpayments": "Overpayment",
-    "Payments": "Payment",
-    "Prepayments": "Prepayment",
-    "PurchaseOrders": "PurchaseOrder",
-    "Quotes": "Quote",
-    "RepeatingInvoices": "RepeatingInvoice",
-    "TaxRates": "TaxRate",
-    "TrackingCategories": "TrackingCategory",
-    "Users": "User",
-}
-"""Collection (URL segment) -> the spec schema of its documents."""
+
+def spec_collection_type(spec: dict[str, Any], collection: str) -> str:
+    """The record type the spec's response schema for a collection (``Invoices``) holds in its list."""
+    ref: str = spec["components"]["schemas"][collection]["properties"][collection]["items"]["$ref"]
+    return ref.rsplit("/", 1)[-1]
 
 
 def _kind(schemas: dict[str, Any], prop: dict[str, Any]) -> str:
@@ -54,11 +34,11 @@ def _kind(schemas: dict[str, Any], prop: dict[str, Any]) -> str:
     return "string"
 
 
-def spec_field_kinds(spec: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """Record type -> field -> kind for every record type reachable (through object fields) from a collection."""
+def spec_field_kinds(spec: dict[str, Any], collections: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Record type -> field -> kind for every record type reachable (through object fields) from the collections."""
     schemas: dict[str, Any] = spec["components"]["schemas"]
     result: dict[str, dict[str, str]] = {}
-    pending = sorted(set(COLLECTION_TYPES.values()))
+    pending = sorted({spec_collection_type(spec, collection) for collection in collections})
     while pending:
         name = pending.pop()
         if name in result:

@@ -10,8 +10,7 @@ import pytest
 
 from tests.openapi_check import load_spec
 from tests.sandbox.helpers import SALES_LINE
-from tests.sandbox.spec_fields import COLLECTION_TYPES as SPEC_COLLECTION_TYPES
-from tests.sandbox.spec_fields import spec_field_kinds
+from tests.sandbox.spec_fields import spec_collection_type, spec_field_kinds
 from xero_mcp.sandbox.fields import COLLECTION_TYPES, FIELD_KINDS
 
 _BAD_INVOICE: dict[str, Any] = {"Type": "ACCREC", "Contact": {"Name": "Flag Test"}, "LineItems": [], "HasErrors": False}
@@ -23,8 +22,9 @@ _BAD_PAYMENT["HasValidationErrors"] = False
 
 def test_the_field_table_is_the_one_xeros_spec_describes() -> None:
     """The sandbox's field kinds are derived from the spec's schemas, so a spec update shows up as a failing diff."""
-    assert spec_field_kinds(load_spec()) == FIELD_KINDS
-    assert SPEC_COLLECTION_TYPES == COLLECTION_TYPES
+    spec = load_spec()
+    assert {collection: spec_collection_type(spec, collection) for collection in COLLECTION_TYPES} == COLLECTION_TYPES
+    assert spec_field_kinds(spec, COLLECTION_TYPES) == FIELD_KINDS
 
 
 @pytest.mark.parametrize(
