@@ -15,20 +15,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from xero_mcp.sandbox.rules import invoices
+from xero_mcp.sandbox.rules import allocations, invoices
 from xero_mcp.sandbox.rules.common import (
     ZERO,
     Ctx,
-    NotFound,
     RuleError,
-    as_doc,
-    date_field,
     find_addressed,
-    is_guid,
-    new_id,
-    positive_amount,
 )
-from xero_mcp.sandbox.rules.invoices import DocKind, recompute_due, refresh_invoice_due
+from xero_mcp.sandbox.rules.invoices import DocKind, recompute_due
 from xero_mcp.sandbox.state import Doc
 
 CREDIT_NOTE = DocKind(
@@ -91,43 +85,16 @@ def _invoice_entry(credit: Doc, amount: Decimal, when: str) -> Doc:
 def allocate(ctx: Ctx, credit: Doc, raw: Doc) -> Doc:
     """Allocate part of an AUTHORISED credit note to an outstanding invoice; returns the allocation."""
     credit = ctx.get("CreditNotes", credit["CreditNoteID"]) or credit  # earlier elements may have changed it
-    if credit["Status"] != "AUTHORISED":
-        raise RuleError("Credit notes must have a Status of AUTHORISED to be available for allocation.")
-    invoice_id = (as_doc(raw.get("Invoice")) or {}).get("InvoiceID")
-    invoice = ctx.get("Invoices", str(invoice_id)) if is_guid(invoice_id) else None
-    if invoice is None:
-        raise RuleError("An allocation needs the InvoiceID of an existing invoice.")
-    if invoice["Type"] != _INVOICE_TYPE[credit["Type"]]:
-        raise RuleError(
-            f"A {credit['Type']} credit note can only be allocated to {_INVOICE_TYPE[credit['Type']]} invoices."
-        )
-    if invoice["Contact"]["ContactID"] != credit["Contact"]["ContactID"]:
-        raise RuleError("The credit note and the invoice must be for the same contact.")
-    if invoice["CurrencyCode"] != credit["CurrencyCode"]:
-        raise RuleError("The credit note and the invoice must be in the same currency.")
-    if invoice["Status"] != "AUTHORISED":
-        raise RuleError("Credit can only be allocated to an AUTHORISED invoice.")
-    amount = positive_amount(raw, "An allocation", "allocation")
-    if amount > Decimal(credit["RemainingCredit"]):
-        raise RuleError("The amount allocated exceeds the remaining credit on the credit note.")
-    if amount > Decimal(invoice["AmountDue"]):
-        raise RuleError("The amount allocated exceeds the amount due on the invoice.")
-    when = date_field(raw, "Date") or max(invoice["Date"], credit["Date"])
-    allocation: Doc = {
-        "AllocationID": new_id(),
-        "Amount": amount,
-        "Date": when,
-        "Invoice": {"InvoiceID": invoice["InvoiceID"], "InvoiceNumber": invoice.get("InvoiceNumber", "")},
-    }
-    credit["Allocations"] = [*credit.get("Allocations", []), allocation]
-    refresh_remaining(credit)
-    invoices.stamp(ctx, credit)
-    ctx.save("CreditNotes", credit)
-    invoice["CreditNotes"] = [*invoice.get("CreditNotes", []), _invoice_entry(credit, amount, when)]
-    invoice["AmountCredited"] = Decimal(invoice["AmountCredited"]) + amount
-    refresh_invoice_due(invoice)
-    invoices.stamp(ctx, invoice)
-    ctx.save("Invoices", invoice)
+    terms = allocations.CreditTerms(
+        collection="CreditNotes",
+        label="credit note",
+        invoice_type=_INVOICE_TYPE.get(credit["Type"], ""),
+        unauthorised_invoice="Credit can only be allocated to an AUTHORISED invoice.",
+        refresh_remaining=refresh_remaining,
+        invoice_entry=_invoice_entry,
+    )
+    allocation, invoice = allocations.allocate(ctx, terms, credit, raw)
+    amount = allocation["Amount"]
     label = credit.get("CreditNoteNumber") or "Credit note"
     ctx.history("CreditNotes", credit["CreditNoteID"], "Credit Applied", f"{label} allocated {amount} to invoice.")
     ctx.history("Invoices", invoice["InvoiceID"], "Credit Applied", f"{label} credit of {amount} applied.")
@@ -136,27 +103,5 @@ def allocate(ctx: Ctx, credit: Doc, raw: Doc) -> Doc:
 
 def delete_allocation(ctx: Ctx, credit: Doc, allocation_id: str) -> Doc:
     """Remove an allocation, giving the credit back to the credit note and the amount back to the invoice."""
-    allocation = next((a for a in credit.get("Allocations", []) if a["AllocationID"] == allocation_id.lower()), None)
-    if allocation is None:
-        raise NotFound(allocation_id)
-    credit["Allocations"] = [a for a in credit["Allocations"] if a is not allocation]
-    refresh_remaining(credit)
-    invoices.stamp(ctx, credit)
-    ctx.save("CreditNotes", credit)
-    invoice = ctx.get("Invoices", allocation["Invoice"]["InvoiceID"])
-    if invoice is not None:
-        entries = invoice.get("CreditNotes", [])
-        for index, entry in enumerate(entries):
-            if entry["CreditNoteID"] == credit["CreditNoteID"] and Decimal(entry["AppliedAmount"]) == Decimal(
-                allocation["Amount"]
-            ):
-                del entries[index]
-                break
-        invoice["AmountCredited"] = Decimal(invoice["AmountCredited"]) - Decimal(allocation["Amount"])
-        refresh_invoice_due(invoice)
-        invoices.stamp(ctx, invoice)
-        ctx.save("Invoices", invoice)
-    ctx.history(
-        "CreditNotes", credit["CreditNoteID"], "Allocation Deleted", f"Allocation of {allocation['Amount']} removed."
-    )
+    allocation = allocations.delete(ctx, "CreditNotes", "CreditNoteID", refresh_remaining, credit, allocation_id)
     return {**allocation, "CreditNote": {"CreditNoteID": credit["CreditNoteID"]}, "IsDeleted": True}

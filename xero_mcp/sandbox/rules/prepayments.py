@@ -25,20 +25,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from xero_mcp.sandbox.rules import invoices
+from xero_mcp.sandbox.rules import allocations
 from xero_mcp.sandbox.rules.common import (
     ZERO,
     Ctx,
-    NotFound,
     RuleError,
-    as_doc,
-    date_field,
-    is_guid,
     new_id,
-    positive_amount,
     set_updated,
 )
-from xero_mcp.sandbox.rules.invoices import recompute_due, refresh_invoice_due
+from xero_mcp.sandbox.rules.invoices import recompute_due
 from xero_mcp.sandbox.state import Doc
 
 
@@ -143,42 +138,16 @@ def _invoice_entry(kind: CreditKind, record: Doc, amount: Decimal, when: str) ->
 def allocate(ctx: Ctx, kind: CreditKind, record: Doc, raw: Doc) -> Doc:
     """Allocate part of an AUTHORISED prepayment or overpayment to an outstanding invoice; returns the allocation."""
     record = ctx.get(kind.collection, record[kind.id_field]) or record  # earlier elements may have changed it
-    if record["Status"] != "AUTHORISED":
-        raise RuleError(f"{kind.label.capitalize()}s must have a Status of AUTHORISED to be available for allocation.")
-    invoice_id = (as_doc(raw.get("Invoice")) or {}).get("InvoiceID")
-    invoice = ctx.get("Invoices", str(invoice_id)) if is_guid(invoice_id) else None
-    if invoice is None:
-        raise RuleError("An allocation needs the InvoiceID of an existing invoice.")
-    wanted = invoice_type(record)
-    if invoice["Type"] != wanted:
-        raise RuleError(f"A {record['Type']} {kind.label} can only be allocated to {wanted} invoices.")
-    if invoice["Contact"]["ContactID"] != record["Contact"]["ContactID"]:
-        raise RuleError(f"The {kind.label} and the invoice must be for the same contact.")
-    if invoice["CurrencyCode"] != record["CurrencyCode"]:
-        raise RuleError(f"The {kind.label} and the invoice must be in the same currency.")
-    if invoice["Status"] != "AUTHORISED":
-        raise RuleError(f"A {kind.label} can only be allocated to an AUTHORISED invoice.")
-    amount = positive_amount(raw, "An allocation", "allocation")
-    if amount > Decimal(record["RemainingCredit"]):
-        raise RuleError(f"The amount allocated exceeds the remaining credit on the {kind.label}.")
-    if amount > Decimal(invoice["AmountDue"]):
-        raise RuleError("The amount allocated exceeds the amount due on the invoice.")
-    when = date_field(raw, "Date") or max(invoice["Date"], record["Date"])
-    allocation: Doc = {
-        "AllocationID": new_id(),
-        "Amount": amount,
-        "Date": when,
-        "Invoice": {"InvoiceID": invoice["InvoiceID"], "InvoiceNumber": invoice.get("InvoiceNumber", "")},
-    }
-    record["Allocations"] = [*record.get("Allocations", []), allocation]
-    refresh_remaining(record)
-    invoices.stamp(ctx, record)
-    ctx.save(kind.collection, record)
-    invoice[kind.collection] = [*invoice.get(kind.collection, []), _invoice_entry(kind, record, amount, when)]
-    invoice["AmountCredited"] = Decimal(invoice["AmountCredited"]) + amount
-    refresh_invoice_due(invoice)
-    invoices.stamp(ctx, invoice)
-    ctx.save("Invoices", invoice)
+    terms = allocations.CreditTerms(
+        collection=kind.collection,
+        label=kind.label,
+        invoice_type=invoice_type(record),
+        unauthorised_invoice=f"A {kind.label} can only be allocated to an AUTHORISED invoice.",
+        refresh_remaining=refresh_remaining,
+        invoice_entry=lambda credit, amount, when: _invoice_entry(kind, credit, amount, when),
+    )
+    allocation, invoice = allocations.allocate(ctx, terms, record, raw)
+    amount = allocation["Amount"]
     label = kind.label.capitalize()
     ctx.history(kind.collection, record[kind.id_field], "Allocated", f"{label} allocated {amount} to invoice.")
     ctx.history("Invoices", invoice["InvoiceID"], "Credit Applied", f"{label} of {amount} applied.")
@@ -187,26 +156,5 @@ def allocate(ctx: Ctx, kind: CreditKind, record: Doc, raw: Doc) -> Doc:
 
 def delete_allocation(ctx: Ctx, kind: CreditKind, record: Doc, allocation_id: str) -> Doc:
     """Remove an allocation, giving the credit back to the record and the amount back to the invoice."""
-    allocation = next((a for a in record.get("Allocations", []) if a["AllocationID"] == allocation_id.lower()), None)
-    if allocation is None:
-        raise NotFound(allocation_id)
-    record["Allocations"] = [a for a in record["Allocations"] if a is not allocation]
-    refresh_remaining(record)
-    invoices.stamp(ctx, record)
-    ctx.save(kind.collection, record)
-    invoice = ctx.get("Invoices", allocation["Invoice"]["InvoiceID"])
-    if invoice is not None:
-        entries = invoice.get(kind.collection, [])
-        for index, entry in enumerate(entries):
-            same_record = entry[kind.id_field] == record[kind.id_field]
-            if same_record and Decimal(entry["AppliedAmount"]) == Decimal(allocation["Amount"]):
-                del entries[index]
-                break
-        invoice["AmountCredited"] = Decimal(invoice["AmountCredited"]) - Decimal(allocation["Amount"])
-        refresh_invoice_due(invoice)
-        invoices.stamp(ctx, invoice)
-        ctx.save("Invoices", invoice)
-    ctx.history(
-        kind.collection, record[kind.id_field], "Allocation Deleted", f"Allocation of {allocation['Amount']} removed."
-    )
+    allocation = allocations.delete(ctx, kind.collection, kind.id_field, refresh_remaining, record, allocation_id)
     return {**allocation, kind.key: {kind.id_field: record[kind.id_field]}, "IsDeleted": True}
