@@ -539,6 +539,8 @@ class BankTransactionView(CompactView):
     reference: str | None = None
     total: Amount | None = None
     is_reconciled: bool | None = None
+    prepayment_id: str | None = None
+    overpayment_id: str | None = None
     url: str | None = None
 
 
@@ -567,6 +569,8 @@ def bank_transaction_view(
         reference=transaction.reference,
         total=transaction.total,
         is_reconciled=transaction.is_reconciled,
+        prepayment_id=str(transaction.prepayment_id) if transaction.prepayment_id else None,
+        overpayment_id=str(transaction.overpayment_id) if transaction.overpayment_id else None,
         url=deep_link(short_code, "bank_transaction", ident),
         **extra,
     )

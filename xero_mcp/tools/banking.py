@@ -1,6 +1,11 @@
-"""Bank transactions (spend and receive money) and transfers between the organisation's bank accounts.
+"""Bank transactions (spend and receive money, prepayments, overpayments) and transfers between bank accounts.
 
 Bank accounts are named by code or name; when the organisation has exactly one bank account it is the default.
+A prepayment (money before its invoice) or overpayment (money beyond it) is made by a bank transaction of that type
+("Creation of prepayments and overpayments is still done via the BankTransactions endpoint", xero-api.md §5.6); the
+result names the PrepaymentID or OverpaymentID it made. A prepayment's lines are coded like any money in or out; an
+overpayment's lines are coded by Xero to accounts receivable (payable) and carry no tax, so they take neither an
+account nor a tax and are NoTax.
 Creates are duplicate-safe (`_create.create_once`): a bank transaction is recognised by its type, bank account,
 contact, date, reference and lines, a transfer by its two accounts, amount, date and reference.
 """
@@ -53,6 +58,11 @@ if TYPE_CHECKING:
     from xero_mcp.client.models import BankTransaction, BankTransfer
 
 
+BankType = Literal[
+    "SPEND", "RECEIVE", "SPEND-PREPAYMENT", "RECEIVE-PREPAYMENT", "SPEND-OVERPAYMENT", "RECEIVE-OVERPAYMENT"
+]
+"""Every type Xero creates through BankTransactions (the two transfer types come only from bank transfers)."""
+
 _CLOSED = ("DELETED", "VOIDED")
 """Statuses of a bank transaction that can no longer change and no longer count as an existing copy."""
 
@@ -68,7 +78,7 @@ def _same_amount(a: Decimal | None, b: Decimal | None) -> bool:
 async def list_bank_transactions(
     x: ToolContext,
     bank_account: Annotated[str | None, Field(description="Code or name")] = None,
-    type: Annotated[Literal["SPEND", "RECEIVE"] | None, Field(description="Money out or in")] = None,
+    type: Annotated[BankType | None, Field(description="Money out or in, or a prepayment or overpayment")] = None,
     contact: OptionalContact = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
@@ -102,7 +112,7 @@ async def list_bank_transactions(
 @tool("create_bank_transaction", toolset="banking", title="Create a bank transaction", read_only=False)
 async def create_bank_transaction(
     x: ToolContext,
-    type: Annotated[Literal["SPEND", "RECEIVE"], Field(description="Money out or in")],
+    type: Annotated[BankType, Field(description="Money out or in, or a prepayment or overpayment")],
     lines: list[LineIn],
     contact: OptionalContact = None,
     bank_account: BankAccountArg = None,
@@ -113,8 +123,10 @@ async def create_bank_transaction(
     allow_duplicate: AllowDuplicate = False,
     tenant: Tenant = None,
 ) -> BankTransactionCreated:
-    """Record money spent or received in a bank account. Natural key: type, bank account, contact, date (default
-    today), reference and lines."""
+    """Record money spent or received in a bank account, or a prepayment or overpayment (its lines take no account
+    or tax). Natural key: type, bank account, contact, date (default today), reference and lines."""
+    if type.endswith("-OVERPAYMENT"):
+        line_amount_types = _overpayment_lines(lines, line_amount_types)
     org = await x.org(tenant)
     account = await _resolve.bank_account(org, bank_account)
     contact_ref = await _resolve.contact_ref(org, contact) if contact is not None else None
@@ -144,6 +156,21 @@ async def create_bank_transaction(
     creation = Creation(kind="bank_transaction", records=api, request=request, find=find, gone=status_in(*_CLOSED))
     created, duplicate = await create_once(x, org, creation, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate)
     return bank_transaction_view(created, await org.short_code(), BankTransactionCreated, duplicate=duplicate)
+
+
+def _overpayment_lines(lines: list[LineIn], line_amount_types: LineTax) -> LineTax:
+    """An overpayment's LineAmountTypes (NoTax), refusing what Xero decides itself: its lines' account (accounts
+    receivable or payable) and tax (none)."""
+    for index, line in enumerate(lines):
+        for name in ("account", "tax", "item"):
+            if getattr(line, name) is not None:
+                raise UserInputError(
+                    f"lines[{index}].{name}: an overpayment's lines are coded by Xero to accounts receivable (or "
+                    f"payable) and carry no tax; give only description, quantity and unit_amount."
+                )
+    if line_amount_types not in (None, "NoTax"):
+        raise UserInputError("line_amount_types: an overpayment carries no tax; leave it out (NoTax).")
+    return "NoTax"
 
 
 def _editable(transaction: BankTransaction, ident: str) -> None:

@@ -1,7 +1,7 @@
 """One lister, one creator and one editor for every kind of document (toolset `documents`, in the default set).
 
-Invoices, bills, quotes, credit notes, purchase orders and spend/receive money share one shape (a contact, lines,
-dates, a number, a status), so the default set offers them as three tools with a `kind` instead of sixteen: the same
+Invoices, bills, quotes, credit notes, purchase orders, spend/receive money and prepayments/overpayments (bank
+transactions too) share one shape (a contact, lines, dates, a number, a status), so the default set offers them as three tools with a `kind` instead of sixteen: the same
 words cost the model once. Each kind is carried out by that kind's own tool (its duplicate avoidance, status rules
 and messages unchanged), which also stays available on its own in the opt-in toolsets `sales`, `purchases` and
 `banking`. An argument the kind does not take is refused by name, with the list of what it takes.
@@ -37,7 +37,18 @@ from xero_mcp.tools._register import CONFIRM_TOKEN, tool_arguments
 from xero_mcp.tools._spec import ToolSpec, replaces_lines, tool
 
 Kind = Literal[
-    "invoice", "bill", "quote", "credit_note", "supplier_credit_note", "purchase_order", "spend_money", "receive_money"
+    "invoice",
+    "bill",
+    "quote",
+    "credit_note",
+    "supplier_credit_note",
+    "purchase_order",
+    "spend_money",
+    "receive_money",
+    "receive_prepayment",
+    "spend_prepayment",
+    "receive_overpayment",
+    "spend_overpayment",
 ]
 ListKind = Literal[
     "invoice", "bill", "quote", "credit_note", "purchase_order", "bank_transaction", "payment", "contact"
@@ -92,6 +103,10 @@ _CREATE: dict[str, _Route] = {
     "purchase_order": _Route(purchase_orders.create_purchase_order, {"number": "purchase_order_number"}),
     "spend_money": _Route(banking.create_bank_transaction, fixed={"type": "SPEND"}),
     "receive_money": _Route(banking.create_bank_transaction, fixed={"type": "RECEIVE"}),
+    "receive_prepayment": _Route(banking.create_bank_transaction, fixed={"type": "RECEIVE-PREPAYMENT"}),
+    "spend_prepayment": _Route(banking.create_bank_transaction, fixed={"type": "SPEND-PREPAYMENT"}),
+    "receive_overpayment": _Route(banking.create_bank_transaction, fixed={"type": "RECEIVE-OVERPAYMENT"}),
+    "spend_overpayment": _Route(banking.create_bank_transaction, fixed={"type": "SPEND-OVERPAYMENT"}),
 }
 _UPDATE: dict[str, _Route] = {
     "invoice": _Route(invoices.update_invoice, {"document": "invoice", "number": "invoice_number"}),
@@ -190,7 +205,7 @@ async def create_document(
     currency_code: Annotated[
         str | None, Field(max_length=3, description="Currency; default the organisation's")
     ] = None,
-    bank_account: Annotated[str | None, Field(description="Bank account (spend/receive money)")] = None,
+    bank_account: Annotated[str | None, Field(description="Bank account (money, pre/overpayments)")] = None,
     dedupe_key: DedupeKey = None,
     allow_duplicate: bool = False,
     tenant: Tenant = None,
