@@ -26,28 +26,21 @@ async def _record(client: Client, plural: str, ident: str) -> dict[str, Any]:
     return found["data"][plural][0]
 
 
+def _made(kind: str, contact: str, lines: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    """create_document's arguments for a bank transaction of `kind` into or out of the bank account."""
+    return {"kind": kind, "contact": contact, "bank_account": BANK, "lines": lines, **extra}
+
+
+async def _receive_deposit(client: Client) -> dict[str, Any]:
+    """Owner A's 500 deposit, received into the bank account as a prepayment."""
+    deposit = _made("receive_prepayment", "Owner A", DEPOSIT, line_amount_types="NoTax", date="2026-11-02")
+    return await ok(client, "create_document", **deposit)
+
+
 async def test_receive_prepayment_makes_a_prepayment_for_the_customer(mcp_client: Client) -> None:
-    created = await ok(
-        mcp_client,
-        "create_document",
-        kind="receive_prepayment",
-        contact="Owner A",
-        bank_account=BANK,
-        lines=DEPOSIT,
-        line_amount_types="NoTax",
-        date="2026-11-02",
-    )
+    created = await _receive_deposit(mcp_client)
     prepayment = await _record(mcp_client, "Prepayments", created["prepayment_id"])
-    again = await ok(
-        mcp_client,
-        "create_document",
-        kind="receive_prepayment",
-        contact="Owner A",
-        bank_account=BANK,
-        lines=DEPOSIT,
-        line_amount_types="NoTax",
-        date="2026-11-02",
-    )
+    again = await _receive_deposit(mcp_client)
     assert (created["type"], created["status"], created["duplicate"]) == ("RECEIVE-PREPAYMENT", "AUTHORISED", False)
     assert money(created["total"]) == Decimal("500.00")
     assert (prepayment["Type"], prepayment["Status"]) == ("RECEIVE-PREPAYMENT", "AUTHORISED")
@@ -57,14 +50,8 @@ async def test_receive_prepayment_makes_a_prepayment_for_the_customer(mcp_client
 
 
 async def test_spend_prepayment_is_money_paid_to_a_supplier_ahead_of_the_bill(mcp_client: Client) -> None:
-    created = await ok(
-        mcp_client,
-        "create_document",
-        kind="spend_prepayment",
-        contact="Office Supplies Co",
-        bank_account=BANK,
-        lines=[{"description": "Advance on paper order", "quantity": 1, "unit_amount": 120, "account": "453"}],
-    )
+    advance = [{"description": "Advance on paper order", "quantity": 1, "unit_amount": 120, "account": "453"}]
+    created = await ok(mcp_client, "create_document", **_made("spend_prepayment", "Office Supplies Co", advance))
     prepayment = await _record(mcp_client, "Prepayments", created["prepayment_id"])
     assert created["type"] == "SPEND-PREPAYMENT" and "overpayment_id" not in created
     assert prepayment["Type"] == "SPEND-PREPAYMENT"
@@ -72,17 +59,8 @@ async def test_spend_prepayment_is_money_paid_to_a_supplier_ahead_of_the_bill(mc
 
 
 async def test_overpayments_are_coded_by_xero_and_carry_no_tax(mcp_client: Client) -> None:
-    received = await ok(
-        mcp_client, "create_document", kind="receive_overpayment", contact="Owner A", bank_account=BANK, lines=OVERPAID
-    )
-    spent = await ok(
-        mcp_client,
-        "create_document",
-        kind="spend_overpayment",
-        contact="Office Supplies Co",
-        bank_account=BANK,
-        lines=OVERPAID,
-    )
+    received = await ok(mcp_client, "create_document", **_made("receive_overpayment", "Owner A", OVERPAID))
+    spent = await ok(mcp_client, "create_document", **_made("spend_overpayment", "Office Supplies Co", OVERPAID))
     overpayment = await _record(mcp_client, "Overpayments", received["overpayment_id"])
     assert (received["type"], spent["type"]) == ("RECEIVE-OVERPAYMENT", "SPEND-OVERPAYMENT")
     assert (overpayment["LineAmountTypes"], money(overpayment["TotalTax"])) == ("NoTax", Decimal("0.00"))
@@ -91,14 +69,8 @@ async def test_overpayments_are_coded_by_xero_and_carry_no_tax(mcp_client: Clien
 
 
 async def test_an_overpayment_line_with_an_account_or_tax_is_refused_before_xero_sees_it(mcp_client: Client) -> None:
-    with_account = await fails(
-        mcp_client,
-        "create_document",
-        kind="receive_overpayment",
-        contact="Owner A",
-        bank_account=BANK,
-        lines=[{**OVERPAID[0], "account": "200"}],
-    )
+    coded = [{**OVERPAID[0], "account": "200"}]
+    with_account = await fails(mcp_client, "create_document", **_made("receive_overpayment", "Owner A", coded))
     taxed = await fails(
         mcp_client,
         "create_bank_transaction",
@@ -115,12 +87,6 @@ async def test_an_overpayment_line_with_an_account_or_tax_is_refused_before_xero
 
 
 async def test_a_prepayment_kind_refuses_what_a_bank_transaction_does_not_take(mcp_client: Client) -> None:
-    message = await fails(
-        mcp_client,
-        "create_document",
-        kind="spend_overpayment",
-        contact="Office Supplies Co",
-        lines=OVERPAID,
-        due_date="2026-12-01",
-    )
+    arguments = _made("spend_overpayment", "Office Supplies Co", OVERPAID, due_date="2026-12-01")
+    message = await fails(mcp_client, "create_document", **arguments)
     assert "due_date" in message and "spend overpayment does not take" in message

@@ -1,10 +1,11 @@
 """One lister, one creator and one editor for every kind of document (toolset `documents`, in the default set).
 
-Invoices, bills, quotes, credit notes, purchase orders, spend/receive money and prepayments/overpayments (bank
-transactions too) share one shape (a contact, lines, dates, a number, a status), so the default set offers them as three tools with a `kind` instead of sixteen: the same
-words cost the model once. Each kind is carried out by that kind's own tool (its duplicate avoidance, status rules
-and messages unchanged), which also stays available on its own in the opt-in toolsets `sales`, `purchases` and
-`banking`. An argument the kind does not take is refused by name, with the list of what it takes.
+Invoices, bills, quotes, credit notes, purchase orders and bank transactions (spend/receive money, prepayments,
+overpayments) share one shape (a contact, lines, dates, a number, a status), so the default set offers them as three
+tools with a `kind` instead of twenty: the same words cost the model once. Each kind is carried out by that kind's own
+tool (its duplicate avoidance, status rules and messages unchanged), which also stays available on its own in the
+opt-in toolsets `sales`, `purchases` and `banking`. An argument the kind does not take is refused by name, with the
+list of what it takes.
 """
 
 from __future__ import annotations
