@@ -11,12 +11,16 @@ names allowed follow from the bind address, plus `--allowed-hosts` / XERO_MCP_AL
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import ipaddress
 import json
-from collections.abc import Sequence
+import socket
+import sys
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import uvicorn
 from mcp.server import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -200,8 +204,23 @@ def http_app(
 
         store = CursorStore.open(settings.state_dir)
         app = PathDispatch(app, DEFAULT_PATH, Starlette(routes=[webhook_route(store, settings.webhook_key)]))
-    from xero_mcp.ops import HealthRoutes, RequestIds
+    return operations(app, readiness=readiness)
 
+
+def operations(
+    app: ASGIApp,
+    *,
+    readiness: ReadinessCheck | None,
+    metrics: Metrics | None = None,
+    metrics_token: str | None = None,
+) -> ASGIApp:
+    """`app` with the open /healthz and /readyz probes (given `readiness`) and a request id on every request; with
+    `metrics` and `metrics_token`, also /metrics behind `Authorization: Bearer <metrics_token>` (hosted mode, whose MCP
+    endpoint has its own sign-in; without a token it serves no metrics)."""
+    from xero_mcp.ops import HealthRoutes, MetricsRoute, RequestIds
+
+    if metrics is not None and metrics_token:
+        app = PathDispatch(app, "/metrics", BearerTokenGuard(MetricsRoute(app, metrics.exposition), metrics_token))
     if readiness is not None:
         app = HealthRoutes(app, readiness)
     return RequestIds(app)
@@ -216,13 +235,8 @@ def run_http(
     context: ToolContext | None = None,
     metrics: Metrics | None = None,
 ) -> int:
-    """Serve Streamable HTTP until stopped; where it listens is printed to stderr once the port is bound. On SIGTERM
-    or SIGINT stop accepting, let calls in flight finish (up to `settings.shutdown_grace` seconds), then close the
-    backend."""
-    import asyncio
-    import sys
-
-    import uvicorn
+    """Serve Streamable HTTP until stopped (see `serve_until_stopped`); where it listens is printed to stderr once it
+    serves."""
 
     from xero_mcp import _listen
 
@@ -248,26 +262,71 @@ def run_http(
         sock.close()
         print(f"xero-mcp: {exc}", file=sys.stderr)
         return 2
-    print(
-        f"xero-mcp: MCP server (Streamable HTTP) listening on {_listen.base_url(sock)}/mcp", file=sys.stderr, flush=True
-    )
+    notes = [f"xero-mcp: MCP server (Streamable HTTP) listening on {_listen.base_url(sock)}/mcp"]
     address = _parse_address(host)
     if address is not None and address.is_unspecified and not settings.allowed_hosts:
-        print(
+        notes.append(
             "xero-mcp: listening on every interface, but only loopback names are accepted in the Host header; list "
-            "the names clients use to reach this server in --allowed-hosts (XERO_MCP_ALLOWED_HOSTS).",
-            file=sys.stderr,
+            "the names clients use to reach this server in --allowed-hosts (XERO_MCP_ALLOWED_HOSTS)."
         )
+    closers = [context.aclose] if context is not None else []
+    asyncio.run(serve_until_stopped(app, sock, settings, announce=notes, closers=closers))
+    return 0
+
+
+async def serve_until_stopped(
+    app: ASGIApp,
+    sock: socket.socket,
+    settings: Settings,
+    *,
+    announce: Sequence[str],
+    closers: Sequence[Callable[[], Awaitable[None]]] = (),
+) -> None:
+    """Serve `app` on the bound `sock` until SIGTERM or SIGINT, then stop accepting, let the calls in flight finish
+    (up to `settings.shutdown_grace` seconds) and run `closers` (backends, stores), in that order.
+
+    The `announce` lines go to stderr once the server serves, not merely once the port is bound: from then on a
+    signal is uvicorn's, which shuts down in order. Uvicorn raises the caught signal again when it is done (SIGINT
+    becomes KeyboardInterrupt, SIGTERM ends the process), so everything that must happen on the way out happens
+    inside its shutdown, before that.
+    """
     config = uvicorn.Config(
         app, log_level="warning", log_config=None, timeout_graceful_shutdown=max(1, round(settings.shutdown_grace))
     )
+    await _OrderlyServer(config, announce, closers).serve(sockets=[sock])
 
-    async def serve() -> None:
+
+class _OrderlyServer(uvicorn.Server):
+    """Uvicorn's server, announcing itself once it serves and closing what it served from on the way out."""
+
+    def __init__(
+        self, config: uvicorn.Config, announce: Sequence[str], closers: Sequence[Callable[[], Awaitable[None]]]
+    ) -> None:
+        super().__init__(config)
+        self._announce = list(announce)
+        self._closers = list(closers)
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        """Start serving, then say so."""
         try:
-            await uvicorn.Server(config).serve(sockets=[sock])
-        finally:
-            if context is not None:
-                await context.aclose()
+            await super().startup(sockets=sockets)
+        except BaseException:
+            await self._close()
+            raise
+        if self.started:
+            for line in self._announce:
+                print(line, file=sys.stderr, flush=True)
+        else:
+            await self._close()
 
-    asyncio.run(serve())
-    return 0
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """Finish the calls in flight, then close the backends (still before uvicorn re-raises the signal)."""
+        try:
+            await super().shutdown(sockets=sockets)
+        finally:
+            await self._close()
+
+    async def _close(self) -> None:
+        closers, self._closers = self._closers, []
+        for close in closers:
+            await close()
