@@ -24,12 +24,28 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xero_mcp.client._logging import redact
+from xero_mcp.coordination._interface import CoordinationUnavailable, Coordinator
 
 REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("xero_mcp_request_id", default=None)
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 ReadinessCheck = Callable[[], Awaitable[Mapping[str, str]]]
 """Returns what is not ready, by component (empty when everything is)."""
+
+
+async def readiness_problems(database: Callable[[], Awaitable[object]], coordinator: Coordinator) -> dict[str, str]:
+    """What keeps a server from serving, by component: `database` (a trivial read of the state database, raising
+    when it cannot be read) and the coordination store (Redis, for replicas)."""
+    problems: dict[str, str] = {}
+    try:
+        await database()
+    except Exception as exc:  # any failure of the database means not ready
+        problems["database"] = f"{type(exc).__name__}: the state database cannot be read"
+    try:
+        await coordinator.ping()
+    except CoordinationUnavailable as exc:
+        problems["redis"] = str(exc)
+    return problems
 
 
 async def _send_json(send: Send, status: int, payload: Mapping[str, Any]) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from mcp.server import MCPServer
 from mcp.server.auth.provider import OAuthAuthorizationServerProvider
@@ -32,6 +32,8 @@ from xero_mcp.tools._register import build_tools
 from xero_mcp.tools._spec import ToolSpec
 
 if TYPE_CHECKING:
+    from xero_mcp.client._response import XeroCall
+    from xero_mcp.coordination import Coordinator
     from xero_mcp.metrics import Metrics
 
 logger = logging.getLogger(__name__)
@@ -149,32 +151,14 @@ def xero_backend_factory(settings: Settings, *, metrics: Metrics | None = None) 
     async def build() -> Backend:
         from xero_mcp.auth.session import build_auth_session
         from xero_mcp.client import XeroClient
-        from xero_mcp.coordination import open_coordinator
         from xero_mcp.sync.cursors import CursorStore
         from xero_mcp.sync.dedupe import DedupeLedger
 
-        redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
-        paced = paced_time(settings)
-        coordinator = open_coordinator(
-            redis_url,
-            prefix=settings.redis_prefix,
-            observer=metrics.budget_wait if metrics is not None else None,
-            clock=paced.wall if settings.clock_rate != 1.0 else None,
-            sleep=paced.sleep,
-            # Polling stays at its real-time interval whatever the pace.
-            poll=0.05 * settings.clock_rate,
-        )
+        coordinator = fleet_coordinator(settings, metrics=metrics)
         auth = build_auth_session(
             settings, coordinator=coordinator, on_refresh=metrics.refresh if metrics is not None else None
         )
-        client = XeroClient(
-            settings,
-            auth.provider,
-            coordinator=coordinator,
-            on_call=metrics.xero_call if metrics is not None else None,
-            clock=paced.monotonic,
-            sleep=paced.sleep,
-        )
+        client = XeroClient(settings, auth.provider, coordinator=coordinator, **client_pacing(settings, metrics))
         cursors = CursorStore.open(settings.state_dir)
         ledger = DedupeLedger.open(settings.state_dir)
         return Backend(
@@ -182,6 +166,40 @@ def xero_backend_factory(settings: Settings, *, metrics: Metrics | None = None) 
         )
 
     return build
+
+
+def fleet_coordinator(settings: Settings, *, metrics: Metrics | None = None) -> Coordinator:
+    """The coordinator these settings ask for: Redis shared by every replica (XERO_MCP_REDIS_URL) or this process
+    alone, on the paced clock, its waits for the rate budget counted in `metrics`."""
+    from xero_mcp.coordination import open_coordinator
+
+    redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
+    paced = paced_time(settings)
+    return open_coordinator(
+        redis_url,
+        prefix=settings.redis_prefix,
+        observer=metrics.budget_wait if metrics is not None else None,
+        clock=paced.wall if settings.clock_rate != 1.0 else None,
+        sleep=paced.sleep,
+        # Polling stays at its real-time interval whatever the pace.
+        poll=0.05 * settings.clock_rate,
+    )
+
+
+class ClientPacing(TypedDict):
+    """The XeroClient arguments that pace and count its calls (see `client_pacing`)."""
+
+    clock: Callable[[], float]
+    sleep: Callable[[float], Awaitable[None]]
+    on_call: Callable[[XeroCall], None] | None
+
+
+def client_pacing(settings: Settings, metrics: Metrics | None = None) -> ClientPacing:
+    """A XeroClient's clock and sleep on the paced time, and its calls counted in `metrics`."""
+    paced = paced_time(settings)
+    return ClientPacing(
+        clock=paced.monotonic, sleep=paced.sleep, on_call=metrics.xero_call if metrics is not None else None
+    )
 
 
 @dataclass(frozen=True)
@@ -261,19 +279,14 @@ def run_server(
 
 async def readiness(context: ToolContext) -> dict[str, str]:
     """What keeps this server from serving, by component: the database and the coordination store (Redis)."""
-    from xero_mcp.coordination import CoordinationUnavailable
+    from xero_mcp.ops import readiness_problems
 
     backend = await context.backend()
-    problems: dict[str, str] = {}
-    try:
+
+    async def database() -> None:
         backend.cursors.ping()
-    except Exception as exc:  # any failure of the database means not ready
-        problems["database"] = f"{type(exc).__name__}: the state database cannot be read"
-    try:
-        await backend.client.coordinator.ping()
-    except CoordinationUnavailable as exc:
-        problems["redis"] = str(exc)
-    return problems
+
+    return await readiness_problems(database, backend.client.coordinator)
 
 
 def tool_names(specs: Sequence[ToolSpec]) -> list[str]:

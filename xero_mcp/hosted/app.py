@@ -15,9 +15,10 @@ can reach its sign-in pages, while the server talks to it in process.
 from __future__ import annotations
 
 import asyncio
+import socket
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx2
@@ -30,9 +31,13 @@ from xero_mcp.auth.scopes import login_scope_plan
 from xero_mcp.config import Settings
 from xero_mcp.hosted.provider import CALLBACK_PATH, CONSENT_PATH, HostedAuthProvider, HostedUrls
 from xero_mcp.hosted.users import UserBackends
-from xero_mcp.http import transport_security
+from xero_mcp.http import operations, serve_until_stopped, transport_security
+from xero_mcp.ops import readiness_problems
 from xero_mcp.store import KeyRing, Store, open_store
 from xero_mcp.tools._context import Backend, ToolContext
+
+if TYPE_CHECKING:
+    from xero_mcp.metrics import Metrics
 
 SANDBOX_PREFIX = "/sandbox"
 
@@ -95,20 +100,21 @@ async def build_hosted(
     port: int,
     transport: httpx2.AsyncBaseTransport | None = None,
     sandbox_app: ASGIApp | None = None,
+    metrics: Metrics | None = None,
 ) -> HostedApp:
     """Wire hosted mode over an open store. `transport` reaches Xero (or the sandbox, in process); `sandbox_app` is
-    served under /sandbox for the browser."""
-    from xero_mcp.coordination import open_coordinator
-    from xero_mcp.server import build_server
+    served under /sandbox for the browser. The app answers /healthz and /readyz (the store's database and Redis),
+    and with `metrics` counts calls, serving them at /metrics to the bearer of XERO_MCP_HTTP_TOKEN."""
+    from xero_mcp.server import build_server, fleet_coordinator
 
     urls = check_settings(settings)
-    redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
     users = UserBackends(
         store,
         settings,
         transport=transport,
         sync_dir=settings.state_dir / "hosted-users",
-        coordinator=open_coordinator(redis_url, prefix=settings.redis_prefix),
+        coordinator=fleet_coordinator(settings, metrics=metrics),
+        metrics=metrics,
     )
     provider = HostedAuthProvider(
         store,
@@ -134,7 +140,7 @@ async def build_hosted(
         raise AssertionError("hosted mode resolves each request's backend from its user")
 
     server, context = build_server(
-        settings, no_shared_backend, resolver=users.current, auth_provider=provider, auth=auth
+        settings, no_shared_backend, resolver=users.current, auth_provider=provider, auth=auth, metrics=metrics
     )
     server.custom_route(CALLBACK_PATH, methods=["GET"])(provider.xero_callback)
     server.custom_route(CONSENT_PATH, methods=["GET", "POST"])(provider.consent)
@@ -146,9 +152,24 @@ async def build_hosted(
         server.custom_route(DEFAULT_PATH, methods=["POST"])(webhooks.receive)
     public_host = urlsplit(urls.issuer).netloc
     security = transport_security(host, port, [*settings.allowed_hosts, public_host])
-    app: ASGIApp = server.streamable_http_app(host=host, transport_security=security)
+    app: ASGIApp = server.streamable_http_app(
+        host=host,
+        transport_security=security,
+        max_sessions=settings.max_sessions,
+        session_idle_timeout=settings.session_idle_timeout,
+        stateless_http=settings.stateless_http,
+    )
     if sandbox_app is not None:
         app = _Prefix(app, SANDBOX_PREFIX, sandbox_app)
+
+    async def database() -> None:
+        await store.get_user("-")
+
+    async def ready() -> dict[str, str]:
+        return await readiness_problems(database, users.coordinator)
+
+    token = settings.http_token.get_secret_value() if settings.http_token else None
+    app = operations(app, readiness=ready, metrics=metrics, metrics_token=token)
     return HostedApp(app, server, context, store, users, provider, urls)
 
 
@@ -166,10 +187,24 @@ def add_demo_users(sandbox: Any) -> None:
     sandbox.identity.add_user("bob@example.com", [second], "Bob Brown")
 
 
-async def _serve(settings: Settings, *, host: str, port: int, sandbox: bool) -> None:
-    import uvicorn
+async def _serve(settings: Settings, *, host: str, port: int, sandbox: bool) -> int:
+    from xero_mcp import _listen
 
-    public_url = settings.public_url or f"http://{host}:{port}"
+    try:
+        sock = _listen.bind(host, port)
+    except _listen.ListenError as exc:
+        print(f"xero-mcp: {exc}", file=sys.stderr)
+        return 1
+    with sock:
+        await _serve_on(sock, settings, host=host, sandbox=sandbox)
+    return 0
+
+
+async def _serve_on(sock: socket.socket, settings: Settings, *, host: str, sandbox: bool) -> None:
+    from xero_mcp import _listen
+    from xero_mcp.metrics import Metrics
+
+    public_url = settings.public_url or _listen.base_url(sock)
     settings = settings.model_copy(update={"public_url": public_url})
     check_settings(settings)
     transport: httpx2.AsyncBaseTransport | None = None
@@ -186,15 +221,22 @@ async def _serve(settings: Settings, *, host: str, port: int, sandbox: bool) -> 
     store = await open_store(database_url, KeyRing.parse(settings.encryption_key.get_secret_value()))
     try:
         hosted = await build_hosted(
-            settings, store=store, host=host, port=port, transport=transport, sandbox_app=sandbox_app
+            settings,
+            store=store,
+            host=host,
+            port=int(sock.getsockname()[1]),
+            transport=transport,
+            sandbox_app=sandbox_app,
+            metrics=Metrics(),
         )
-        print(f"xero-mcp: MCP endpoint {hosted.urls.resource} (sign in with Xero)", file=sys.stderr)
-        if sandbox:
-            print(f"xero-mcp: sandbox sign-in pages at {public_url}{SANDBOX_PREFIX}", file=sys.stderr)
-        await uvicorn.Server(uvicorn.Config(hosted.app, host=host, port=port, log_level="warning")).serve()
-        await hosted.users.aclose()
-    finally:
+    except BaseException:
         await store.close()
+        raise
+    announce = [f"xero-mcp: MCP endpoint {hosted.urls.resource} (sign in with Xero)"]
+    if sandbox:
+        announce.append(f"xero-mcp: sandbox sign-in pages at {public_url}{SANDBOX_PREFIX}")
+    # Calls in flight finish first, then each person's backend closes (their rotated Xero login saved), then the store.
+    await serve_until_stopped(hosted.app, sock, settings, announce=announce, closers=[hosted.users.aclose, store.close])
 
 
 def run_hosted(settings: Settings, *, host: str, port: int, sandbox: bool = False) -> int:
@@ -202,8 +244,7 @@ def run_hosted(settings: Settings, *, host: str, port: int, sandbox: bool = Fals
     from xero_mcp.store import EncryptionKeyError, StoreConfigError
 
     try:
-        asyncio.run(_serve(settings, host=host, port=port, sandbox=sandbox))
+        return asyncio.run(_serve(settings, host=host, port=port, sandbox=sandbox))
     except (HostedConfigError, EncryptionKeyError, StoreConfigError) as exc:
         print(f"xero-mcp: {exc}", file=sys.stderr)
         return 2
-    return 0

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx2
 from mcp.server.auth.middleware.auth_context import get_access_token
@@ -31,6 +32,9 @@ from xero_mcp.config import Settings
 from xero_mcp.coordination import Coordinator, InProcessCoordinator
 from xero_mcp.store import Store
 from xero_mcp.tools._context import Backend
+
+if TYPE_CHECKING:
+    from xero_mcp.metrics import Metrics
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +145,7 @@ class UserBackends:
         now: Callable[[], datetime] = utc_now,
         sync_dir: Path | None = None,
         coordinator: Coordinator | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         # One coordinator for everyone: an organisation shared by two people has one rate budget at Xero, and the
         # app's own limit spans every person (with Redis, every replica too).
@@ -150,6 +155,7 @@ class UserBackends:
         self._transport = transport
         self._now = now
         self._sync_dir = sync_dir
+        self._metrics = metrics
         self._backends: dict[str, Backend] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
@@ -188,6 +194,7 @@ class UserBackends:
 
     async def _build(self, user_id: str) -> Backend:
         from xero_mcp.client import XeroClient
+        from xero_mcp.server import client_pacing
         from xero_mcp.sync.cursors import CursorStore
         from xero_mcp.sync.dedupe import DedupeLedger
 
@@ -197,7 +204,10 @@ class UserBackends:
         login = StoredLogin.from_bytes(loaded[0])
         snapshot = _Snapshot(login)
         oauth = XeroOAuth(self._settings, client_id=login.client_id, transport=self._transport, now=self._now)
-        inner = LoginTokenProvider(snapshot, oauth, login=login, now=self._now)
+        metrics = self._metrics
+        inner = LoginTokenProvider(
+            snapshot, oauth, login=login, now=self._now, on_refresh=metrics.refresh if metrics is not None else None
+        )
         coordinator = self.coordinator
         refresh_lock = f"refresh:{login.client_id}:{user_id}"
         tokens = StoredLoginTokens(
@@ -217,16 +227,17 @@ class UserBackends:
             login_provider=inner,
         )
         client: XeroClient
+        pacing = client_pacing(self._settings, metrics)
         if self._settings.history_notes:
             from xero_mcp.hosted.notes import NotingXeroClient, requester_note
 
             user = await self._store.get_user(user_id)
             who = requester_note(user.name, user.email) if user else requester_note(user_id, "")
             client = NotingXeroClient(
-                self._settings, tokens, transport=self._transport, coordinator=coordinator, note=who
+                self._settings, tokens, transport=self._transport, coordinator=coordinator, note=who, **pacing
             )
         else:
-            client = XeroClient(self._settings, tokens, transport=self._transport, coordinator=coordinator)
+            client = XeroClient(self._settings, tokens, transport=self._transport, coordinator=coordinator, **pacing)
         # Each user's trigger cursors and dedupe ledger are their own: two people polling one shared organisation
         # never advance each other's cursor, and nobody reaches another's ledger.
         if self._sync_dir is None:
