@@ -45,7 +45,7 @@ class Job:
 
 JOBS = {
     "poll": Job(
-        f"poll_sales_invoices after {POLLED:,} invoices changed",
+        f"poll_changes (sales_invoices) after {POLLED:,} invoices changed",
         POLLED // 1000,
         "If-Modified-Since pages of 1,000",
     ),
@@ -144,10 +144,11 @@ async def _measure(result: Measurement) -> None:
                 contact_id = _find_id(contact, "contact_id")
                 line = {"description": "Catering", "quantity": 1, "unit_amount": 250 + number, "account": "200"}
                 invoice = await jobs.tool(
-                    "create_invoice", {"contact": contact_id, "status": "AUTHORISED", "lines": [line]}
+                    "create_document",
+                    {"kind": "invoice", "contact": contact_id, "status": "AUTHORISED", "lines": [line]},
                 )
                 if invoice.get("duplicate"):
-                    raise RuntimeError("create_invoice returned an earlier invoice as a duplicate")
+                    raise RuntimeError("create_document returned an earlier invoice as a duplicate")
                 invoice_id = _find_id(invoice, "invoice_id")
                 # No elicitation here: the preview (no API call) returns the token the user's "yes" would send.
                 preview = await jobs.tool("email_invoice", {"invoice": invoice_id})
@@ -162,14 +163,16 @@ async def _measure(result: Measurement) -> None:
             counted["invoice_customer_again"] = await jobs.counted(lambda: invoice_customer(2))
 
             changed = loader.add(POLLED)
-            started = await jobs.tool("poll_sales_invoices", {})
+            started = await jobs.tool("poll_changes", {"entity": "sales_invoices"})
             local.sandbox.clock.advance(1)
             loader.touch(changed, updated_from=local.sandbox.clock.now() + timedelta(seconds=1))
             local.sandbox.clock.advance(POLLED / 1000 + 2)
             polled: dict[str, Any] = {}
 
             async def poll() -> None:
-                polled.update(await jobs.tool("poll_sales_invoices", {"cursor": started["cursor"]}))
+                polled.update(
+                    await jobs.tool("poll_changes", {"entity": "sales_invoices", "cursor": started["cursor"]})
+                )
 
             counted["poll"] = await jobs.counted(poll)
             seen = len(polled.get("created", [])) + len(polled.get("updated", []))

@@ -23,8 +23,9 @@ async def main() -> None:
         print("contact:", json.dumps(contact))
 
         invoice = await client.call_tool(
-            "create_invoice",
+            "create_document",
             {
+                "kind": "invoice",
                 "contact": contact["contact_id"],
                 "lines": [{"description": "Consulting", "quantity": 3, "unit_amount": "150", "account": "Sales"}],
                 "status": "AUTHORISED",

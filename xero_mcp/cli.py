@@ -20,7 +20,7 @@ import click
 from xero_mcp import DISTRIBUTION, __version__
 from xero_mcp.config import DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT, SettingError, Settings
 from xero_mcp.tools._context import Backend, BackendFactory
-from xero_mcp.tools._spec import TOOLSETS
+from xero_mcp.tools._spec import DEFAULT_TOOLSETS, TOOLSETS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -102,8 +102,8 @@ def _tool_selection(func: F) -> F:
             callback=_toolsets,
             envvar="XERO_MCP_TOOLSETS",
             show_envvar=True,
-            help=f"Comma-separated toolsets to expose: {', '.join(TOOLSETS)}; 'default' is all but banking, "
-            "triggers and generic; 'all' is everything.",
+            help=f"Comma-separated toolsets to expose: {', '.join(TOOLSETS)}; 'default' is all but "
+            f"{', '.join(name for name in TOOLSETS if name not in DEFAULT_TOOLSETS)}; 'all' is everything.",
         ),
         click.option("--tools", metavar="NAMES", callback=_names, help="Comma-separated tool names to add."),
         click.option("--exclude-tools", metavar="NAMES", callback=_names, help="Comma-separated tool names to remove."),

@@ -148,17 +148,17 @@ def _polled(changes: Mapping[str, Any]) -> str:
     return f"trigger fired: {len(created)} new ({', '.join(names)}), {len(updated)} updated"
 
 
-async def _started(demo: Demo, trigger: str) -> Record:
-    first = await demo.call(trigger)
+async def _started(demo: Demo, entity: str) -> Record:
+    first = await demo.call("poll_changes", entity=entity)
     demo.say(Text("subscription started: the next poll returns what changes from now on", style="dim"))
     return first
 
 
 async def contact_to_history(demo: Demo) -> None:
     """New contact -> look it up -> note in its history."""
-    first = await _started(demo, "poll_contacts")
-    await demo.call("create_contact", name="Bluebell Bakery", email_address="accounts@bluebell.example")
-    changes = await demo.call("poll_contacts", cursor=first["cursor"])
+    first = await _started(demo, "contacts")
+    await demo.call("save_contact", name="Bluebell Bakery", email_address="accounts@bluebell.example")
+    changes = await demo.call("poll_changes", entity="contacts", cursor=first["cursor"])
     contact = _only(changes["created"], "new contact")
     demo.say(f"new contact: {contact['name']} <{contact.get('email_address', '')}>")
     details = await demo.call("get_contact", contact=contact["contact_id"])
@@ -174,10 +174,11 @@ async def contact_to_history(demo: Demo) -> None:
 
 async def bill_to_history(demo: Demo) -> None:
     """New bill -> find it -> note in its history."""
-    first = await _started(demo, "poll_bills")
+    first = await _started(demo, "bills")
     await demo.call("find_or_create_contact", name="PowerDirect", email_address="billing@powerdirect.example")
     await demo.call(
-        "create_bill",
+        "create_document",
+        kind="bill",
         contact="PowerDirect",
         reference="PD-OCT",
         lines=[
@@ -190,7 +191,7 @@ async def bill_to_history(demo: Demo) -> None:
         ],
         status="AUTHORISED",
     )
-    changes = await demo.call("poll_bills", cursor=first["cursor"])
+    changes = await demo.call("poll_changes", entity="bills", cursor=first["cursor"])
     bill = _only(changes["created"], "new bill")
     demo.say(_polled(changes))
     found = await demo.call("get_bill", bill=bill["invoice_id"])
@@ -214,18 +215,19 @@ async def bill_to_history(demo: Demo) -> None:
 
 async def invoice_to_email(demo: Demo) -> None:
     """New sales invoice -> email it to the customer."""
-    first = await _started(demo, "poll_sales_invoices")
+    first = await _started(demo, "sales_invoices")
     customer = await demo.call(
         "find_or_create_contact", name="Ridgeway University", email_address="ap@ridgeway.example"
     )
     await demo.call(
-        "create_invoice",
+        "create_document",
+        kind="invoice",
         contact="Ridgeway University",
         lines=[{"description": "Workshop facilitation", "quantity": 2, "unit_amount": "650", "account": "200"}],
         reference="Spring workshops",
         status="AUTHORISED",
     )
-    changes = await demo.call("poll_sales_invoices", cursor=first["cursor"])
+    changes = await demo.call("poll_changes", entity="sales_invoices", cursor=first["cursor"])
     invoice = _only(changes["created"], "new sales invoice")
     demo.say(_polled(changes))
     demo.show(document_table([invoice], title="New sales invoice"))
@@ -250,22 +252,24 @@ async def credit_note_to_allocation(demo: Demo) -> None:
     customer = "Coastal Catering"
     await demo.call("find_or_create_contact", name=customer, email_address="events@coastal.example")
     await demo.call(
-        "create_invoice",
+        "create_document",
+        kind="invoice",
         contact=customer,
         lines=[{"description": "Event catering", "quantity": 1, "unit_amount": "900", "account": "200"}],
         status="AUTHORISED",
     )
-    first = await _started(demo, "poll_credit_notes")
+    first = await _started(demo, "credit_notes")
     await demo.call(
-        "create_credit_note",
+        "create_document",
+        kind="credit_note",
         contact=customer,
         lines=[{"description": "Refund: one tray short", "quantity": 1, "unit_amount": "120", "account": "200"}],
         status="AUTHORISED",
     )
-    changes = await demo.call("poll_credit_notes", cursor=first["cursor"])
+    changes = await demo.call("poll_changes", entity="credit_notes", cursor=first["cursor"])
     credit_note = _only(changes["created"], "new credit note")
     demo.say(_polled(changes))
-    outstanding = await demo.call("list_invoices", contact=customer, statuses=["AUTHORISED"])
+    outstanding = await demo.call("list_records", kind="invoice", contact=customer, statuses=["AUTHORISED"])
     invoice = _only(outstanding["items"], "outstanding invoice")
     demo.show(document_table([credit_note, invoice], title="The new credit note and the invoice it can pay"))
     allocation = await demo.call(
@@ -287,7 +291,8 @@ async def invoice_a_customer(demo: Demo) -> None:
     contact = found.get("contact") or found
     demo.say(f"{'created' if found.get('created') else 'found'} {contact['name']}")
     draft = await demo.call(
-        "create_invoice",
+        "create_document",
+        kind="invoice",
         contact=contact["contact_id"],
         lines=[{"description": "Consulting", "quantity": 3, "unit_amount": "150", "account": "200"}],
     )

@@ -76,7 +76,7 @@ async def test_one_users_token_is_refused_for_the_other_users_organisation(serve
     first = server.sandbox.tenant_ids()[0]
     bob = await sign_in(server, "bob@example.com")
     async with bob.session() as session:
-        by_id = await session.call_tool("list_contacts", {"tenant": first})
+        by_id = await session.call_tool("list_records", {"kind": "contact", "tenant": first})
         names = dict(server.sandbox.state.organisations())
         by_name = await session.call_tool("list_tenants", {"tenant": names[first]})
     assert by_id.is_error and by_name.is_error
@@ -100,15 +100,17 @@ async def test_each_users_trigger_cursor_on_a_shared_organisation_is_their_own(s
     def names(polled: dict[str, Any]) -> list[str]:
         return [c["name"] for c in [*polled["created"], *polled["updated"]]]
 
-    alice_start = (await call(alice, "poll_contacts", {}))["cursor"]
-    bob_start = (await call(bob, "poll_contacts", {}))["cursor"]
-    await call(alice, "create_contact", {"name": "Shared Customer Ltd"})
+    alice_start = (await call(alice, "poll_changes", {"entity": "contacts"}))["cursor"]
+    bob_start = (await call(bob, "poll_changes", {"entity": "contacts"}))["cursor"]
+    await call(alice, "save_contact", {"name": "Shared Customer Ltd"})
 
-    alice_seen = await call(alice, "poll_contacts", {"cursor": alice_start})
+    alice_seen = await call(alice, "poll_changes", {"entity": "contacts", "cursor": alice_start})
     assert names(alice_seen) == ["Shared Customer Ltd"]
     # Alice acknowledges her delivery by passing its cursor on; Bob's subscription must not move with it.
-    assert names(await call(alice, "poll_contacts", {"cursor": alice_seen["cursor"]})) == []
-    assert names(await call(bob, "poll_contacts", {"cursor": bob_start})) == ["Shared Customer Ltd"]
+    assert names(await call(alice, "poll_changes", {"entity": "contacts", "cursor": alice_seen["cursor"]})) == []
+    assert names(await call(bob, "poll_changes", {"entity": "contacts", "cursor": bob_start})) == [
+        "Shared Customer Ltd"
+    ]
 
 
 async def test_an_expired_access_token_is_refused_and_the_client_refreshes_it(server: Server) -> None:
@@ -196,7 +198,7 @@ async def test_each_write_for_a_hosted_user_adds_a_history_note_naming_them(serv
     alice = await sign_in(server, "alice@example.com")
     second = server.sandbox.tenant_ids()[1]
     async with alice.session() as session:
-        created = await session.call_tool("create_contact", {"name": "Noted Customer Ltd", "tenant": second})
+        created = await session.call_tool("save_contact", {"name": "Noted Customer Ltd", "tenant": second})
         assert not created.is_error, created.content
         data: Any = created.structured_content
         history = await session.call_tool(
@@ -268,7 +270,7 @@ async def test_mcp_tokens_never_reach_xero_and_xero_tokens_never_reach_the_clien
     alice = await sign_in(server, "alice@example.com")
     async with alice.session() as session:
         await _tenants(session)
-        result = await session.call_tool("list_contacts", {"tenant": server.sandbox.tenant_ids()[0]})
+        result = await session.call_tool("list_records", {"kind": "contact", "tenant": server.sandbox.tenant_ids()[0]})
     assert alice.storage.tokens is not None
     ours = {alice.storage.tokens.access_token, alice.storage.tokens.refresh_token}
     sent = [

@@ -55,7 +55,7 @@ async def _writes(fleet: Fleet, route: str) -> int:
 
 async def _contacts_named(fleet: Fleet, name: str) -> list[dict[str, Any]]:
     async with fleet.session() as session:
-        found = tool_json(await session.call_tool("list_contacts", {"search": name}))
+        found = tool_json(await session.call_tool("list_records", {"kind": "contact", "search": name}))
     return [contact for contact in found["items"] if contact["name"] == name]
 
 
@@ -100,7 +100,7 @@ async def test_the_same_create_through_both_replicas_at_once_makes_one_record(fl
 
         async def create(replica: int, body: dict[str, str]) -> Any:
             async with fleet.session(f"{fleet.replicas[replica].url}/mcp") as session:
-                return await session.call_tool("create_contact", body)
+                return await session.call_tool("save_contact", body)
 
         results = await asyncio.gather(*(create(index % 2, body) for index, body in enumerate(bodies)))
         assert all(not result.is_error for result in results), variant
@@ -134,7 +134,7 @@ async def test_a_replica_killed_with_writes_in_flight_loses_and_doubles_nothing_
 
     async def create_on_first(name: str) -> None:
         async with fleet.session(f"{fleet.replicas[0].url}/mcp") as session:
-            await session.call_tool("create_contact", {"name": name})
+            await session.call_tool("save_contact", {"name": name})
 
     in_flight = [asyncio.create_task(create_on_first(name)) for name in names]
     try:
@@ -152,7 +152,7 @@ async def test_a_replica_killed_with_writes_in_flight_loses_and_doubles_nothing_
     assert await _writes(fleet, "/Contacts") >= writes_before + 3
     try:
         async with fleet.session() as session:
-            for result in await asyncio.gather(*(session.call_tool("create_contact", {"name": n}) for n in names)):
+            for result in await asyncio.gather(*(session.call_tool("save_contact", {"name": n}) for n in names)):
                 assert not result.is_error, result.content
         for name in names:
             assert len(await _contacts_named(fleet, name)) == 1, name
@@ -195,13 +195,17 @@ async def test_a_trigger_consumer_alternating_replicas_gets_every_change_once_al
 
     async def poll(cursor: str | None) -> str:
         async with fleet.session() as session:
-            result = tool_json(await session.call_tool("poll_contacts", {"cursor": cursor} if cursor else {}))
+            result = tool_json(
+                await session.call_tool(
+                    "poll_changes", {"entity": "contacts", **({"cursor": cursor} if cursor else {})}
+                )
+            )
         delivered.extend(contact["name"] for contact in [*result["created"], *result["updated"]])
         return str(result["cursor"])
 
     async def create(name: str) -> None:
         async with fleet.session() as session:
-            assert not (await session.call_tool("create_contact", {"name": name})).is_error
+            assert not (await session.call_tool("save_contact", {"name": name})).is_error
 
     cursor = await poll(None)
     for name in ("Trigger One Ltd", "Trigger Two Ltd"):

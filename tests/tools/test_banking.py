@@ -17,7 +17,7 @@ STATIONERY = [{"description": "Stationery", "quantity": 2, "unit_amount": 25, "a
 
 async def _spend(client: Client, **extra: Any) -> dict[str, Any]:
     arguments: dict[str, Any] = {
-        "type": "SPEND",
+        "kind": "spend_money",
         "contact": "Office Supplies Co",
         "bank_account": BANK,
         "lines": STATIONERY,
@@ -25,7 +25,7 @@ async def _spend(client: Client, **extra: Any) -> dict[str, Any]:
         "reference": "Receipt 881",
     }
     arguments.update(extra)
-    return await ok(client, "create_bank_transaction", **arguments)
+    return await ok(client, "create_document", **arguments)
 
 
 async def _spent_elsewhere(client: Client, **fields: Any) -> dict[str, Any]:
@@ -38,9 +38,7 @@ async def _spent_elsewhere(client: Client, **fields: Any) -> dict[str, Any]:
 async def test_create_bank_transaction_resolves_names_and_links_to_xero(make_client: MakeClient) -> None:
     async with make_client() as client:
         spent = await _spend(client, lines=[{**STATIONERY[0], "tax": "Tax on Purchases"}])
-        listed = await ok(
-            client, "list_bank_transactions", bank_account="090", type="SPEND", contact="office supplies co"
-        )
+        listed = await ok(client, "list_records", kind="spend_money", bank_account="090", contact="office supplies co")
     assert (spent["type"], spent["status"], spent["duplicate"]) == ("SPEND", "AUTHORISED", False)
     assert (spent["contact_name"], spent["bank_account"], spent["reference"]) == (
         "Office Supplies Co",
@@ -78,11 +76,11 @@ async def test_a_bank_transaction_made_elsewhere_is_found_before_recording_it_ag
 
 async def test_the_bank_account_is_named_when_there_are_several(make_client: MakeClient) -> None:
     async with make_client() as client:
-        unnamed = await fails(client, "create_bank_transaction", type="SPEND", lines=STATIONERY)
+        unnamed = await fails(client, "create_document", kind="spend_money", lines=STATIONERY)
         misspelt = await fails(
-            client, "create_bank_transaction", type="SPEND", lines=STATIONERY, bank_account="Busines Bank"
+            client, "create_document", kind="spend_money", lines=STATIONERY, bank_account="Busines Bank"
         )
-        not_bank = await fails(client, "create_bank_transaction", type="SPEND", lines=STATIONERY, bank_account="Rent")
+        not_bank = await fails(client, "create_document", kind="spend_money", lines=STATIONERY, bank_account="Rent")
     assert "bank_account: this organisation has 3 bank accounts; name one" in unnamed
     assert "Close matches: Business Bank Account (090)" in misspelt
     assert "bank_account: no bank account matches 'Rent'" in not_bank
@@ -157,9 +155,9 @@ async def test_bank_transfer_rules_are_explained(make_client: MakeClient) -> Non
     assert "amount" in negative
 
 
-async def test_read_only_mode_lists_bank_transactions_and_payments_only(make_client: MakeClient) -> None:
-    async with make_client(read_only=True, toolsets=("banking",)) as client:
+async def test_read_only_mode_lists_bank_transactions_but_cannot_change_them(make_client: MakeClient) -> None:
+    async with make_client(read_only=True, toolsets=("banking", "documents")) as client:
         names = {tool.name for tool in (await client.list_tools()).tools}
-        listed = await ok(client, "list_bank_transactions", date_from="2026-01-01", page_size=3)
-    assert names == {"list_bank_transactions", "list_payments"}
+        listed = await ok(client, "list_records", kind="bank_transaction", date_from="2026-01-01", page_size=3)
+    assert "list_records" in names and not {"update_bank_transaction", "create_document"} & names
     assert len(listed["items"]) == 3 and listed["has_more"] is True

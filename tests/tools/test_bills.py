@@ -18,7 +18,7 @@ async def _suppliers(client: Client) -> None:
 
 
 async def _bill(client: Client, supplier: str = "Kereru Paper Mill", **extra: Any) -> dict[str, Any]:
-    return await ok(client, "create_bill", contact=supplier, lines=STOCK, **extra)
+    return await ok(client, "create_document", kind="bill", contact=supplier, lines=STOCK, **extra)
 
 
 async def test_create_bill_keys_duplicates_by_supplier_and_reference(make_client: MakeClient) -> None:
@@ -85,8 +85,8 @@ async def test_list_bills_lists_only_bills_of_the_supplier(make_client: MakeClie
         await _bill(client, reference="A-1", status="AUTHORISED")
         await _bill(client, reference="A-2")
         await _bill(client, "Takahe Print Supplies", reference="B-1")
-        listed = await ok(client, "list_bills", contact="Kereru Paper Mill")
-        approved = await ok(client, "list_bills", contact="Kereru Paper Mill", statuses=["AUTHORISED"])
+        listed = await ok(client, "list_records", kind="bill", contact="Kereru Paper Mill")
+        approved = await ok(client, "list_records", kind="bill", contact="Kereru Paper Mill", statuses=["AUTHORISED"])
     assert sorted(b["invoice_number"] for b in listed["items"]) == ["A-1", "A-2"]
     assert {b["type"] for b in listed["items"]} == {"ACCPAY"}
     assert [b["invoice_number"] for b in approved["items"]] == ["A-1"]
@@ -97,7 +97,8 @@ async def test_bills_refuse_discounts_with_xeros_message(make_client: MakeClient
         await _suppliers(client)
         message = await fails(
             client,
-            "create_bill",
+            "create_document",
+            kind="bill",
             contact="Kereru Paper Mill",
             lines=[{**STOCK[0], "discount_rate": 10}],
             reference="DISC-1",
@@ -108,6 +109,8 @@ async def test_bills_refuse_discounts_with_xeros_message(make_client: MakeClient
 async def test_unknown_supplier_lists_close_matches(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _suppliers(client)
-        message = await fails(client, "create_bill", contact="Kereru Paper", lines=STOCK, reference="X-1")
-    assert message.startswith("Error executing tool create_bill: contact: no contact matches 'Kereru Paper'.")
+        message = await fails(
+            client, "create_document", kind="bill", contact="Kereru Paper", lines=STOCK, reference="X-1"
+        )
+    assert message.startswith("Error executing tool create_document: contact: no contact matches 'Kereru Paper'.")
     assert "Kereru Paper Mill" in message

@@ -51,9 +51,13 @@ async def test_an_undated_invoice_in_auckland_is_dated_on_aucklands_day(
     sandbox.clock.set(datetime(2026, 11, 21, 20, 0, tzinfo=UTC))
     auckland = "Second Street Trading"  # its Organisation.Timezone is NEWZEALANDSTANDARDTIME; the first is UTC
     async with make_client() as client:
-        invoice = await ok(client, "create_invoice", contact="Kowhai Kitchens", lines=LINE, tenant=auckland)
-        quote = await ok(client, "create_quote", contact="Kowhai Kitchens", lines=LINE, tenant=auckland)
-        utc_invoice = await ok(client, "create_invoice", contact="Kestrel Logistics", lines=LINE)
+        invoice = await ok(
+            client, "create_document", kind="invoice", contact="Kowhai Kitchens", lines=LINE, tenant=auckland
+        )
+        quote = await ok(
+            client, "create_document", kind="quote", contact="Kowhai Kitchens", lines=LINE, tenant=auckland
+        )
+        utc_invoice = await ok(client, "create_document", kind="invoice", contact="Kestrel Logistics", lines=LINE)
     assert invoice["date"] == "2026-11-22"
     assert quote["date"] == "2026-11-22"
     assert utc_invoice["date"] == "2026-11-21"

@@ -11,7 +11,7 @@ WORK = [{"description": "Consulting", "quantity": 1, "unit_amount": 150, "accoun
 async def test_a_note_added_to_an_invoice_by_number_shows_in_its_history(make_client: MakeClient) -> None:
     async with make_client() as client:
         await ok(client, "find_or_create_contact", name="Moa Museum Shop")
-        invoice = await ok(client, "create_invoice", contact="Moa Museum Shop", lines=WORK)
+        invoice = await ok(client, "create_document", kind="invoice", contact="Moa Museum Shop", lines=WORK)
         note = await ok(
             client,
             "add_history_note",
@@ -29,8 +29,8 @@ async def test_a_note_added_to_an_invoice_by_number_shows_in_its_history(make_cl
 async def test_notes_reach_contacts_by_name_and_quotes_and_credit_notes_by_number(make_client: MakeClient) -> None:
     async with make_client() as client:
         contact = await ok(client, "find_or_create_contact", name="Moa Museum Shop")
-        await ok(client, "create_quote", contact="Moa Museum Shop", lines=WORK, quote_number="MM-Q1")
-        await ok(client, "create_credit_note", contact="Moa Museum Shop", lines=WORK, credit_note_number="MM-CN1")
+        await ok(client, "create_document", kind="quote", contact="Moa Museum Shop", lines=WORK, number="MM-Q1")
+        await ok(client, "create_document", kind="credit_note", contact="Moa Museum Shop", lines=WORK, number="MM-CN1")
         await ok(client, "add_history_note", entity="contact", record_id="moa museum shop", note="Prefers email")
         await ok(client, "add_history_note", entity="quote", record_id="MM-Q1", note="Sent by post too")
         await ok(client, "add_history_note", entity="credit_note", record_id="MM-CN1", note="Goodwill credit")
@@ -45,7 +45,7 @@ async def test_notes_reach_contacts_by_name_and_quotes_and_credit_notes_by_numbe
 async def test_a_bill_note_is_added_by_its_id(make_client: MakeClient) -> None:
     async with make_client() as client:
         await ok(client, "find_or_create_contact", name="Huia Hardware")
-        bill = await ok(client, "create_bill", contact="Huia Hardware", lines=WORK, reference="HH-12")
+        bill = await ok(client, "create_document", kind="bill", contact="Huia Hardware", lines=WORK, reference="HH-12")
         await ok(client, "add_history_note", entity="bill", record_id=bill["invoice_id"], note="Disputed line 1")
         history = await ok(client, "get_history", entity="bill", record_id=bill["invoice_id"])
     assert history["entries"][-1]["details"] == "Disputed line 1"
@@ -76,7 +76,7 @@ async def test_an_unknown_record_is_reported_as_such(make_client: MakeClient) ->
 async def test_a_note_longer_than_xero_allows_is_refused_before_sending(make_client: MakeClient) -> None:
     async with make_client() as client:
         await ok(client, "find_or_create_contact", name="Moa Museum Shop")
-        invoice = await ok(client, "create_invoice", contact="Moa Museum Shop", lines=WORK)
+        invoice = await ok(client, "create_document", kind="invoice", contact="Moa Museum Shop", lines=WORK)
         message = await fails(
             client, "add_history_note", entity="invoice", record_id=invoice["invoice_id"], note="x" * 2501
         )

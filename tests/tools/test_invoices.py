@@ -23,7 +23,13 @@ async def _customer(client: Client, name: str = "Acme Consulting Group") -> dict
 async def _approved(client: Client, **extra: Any) -> dict[str, Any]:
     await _customer(client)
     return await ok(
-        client, "create_invoice", contact="Acme Consulting Group", lines=CONSULTING, status="AUTHORISED", **extra
+        client,
+        "create_document",
+        kind="invoice",
+        contact="Acme Consulting Group",
+        lines=CONSULTING,
+        status="AUTHORISED",
+        **extra,
     )
 
 
@@ -31,7 +37,8 @@ async def _refused_line(client: Client, **line: Any) -> str:
     """Why create_invoice refuses an invoice whose one line is `line` (with a description and unit amount)."""
     return await fails(
         client,
-        "create_invoice",
+        "create_document",
+        kind="invoice",
         contact="Acme Consulting Group",
         lines=[{"description": "x", "unit_amount": 1, **line}],
     )
@@ -41,7 +48,12 @@ async def test_invoicing_a_customer_and_emailing_it_takes_three_calls(make_clien
     async with make_client() as client:
         contact = await ok(client, "find_or_create_contact", name="Acme Consulting Group", email_address="ap@acme.test")
         invoice = await ok(
-            client, "create_invoice", contact="Acme Consulting Group", lines=CONSULTING, status="AUTHORISED"
+            client,
+            "create_document",
+            kind="invoice",
+            contact="Acme Consulting Group",
+            lines=CONSULTING,
+            status="AUTHORISED",
         )
         emailed = (await confirmed(client, "email_invoice", invoice=invoice["invoice_number"]))["result"]
     assert invoice["status"] == "AUTHORISED" and invoice["duplicate"] is False
@@ -59,12 +71,17 @@ async def test_invoicing_a_customer_and_emailing_it_takes_three_calls(make_clien
 async def test_creating_the_same_invoice_again_returns_the_first_as_a_duplicate(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _customer(client)
-        first = await ok(client, "create_invoice", contact="Acme Consulting Group", lines=CONSULTING)
-        again = await ok(client, "create_invoice", contact="acme consulting group", lines=CONSULTING)
+        first = await ok(client, "create_document", kind="invoice", contact="Acme Consulting Group", lines=CONSULTING)
+        again = await ok(client, "create_document", kind="invoice", contact="acme consulting group", lines=CONSULTING)
         forced = await ok(
-            client, "create_invoice", contact="Acme Consulting Group", lines=CONSULTING, allow_duplicate=True
+            client,
+            "create_document",
+            kind="invoice",
+            contact="Acme Consulting Group",
+            lines=CONSULTING,
+            allow_duplicate=True,
         )
-        listed = await ok(client, "list_invoices", contact="Acme Consulting Group")
+        listed = await ok(client, "list_records", kind="invoice", contact="Acme Consulting Group")
     assert again["duplicate"] is True and again["invoice_id"] == first["invoice_id"]
     assert forced["duplicate"] is False and forced["invoice_id"] != first["invoice_id"]
     assert len(listed["items"]) == 2
@@ -86,7 +103,12 @@ async def test_create_invoice_finds_an_invoice_with_the_same_number_made_elsewhe
             },
         )
         repeated = await ok(
-            client, "create_invoice", contact="Acme Consulting Group", lines=CONSULTING, invoice_number="WEB-1001"
+            client,
+            "create_document",
+            kind="invoice",
+            contact="Acme Consulting Group",
+            lines=CONSULTING,
+            number="WEB-1001",
         )
     assert repeated["duplicate"] is True
     assert repeated["total"] == 88  # the existing invoice, not the one described in this call
@@ -99,7 +121,8 @@ async def test_lines_name_items_tax_rates_and_tracking_options_in_words(make_cli
         await ok(client, "create_item", code="ZX-BLUE", name="Blue Zircon Widget", sale_price=20, sales_account="Sales")
         created = await ok(
             client,
-            "create_invoice",
+            "create_document",
+            kind="invoice",
             contact="Acme Consulting Group",
             lines=[
                 {"item": "blue zircon WIDGET", "quantity": 2},
@@ -125,7 +148,7 @@ async def test_unknown_account_tax_rate_and_tracking_option_list_close_matches(m
         account = await _refused_line(client, account="Sale")
         tax = await _refused_line(client, account="200", tax="Tax on Sale")
         option = await _refused_line(client, account="200", tracking=[{"category": "Region", "option": "Nort"}])
-        contact = await fails(client, "create_invoice", contact="Acme Consulting", lines=CONSULTING)
+        contact = await fails(client, "create_document", kind="invoice", contact="Acme Consulting", lines=CONSULTING)
     assert "lines[0].account: no account matches 'Sale'. Close matches: Sales (200)" in account
     assert "lines[0].tax: no tax rate matches 'Tax on Sale'. Close matches: Tax on Sales (OUTPUT)" in tax
     assert "lines[0].tracking.option: no option of 'Region' matches 'Nort'. Close matches: North" in option
@@ -143,7 +166,12 @@ async def test_xero_validation_errors_come_back_as_tool_errors(make_client: Make
     async with make_client() as client:
         await _customer(client)
         message = await fails(
-            client, "create_invoice", contact="Acme Consulting Group", lines=CONSULTING, currency_code="JPY"
+            client,
+            "create_document",
+            kind="invoice",
+            contact="Acme Consulting Group",
+            lines=CONSULTING,
+            currency_code="JPY",
         )
     assert message.endswith("Xero rejected the request: Organisation is not subscribed to currency JPY")
 
@@ -153,8 +181,9 @@ async def test_update_invoice_replaces_lines_and_keeps_the_rest(make_client: Mak
         created = await _approved(client, reference="PO 77")
         updated = await confirmed_result(
             client,
-            "update_invoice",
-            invoice=created["invoice_number"],
+            "update_document",
+            kind="invoice",
+            document=created["invoice_number"],
             lines=[{"description": "Consulting (revised)", "quantity": 2, "unit_amount": 150, "account": "Sales"}],
         )
         detail = await ok(client, "get_invoice", invoice=created["invoice_number"])
@@ -172,8 +201,12 @@ async def test_changing_amounts_of_a_paid_invoice_is_explained(make_client: Make
             amount=100,
             bank_account="Business Bank Account",
         )
-        message = await fails_confirmed(client, "update_invoice", invoice=created["invoice_number"], lines=CONSULTING)
-        reference = await ok(client, "update_invoice", invoice=created["invoice_number"], reference="Paid in part")
+        message = await fails_confirmed(
+            client, "update_document", kind="invoice", document=created["invoice_number"], lines=CONSULTING
+        )
+        reference = await ok(
+            client, "update_document", kind="invoice", document=created["invoice_number"], reference="Paid in part"
+        )
     assert "has payments or credits applied" in message and "delete_payment" in message
     assert reference["reference"] == "Paid in part" and reference["amount_due"] == 395
 
@@ -181,7 +214,7 @@ async def test_changing_amounts_of_a_paid_invoice_is_explained(make_client: Make
 async def test_approve_invoice_authorises_a_draft_once(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _customer(client)
-        draft = await ok(client, "create_invoice", contact="Acme Consulting Group", lines=CONSULTING)
+        draft = await ok(client, "create_document", kind="invoice", contact="Acme Consulting Group", lines=CONSULTING)
         approved = await ok(client, "approve_invoice", invoice=draft["invoice_number"])
         again = await ok(client, "approve_invoice", invoice=draft["invoice_id"])
     assert draft["status"] == "DRAFT"
@@ -223,10 +256,10 @@ async def test_void_invoice_asks_the_user_and_respects_their_answer(make_client:
 async def test_voiding_a_draft_deletes_it_and_a_paid_invoice_is_refused(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _customer(client)
-        draft = await ok(client, "create_invoice", contact="Acme Consulting Group", lines=CONSULTING)
+        draft = await ok(client, "create_document", kind="invoice", contact="Acme Consulting Group", lines=CONSULTING)
         preview = await ok(client, "void_invoice", invoice=draft["invoice_number"])
         deleted = await confirmed(client, "void_invoice", invoice=draft["invoice_number"])
-        paid = await _approved(client, invoice_number="PAID-1")
+        paid = await _approved(client, number="PAID-1")
         await ok(client, "create_payment", invoice="PAID-1", amount=495, bank_account="Business Bank Account")
         message = await fails(client, "void_invoice", invoice="PAID-1")
         after = await ok(client, "get_invoice", invoice=paid["invoice_id"])
@@ -241,14 +274,16 @@ async def test_updating_a_voided_invoice_is_explained(make_client: MakeClient) -
     async with make_client() as client:
         created = await _approved(client)
         await confirmed(client, "void_invoice", invoice=created["invoice_number"])
-        message = await fails(client, "update_invoice", invoice=created["invoice_number"], reference="late change")
+        message = await fails(
+            client, "update_document", kind="invoice", document=created["invoice_number"], reference="late change"
+        )
     assert "is VOIDED; voided documents cannot be changed" in message
 
 
 async def test_email_invoice_explains_that_drafts_must_be_approved_first(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _customer(client)
-        draft = await ok(client, "create_invoice", contact="Acme Consulting Group", lines=CONSULTING)
+        draft = await ok(client, "create_document", kind="invoice", contact="Acme Consulting Group", lines=CONSULTING)
         message = await fails_confirmed(client, "email_invoice", invoice=draft["invoice_number"])
     assert f"invoice {draft['invoice_number']} is DRAFT" in message and "approve_invoice" in message
 
@@ -257,7 +292,14 @@ async def test_online_invoice_link_is_given_for_approved_invoices_only(make_clie
     async with make_client() as client:
         approved = await _approved(client)
         link = await ok(client, "get_online_invoice_url", invoice=approved["invoice_number"])
-        draft = await ok(client, "create_invoice", contact="Acme Consulting Group", lines=CONSULTING, reference="draft")
+        draft = await ok(
+            client,
+            "create_document",
+            kind="invoice",
+            contact="Acme Consulting Group",
+            lines=CONSULTING,
+            reference="draft",
+        )
         message = await fails(client, "get_online_invoice_url", invoice=draft["invoice_number"])
     assert link["invoice_id"] == approved["invoice_id"] and link["online_invoice_url"].startswith("https://")
     assert "is DRAFT" in message and "approve_invoice" in message
@@ -266,7 +308,7 @@ async def test_online_invoice_link_is_given_for_approved_invoices_only(make_clie
 async def test_get_invoice_with_an_unknown_number_says_where_to_look(make_client: MakeClient) -> None:
     async with make_client() as client:
         message = await fails(client, "get_invoice", invoice="INV-9999")
-    assert "no invoice or bill has the ID or number 'INV-9999'" in message and "list_invoices" in message
+    assert "no invoice or bill has the ID or number 'INV-9999'" in message and "list_records" in message
 
 
 async def test_list_invoices_filters_by_status_contact_and_date_and_pages(make_client: MakeClient) -> None:
@@ -275,19 +317,34 @@ async def test_list_invoices_filters_by_status_contact_and_date_and_pages(make_c
         for day in ("2026-10-01", "2026-10-15", "2026-10-31"):
             await ok(
                 client,
-                "create_invoice",
+                "create_document",
+                kind="invoice",
                 contact="Acme Consulting Group",
                 lines=CONSULTING,
                 date=day,
                 status="AUTHORISED",
             )
-        await ok(client, "create_invoice", contact="Acme Consulting Group", lines=CONSULTING, date="2026-10-20")
-        october = await ok(
-            client, "list_invoices", contact="Acme Consulting Group", date_from="2026-10-10", date_to="2026-10-31"
+        await ok(
+            client,
+            "create_document",
+            kind="invoice",
+            contact="Acme Consulting Group",
+            lines=CONSULTING,
+            date="2026-10-20",
         )
-        drafts = await ok(client, "list_invoices", contact="Acme Consulting Group", statuses=["DRAFT"])
-        page_one = await ok(client, "list_invoices", contact="Acme Consulting Group", page_size=3)
-        page_two = await ok(client, "list_invoices", contact="Acme Consulting Group", page_size=3, page=2)
+        october = await ok(
+            client,
+            "list_records",
+            kind="invoice",
+            contact="Acme Consulting Group",
+            date_from="2026-10-10",
+            date_to="2026-10-31",
+        )
+        drafts = await ok(client, "list_records", kind="invoice", contact="Acme Consulting Group", statuses=["DRAFT"])
+        page_one = await ok(client, "list_records", kind="invoice", contact="Acme Consulting Group", page_size=3)
+        page_two = await ok(
+            client, "list_records", kind="invoice", contact="Acme Consulting Group", page_size=3, page=2
+        )
     assert [i["date"] for i in october["items"]] == ["2026-10-31", "2026-10-20", "2026-10-15"]
     assert [(i["date"], i["status"]) for i in drafts["items"]] == [("2026-10-20", "DRAFT")]
     assert page_one["has_more"] is True and len(page_one["items"]) == 3
@@ -300,7 +357,9 @@ async def test_emailing_by_invoice_id_costs_one_api_call_and_a_refusal_is_still_
 ) -> None:
     async with make_client() as client:
         approved = await _approved(client)
-        draft = await ok(client, "create_invoice", contact="Acme Consulting Group", lines=CONSULTING, reference="d2")
+        draft = await ok(
+            client, "create_document", kind="invoice", contact="Acme Consulting Group", lines=CONSULTING, reference="d2"
+        )
         before = sandbox.request_counts.total
         emailed = (await confirmed(client, "email_invoice", invoice=approved["invoice_id"]))["result"]
         calls = sandbox.request_counts.total - before

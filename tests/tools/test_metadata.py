@@ -33,20 +33,30 @@ ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOTS = Path(__file__).with_name("snapshots")
 UPDATE = os.environ.get("XERO_MCP_UPDATE_SNAPSHOTS") == "1"
 
-# The tools issue 4 fixes by name; other parts of the project and users' prompts rely on them.
+# The tools other parts of the project and users' prompts rely on by name (issue 4's list, as issue 11 consolidated it).
 REQUIRED = {
-    "poll_contacts", "poll_bills", "poll_bank_transactions", "poll_payments", "poll_quotes", "poll_sales_invoices",
-    "poll_credit_notes", "create_contact", "update_contact", "get_contact", "create_invoice", "update_invoice",
-    "get_invoice", "create_bill", "get_bill", "email_invoice", "create_quote", "update_quote", "create_credit_note",
-    "allocate_credit_note", "create_payment", "delete_payment", "create_bank_transaction", "create_bank_transfer",
-    "create_purchase_order", "add_history_note", "get_history", "xero_get", "xero_write", "list_accounts",
-    "list_tax_rates", "list_tenants", "find_or_create_contact", "list_contacts", "list_contact_groups",
-    "list_invoices", "list_bills", "list_quotes", "list_credit_notes", "list_payments", "list_bank_transactions",
-    "list_purchase_orders", "list_items", "create_item", "update_item", "list_tracking_categories",
-    "create_tracking_category", "create_tracking_option", "list_manual_journals", "create_manual_journal",
-    "update_credit_note", "update_bank_transaction", "approve_invoice", "void_invoice", "get_online_invoice_url",
-    "get_organisation", "get_report",
+    "poll_changes", "save_contact", "get_contact", "find_or_create_contact", "list_contact_groups", "list_records",
+    "create_document", "update_document", "get_invoice", "get_bill", "email_invoice", "approve_invoice",
+    "void_invoice", "get_online_invoice_url", "allocate_credit_note", "create_payment", "delete_payment",
+    "create_bank_transfer", "update_bank_transaction", "add_history_note", "get_history", "xero_get", "xero_write",
+    "list_accounts", "list_tax_rates", "list_tenants", "list_items", "create_item", "update_item",
+    "list_tracking_categories", "create_tracking_category", "create_tracking_option", "list_manual_journals",
+    "create_manual_journal", "get_organisation", "get_report",
 }  # fmt: skip
+
+RETIRED = {
+    "list_contacts": "list_records", "create_contact": "save_contact", "update_contact": "save_contact",
+    "list_invoices": "list_records", "create_invoice": "create_document", "update_invoice": "update_document",
+    "list_bills": "list_records", "create_bill": "create_document", "list_quotes": "list_records",
+    "create_quote": "create_document", "update_quote": "update_document", "list_credit_notes": "list_records",
+    "create_credit_note": "create_document", "update_credit_note": "update_document",
+    "list_purchase_orders": "list_records", "create_purchase_order": "create_document", "list_payments": "list_records",
+    "list_bank_transactions": "list_records", "create_bank_transaction": "create_document",
+    "poll_contacts": "poll_changes", "poll_bills": "poll_changes", "poll_bank_transactions": "poll_changes",
+    "poll_payments": "poll_changes", "poll_quotes": "poll_changes", "poll_sales_invoices": "poll_changes",
+    "poll_credit_notes": "poll_changes",
+}  # fmt: skip
+"""The tools issue 11 retired, each with the tool that does its job now."""
 
 
 async def _never() -> Backend:
@@ -64,6 +74,15 @@ def test_every_required_tool_exists_with_a_snake_case_verb_first_name() -> None:
     assert set(names) >= REQUIRED, sorted(REQUIRED - set(names))
     for name in names:
         assert re.fullmatch(r"[a-z]+(_[a-z]+)*", name), name
+
+
+def test_every_retired_tool_is_gone_and_the_changelog_names_its_replacement() -> None:
+    names = {spec.name for spec in all_tools()}
+    unreleased = (ROOT / "CHANGELOG.md").read_text().split("\n## ")[1]
+    assert not names & set(RETIRED)
+    for old, new in RETIRED.items():
+        assert new in names
+        assert re.search(rf"\| `{old}` \|[^\n]*`{new}`", unreleased), f"CHANGELOG: {old} -> {new}"
 
 
 def test_every_tool_declares_its_toolset_title_and_description() -> None:

@@ -54,7 +54,9 @@ async def test_an_amount_given_as_0_1_or_as_the_text_0_1_reaches_xero_as_exactly
     ]
     try:
         async with Client(server) as client:
-            created = await ok(client, "create_invoice", contact="Owner A", lines=lines, allow_duplicate=True)
+            created = await ok(
+                client, "create_document", kind="invoice", contact="Owner A", lines=lines, allow_duplicate=True
+            )
     finally:
         await context.aclose()
 

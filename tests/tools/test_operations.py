@@ -82,17 +82,17 @@ async def test_metrics_count_tool_calls_errors_and_xero_calls_by_organisation_en
     server, context, metrics, _ = _served(tools_sandbox, tmp_path)
     try:
         async with Client(server) as client:
-            await client.call_tool("list_invoices", {"page_size": 5})
+            await client.call_tool("list_records", {"kind": "invoice", "page_size": 5})
             failed = await client.call_tool("get_invoice", {"invoice": "INV-does-not-exist-0000"})
     finally:
         await context.aclose()
     assert failed.is_error
     text = metrics.exposition()[0].decode()
-    assert 'xero_mcp_tool_calls_total{tool="list_invoices"} 1.0' in text
+    assert 'xero_mcp_tool_calls_total{tool="list_records"} 1.0' in text
     assert 'xero_mcp_tool_errors_total{tool="get_invoice"} 1.0' in text
-    assert 'xero_mcp_tool_errors_total{tool="list_invoices"}' not in text
+    assert 'xero_mcp_tool_errors_total{tool="list_records"}' not in text
     assert 'endpoint="/Invoices",org="' in text and 'status="200"' in text
-    assert 'xero_mcp_tool_call_seconds_count{tool="list_invoices"} 1.0' in text
+    assert 'xero_mcp_tool_call_seconds_count{tool="list_records"} 1.0' in text
 
 
 def test_an_endpoint_label_replaces_ids_and_numbers() -> None:

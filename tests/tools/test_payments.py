@@ -19,7 +19,15 @@ LINE = [{"description": "Survey", "quantity": 1, "unit_amount": 100, "account": 
 
 async def _invoice(client: Client, status: str = "AUTHORISED") -> dict[str, Any]:
     await ok(client, "find_or_create_contact", name="Totara Surveys")
-    return await ok(client, "create_invoice", contact="Totara Surveys", lines=LINE, status=status, allow_duplicate=True)
+    return await ok(
+        client,
+        "create_document",
+        kind="invoice",
+        contact="Totara Surveys",
+        lines=LINE,
+        status=status,
+        allow_duplicate=True,
+    )
 
 
 async def _pay(client: Client, invoice: str, amount: float, **extra: Any) -> dict[str, Any]:
@@ -118,9 +126,9 @@ async def test_list_payments_filters_by_invoice_and_status(make_client: MakeClie
     async with make_client() as client:
         invoice = await _invoice(client)
         made = await _pay(client, invoice["invoice_number"], 30)
-        listed = await ok(client, "list_payments", invoice=invoice["invoice_number"])
-        deleted = await ok(client, "list_payments", statuses=["DELETED"], page_size=5)
-        dated = await ok(client, "list_payments", date_from="2026-11-02", date_to="2026-11-02")
+        listed = await ok(client, "list_records", kind="payment", search=invoice["invoice_number"])
+        deleted = await ok(client, "list_records", kind="payment", statuses=["DELETED"], page_size=5)
+        dated = await ok(client, "list_records", kind="payment", date_from="2026-11-02", date_to="2026-11-02")
     assert [p["payment_id"] for p in listed["items"]] == [made["payment_id"]]
     assert listed["page"] == 1 and listed["has_more"] is False
     assert all(p["status"] == "DELETED" for p in deleted["items"])
@@ -181,6 +189,6 @@ async def test_delete_payment_with_a_bad_id_says_so(make_client: MakeClient) -> 
 async def test_read_only_mode_lists_payments_but_cannot_make_or_delete_them(make_client: MakeClient) -> None:
     async with make_client(read_only=True) as client:
         names = {tool.name for tool in (await client.list_tools()).tools}
-        listed = await ok(client, "list_payments", page_size=2)
-    assert "list_payments" in names and not {"create_payment", "delete_payment"} & names
+        listed = await ok(client, "list_records", kind="payment", page_size=2)
+    assert "list_records" in names and not {"create_payment", "delete_payment"} & names
     assert len(listed["items"]) == 2

@@ -20,7 +20,7 @@ async def _order(client: Client, **extra: Any) -> dict[str, Any]:
         "reference": "Restock",
     }
     arguments.update(extra)
-    return await ok(client, "create_purchase_order", **arguments)
+    return await ok(client, "create_document", kind="purchase_order", **arguments)
 
 
 async def test_create_purchase_order_resolves_names_and_numbers_the_order(make_client: MakeClient) -> None:
@@ -62,15 +62,21 @@ async def test_an_order_number_used_before_returns_that_order(make_client: MakeC
                 "LineItems": [{"Description": "Cables", "Quantity": 5, "UnitAmount": 3, "AccountCode": "310"}],
             },
         )
-        repeated = await _order(client, purchase_order_number="PO-EXT-7")
+        repeated = await _order(client, number="PO-EXT-7")
     assert repeated["duplicate"] is True and repeated["purchase_order_number"] == "PO-EXT-7"
 
 
 async def test_unknown_supplier_and_item_list_close_matches(make_client: MakeClient) -> None:
     async with make_client() as client:
-        supplier = await fails(client, "create_purchase_order", contact="Widget Wholesale", lines=WIDGETS)
+        supplier = await fails(
+            client, "create_document", kind="purchase_order", contact="Widget Wholesale", lines=WIDGETS
+        )
         item = await fails(
-            client, "create_purchase_order", contact="Widget Wholesale Ltd", lines=[{"item": "Widgit", "quantity": 1}]
+            client,
+            "create_document",
+            kind="purchase_order",
+            contact="Widget Wholesale Ltd",
+            lines=[{"item": "Widgit", "quantity": 1}],
         )
     assert "contact: no contact matches 'Widget Wholesale'" in supplier and "Widget Wholesale Ltd" in supplier
     assert "lines[0].item: no item matches 'Widgit'" in item and "Widget (WIDGET)" in item
@@ -79,9 +85,9 @@ async def test_unknown_supplier_and_item_list_close_matches(make_client: MakeCli
 async def test_list_purchase_orders_filters_by_status_and_date(make_client: MakeClient) -> None:
     async with make_client() as client:
         order = await _order(client, status="SUBMITTED", date="2026-11-03")
-        submitted = await ok(client, "list_purchase_orders", statuses=["SUBMITTED"])
-        that_day = await ok(client, "list_purchase_orders", date_from="2026-11-03", date_to="2026-11-03")
-        paged = await ok(client, "list_purchase_orders", page_size=2)
+        submitted = await ok(client, "list_records", kind="purchase_order", statuses=["SUBMITTED"])
+        that_day = await ok(client, "list_records", kind="purchase_order", date_from="2026-11-03", date_to="2026-11-03")
+        paged = await ok(client, "list_records", kind="purchase_order", page_size=2)
     assert order["purchase_order_id"] in [o["purchase_order_id"] for o in submitted["items"]]
     assert all(o["status"] == "SUBMITTED" for o in submitted["items"])
     assert [o["purchase_order_id"] for o in that_day["items"]] == [order["purchase_order_id"]]
@@ -91,6 +97,9 @@ async def test_list_purchase_orders_filters_by_status_and_date(make_client: Make
 
 
 async def test_read_only_mode_lists_purchase_orders_but_cannot_create_them(make_client: MakeClient) -> None:
-    async with make_client(read_only=True, toolsets=("purchases",)) as client:
+    async with make_client(read_only=True, toolsets=("documents",)) as client:
         names = {tool.name for tool in (await client.list_tools()).tools}
-    assert "list_purchase_orders" in names and "create_purchase_order" not in names
+        listed = await ok(client, "list_records", kind="purchase_order", page_size=1)
+        refused = await client.call_tool("create_document", {"kind": "purchase_order", "lines": WIDGETS})
+    assert "list_records" in names and "create_document" not in names
+    assert len(listed["items"]) == 1 and refused.is_error

@@ -33,7 +33,8 @@ async def _invoice(client: Client, amount: int, *, tracking: list[dict[str, str]
         line["tracking"] = tracking
     return await ok(
         client,
-        "create_invoice",
+        "create_document",
+        kind="invoice",
         contact="Kauri Analytics",
         lines=[line],
         status="AUTHORISED",

@@ -72,7 +72,11 @@ async def test_create_item_resolves_names_and_is_usable_at_once(make_client: Mak
         )
         await ok(client, "find_or_create_contact", name="Kereru Farms")
         invoice = await ok(
-            client, "create_invoice", contact="Kereru Farms", lines=[{"item": "Site audit", "quantity": 1}]
+            client,
+            "create_document",
+            kind="invoice",
+            contact="Kereru Farms",
+            lines=[{"item": "Site audit", "quantity": 1}],
         )
     assert (item["code"], item["name"], item["duplicate"]) == ("AUDIT", "Site audit", False)
     assert (item["sale_price"], item["sales_account"], item["sales_tax"]) == (320, "200", "OUTPUT")

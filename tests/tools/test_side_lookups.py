@@ -60,8 +60,10 @@ async def test_reads_and_writes_answer_with_plain_links_when_organisation_is_ref
     try:
         async with Client(server) as client:
             contact = await ok(client, "get_contact", contact="Kowhai Kitchens", tenant=AUCKLAND)
-            listed = await ok(client, "list_contacts", search="Kowhai", tenant=AUCKLAND)
-            invoice = await ok(client, "create_invoice", contact="Kowhai Kitchens", lines=LINE, tenant=AUCKLAND)
+            listed = await ok(client, "list_records", kind="contact", search="Kowhai", tenant=AUCKLAND)
+            invoice = await ok(
+                client, "create_document", kind="invoice", contact="Kowhai Kitchens", lines=LINE, tenant=AUCKLAND
+            )
             again = await ok(client, "get_invoice", invoice=invoice["invoice_id"], tenant=AUCKLAND)
     finally:
         await context.aclose()
@@ -79,7 +81,9 @@ async def _invoice_new_customer(client: Client, number: int) -> None:
         client, "find_or_create_contact", name=f"Harbour Cafe {number}", email_address=f"c{number}@x.test"
     )
     line = {"description": "Catering", "quantity": 1, "unit_amount": 250 + number, "account": "200"}
-    invoice = await ok(client, "create_invoice", contact=contact["contact_id"], status="AUTHORISED", lines=[line])
+    invoice = await ok(
+        client, "create_document", kind="invoice", contact=contact["contact_id"], status="AUTHORISED", lines=[line]
+    )
     preview = await ok(client, "email_invoice", invoice=invoice["invoice_id"])
     await ok(client, "email_invoice", invoice=invoice["invoice_id"], confirm_token=preview["confirm_token"])
     await ok(client, "create_payment", invoice=invoice["invoice_id"], amount=invoice["amount_due"], bank_account="090")

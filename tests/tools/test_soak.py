@@ -28,19 +28,32 @@ def _plan() -> list[tuple[str, dict[str, Any]]]:
     """The intended writes: unique contacts, sales invoices with their own numbers, bills with their references."""
     calls: list[tuple[str, dict[str, Any]]] = []
     for n in range(CONTACTS):
-        calls.append(("create_contact", {"name": f"Soak Customer {n:03d}", "email_address": f"soak{n}@example.com"}))
+        calls.append(("save_contact", {"name": f"Soak Customer {n:03d}", "email_address": f"soak{n}@example.com"}))
     for n in range(INVOICES):
         line = {"description": f"Soak service {n}", "quantity": 1, "unit_amount": f"{100 + n}.25", "account": "200"}
         calls.append(
             (
-                "create_invoice",
-                {"contact": f"Soak Customer {n % CONTACTS:03d}", "invoice_number": f"SOAK-{n:04d}", "lines": [line]},
+                "create_document",
+                {
+                    "kind": "invoice",
+                    "contact": f"Soak Customer {n % CONTACTS:03d}",
+                    "number": f"SOAK-{n:04d}",
+                    "lines": [line],
+                },
             )
         )
     for n in range(BILLS):
         line = {"description": f"Soak supply {n}", "quantity": 2, "unit_amount": "40.10", "account": "429"}
         calls.append(
-            ("create_bill", {"contact": f"Soak Customer {n:03d}", "reference": f"SOAK-BILL-{n:04d}", "lines": [line]})
+            (
+                "create_document",
+                {
+                    "kind": "bill",
+                    "contact": f"Soak Customer {n:03d}",
+                    "reference": f"SOAK-BILL-{n:04d}",
+                    "lines": [line],
+                },
+            )
         )
     return calls
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
@@ -25,19 +26,100 @@ from xero_mcp.tools._resolve import fold
 
 if TYPE_CHECKING:
     from xero_mcp.client.models import Invoice, InvoiceCreate, InvoiceUpdate, LineItem, LineItemInput
+    from xero_mcp.tools._inputs import LineIn
 
 InvoiceType = Literal["ACCREC", "ACCPAY"]
 InvoiceStatusFilter = Literal["DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "VOIDED", "DELETED"]
+INVOICE_STATUSES: tuple[InvoiceStatusFilter, ...] = ("DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "VOIDED", "DELETED")
+"""The statuses invoices, bills and credit notes can be listed by."""
 WritableStatus = Literal["DRAFT", "SUBMITTED", "AUTHORISED"]
+WRITABLE: tuple[WritableStatus, ...] = ("DRAFT", "SUBMITTED", "AUTHORISED")
+"""The statuses an invoice, bill or credit note may be created in or set to."""
 AmountTypes = Literal["Exclusive", "Inclusive", "NoTax"]
 LineTax = AmountTypes | None
 
 D = TypeVar("D", bound="_Stored")
+S = TypeVar("S", bound=str)
 
 LIVE_STATUSES: tuple[str, ...] = ("DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "VOIDED")
 """Every status but DELETED: a deleted document no longer counts as an existing copy."""
 
 _KIND = {"ACCREC": "invoice", "ACCPAY": "bill"}
+
+
+# --- the typed requests the consolidated tools build once and hand to each kind -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What `list_records` asks of a kind: filters and paging, as the model gave them (blank means not given)."""
+
+    kind: str
+    statuses: Sequence[str] | None = None
+    contact: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    search: str | None = None
+    modified_since: dt.datetime | None = None
+    bank_account: str | None = None
+    page: int = 1
+    page_size: int = 100
+    tenant: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What `create_document` or `update_document` asks of a kind: a new document, or the changes to the one
+    `document` names (there, only the fields given change and `lines` replace every line)."""
+
+    kind: str
+    document: str = ""
+    contact: str | None = None
+    lines: Sequence[LineIn] | None = None
+    date: dt.date | None = None
+    due_date: dt.date | None = None
+    expiry_date: dt.date | None = None
+    delivery_date: dt.date | None = None
+    number: str | None = None
+    reference: str | None = None
+    title: str | None = None
+    summary: str | None = None
+    terms: str | None = None
+    status: str | None = None
+    line_amount_types: AmountTypes | None = None
+    currency_code: str | None = None
+    bank_account: str | None = None
+    dedupe_key: str | None = None
+    allow_duplicate: bool = False
+    tenant: str | None = None
+
+    @property
+    def what(self) -> str:
+        """The kind in words: "supplier credit note"."""
+        return self.kind.replace("_", " ")
+
+    def needed(self, name: str) -> str:
+        """A field this kind cannot do without (UserInputError when it was not given)."""
+        value = getattr(self, name)
+        if value is None:
+            raise UserInputError(f"{name}: a {self.what} needs this.")
+        return value
+
+    def new_lines(self) -> Sequence[LineIn]:
+        """The lines of a new document (the router's schema requires at least one)."""
+        assert self.lines is not None
+        return self.lines
+
+
+def choice(name: str, value: str | None, allowed: Sequence[S], what: str) -> S | None:
+    """The one of `allowed` that `value` is (None when not given), else a UserInputError listing what `what`
+    takes."""
+    if value is None:
+        return None
+    for option in allowed:
+        if option == value:
+            return option
+    raise UserInputError(f"{name}: a {what} takes {', '.join(allowed)}, not {value}.")
 
 
 def currency(code: str | None) -> str | None:
@@ -124,37 +206,25 @@ async def fetch_invoice(org: Org, ref: str, *, field: str = "invoice") -> Invoic
         return await org.api.invoices.get(text)
     except NotFound:
         raise UserInputError(
-            f"{field}: no invoice or bill has the ID or number {text!r}. Find it with list_invoices or list_bills."
+            f"{field}: no invoice or bill has the ID or number {text!r}. Find it with list_records."
         ) from None
 
 
-async def list_documents(
-    x: ToolContext,
-    kind: InvoiceType,
-    *,
-    statuses: Sequence[str] | None,
-    contact: str | None,
-    date_from: dt.date | None,
-    date_to: dt.date | None,
-    search: str | None,
-    modified_since: dt.datetime | None,
-    page: int,
-    page_size: int,
-    tenant: str | None,
-) -> Paged[InvoiceView]:
-    """One page of sales invoices or bills, newest first."""
-    org = await x.org(tenant)
-    contact_ids = [str((await _resolve.contact(org, contact)).contact_id)] if contact else None
+async def list_documents(x: ToolContext, q: Listing) -> Paged[InvoiceView]:
+    """One page of sales invoices (kind invoice) or bills, newest first; search matches number and reference."""
+    kind: InvoiceType = "ACCPAY" if q.kind == "bill" else "ACCREC"
+    org = await x.org(q.tenant)
+    contact_ids = [str((await _resolve.contact(org, q.contact)).contact_id)] if q.contact else None
     result = await org.api.invoices.list(
-        where=where_dated([Where.eq("Type", kind)], date_from, date_to),
-        statuses=list(statuses) if statuses else None,
+        where=where_dated([Where.eq("Type", kind)], q.date_from, q.date_to),
+        statuses=list(q.statuses) if q.statuses else None,
         contact_ids=contact_ids,
-        search_term=text_or_none(search),
+        search_term=text_or_none(q.search),
         order=Order.desc("Date"),
         summary_only=True,
-        if_modified_since=modified_since,
-        page=page,
-        page_size=page_size,
+        if_modified_since=q.modified_since,
+        page=q.page,
+        page_size=q.page_size,
     )
     short_code = await org.short_code()
     return paged(result, lambda inv: invoice_view(inv, short_code))

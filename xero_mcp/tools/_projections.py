@@ -233,7 +233,7 @@ class ContactDetail(ContactView):
 
 
 class ContactCreated(ContactView):
-    """create_contact's result: duplicate=true when an existing contact was returned instead."""
+    """save_contact's result when it creates: duplicate=true when an existing contact was returned instead."""
 
     duplicate: bool = False
 
@@ -407,7 +407,7 @@ class QuoteDetail(QuoteView):
 
 
 class QuoteCreated(QuoteView):
-    """create_quote's result: duplicate=true when an existing quote was returned instead."""
+    """A created quote (create_document): duplicate=true when an existing quote was returned instead."""
 
     duplicate: bool = False
 
@@ -475,7 +475,7 @@ class CreditNoteDetail(CreditNoteView):
 
 
 class CreditNoteCreated(CreditNoteView):
-    """create_credit_note's result: duplicate=true when an existing credit note was returned instead."""
+    """A created credit note (create_document): duplicate=true when an existing credit note was returned instead."""
 
     duplicate: bool = False
 

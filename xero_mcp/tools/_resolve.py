@@ -525,7 +525,7 @@ async def contact_ref(org: Org, wanted: str, *, field: str = "contact") -> Conta
     found = await contact(org, wanted, field=field)
     if found.contact_status == "ARCHIVED":
         raise UserInputError(
-            f"{field}: {found.name} is archived. Restore it with update_contact(status='ACTIVE') first, or use "
+            f"{field}: {found.name} is archived. Restore it with save_contact (status ACTIVE) first, or use "
             "another contact."
         )
     return models.ContactRef(contact_id=found.contact_id)

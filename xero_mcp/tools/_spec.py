@@ -32,14 +32,9 @@ TOOLSETS: dict[str, str] = {
     "triggers": "New-or-updated polling with durable cursors, one tool for every kind of record",
     "generic": "Raw GET/POST/PUT/DELETE on any Accounting API path",
     "tenants": "Connected organisations",
-    "sales": "One tool per action for sales invoices, quotes and credit notes (the documents tools cover them), and "
-    "online invoice links",
-    "purchases": "One tool per action for bills and purchase orders (the documents tools cover them)",
-    "banking": "Bank transactions and payments, one tool per action (the documents tools cover them)",
-    "contact_writes": "Listing, creating and updating contacts, one tool each (list_records and save_contact cover "
-    "them)",
+    "sales": "Approving an invoice or bill on its own, and an invoice's online link",
+    "banking": "Changing a bank transaction",
     "setup": "Items, tracking categories, manual journals, contact groups and the organisation's settings",
-    "polls": "One poll_* tool per kind of record (poll_changes covers them)",
 }
 
 DEFAULT_TOOLSETS: tuple[str, ...] = (

@@ -1,4 +1,5 @@
-"""Bank transactions (spend and receive money, prepayments, overpayments) and transfers between bank accounts.
+"""Bank transactions (spend and receive money, prepayments, overpayments: listed and created through the `documents`
+tools, changed with update_bank_transaction) and transfers between the organisation's bank accounts.
 
 Bank accounts are named by code or name; when the organisation has exactly one bank account it is the default.
 A prepayment (money before its invoice) or overpayment (money beyond it) is made by a bank transaction of that type
@@ -13,6 +14,7 @@ contact, date, reference and lines, a transfer by its two accounts, amount, date
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Literal
 from uuid import UUID
@@ -23,23 +25,10 @@ from xero_mcp.client import models
 from xero_mcp.client.errors import NotFound
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
-from xero_mcp.tools._args import (
-    DEFAULT_PAGE_SIZE,
-    AllowDuplicate,
-    BankAccountArg,
-    DateFrom,
-    DateTo,
-    DedupeKey,
-    ModifiedSince,
-    OptionalContact,
-    PageNumber,
-    PageSize,
-    Tenant,
-    where_dated,
-)
+from xero_mcp.tools._args import AllowDuplicate, DedupeKey, OptionalContact, Tenant, where_dated
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._create import Creation, create_once, status_in
-from xero_mcp.tools._documents import LineTax, first_same
+from xero_mcp.tools._documents import Document, LineTax, Listing, first_same
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import LineIn, PositiveAmount
 from xero_mcp.tools._projections import (
@@ -58,11 +47,6 @@ if TYPE_CHECKING:
     from xero_mcp.client.models import BankTransaction, BankTransfer
 
 
-BankType = Literal[
-    "SPEND", "RECEIVE", "SPEND-PREPAYMENT", "RECEIVE-PREPAYMENT", "SPEND-OVERPAYMENT", "RECEIVE-OVERPAYMENT"
-]
-"""Every type Xero creates through BankTransactions (the two transfer types come only from bank transfers)."""
-
 _CLOSED = ("DELETED", "VOIDED")
 """Statuses of a bank transaction that can no longer change and no longer count as an existing copy."""
 
@@ -74,69 +58,62 @@ def _same_amount(a: Decimal | None, b: Decimal | None) -> bool:
 # --- bank transactions ---------------------------------------------------------------------------------------------
 
 
-@tool("list_bank_transactions", toolset="banking", title="List bank transactions", read_only=True)
-async def list_bank_transactions(
-    x: ToolContext,
-    bank_account: Annotated[str | None, Field(description="Code or name")] = None,
-    type: Annotated[BankType | None, Field(description="Money out or in, or a prepayment or overpayment")] = None,
-    contact: OptionalContact = None,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    modified_since: ModifiedSince = None,
-    page: PageNumber = 1,
-    page_size: PageSize = DEFAULT_PAGE_SIZE,
-    tenant: Tenant = None,
-) -> Paged[BankTransactionView]:
-    """Spend and receive money transactions, newest first."""
-    org = await x.org(tenant)
+BankType = Literal[
+    "SPEND", "RECEIVE", "SPEND-PREPAYMENT", "RECEIVE-PREPAYMENT", "SPEND-OVERPAYMENT", "RECEIVE-OVERPAYMENT"
+]
+"""Every type Xero creates through BankTransactions (the two transfer types come only from bank transfers)."""
+
+TYPES: dict[str, BankType] = {
+    "spend_money": "SPEND",
+    "receive_money": "RECEIVE",
+    "receive_prepayment": "RECEIVE-PREPAYMENT",
+    "spend_prepayment": "SPEND-PREPAYMENT",
+    "receive_overpayment": "RECEIVE-OVERPAYMENT",
+    "spend_overpayment": "SPEND-OVERPAYMENT",
+}
+"""The bank transaction type of each kind: money out or in, or a prepayment or overpayment."""
+
+
+async def list_bank_transactions(x: ToolContext, q: Listing) -> Paged[BankTransactionView]:
+    """Bank transactions (spend and receive money, or one of the two), newest first."""
+    org = await x.org(q.tenant)
     filters: list[Where] = []
-    if bank_account is not None:
-        account = await _resolve.account(org, bank_account, field="bank_account", bank=True)
+    if q.bank_account is not None:
+        account = await _resolve.account(org, q.bank_account, field="bank_account", bank=True)
         filters.append(Where.eq("BankAccount.AccountID", account.account_id))
-    if type is not None:
-        filters.append(Where.eq("Type", type))
-    if contact is not None:
-        found = await _resolve.contact(org, contact)
+    if q.kind in TYPES:
+        filters.append(Where.eq("Type", TYPES[q.kind]))
+    if q.contact is not None:
+        found = await _resolve.contact(org, q.contact)
         filters.append(Where.eq("Contact.ContactID", found.contact_id))
     result = await org.api.bank_transactions.list(
-        where=where_dated(filters, date_from, date_to),
+        where=where_dated(filters, q.date_from, q.date_to),
         order="Date DESC",
-        if_modified_since=modified_since,
-        page=page,
-        page_size=page_size,
+        if_modified_since=q.modified_since,
+        page=q.page,
+        page_size=q.page_size,
     )
     short_code = await org.short_code()
     return paged(result, lambda t: bank_transaction_view(t, short_code))
 
 
-@tool("create_bank_transaction", toolset="banking", title="Create a bank transaction", read_only=False)
-async def create_bank_transaction(
-    x: ToolContext,
-    type: Annotated[BankType, Field(description="Money out or in, or a prepayment or overpayment")],
-    lines: list[LineIn],
-    contact: OptionalContact = None,
-    bank_account: BankAccountArg = None,
-    date: dt.date | None = None,
-    reference: str | None = None,
-    line_amount_types: LineTax = None,
-    dedupe_key: DedupeKey = None,
-    allow_duplicate: AllowDuplicate = False,
-    tenant: Tenant = None,
-) -> BankTransactionCreated:
+async def create(x: ToolContext, r: Document) -> BankTransactionCreated:
     """Record money spent or received in a bank account, or a prepayment or overpayment (its lines take no account
     or tax). Natural key: type, bank account, contact, date (default today), reference and lines."""
+    type = TYPES[r.kind]
+    line_amount_types = r.line_amount_types
     if type.endswith("-OVERPAYMENT"):
-        line_amount_types = _overpayment_lines(lines, line_amount_types)
-    org = await x.org(tenant)
-    account = await _resolve.bank_account(org, bank_account)
-    contact_ref = await _resolve.contact_ref(org, contact) if contact is not None else None
+        line_amount_types = _overpayment_lines(r.new_lines(), line_amount_types)
+    org = await x.org(r.tenant)
+    account = await _resolve.bank_account(org, r.bank_account)
+    contact_ref = await _resolve.contact_ref(org, r.contact) if r.contact is not None else None
     request = models.BankTransactionCreate(
         type=type,
         bank_account=_resolve.account_ref(account),
         contact=contact_ref,
-        line_items=await _resolve.line_items(org, lines),
-        date=date or await _resolve.today(org),
-        reference=reference,
+        line_items=await _resolve.line_items(org, r.new_lines()),
+        date=r.date or await _resolve.today(org),
+        reference=r.reference,
         line_amount_types=line_amount_types,
     )
     api = org.api.bank_transactions
@@ -154,11 +131,11 @@ async def create_bank_transaction(
         return first_same(candidates.items, request)
 
     creation = Creation(kind="bank_transaction", records=api, request=request, find=find, gone=status_in(*_CLOSED))
-    created, duplicate = await create_once(x, org, creation, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate)
+    created, duplicate = await create_once(x, org, creation, dedupe_key=r.dedupe_key, allow_duplicate=r.allow_duplicate)
     return bank_transaction_view(created, await org.short_code(), BankTransactionCreated, duplicate=duplicate)
 
 
-def _overpayment_lines(lines: list[LineIn], line_amount_types: LineTax) -> LineTax:
+def _overpayment_lines(lines: Sequence[LineIn], line_amount_types: LineTax) -> LineTax:
     """An overpayment's LineAmountTypes (NoTax), refusing what Xero decides itself: its lines' account (accounts
     receivable or payable) and tax (none)."""
     for index, line in enumerate(lines):
@@ -178,7 +155,7 @@ def _editable(transaction: BankTransaction, ident: str) -> None:
     if status in _CLOSED:
         raise UserInputError(
             f"Bank transaction {ident} is {status} and cannot be changed; create a new one with "
-            "create_bank_transaction instead."
+            "create_document instead."
         )
     if transaction.is_reconciled:
         raise UserInputError(
@@ -320,9 +297,4 @@ async def create_bank_transfer(
     return _transfer_view(created, duplicate)
 
 
-TOOLS: tuple[ToolSpec, ...] = (
-    list_bank_transactions,
-    create_bank_transaction,
-    update_bank_transaction,
-    create_bank_transfer,
-)
+TOOLS: tuple[ToolSpec, ...] = (update_bank_transaction, create_bank_transfer)

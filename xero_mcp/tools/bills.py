@@ -1,4 +1,4 @@
-"""Bill tools (toolset `purchases`): list, find and create bills (Xero's ACCPAY invoices).
+"""Bills (Xero's ACCPAY invoices): creating one (for `create_document`) and the get_bill tool.
 
 A bill's "reference" is the supplier's invoice number, which Xero keeps in InvoiceNumber (not unique: two suppliers
 may use the same one), so a bill is found by supplier and reference.
@@ -6,7 +6,6 @@ may use the same one), so a bill is found by supplier and reference.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
@@ -14,35 +13,19 @@ from pydantic import Field
 from xero_mcp.client import models
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
-from xero_mcp.tools._args import (
-    DEFAULT_PAGE_SIZE,
-    AllowDuplicate,
-    Contact,
-    DateFrom,
-    DateTo,
-    DedupeKey,
-    ModifiedSince,
-    OptionalContact,
-    PageNumber,
-    PageSize,
-    Search,
-    Tenant,
-    text_or_none,
-)
+from xero_mcp.tools._args import OptionalContact, Tenant, text_or_none
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._documents import (
     LIVE_STATUSES,
-    AmountTypes,
-    InvoiceStatusFilter,
-    WritableStatus,
+    WRITABLE,
+    Document,
+    choice,
     create_document,
     currency,
     fetch_invoice,
-    list_documents,
 )
 from xero_mcp.tools._errors import UserInputError
-from xero_mcp.tools._inputs import LineIn
-from xero_mcp.tools._projections import InvoiceCreated, InvoiceDetail, InvoiceView, Paged, invoice_view
+from xero_mcp.tools._projections import InvoiceCreated, InvoiceDetail, invoice_view
 from xero_mcp.tools._spec import ToolSpec, tool
 
 if TYPE_CHECKING:
@@ -57,35 +40,6 @@ async def _find_by_reference(org: Org, reference: str, supplier_id: str | None) 
         parts.append(Where.eq("Contact.ContactID", supplier_id))
     page = await org.api.invoices.list(where=Where.all_of(*parts), statuses=list(LIVE_STATUSES), page_size=100)
     return page.items
-
-
-@tool("list_bills", toolset="purchases", title="List bills", read_only=True)
-async def list_bills(
-    x: ToolContext,
-    statuses: list[InvoiceStatusFilter] | None = None,
-    contact: OptionalContact = None,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    search: Search = None,
-    modified_since: ModifiedSince = None,
-    page: PageNumber = 1,
-    page_size: PageSize = DEFAULT_PAGE_SIZE,
-    tenant: Tenant = None,
-) -> Paged[InvoiceView]:
-    """List bills (supplier invoices), newest first; search matches the reference."""
-    return await list_documents(
-        x,
-        "ACCPAY",
-        statuses=statuses,
-        contact=contact,
-        date_from=date_from,
-        date_to=date_to,
-        search=search,
-        modified_since=modified_since,
-        page=page,
-        page_size=page_size,
-        tenant=tenant,
-    )
 
 
 @tool("get_bill", toolset="documents", title="Find a bill", read_only=True)
@@ -103,7 +57,7 @@ async def get_bill(
     matches = await _find_by_reference(org, bill.strip(), supplier_id)
     if not matches:
         whose = f" from {supplier}" if supplier else ""
-        raise UserInputError(f"bill: no bill{whose} has the reference {bill.strip()!r}. See list_bills.")
+        raise UserInputError(f"bill: no bill{whose} has the reference {bill.strip()!r}. See list_records.")
     if len(matches) > 1:
         listed = "; ".join(
             f"{m.contact.name if m.contact else '?'} dated {m.date} ({m.status}, ID {m.invoice_id})"
@@ -117,35 +71,21 @@ async def get_bill(
     return invoice_view(detail, await org.short_code(), InvoiceDetail)
 
 
-@tool("create_bill", toolset="purchases", title="Create a bill", read_only=False)
-async def create_bill(
-    x: ToolContext,
-    contact: Contact,
-    lines: list[LineIn],
-    reference: Annotated[str | None, Field(description="The supplier's invoice number")] = None,
-    date: dt.date | None = None,
-    due_date: dt.date | None = None,
-    status: WritableStatus = "DRAFT",
-    line_amount_types: AmountTypes | None = None,
-    currency_code: str | None = None,
-    dedupe_key: DedupeKey = None,
-    allow_duplicate: AllowDuplicate = False,
-    tenant: Tenant = None,
-) -> InvoiceCreated:
+async def create(x: ToolContext, r: Document) -> InvoiceCreated:
     """Create a bill from a supplier (`contact`; status AUTHORISED approves it). Natural key: supplier and reference;
     without a reference, supplier, date and lines. An existing match is returned with duplicate=true."""
-    org = await x.org(tenant)
-    text = text_or_none(reference)
+    org = await x.org(r.tenant)
+    text = text_or_none(r.reference)
     request = models.InvoiceCreate(
         type="ACCPAY",
-        contact=await _resolve.contact_ref(org, contact, field="contact"),
-        line_items=await _resolve.line_items(org, lines),
+        contact=await _resolve.contact_ref(org, r.needed("contact"), field="contact"),
+        line_items=await _resolve.line_items(org, r.new_lines()),
         invoice_number=text,
-        date=date or await _resolve.today(org),
-        due_date=due_date,
-        status=status,
-        line_amount_types=line_amount_types,
-        currency_code=currency(currency_code),
+        date=r.date or await _resolve.today(org),
+        due_date=r.due_date,
+        status=choice("status", r.status, WRITABLE, r.what) or "DRAFT",
+        line_amount_types=r.line_amount_types,
+        currency_code=currency(r.currency_code),
     )
     supplier_id = str(request.contact.contact_id)
 
@@ -159,10 +99,10 @@ async def create_bill(
         org,
         request,
         by_reference if text else None,
-        dedupe_key=dedupe_key,
-        allow_duplicate=allow_duplicate,
+        dedupe_key=r.dedupe_key,
+        allow_duplicate=r.allow_duplicate,
     )
     return invoice_view(record, await org.short_code(), InvoiceCreated, duplicate=duplicate)
 
 
-TOOLS: tuple[ToolSpec, ...] = (list_bills, get_bill, create_bill)
+TOOLS: tuple[ToolSpec, ...] = (get_bill,)

@@ -1,4 +1,4 @@
-"""Credit note tools: list, create, update (toolset `sales`) and allocate to an invoice or bill (`payments`)."""
+"""Credit notes: listing, creating and changing them (for the `documents` tools), and allocate_credit_note."""
 
 from __future__ import annotations
 
@@ -12,34 +12,21 @@ from xero_mcp.client import models
 from xero_mcp.client.errors import NotFound
 from xero_mcp.client.pagination import Order, Where
 from xero_mcp.tools import _resolve
-from xero_mcp.tools._args import (
-    DEFAULT_PAGE_SIZE,
-    AllowDuplicate,
-    Contact,
-    DateFrom,
-    DateTo,
-    DedupeKey,
-    ModifiedSince,
-    OptionalContact,
-    PageNumber,
-    PageSize,
-    Tenant,
-    text_or_none,
-    where_dated,
-)
+from xero_mcp.tools._args import Tenant, text_or_none, where_dated
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._create import Creation, create_once
 from xero_mcp.tools._documents import (
-    AmountTypes,
-    InvoiceStatusFilter,
-    WritableStatus,
+    WRITABLE,
+    Document,
+    Listing,
+    choice,
     currency,
     fetch_invoice,
     first_same,
     label,
 )
 from xero_mcp.tools._errors import UserInputError
-from xero_mcp.tools._inputs import LineIn, PositiveAmount
+from xero_mcp.tools._inputs import PositiveAmount
 from xero_mcp.tools._projections import (
     AllocationView,
     CreditNoteCreated,
@@ -48,7 +35,7 @@ from xero_mcp.tools._projections import (
     credit_note_view,
     paged,
 )
-from xero_mcp.tools._spec import ToolSpec, replaces_lines, tool
+from xero_mcp.tools._spec import ToolSpec, tool
 
 if TYPE_CHECKING:
     from xero_mcp.client.models import CreditNote
@@ -69,7 +56,7 @@ async def _fetch(org: Org, ref: str, *, field: str = "credit_note") -> CreditNot
     try:
         return await org.api.credit_notes.get(text)
     except NotFound:
-        raise UserInputError(f"{field}: no credit note has the ID or number {text!r}. See list_credit_notes.") from None
+        raise UserInputError(f"{field}: no credit note has the ID or number {text!r}. See list_records.") from None
 
 
 def _zero(value: Decimal | None) -> Decimal:
@@ -83,72 +70,47 @@ def _used(note: CreditNote) -> Decimal:
     return max(_zero(note.applied_amount), _zero(note.total) - note.remaining_credit)
 
 
-_TYPE = "ACCRECCREDIT: to a customer; ACCPAYCREDIT: from a supplier"
+TYPES: dict[str, CreditNoteType] = {"credit_note": "ACCRECCREDIT", "supplier_credit_note": "ACCPAYCREDIT"}
+"""The type of credit note each kind creates: to a customer, or from a supplier."""
 
 
-@tool("list_credit_notes", toolset="sales", title="List credit notes", read_only=True)
-async def list_credit_notes(
-    x: ToolContext,
-    type: Annotated[CreditNoteType | None, Field(description=_TYPE)] = None,
-    statuses: list[InvoiceStatusFilter] | None = None,
-    contact: OptionalContact = None,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    modified_since: ModifiedSince = None,
-    page: PageNumber = 1,
-    page_size: PageSize = DEFAULT_PAGE_SIZE,
-    tenant: Tenant = None,
-) -> Paged[CreditNoteView]:
-    """List credit notes (ACCRECCREDIT to customers, ACCPAYCREDIT from suppliers), newest first."""
-    org = await x.org(tenant)
+async def list_credit_notes(x: ToolContext, q: Listing) -> Paged[CreditNoteView]:
+    """Credit notes, newest first: every credit note, or (supplier_credit_note) those from suppliers only."""
+    org = await x.org(q.tenant)
     parts: list[Where] = []
-    if type is not None:
-        parts.append(Where.eq("Type", type))
-    if statuses:
-        parts.append(Where.any_of(*(Where.eq("Status", status) for status in statuses)))
-    if contact:
-        parts.append(Where.eq("Contact.ContactID", (await _resolve.contact(org, contact)).contact_id))
+    if q.kind == "supplier_credit_note":
+        parts.append(Where.eq("Type", "ACCPAYCREDIT"))
+    if q.statuses:
+        parts.append(Where.any_of(*(Where.eq("Status", status) for status in q.statuses)))
+    if q.contact:
+        parts.append(Where.eq("Contact.ContactID", (await _resolve.contact(org, q.contact)).contact_id))
     result = await org.api.credit_notes.list(
-        where=where_dated(parts, date_from, date_to),
+        where=where_dated(parts, q.date_from, q.date_to),
         order=Order.desc("Date"),
-        if_modified_since=modified_since,
-        page=page,
-        page_size=page_size,
+        if_modified_since=q.modified_since,
+        page=q.page,
+        page_size=q.page_size,
     )
     short_code = await org.short_code()
     return paged(result, lambda note: credit_note_view(note, short_code))
 
 
-@tool("create_credit_note", toolset="sales", title="Create a credit note", read_only=False)
-async def create_credit_note(
-    x: ToolContext,
-    contact: Contact,
-    lines: list[LineIn],
-    type: Annotated[CreditNoteType, Field(description=_TYPE)] = "ACCRECCREDIT",
-    credit_note_number: str | None = None,
-    reference: str | None = None,
-    date: dt.date | None = None,
-    status: WritableStatus = "DRAFT",
-    line_amount_types: AmountTypes | None = None,
-    currency_code: str | None = None,
-    dedupe_key: DedupeKey = None,
-    allow_duplicate: AllowDuplicate = False,
-    tenant: Tenant = None,
-) -> CreditNoteCreated:
+async def create(x: ToolContext, r: Document) -> CreditNoteCreated:
     """Create a credit note (AUTHORISED to allocate it later). Natural key: type and number (plus contact for
     supplier notes); without a number, contact, date, reference and lines. A match is returned with duplicate=true."""
-    org = await x.org(tenant)
-    number = text_or_none(credit_note_number)
+    org = await x.org(r.tenant)
+    type = TYPES[r.kind]
+    number = text_or_none(r.number)
     request = models.CreditNoteCreate(
         type=type,
-        contact=await _resolve.contact_ref(org, contact),
-        line_items=await _resolve.line_items(org, lines),
+        contact=await _resolve.contact_ref(org, r.needed("contact")),
+        line_items=await _resolve.line_items(org, r.new_lines()),
         credit_note_number=number,
-        reference=reference,
-        date=date or await _resolve.today(org),
-        status=status,
-        line_amount_types=line_amount_types,
-        currency_code=currency(currency_code),
+        reference=r.reference,
+        date=r.date or await _resolve.today(org),
+        status=choice("status", r.status, WRITABLE, r.what) or "DRAFT",
+        line_amount_types=r.line_amount_types,
+        currency_code=currency(r.currency_code),
     )
     day = request.date
     contact_id = request.contact.contact_id
@@ -167,48 +129,29 @@ async def create_credit_note(
         return first_same(page.items, request)
 
     creation = Creation(kind="credit_note", records=org.api.credit_notes, request=request, find=find)
-    record, duplicate = await create_once(x, org, creation, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate)
-    return credit_note_view(record, await org.short_code(), CreditNoteCreated, duplicate=duplicate)
+    created, duplicate = await create_once(x, org, creation, dedupe_key=r.dedupe_key, allow_duplicate=r.allow_duplicate)
+    return credit_note_view(created, await org.short_code(), CreditNoteCreated, duplicate=duplicate)
 
 
-@tool(
-    "update_credit_note",
-    toolset="sales",
-    title="Update a credit note",
-    read_only=False,
-    destructive=True,
-    idempotent=True,
-    preview=replaces_lines("credit note", "credit_note"),
-)
-async def update_credit_note(
-    x: ToolContext,
-    credit_note: CreditNoteRef,
-    contact: OptionalContact = None,
-    lines: list[LineIn] | None = None,
-    date: dt.date | None = None,
-    reference: str | None = None,
-    status: WritableStatus | None = None,
-    line_amount_types: AmountTypes | None = None,
-    tenant: Tenant = None,
-) -> CreditNoteView:
+async def update(x: ToolContext, r: Document) -> CreditNoteView:
     """Change a credit note, or approve it with status AUTHORISED; only the fields given change, and lines, when
     given, replace all lines."""
-    org = await x.org(tenant)
+    org = await x.org(r.tenant)
     changes = models.CreditNoteUpdate(
-        contact=await _resolve.contact_ref(org, contact) if contact else None,
-        line_items=await _resolve.line_items(org, lines) if lines is not None else None,
-        date=date,
-        reference=reference,
-        status=status,
-        line_amount_types=line_amount_types,
+        contact=await _resolve.contact_ref(org, r.contact) if r.contact else None,
+        line_items=await _resolve.line_items(org, r.lines) if r.lines is not None else None,
+        date=r.date,
+        reference=r.reference,
+        status=choice("status", r.status, WRITABLE, r.what),
+        line_amount_types=r.line_amount_types,
     )
     if not changes.to_xero():
         raise UserInputError("Give at least one field to change.")
-    current = await _fetch(org, credit_note)
+    current = await _fetch(org, r.document, field="document")
     if current.status in ("VOIDED", "DELETED"):
         raise UserInputError(f"The {_label(current)} is {current.status} and cannot be changed. Create a new one.")
     used = _used(current)
-    if (used > 0 or current.status == "PAID") and (lines is not None or date is not None or line_amount_types):
+    if (used > 0 or current.status == "PAID") and (r.lines is not None or r.date is not None or r.line_amount_types):
         raise UserInputError(
             f"The {_label(current)} has {used:,.2f} allocated or refunded; its amounts and date cannot change while "
             "allocations remain."
@@ -235,7 +178,7 @@ async def allocate_credit_note(
         if note.status in ("DRAFT", "SUBMITTED"):
             raise UserInputError(
                 f"The {name} is {note.status}; only AUTHORISED credit notes can be allocated. Approve it first with "
-                "update_credit_note(status='AUTHORISED')."
+                "update_document (status AUTHORISED)."
             )
         raise UserInputError(f"The {name} is {note.status} and has no credit left to allocate.")
     if target.type != _INVOICE_TYPE.get(note.type or "", ""):
@@ -282,4 +225,4 @@ async def allocate_credit_note(
     )
 
 
-TOOLS: tuple[ToolSpec, ...] = (list_credit_notes, create_credit_note, update_credit_note, allocate_credit_note)
+TOOLS: tuple[ToolSpec, ...] = (allocate_credit_note,)

@@ -1,4 +1,5 @@
-"""Sales invoice tools (toolset `sales`): list, get, create, update, approve, void, email, online link.
+"""Sales invoices: creating and changing them (for `create_document` / `update_document`), and the tools that get,
+approve, void and email invoices and bills and give an invoice's online link.
 
 What invoices share with bills and the other documents (listing, fetching, find-before-create, status rules) is in
 `_documents`.
@@ -6,127 +7,49 @@ What invoices share with bills and the other documents (listing, fetching, find-
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 from xero_mcp.client import models
 from xero_mcp.client.errors import ValidationError
 from xero_mcp.tools import _resolve
-from xero_mcp.tools._args import (
-    DEFAULT_PAGE_SIZE,
-    AllowDuplicate,
-    Contact,
-    DateFrom,
-    DateTo,
-    DedupeKey,
-    ModifiedSince,
-    OptionalContact,
-    PageNumber,
-    PageSize,
-    Search,
-    Tenant,
-    text_or_none,
-)
+from xero_mcp.tools._args import Tenant, text_or_none
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._documents import (
-    AmountTypes,
-    InvoiceStatusFilter,
-    WritableStatus,
+    WRITABLE,
+    Document,
+    choice,
     create_document,
     currency,
     fetch_invoice,
     label,
-    list_documents,
     money,
     refuse_if_closed,
     update_document,
 )
 from xero_mcp.tools._errors import UserInputError
-from xero_mcp.tools._inputs import LineIn
-from xero_mcp.tools._projections import (
-    CompactView,
-    InvoiceCreated,
-    InvoiceDetail,
-    InvoiceView,
-    Paged,
-    invoice_view,
-)
-from xero_mcp.tools._spec import ToolSpec, replaces_lines, tool
+from xero_mcp.tools._projections import CompactView, InvoiceCreated, InvoiceDetail, InvoiceView, invoice_view
+from xero_mcp.tools._spec import ToolSpec, tool
 
 if TYPE_CHECKING:
     from xero_mcp.client.models import Invoice
 
-# --- tools ---------------------------------------------------------------------------------------------------------
 
-
-@tool("list_invoices", toolset="sales", title="List sales invoices", read_only=True)
-async def list_invoices(
-    x: ToolContext,
-    statuses: list[InvoiceStatusFilter] | None = None,
-    contact: OptionalContact = None,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    search: Search = None,
-    modified_since: ModifiedSince = None,
-    page: PageNumber = 1,
-    page_size: PageSize = DEFAULT_PAGE_SIZE,
-    tenant: Tenant = None,
-) -> Paged[InvoiceView]:
-    """List sales invoices, newest first; search matches number and reference."""
-    return await list_documents(
-        x,
-        "ACCREC",
-        statuses=statuses,
-        contact=contact,
-        date_from=date_from,
-        date_to=date_to,
-        search=search,
-        modified_since=modified_since,
-        page=page,
-        page_size=page_size,
-        tenant=tenant,
-    )
-
-
-@tool("get_invoice", toolset="documents", title="Get an invoice", read_only=True)
-async def get_invoice(x: ToolContext, invoice: str, tenant: Tenant = None) -> InvoiceDetail:
-    """Get an invoice or bill by ID or number, with lines and payments."""
-    org = await x.org(tenant)
-    found = await fetch_invoice(org, invoice)
-    return invoice_view(found, await org.short_code(), InvoiceDetail)
-
-
-@tool("create_invoice", toolset="sales", title="Create a sales invoice", read_only=False)
-async def create_invoice(
-    x: ToolContext,
-    contact: Contact,
-    lines: list[LineIn],
-    date: dt.date | None = None,
-    due_date: dt.date | None = None,
-    invoice_number: str | None = None,
-    reference: str | None = None,
-    status: WritableStatus = "DRAFT",
-    line_amount_types: AmountTypes | None = None,
-    currency_code: str | None = None,
-    dedupe_key: DedupeKey = None,
-    allow_duplicate: AllowDuplicate = False,
-    tenant: Tenant = None,
-) -> InvoiceCreated:
-    """Create a sales invoice (status AUTHORISED approves it). Natural key: invoice_number; without one, contact,
-    date, reference and lines. An existing match is returned with duplicate=true."""
-    org = await x.org(tenant)
+async def create(x: ToolContext, r: Document) -> InvoiceCreated:
+    """Create a sales invoice (status AUTHORISED approves it). Natural key: its number; without one, contact, date,
+    reference and lines. An existing match is returned with duplicate=true."""
+    org = await x.org(r.tenant)
     request = models.InvoiceCreate(
         type="ACCREC",
-        contact=await _resolve.contact_ref(org, contact),
-        line_items=await _resolve.line_items(org, lines),
-        date=date or await _resolve.today(org),
-        due_date=due_date,
-        invoice_number=text_or_none(invoice_number),
-        reference=reference,
-        status=status,
-        line_amount_types=line_amount_types,
-        currency_code=currency(currency_code),
+        contact=await _resolve.contact_ref(org, r.needed("contact")),
+        line_items=await _resolve.line_items(org, r.new_lines()),
+        date=r.date or await _resolve.today(org),
+        due_date=r.due_date,
+        invoice_number=text_or_none(r.number),
+        reference=r.reference,
+        status=choice("status", r.status, WRITABLE, r.what) or "DRAFT",
+        line_amount_types=r.line_amount_types,
+        currency_code=currency(r.currency_code),
     )
     number = request.invoice_number
 
@@ -140,48 +63,35 @@ async def create_invoice(
         org,
         request,
         by_number if number else None,
-        dedupe_key=dedupe_key,
-        allow_duplicate=allow_duplicate,
+        dedupe_key=r.dedupe_key,
+        allow_duplicate=r.allow_duplicate,
     )
     return invoice_view(record, await org.short_code(), InvoiceCreated, duplicate=duplicate)
 
 
-@tool(
-    "update_invoice",
-    toolset="sales",
-    title="Update an invoice",
-    read_only=False,
-    destructive=True,
-    idempotent=True,
-    preview=replaces_lines("invoice", "invoice"),
-)
-async def update_invoice(
-    x: ToolContext,
-    invoice: str,
-    contact: OptionalContact = None,
-    lines: list[LineIn] | None = None,
-    date: dt.date | None = None,
-    due_date: dt.date | None = None,
-    invoice_number: str | None = None,
-    reference: str | None = None,
-    status: WritableStatus | None = None,
-    line_amount_types: AmountTypes | None = None,
-    tenant: Tenant = None,
-) -> InvoiceView:
-    """Change a sales invoice (by ID or number); only the fields given change, and lines, when given, replace all
-    lines."""
-    org = await x.org(tenant)
+async def update(x: ToolContext, r: Document) -> InvoiceView:
+    """Change a sales invoice or bill (by ID or number); only the fields given change, and lines, when given,
+    replace all lines."""
+    org = await x.org(r.tenant)
     changes = models.InvoiceUpdate(
-        contact=await _resolve.contact_ref(org, contact) if contact else None,
-        line_items=await _resolve.line_items(org, lines) if lines is not None else None,
-        date=date,
-        due_date=due_date,
-        invoice_number=invoice_number,
-        reference=reference,
-        status=status,
-        line_amount_types=line_amount_types,
+        contact=await _resolve.contact_ref(org, r.contact) if r.contact else None,
+        line_items=await _resolve.line_items(org, r.lines) if r.lines is not None else None,
+        date=r.date,
+        due_date=r.due_date,
+        invoice_number=r.number,
+        reference=r.reference,
+        status=choice("status", r.status, WRITABLE, r.what),
+        line_amount_types=r.line_amount_types,
     )
-    return await update_document(x, invoice, changes, tenant, field="invoice")
+    return await update_document(x, r.document, changes, r.tenant, field="document")
+
+
+@tool("get_invoice", toolset="documents", title="Get an invoice", read_only=True)
+async def get_invoice(x: ToolContext, invoice: str, tenant: Tenant = None) -> InvoiceDetail:
+    """Get an invoice or bill by ID or number, with lines and payments."""
+    org = await x.org(tenant)
+    found = await fetch_invoice(org, invoice)
+    return invoice_view(found, await org.short_code(), InvoiceDetail)
 
 
 @tool("approve_invoice", toolset="sales", title="Approve an invoice", read_only=False, idempotent=True)
@@ -319,10 +229,7 @@ async def get_online_invoice_url(x: ToolContext, invoice: str, tenant: Tenant = 
 
 
 TOOLS: tuple[ToolSpec, ...] = (
-    list_invoices,
     get_invoice,
-    create_invoice,
-    update_invoice,
     approve_invoice,
     void_invoice,
     email_invoice,

@@ -1,4 +1,4 @@
-"""Payments against invoices and bills: list, create (duplicate-safe), delete (confirmed).
+"""Payments against invoices and bills: list (for list_records), create (duplicate-safe), delete (confirmed).
 
 Xero applies payments only to AUTHORISED documents and never more than the amount due; payments cannot be changed,
 only deleted (which puts the amount back on the document). The tools check those rules first, so the model is told
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 from pydantic import Field
@@ -18,22 +18,10 @@ from xero_mcp.client import models
 from xero_mcp.client.errors import NotFound
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
-from xero_mcp.tools._args import (
-    DEFAULT_PAGE_SIZE,
-    AllowDuplicate,
-    BankAccountArg,
-    DateFrom,
-    DateTo,
-    DedupeKey,
-    ModifiedSince,
-    PageNumber,
-    PageSize,
-    Tenant,
-    where_dated,
-)
+from xero_mcp.tools._args import AllowDuplicate, BankAccountArg, DedupeKey, Tenant, where_dated
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._create import Creation, create_once, fetch_live
-from xero_mcp.tools._documents import fetch_invoice
+from xero_mcp.tools._documents import Listing, fetch_invoice
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import PositiveAmount
 from xero_mcp.tools._projections import Paged, PaymentCreated, PaymentView, paged, payment_view
@@ -45,32 +33,24 @@ if TYPE_CHECKING:
 InvoiceArg = Annotated[str, Field(description="Number or ID")]
 
 
-@tool("list_payments", toolset="banking", title="List payments", read_only=True)
-async def list_payments(
-    x: ToolContext,
-    invoice: Annotated[str | None, Field(description="Number or ID")] = None,
-    statuses: list[Literal["AUTHORISED", "DELETED"]] | None = None,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    modified_since: ModifiedSince = None,
-    page: PageNumber = 1,
-    page_size: PageSize = DEFAULT_PAGE_SIZE,
-    tenant: Tenant = None,
-) -> Paged[PaymentView]:
-    """Payments on invoices and bills, newest first."""
-    org = await x.org(tenant)
+STATUSES: tuple[str, ...] = ("AUTHORISED", "DELETED")
+
+
+async def list_payments(x: ToolContext, q: Listing) -> Paged[PaymentView]:
+    """Payments on invoices and bills, newest first; search names the invoice or bill (number or ID)."""
+    org = await x.org(q.tenant)
     filters: list[Where] = []
-    if invoice is not None:
-        found = await fetch_invoice(org, invoice)
+    if q.search is not None:
+        found = await fetch_invoice(org, q.search, field="search")
         filters.append(Where.eq("Invoice.InvoiceID", found.invoice_id))
-    if statuses:
-        filters.append(Where.any_of(*(Where.eq("Status", status) for status in dict.fromkeys(statuses))))
+    if q.statuses:
+        filters.append(Where.any_of(*(Where.eq("Status", status) for status in dict.fromkeys(q.statuses))))
     result = await org.api.payments.list(
-        where=where_dated(filters, date_from, date_to),
+        where=where_dated(filters, q.date_from, q.date_to),
         order="Date DESC",
-        if_modified_since=modified_since,
-        page=page,
-        page_size=page_size,
+        if_modified_since=q.modified_since,
+        page=q.page,
+        page_size=q.page_size,
     )
     return paged(result, payment_view)
 
@@ -154,7 +134,7 @@ def _payment_id(payment_id: str) -> str:
     try:
         return str(UUID(payment_id.strip()))
     except ValueError:
-        raise UserInputError(f"payment_id: {payment_id!r} is not a Xero ID (a UUID); see list_payments.") from None
+        raise UserInputError(f"payment_id: {payment_id!r} is not a Xero ID (a UUID); see list_records.") from None
 
 
 async def _deletable(org: Org, payment_id: str) -> Payment:
@@ -162,7 +142,7 @@ async def _deletable(org: Org, payment_id: str) -> Payment:
     try:
         payment = await org.api.payments.get(ident)
     except NotFound:
-        raise UserInputError(f"payment_id: no payment has the ID {ident}; see list_payments.") from None
+        raise UserInputError(f"payment_id: no payment has the ID {ident}; see list_records.") from None
     if (payment.status or "AUTHORISED") == "DELETED":
         raise UserInputError(f"Payment {ident} is already deleted.")
     if payment.batch_payment_id is not None:
@@ -209,4 +189,4 @@ async def delete_payment(
     return payment_view(deleted)
 
 
-TOOLS: tuple[ToolSpec, ...] = (list_payments, create_payment, delete_payment)
+TOOLS: tuple[ToolSpec, ...] = (create_payment, delete_payment)

@@ -1,4 +1,5 @@
-"""Purchase orders: list them, and create one to an existing supplier without creating it twice.
+"""Purchase orders: list them, and create one to an existing supplier without creating it twice (for the
+`documents` tools).
 
 A purchase order is recognised by its number; without one, by supplier, date, reference and lines.
 """
@@ -10,25 +11,11 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from xero_mcp.client import models
 from xero_mcp.tools import _resolve
-from xero_mcp.tools._args import (
-    DEFAULT_PAGE_SIZE,
-    AllowDuplicate,
-    Contact,
-    DateFrom,
-    DateTo,
-    DedupeKey,
-    ModifiedSince,
-    PageNumber,
-    PageSize,
-    Tenant,
-    one_status,
-)
+from xero_mcp.tools._args import one_status
 from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._create import Creation, create_once, fetch_live
-from xero_mcp.tools._documents import LineTax, first_same
-from xero_mcp.tools._inputs import LineIn
+from xero_mcp.tools._documents import Document, Listing, choice, first_same
 from xero_mcp.tools._projections import Amount, CompactView, Paged, paged
-from xero_mcp.tools._spec import ToolSpec, tool
 from xero_mcp.tools._views import deep_link
 
 if TYPE_CHECKING:
@@ -37,6 +24,9 @@ if TYPE_CHECKING:
 PurchaseOrderStatus = Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"]
 """Xero's purchase order statuses, as the client's models state them: declared here too because the SDK reads the
 argument types at start-up, before the client's models are loaded (tests/test_startup.py checks the two agree)."""
+STATUSES: tuple[PurchaseOrderStatus, ...] = ("DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED")
+NEW_STATUSES: tuple[PurchaseOrderStatus, ...] = ("DRAFT", "SUBMITTED", "AUTHORISED")
+"""The statuses a purchase order may be created in."""
 
 
 class PurchaseOrderView(CompactView):
@@ -54,7 +44,7 @@ class PurchaseOrderView(CompactView):
 
 
 class PurchaseOrderCreated(PurchaseOrderView):
-    """create_purchase_order's result: duplicate=true when an existing order was returned instead."""
+    """A created purchase order (create_document): duplicate=true when an existing order was returned instead."""
 
     duplicate: bool = False
 
@@ -81,60 +71,36 @@ def purchase_order_view(
     )
 
 
-@tool("list_purchase_orders", toolset="purchases", title="List purchase orders", read_only=True)
-async def list_purchase_orders(
-    x: ToolContext,
-    statuses: list[PurchaseOrderStatus] | None = None,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    modified_since: ModifiedSince = None,
-    page: PageNumber = 1,
-    page_size: PageSize = DEFAULT_PAGE_SIZE,
-    tenant: Tenant = None,
-) -> Paged[PurchaseOrderView]:
+async def list_purchase_orders(x: ToolContext, q: Listing) -> Paged[PurchaseOrderView]:
     """Purchase orders, newest first."""
-    org = await x.org(tenant)
+    org = await x.org(q.tenant)
     result = await org.api.purchase_orders.list(
-        status=one_status(statuses, "purchase orders"),
-        date_from=date_from,
-        date_to=date_to,
+        status=one_status(q.statuses, "purchase orders"),
+        date_from=q.date_from,
+        date_to=q.date_to,
         order="Date DESC",
-        if_modified_since=modified_since,
-        page=page,
-        page_size=page_size,
+        if_modified_since=q.modified_since,
+        page=q.page,
+        page_size=q.page_size,
     )
     short_code = await org.short_code()
     return paged(result, lambda o: purchase_order_view(o, short_code))
 
 
-@tool("create_purchase_order", toolset="purchases", title="Create a purchase order", read_only=False)
-async def create_purchase_order(
-    x: ToolContext,
-    contact: Contact,
-    lines: list[LineIn],
-    purchase_order_number: str | None = None,
-    reference: str | None = None,
-    date: dt.date | None = None,
-    delivery_date: dt.date | None = None,
-    status: Literal["DRAFT", "SUBMITTED", "AUTHORISED"] = "DRAFT",
-    line_amount_types: LineTax = None,
-    dedupe_key: DedupeKey = None,
-    allow_duplicate: AllowDuplicate = False,
-    tenant: Tenant = None,
-) -> PurchaseOrderCreated:
-    """Create a purchase order to a supplier. Natural key: purchase_order_number; without one, supplier, date
-    (default today), reference and lines."""
-    org = await x.org(tenant)
-    supplier = await _resolve.contact_ref(org, contact)
+async def create(x: ToolContext, r: Document) -> PurchaseOrderCreated:
+    """Create a purchase order to a supplier. Natural key: its number; without one, supplier, date (default today),
+    reference and lines."""
+    org = await x.org(r.tenant)
+    supplier = await _resolve.contact_ref(org, r.needed("contact"))
     request = models.PurchaseOrderCreate(
         contact=supplier,
-        line_items=await _resolve.line_items(org, lines),
-        purchase_order_number=purchase_order_number,
-        reference=reference,
-        date=date or await _resolve.today(org),
-        delivery_date=delivery_date,
-        status=status,
-        line_amount_types=line_amount_types,
+        line_items=await _resolve.line_items(org, r.new_lines()),
+        purchase_order_number=r.number,
+        reference=r.reference,
+        date=r.date or await _resolve.today(org),
+        delivery_date=r.delivery_date,
+        status=choice("status", r.status, NEW_STATUSES, r.what) or "DRAFT",
+        line_amount_types=r.line_amount_types,
     )
     api = org.api.purchase_orders
 
@@ -146,8 +112,5 @@ async def create_purchase_order(
         return first_same(theirs, request)
 
     creation = Creation(kind="purchase_order", records=api, request=request, find=find)
-    created, duplicate = await create_once(x, org, creation, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate)
+    created, duplicate = await create_once(x, org, creation, dedupe_key=r.dedupe_key, allow_duplicate=r.allow_duplicate)
     return purchase_order_view(created, await org.short_code(), PurchaseOrderCreated, duplicate=duplicate)
-
-
-TOOLS: tuple[ToolSpec, ...] = (list_purchase_orders, create_purchase_order)

@@ -1,4 +1,4 @@
-"""The poll_* tools: "new or updated" triggers on durable cursors (xero_mcp.sync.cursors).
+"""poll_changes: "new or updated" triggers on durable cursors (xero_mcp.sync.cursors), one tool for every entity.
 
 Each call returns the records created and updated since the cursor it is given, every page of them (If-Modified-Since,
 1000 per page), as compact projections, and the next cursor. The first call without a cursor starts a subscription
@@ -27,13 +27,7 @@ from xero_mcp.tools._args import Tenant
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._projections import (
-    BankTransactionView,
     CompactView,
-    ContactView,
-    CreditNoteView,
-    InvoiceView,
-    PaymentView,
-    QuoteView,
     bank_transaction_view,
     contact_view,
     credit_note_view,
@@ -189,87 +183,25 @@ def _client_models():  # the return type is inferred (the module itself), so eac
 
 @dataclass(frozen=True, slots=True)
 class _Trigger(Generic[M, V]):
-    """One poll_* tool: its source, what its description calls the changes, and the result each record becomes."""
+    """One entity poll_changes watches: its source, and the result each of its records becomes."""
 
     source: _Source
-    what: str
     model: Callable[[], type[M]]
     view: Callable[[M, str | None], V]
-    result: type[V]
 
     def project(self, record: Mapping[str, Any], short_code: str | None) -> V:
         """The result for one raw record."""
         return self.view(self.model().model_validate(dict(record)), short_code)
 
 
-def _poll_tool(trigger: _Trigger[Any, V]) -> ToolSpec:
-    """The poll_<entity> tool for a trigger."""
-    source = trigger.source
-
-    async def poll(
-        x: ToolContext,
-        ctx: Context[Any, Any],
-        cursor: Cursor = None,
-        modified_since: Since = None,
-        tenant: Tenant = None,
-    ) -> Polled[V]:
-        org, result = await _poll(x, ctx, source, cursor, modified_since, tenant)
-        short_code = await org.short_code() if result.changes else None
-        return Polled[V](
-            created=[trigger.project(record, short_code) for record in result.created],
-            updated=[trigger.project(record, short_code) for record in result.updated],
-            cursor=result.cursor,
-            note=_note(result),
-        )
-
-    poll.__doc__ = (
-        f"{trigger.what} since `cursor`; the first call (no cursor) starts from now, or from `modified_since`. "
-        "Always pass the cursor from the last result: it confirms receipt, or the same changes come again."
-    )
-    # The result schema is read from the return annotation: it must name this trigger's view, not the TypeVar.
-    poll.__annotations__["return"] = Polled[trigger.result]
-    title = f"New or updated {source.entity.replace('_', ' ')}"
-    return tool(f"poll_{source.entity}", toolset="polls", title=title, read_only=True)(poll)
-
-
 _TRIGGERS: tuple[_Trigger[Any, Any], ...] = (
-    _Trigger(
-        _CONTACTS,
-        "Contacts created or updated (archived ones as updates)",
-        lambda: _client_models().Contact,
-        contact_view,
-        ContactView,
-    ),
-    _Trigger(_BILLS, "Bills (ACCPAY) created or updated", lambda: _client_models().Invoice, invoice_view, InvoiceView),
-    _Trigger(
-        _BANK_TRANSACTIONS,
-        "Bank transactions created or updated",
-        lambda: _client_models().BankTransaction,
-        bank_transaction_view,
-        BankTransactionView,
-    ),
-    _Trigger(
-        _PAYMENTS,
-        "Payments made or deleted",
-        lambda: _client_models().Payment,
-        lambda payment, _: payment_view(payment),
-        PaymentView,
-    ),
-    _Trigger(_QUOTES, "Quotes created or updated", lambda: _client_models().Quote, quote_view, QuoteView),
-    _Trigger(
-        _SALES,
-        "Sales invoices (ACCREC) created or updated",
-        lambda: _client_models().Invoice,
-        invoice_view,
-        InvoiceView,
-    ),
-    _Trigger(
-        _CREDIT_NOTES,
-        "Credit notes created or updated",
-        lambda: _client_models().CreditNote,
-        credit_note_view,
-        CreditNoteView,
-    ),
+    _Trigger(_CONTACTS, lambda: _client_models().Contact, contact_view),
+    _Trigger(_BILLS, lambda: _client_models().Invoice, invoice_view),
+    _Trigger(_BANK_TRANSACTIONS, lambda: _client_models().BankTransaction, bank_transaction_view),
+    _Trigger(_PAYMENTS, lambda: _client_models().Payment, lambda payment, _: payment_view(payment)),
+    _Trigger(_QUOTES, lambda: _client_models().Quote, quote_view),
+    _Trigger(_SALES, lambda: _client_models().Invoice, invoice_view),
+    _Trigger(_CREDIT_NOTES, lambda: _client_models().CreditNote, credit_note_view),
 )
 
 _BY_ENTITY: dict[str, _Trigger[Any, Any]] = {trigger.source.entity: trigger for trigger in _TRIGGERS}
@@ -299,7 +231,4 @@ async def poll_changes(
     )
 
 
-PER_ENTITY: tuple[ToolSpec, ...] = tuple(_poll_tool(trigger) for trigger in _TRIGGERS)
-"""poll_<entity>: the same polls one tool per entity (toolset `polls`, opt-in); their cursors are the same."""
-
-TOOLS: tuple[ToolSpec, ...] = (poll_changes, *PER_ENTITY)
+TOOLS: tuple[ToolSpec, ...] = (poll_changes,)
