@@ -48,7 +48,8 @@ _HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(r"must be unique|already (exists|assigned)", re.I),
-        "A record with that number or name already exists: find it (list_records or find_or_create_contact) and use it.",
+        "A record with that number or name already exists: find it (list_records or find_or_create_contact) and use "
+        "it.",
     ),
     (
         re.compile(r"AUTHORISED", re.I),
