@@ -73,14 +73,14 @@ async def test_an_overpayment_line_with_an_account_or_tax_is_refused_before_xero
     with_account = await fails(mcp_client, "create_document", **_made("receive_overpayment", "Owner A", coded))
     taxed = await fails(
         mcp_client,
-        "create_bank_transaction",
-        type="SPEND-OVERPAYMENT",
+        "create_document",
+        kind="spend_overpayment",
         contact="Office Supplies Co",
         bank_account=BANK,
         lines=OVERPAID,
         line_amount_types="Exclusive",
     )
-    listed = await ok(mcp_client, "list_bank_transactions", type="RECEIVE-OVERPAYMENT")
+    listed = await ok(mcp_client, "list_records", kind="receive_overpayment")
     assert "lines[0].account" in with_account and "accounts receivable" in with_account
     assert "line_amount_types" in taxed and "no tax" in taxed
     assert listed["items"] == []

@@ -228,9 +228,8 @@ async def find_or_create_contact(
     create_anyway: CreateAnyway = False,
     tenant: Tenant = None,
 ) -> ContactMatch:
-    """Find an active contact by contact_number, then email, then name (any case); create it only when none
-    matches. Similar names are offered instead, creating nothing, unless create_anyway=true. Says which rule
-    matched."""
+    """Find an active contact by contact_number, then email, then name (any case), or create it when none matches;
+    similar names are offered instead unless create_anyway. Says which rule matched."""
     org = await x.org(tenant)
     details = ContactIn(name, email_address, contact_number, first_name, last_name, phone)
     request = _new_contact(details)
@@ -269,7 +268,7 @@ async def _update(x: ToolContext, contact: str, details: ContactIn, status: Cont
 @tool("save_contact", toolset="contacts", title="Create or update a contact", read_only=False)
 async def save_contact(
     x: ToolContext,
-    contact: Annotated[str | None, Field(description="Contact to change (ID, number or name); omit to create")] = None,
+    contact: Annotated[str | None, Field(description="Contact to change; omit to create")] = None,
     name: str | None = None,
     email_address: str | None = None,
     contact_number: str | None = None,
@@ -285,7 +284,7 @@ async def save_contact(
     tenant: Tenant = None,
 ) -> ContactView:
     """Create a customer or supplier (a match by contact_number, else name, returns with duplicate=true; similar
-    names stop it unless create_anyway), or change the one `contact` names (only the fields given)."""
+    names stop it unless create_anyway), or change the one `contact` names."""
     details = ContactIn(
         name, email_address, contact_number, first_name, last_name, phone, address, tax_number, create_anyway, tenant
     )

@@ -50,25 +50,10 @@ Kind = Literal[
     "receive_overpayment",
     "spend_overpayment",
 ]
-ListKind = Literal[
-    "invoice",
-    "bill",
-    "quote",
-    "credit_note",
-    "supplier_credit_note",
-    "purchase_order",
-    "bank_transaction",
-    "spend_money",
-    "receive_money",
-    "receive_prepayment",
-    "spend_prepayment",
-    "receive_overpayment",
-    "spend_overpayment",
-    "payment",
-    "contact",
-]
+ListKind = Literal[Kind, "bank_transaction", "payment", "contact"]
 EditKind = Literal["invoice", "bill", "quote", "credit_note"]
-Status = Literal["DRAFT", "SUBMITTED", "AUTHORISED", "SENT", "ACCEPTED", "DECLINED", "INVOICED"]
+NewStatus = Literal["DRAFT", "SUBMITTED", "AUTHORISED", "SENT"]
+Status = Literal[NewStatus, "ACCEPTED", "DECLINED", "INVOICED"]
 StatusFilter = Literal[
     "ACTIVE",
     "ARCHIVED",
@@ -177,7 +162,7 @@ async def list_records(
     date_to: DateTo = None,
     search: Annotated[Search, Field(description="Text; for a payment, its invoice")] = None,
     modified_since: ModifiedSince = None,
-    bank_account: Annotated[str | None, Field(description="Bank account (bank transactions)")] = None,
+    bank_account: Annotated[str | None, Field(description="Bank account")] = None,
     page: PageNumber | None = None,
     page_size: PageSize | None = None,
     tenant: Tenant = None,
@@ -204,7 +189,7 @@ async def create_document(
     title: Annotated[str | None, Field(description="Title (quote)")] = None,
     summary: Annotated[str | None, Field(description="Summary (quote)")] = None,
     terms: Annotated[str | None, Field(description="Terms (quote)")] = None,
-    status: Annotated[Status | None, AnyCase, Field(description="Default DRAFT; AUTHORISED approves")] = None,
+    status: Annotated[NewStatus | None, AnyCase, Field(description="Default DRAFT; AUTHORISED approves")] = None,
     line_amount_types: Annotated[AmountTypes | None, Field(description="Are unit amounts tax inclusive?")] = None,
     currency_code: Annotated[
         str | None, Field(max_length=3, description="Currency; default the organisation's")
