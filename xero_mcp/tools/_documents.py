@@ -12,20 +12,22 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+
+from pydantic import BaseModel
 
 from xero_mcp.client.errors import NotFound
-from xero_mcp.client.pagination import Order, Where
+from xero_mcp.client.pagination import Order, Page, Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import text_or_none, where_dated
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._create import Creation, create_once
 from xero_mcp.tools._errors import UserInputError
-from xero_mcp.tools._projections import InvoiceView, Paged, invoice_view, paged
+from xero_mcp.tools._projections import InvoiceCreated, InvoiceView, Paged, invoice_view, paged
 from xero_mcp.tools._resolve import fold
 
 if TYPE_CHECKING:
-    from xero_mcp.client.models import Invoice, InvoiceCreate, InvoiceUpdate, LineItem, LineItemInput
+    from xero_mcp.client.models import ContactRef, Invoice, InvoiceCreate, InvoiceUpdate, LineItem, LineItemInput
     from xero_mcp.tools._inputs import LineIn
 
 InvoiceType = Literal["ACCREC", "ACCPAY"]
@@ -39,6 +41,8 @@ AmountTypes = Literal["Exclusive", "Inclusive", "NoTax"]
 LineTax = AmountTypes | None
 
 D = TypeVar("D", bound="_Stored")
+T = TypeVar("T")
+V = TypeVar("V", bound=BaseModel)
 S = TypeVar("S", bound=str)
 
 LIVE_STATUSES: tuple[str, ...] = ("DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "VOIDED")
@@ -122,6 +126,39 @@ def choice(name: str, value: str | None, allowed: Sequence[S], what: str) -> S |
     raise UserInputError(f"{name}: a {what} takes {', '.join(allowed)}, not {value}.")
 
 
+async def listed(
+    org: Org, q: Listing, fetch: Callable[..., Awaitable[Page[T]]], view: Callable[[T, str | None], V], **filters: Any
+) -> Paged[V]:
+    """The page `q` asks for of the list `fetch` reads with `filters` (changed since `q.modified_since`), each record
+    projected by `view` with the organisation's deep links."""
+    result = await fetch(**filters, if_modified_since=q.modified_since, page=q.page, page_size=q.page_size)
+    short_code = await org.short_code()
+    return paged(result, lambda record: view(record, short_code))
+
+
+async def fetch(get: Callable[[str], Awaitable[T]], ref: str, *, field: str, noun: str, hint: str) -> T:
+    """The record `get` reads by this ID or number, or a UserInputError naming the `noun` and where to look."""
+    text = ref.strip()
+    if not text:
+        raise UserInputError(f"{field}: give the {noun}'s ID or number.")
+    try:
+        return await get(text)
+    except NotFound:
+        raise UserInputError(f"{field}: no {noun} has the ID or number {text!r}. {hint}") from None
+
+
+async def contact_change(org: Org, r: Document) -> ContactRef | None:
+    """The contact an update names, resolved; None when it changes no contact."""
+    return await _resolve.contact_ref(org, r.contact) if r.contact else None
+
+
+async def lines_change(org: Org, r: Document, *, tax_from_account: bool = False) -> list[LineItemInput] | None:
+    """The lines that replace every line of a document, resolved; None when an update keeps its lines."""
+    if r.lines is None:
+        return None
+    return await _resolve.line_items(org, r.lines, tax_from_account=tax_from_account)
+
+
 def currency(code: str | None) -> str | None:
     """A currency code as Xero spells it (upper case); None when not given."""
     text = text_or_none(code)
@@ -199,15 +236,9 @@ def first_same(
 
 async def fetch_invoice(org: Org, ref: str, *, field: str = "invoice") -> Invoice:
     """The invoice or bill with this InvoiceID or InvoiceNumber (UserInputError when there is none)."""
-    text = ref.strip()
-    if not text:
-        raise UserInputError(f"{field}: give an invoice ID or number.")
-    try:
-        return await org.api.invoices.get(text)
-    except NotFound:
-        raise UserInputError(
-            f"{field}: no invoice or bill has the ID or number {text!r}. Find it with list_records."
-        ) from None
+    return await fetch(
+        org.api.invoices.get, ref, field=field, noun="invoice or bill", hint="Find it with list_records."
+    )
 
 
 async def list_documents(x: ToolContext, q: Listing) -> Paged[InvoiceView]:
@@ -215,19 +246,18 @@ async def list_documents(x: ToolContext, q: Listing) -> Paged[InvoiceView]:
     kind: InvoiceType = "ACCPAY" if q.kind == "bill" else "ACCREC"
     org = await x.org(q.tenant)
     contact_ids = [str((await _resolve.contact(org, q.contact)).contact_id)] if q.contact else None
-    result = await org.api.invoices.list(
+    return await listed(
+        org,
+        q,
+        org.api.invoices.list,
+        invoice_view,
         where=where_dated([Where.eq("Type", kind)], q.date_from, q.date_to),
         statuses=list(q.statuses) if q.statuses else None,
         contact_ids=contact_ids,
         search_term=text_or_none(q.search),
         order=Order.desc("Date"),
         summary_only=True,
-        if_modified_since=q.modified_since,
-        page=q.page,
-        page_size=q.page_size,
     )
-    short_code = await org.short_code()
-    return paged(result, lambda inv: invoice_view(inv, short_code))
 
 
 async def find_same_document(org: Org, request: InvoiceCreate) -> Invoice | None:
@@ -255,12 +285,10 @@ async def create_document(
     org: Org,
     request: InvoiceCreate,
     find_by_number: Callable[[], Awaitable[Invoice | None]] | None,
-    *,
-    dedupe_key: str | None,
-    allow_duplicate: bool,
-) -> tuple[Invoice, bool]:
+    r: Document,
+) -> InvoiceCreated:
     """Create a dated sales invoice or bill through `create_once`, found by the given number lookup or, without
-    one, by its contact, date, reference and lines."""
+    one, by its contact, date, reference and lines (`r` says how duplicates are avoided)."""
 
     async def find() -> Invoice | None:
         if find_by_number is not None:
@@ -270,7 +298,8 @@ async def create_document(
     creation = Creation(
         kind="bill" if request.type == "ACCPAY" else "invoice", records=org.api.invoices, request=request, find=find
     )
-    return await create_once(x, org, creation, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate)
+    record, duplicate = await create_once(x, org, creation, dedupe_key=r.dedupe_key, allow_duplicate=r.allow_duplicate)
+    return invoice_view(record, await org.short_code(), InvoiceCreated, duplicate=duplicate)
 
 
 # --- status rules --------------------------------------------------------------------------------------------------

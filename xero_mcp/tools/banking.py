@@ -28,7 +28,7 @@ from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import AllowDuplicate, DedupeKey, OptionalContact, Tenant, where_dated
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._create import Creation, create_once, status_in
-from xero_mcp.tools._documents import Document, LineTax, Listing, first_same
+from xero_mcp.tools._documents import Document, LineTax, Listing, first_same, listed
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import LineIn, PositiveAmount
 from xero_mcp.tools._projections import (
@@ -38,7 +38,6 @@ from xero_mcp.tools._projections import (
     CompactView,
     Paged,
     bank_transaction_view,
-    paged,
 )
 from xero_mcp.tools._resolve import fold
 from xero_mcp.tools._spec import ToolSpec, replaces_lines, tool
@@ -86,15 +85,8 @@ async def list_bank_transactions(x: ToolContext, q: Listing) -> Paged[BankTransa
     if q.contact is not None:
         found = await _resolve.contact(org, q.contact)
         filters.append(Where.eq("Contact.ContactID", found.contact_id))
-    result = await org.api.bank_transactions.list(
-        where=where_dated(filters, q.date_from, q.date_to),
-        order="Date DESC",
-        if_modified_since=q.modified_since,
-        page=q.page,
-        page_size=q.page_size,
-    )
-    short_code = await org.short_code()
-    return paged(result, lambda t: bank_transaction_view(t, short_code))
+    where = where_dated(filters, q.date_from, q.date_to)
+    return await listed(org, q, org.api.bank_transactions.list, bank_transaction_view, where=where, order="Date DESC")
 
 
 async def create(x: ToolContext, r: Document) -> BankTransactionCreated:

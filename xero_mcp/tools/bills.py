@@ -94,15 +94,7 @@ async def create(x: ToolContext, r: Document) -> InvoiceCreated:
         matches = await _find_by_reference(org, text, supplier_id)
         return next((m for m in matches if m.status != "DELETED"), None)
 
-    record, duplicate = await create_document(
-        x,
-        org,
-        request,
-        by_reference if text else None,
-        dedupe_key=r.dedupe_key,
-        allow_duplicate=r.allow_duplicate,
-    )
-    return invoice_view(record, await org.short_code(), InvoiceCreated, duplicate=duplicate)
+    return await create_document(x, org, request, by_reference if text else None, r)
 
 
 TOOLS: tuple[ToolSpec, ...] = (get_bill,)

@@ -14,7 +14,7 @@ from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import AllowDuplicate, Contact, CreateAnyway, DedupeKey, Tenant, text_or_none
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._create import Creation, create_once
-from xero_mcp.tools._documents import Listing
+from xero_mcp.tools._documents import Listing, listed
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import InputModel
 from xero_mcp.tools._projections import (
@@ -25,7 +25,6 @@ from xero_mcp.tools._projections import (
     ContactView,
     Paged,
     contact_view,
-    paged,
 )
 from xero_mcp.tools._resolve import MatchRule, fold
 from xero_mcp.tools._spec import ToolSpec, tool
@@ -156,17 +155,16 @@ async def list_contacts(x: ToolContext, q: Listing) -> Paged[ContactView]:
     wanted = set(q.statuses or ("ACTIVE",))
     status = "ALL" if wanted == {"ACTIVE", "ARCHIVED"} else wanted.pop()
     org = await x.org(q.tenant)
-    result = await org.api.contacts.list(
+    return await listed(
+        org,
+        q,
+        org.api.contacts.list,
+        contact_view,
         where=Where.eq("ContactStatus", status) if status != "ALL" else None,
         include_archived=status != "ACTIVE",
         search_term=text_or_none(q.search),
         order=Order.asc("Name"),
-        if_modified_since=q.modified_since,
-        page=q.page,
-        page_size=q.page_size,
     )
-    short_code = await org.short_code()
-    return paged(result, lambda c: contact_view(c, short_code))
 
 
 @tool("get_contact", toolset="contacts", title="Get a contact", read_only=True)

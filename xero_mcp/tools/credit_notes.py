@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import Field
 
 from xero_mcp.client import models
-from xero_mcp.client.errors import NotFound
 from xero_mcp.client.pagination import Order, Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import Tenant, text_or_none, where_dated
@@ -20,10 +19,14 @@ from xero_mcp.tools._documents import (
     Document,
     Listing,
     choice,
+    contact_change,
     currency,
+    fetch,
     fetch_invoice,
     first_same,
     label,
+    lines_change,
+    listed,
 )
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import PositiveAmount
@@ -33,7 +36,6 @@ from xero_mcp.tools._projections import (
     CreditNoteView,
     Paged,
     credit_note_view,
-    paged,
 )
 from xero_mcp.tools._spec import ToolSpec, tool
 
@@ -50,13 +52,7 @@ def _label(note: CreditNote) -> str:
 
 
 async def _fetch(org: Org, ref: str, *, field: str = "credit_note") -> CreditNote:
-    text = ref.strip()
-    if not text:
-        raise UserInputError(f"{field}: give a credit note ID or number.")
-    try:
-        return await org.api.credit_notes.get(text)
-    except NotFound:
-        raise UserInputError(f"{field}: no credit note has the ID or number {text!r}. See list_records.") from None
+    return await fetch(org.api.credit_notes.get, ref, field=field, noun="credit note", hint="See list_records.")
 
 
 def _zero(value: Decimal | None) -> Decimal:
@@ -84,15 +80,8 @@ async def list_credit_notes(x: ToolContext, q: Listing) -> Paged[CreditNoteView]
         parts.append(Where.any_of(*(Where.eq("Status", status) for status in q.statuses)))
     if q.contact:
         parts.append(Where.eq("Contact.ContactID", (await _resolve.contact(org, q.contact)).contact_id))
-    result = await org.api.credit_notes.list(
-        where=where_dated(parts, q.date_from, q.date_to),
-        order=Order.desc("Date"),
-        if_modified_since=q.modified_since,
-        page=q.page,
-        page_size=q.page_size,
-    )
-    short_code = await org.short_code()
-    return paged(result, lambda note: credit_note_view(note, short_code))
+    where = where_dated(parts, q.date_from, q.date_to)
+    return await listed(org, q, org.api.credit_notes.list, credit_note_view, where=where, order=Order.desc("Date"))
 
 
 async def create(x: ToolContext, r: Document) -> CreditNoteCreated:
@@ -138,8 +127,8 @@ async def update(x: ToolContext, r: Document) -> CreditNoteView:
     given, replace all lines."""
     org = await x.org(r.tenant)
     changes = models.CreditNoteUpdate(
-        contact=await _resolve.contact_ref(org, r.contact) if r.contact else None,
-        line_items=await _resolve.line_items(org, r.lines) if r.lines is not None else None,
+        contact=await contact_change(org, r),
+        line_items=await lines_change(org, r),
         date=r.date,
         reference=r.reference,
         status=choice("status", r.status, WRITABLE, r.what),

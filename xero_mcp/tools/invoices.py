@@ -19,10 +19,12 @@ from xero_mcp.tools._documents import (
     WRITABLE,
     Document,
     choice,
+    contact_change,
     create_document,
     currency,
     fetch_invoice,
     label,
+    lines_change,
     money,
     refuse_if_closed,
     update_document,
@@ -58,15 +60,7 @@ async def create(x: ToolContext, r: Document) -> InvoiceCreated:
         found = await org.api.invoices.find_by_number(number)
         return found if found is not None and found.type == "ACCREC" and found.status != "DELETED" else None
 
-    record, duplicate = await create_document(
-        x,
-        org,
-        request,
-        by_number if number else None,
-        dedupe_key=r.dedupe_key,
-        allow_duplicate=r.allow_duplicate,
-    )
-    return invoice_view(record, await org.short_code(), InvoiceCreated, duplicate=duplicate)
+    return await create_document(x, org, request, by_number if number else None, r)
 
 
 async def update(x: ToolContext, r: Document) -> InvoiceView:
@@ -74,8 +68,8 @@ async def update(x: ToolContext, r: Document) -> InvoiceView:
     replace all lines."""
     org = await x.org(r.tenant)
     changes = models.InvoiceUpdate(
-        contact=await _resolve.contact_ref(org, r.contact) if r.contact else None,
-        line_items=await _resolve.line_items(org, r.lines) if r.lines is not None else None,
+        contact=await contact_change(org, r),
+        line_items=await lines_change(org, r),
         date=r.date,
         due_date=r.due_date,
         invoice_number=r.number,

@@ -21,10 +21,10 @@ from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import AllowDuplicate, BankAccountArg, DedupeKey, Tenant, where_dated
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._create import Creation, create_once, fetch_live
-from xero_mcp.tools._documents import Listing, fetch_invoice
+from xero_mcp.tools._documents import Listing, fetch_invoice, listed
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import PositiveAmount
-from xero_mcp.tools._projections import Paged, PaymentCreated, PaymentView, paged, payment_view
+from xero_mcp.tools._projections import Paged, PaymentCreated, PaymentView, payment_view
 from xero_mcp.tools._spec import ToolSpec, tool
 
 if TYPE_CHECKING:
@@ -45,14 +45,8 @@ async def list_payments(x: ToolContext, q: Listing) -> Paged[PaymentView]:
         filters.append(Where.eq("Invoice.InvoiceID", found.invoice_id))
     if q.statuses:
         filters.append(Where.any_of(*(Where.eq("Status", status) for status in dict.fromkeys(q.statuses))))
-    result = await org.api.payments.list(
-        where=where_dated(filters, q.date_from, q.date_to),
-        order="Date DESC",
-        if_modified_since=q.modified_since,
-        page=q.page,
-        page_size=q.page_size,
-    )
-    return paged(result, payment_view)
+    where = where_dated(filters, q.date_from, q.date_to)
+    return await listed(org, q, org.api.payments.list, lambda p, _: payment_view(p), where=where, order="Date DESC")
 
 
 async def _payment_account(org: Org, wanted: str | None) -> Account:

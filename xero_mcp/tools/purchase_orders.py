@@ -14,8 +14,8 @@ from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import one_status
 from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._create import Creation, create_once, fetch_live
-from xero_mcp.tools._documents import Document, Listing, choice, first_same
-from xero_mcp.tools._projections import Amount, CompactView, Paged, paged
+from xero_mcp.tools._documents import Document, Listing, choice, first_same, listed
+from xero_mcp.tools._projections import Amount, CompactView, Paged
 from xero_mcp.tools._views import deep_link
 
 if TYPE_CHECKING:
@@ -74,17 +74,16 @@ def purchase_order_view(
 async def list_purchase_orders(x: ToolContext, q: Listing) -> Paged[PurchaseOrderView]:
     """Purchase orders, newest first."""
     org = await x.org(q.tenant)
-    result = await org.api.purchase_orders.list(
+    return await listed(
+        org,
+        q,
+        org.api.purchase_orders.list,
+        purchase_order_view,
         status=one_status(q.statuses, "purchase orders"),
         date_from=q.date_from,
         date_to=q.date_to,
         order="Date DESC",
-        if_modified_since=q.modified_since,
-        page=q.page,
-        page_size=q.page_size,
     )
-    short_code = await org.short_code()
-    return paged(result, lambda o: purchase_order_view(o, short_code))
 
 
 async def create(x: ToolContext, r: Document) -> PurchaseOrderCreated:

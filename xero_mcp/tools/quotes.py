@@ -11,9 +11,19 @@ from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import one_status, text_or_none
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._create import Creation, create_once
-from xero_mcp.tools._documents import AmountTypes, Document, Listing, choice, currency, first_same
+from xero_mcp.tools._documents import (
+    AmountTypes,
+    Document,
+    Listing,
+    choice,
+    contact_change,
+    currency,
+    first_same,
+    lines_change,
+    listed,
+)
 from xero_mcp.tools._errors import UserInputError
-from xero_mcp.tools._projections import Paged, QuoteCreated, QuoteView, paged, quote_view
+from xero_mcp.tools._projections import Paged, QuoteCreated, QuoteView, quote_view
 
 if TYPE_CHECKING:
     from xero_mcp.client.models import Quote, QuoteLineAmountTypes, QuoteUpdate
@@ -70,19 +80,18 @@ async def list_quotes(x: ToolContext, q: Listing) -> Paged[QuoteView]:
     """Quotes, newest first; search matches the whole or part of a quote number."""
     org = await x.org(q.tenant)
     contact_id = str((await _resolve.contact(org, q.contact)).contact_id) if q.contact else None
-    result = await org.api.quotes.list(
+    return await listed(
+        org,
+        q,
+        org.api.quotes.list,
+        quote_view,
         status=one_status(q.statuses, "quotes"),
         contact_id=contact_id,
         date_from=q.date_from,
         date_to=q.date_to,
         quote_number=text_or_none(q.search),
         order=Order.desc("Date"),
-        if_modified_since=q.modified_since,
-        page=q.page,
-        page_size=q.page_size,
     )
-    short_code = await org.short_code()
-    return paged(result, lambda quote: quote_view(quote, short_code))
 
 
 async def create(x: ToolContext, r: Document) -> QuoteCreated:
@@ -150,8 +159,8 @@ async def update(x: ToolContext, r: Document) -> QuoteView:
     change, and lines, when given, replace all lines."""
     org = await x.org(r.tenant)
     changes = models.QuoteUpdate(
-        contact=await _resolve.contact_ref(org, r.contact) if r.contact else None,
-        line_items=await _resolve.line_items(org, r.lines, tax_from_account=True) if r.lines is not None else None,
+        contact=await contact_change(org, r),
+        line_items=await lines_change(org, r, tax_from_account=True),
         date=r.date,
         expiry_date=r.expiry_date,
         reference=r.reference,
