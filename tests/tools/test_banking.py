@@ -35,7 +35,7 @@ async def _spent_elsewhere(client: Client, **fields: Any) -> dict[str, Any]:
     return await ok(client, "xero_write", method="PUT", path="/BankTransactions", body=body)
 
 
-async def test_create_bank_transaction_resolves_names_and_links_to_xero(make_client: MakeClient) -> None:
+async def test_spending_money_resolves_names_and_links_to_xero(make_client: MakeClient) -> None:
     async with make_client() as client:
         spent = await _spend(client, lines=[{**STATIONERY[0], "tax": "Tax on Purchases"}])
         listed = await ok(client, "list_records", kind="spend_money", bank_account="090", contact="office supplies co")

@@ -21,7 +21,7 @@ async def _bill(client: Client, supplier: str = "Kereru Paper Mill", **extra: An
     return await ok(client, "create_document", kind="bill", contact=supplier, lines=STOCK, **extra)
 
 
-async def test_create_bill_keys_duplicates_by_supplier_and_reference(make_client: MakeClient) -> None:
+async def test_a_bill_is_keyed_duplicates_by_supplier_and_reference(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _suppliers(client)
         first = await _bill(client, reference="KPM-5531")
@@ -33,7 +33,7 @@ async def test_create_bill_keys_duplicates_by_supplier_and_reference(make_client
     assert other["duplicate"] is False and other["invoice_id"] != first["invoice_id"]
 
 
-async def test_create_bill_finds_a_bill_entered_elsewhere(make_client: MakeClient) -> None:
+async def test_creating_a_bill_finds_a_bill_entered_elsewhere(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _suppliers(client)
         await ok(
@@ -52,7 +52,7 @@ async def test_create_bill_finds_a_bill_entered_elsewhere(make_client: MakeClien
     assert repeated["duplicate"] is True and repeated["total"] == 99
 
 
-async def test_create_bill_without_a_reference_is_still_created_once(make_client: MakeClient) -> None:
+async def test_a_bill_without_a_reference_is_still_created_once(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _suppliers(client)
         first = await _bill(client, date="2026-10-20")
@@ -79,7 +79,7 @@ async def test_get_bill_by_reference_asks_for_the_supplier_when_two_share_it(mak
     assert "no bill has the reference 'NOPE-1'" in missing
 
 
-async def test_list_bills_lists_only_bills_of_the_supplier(make_client: MakeClient) -> None:
+async def test_listing_bills_lists_only_bills_of_the_supplier(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _suppliers(client)
         await _bill(client, reference="A-1", status="AUTHORISED")

@@ -46,7 +46,7 @@ async def test_concurrent_find_or_create_contact_calls_create_one_contact(make_c
         assert [c["name"] for c in listed["items"]] == ["Tui Orchards"]
 
 
-async def test_create_contact_returns_the_existing_contact_as_a_duplicate(make_client: MakeClient) -> None:
+async def test_save_contact_returns_the_existing_contact_as_a_duplicate(make_client: MakeClient) -> None:
     async with make_client() as client:
         created = await ok(client, "save_contact", name="Rata Ltd", email_address="rata@rata.test")
         repeated = await ok(client, "save_contact", name="RATA LTD")
@@ -54,7 +54,7 @@ async def test_create_contact_returns_the_existing_contact_as_a_duplicate(make_c
         assert repeated["duplicate"] is True and repeated["contact_id"] == created["contact_id"]
 
 
-async def test_create_contact_with_allow_duplicate_reaches_xero_which_refuses_a_taken_name(
+async def test_save_contact_with_allow_duplicate_reaches_xero_which_refuses_a_taken_name(
     make_client: MakeClient,
 ) -> None:
     async with make_client() as client:
@@ -64,7 +64,7 @@ async def test_create_contact_with_allow_duplicate_reaches_xero_which_refuses_a_
         assert "already" in message
 
 
-async def test_create_contact_finds_a_contact_made_elsewhere_by_its_number(make_client: MakeClient) -> None:
+async def test_save_contact_finds_a_contact_made_elsewhere_by_its_number(make_client: MakeClient) -> None:
     async with make_client() as client:
         made = await ok(
             client, "xero_write", method="PUT", path="/Contacts", body={"Name": "Pohutukawa Co", "ContactNumber": "P-9"}
@@ -111,7 +111,7 @@ async def test_get_contact_with_an_unknown_id_says_so(make_client: MakeClient) -
         assert "no contact has the ID 00000000-0000-0000-0000-000000000001" in message
 
 
-async def test_update_contact_changes_only_the_given_fields_and_archives(make_client: MakeClient) -> None:
+async def test_save_contact_changes_only_the_given_fields_and_archives(make_client: MakeClient) -> None:
     async with make_client() as client:
         await ok(client, "save_contact", name="Manuka Honey Co", email_address="old@manuka.test", contact_number="M-1")
         updated = await ok(client, "save_contact", contact="Manuka Honey Co", email_address="new@manuka.test")
@@ -125,14 +125,14 @@ async def test_update_contact_changes_only_the_given_fields_and_archives(make_cl
         assert [c["contact_id"] for c in gone["items"]] == [updated["contact_id"]]
 
 
-async def test_update_contact_without_any_change_is_refused(make_client: MakeClient) -> None:
+async def test_save_contact_without_any_change_is_refused(make_client: MakeClient) -> None:
     async with make_client() as client:
         await ok(client, "save_contact", name="Kauri Timber")
         message = await fails(client, "save_contact", contact="Kauri Timber")
         assert "at least one field" in message
 
 
-async def test_list_contacts_pages_explicitly(make_client: MakeClient) -> None:
+async def test_listing_contacts_pages_explicitly(make_client: MakeClient) -> None:
     async with make_client() as client:
         for name in ("Pāua Shell Art A", "Pāua Shell Art B", "Pāua Shell Art C"):
             await ok(client, "save_contact", name=name)

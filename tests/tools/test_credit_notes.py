@@ -132,7 +132,7 @@ async def test_supplier_credit_notes_apply_to_bills(make_client: MakeClient) -> 
     assert [n["credit_note_number"] for n in suppliers["items"]] == ["KC-CR-1"]
 
 
-async def test_create_credit_note_returns_an_existing_one_as_a_duplicate(make_client: MakeClient) -> None:
+async def test_creating_a_credit_note_returns_an_existing_one_as_a_duplicate(make_client: MakeClient) -> None:
     async with make_client() as client:
         await ok(client, "find_or_create_contact", name="Weka Web Works")
         first = await ok(client, "create_document", kind="credit_note", contact="Weka Web Works", lines=REFUND)

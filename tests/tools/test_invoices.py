@@ -20,21 +20,20 @@ async def _customer(client: Client, name: str = "Acme Consulting Group") -> dict
     return await ok(client, "find_or_create_contact", name=name, email_address="accounts@acme.test")
 
 
-async def _approved(client: Client, **extra: Any) -> dict[str, Any]:
-    await _customer(client)
+async def _invoice(client: Client, **extra: Any) -> dict[str, Any]:
+    """create_document for an invoice of CONSULTING to Acme Consulting Group, with `extra` arguments."""
     return await ok(
-        client,
-        "create_document",
-        kind="invoice",
-        contact="Acme Consulting Group",
-        lines=CONSULTING,
-        status="AUTHORISED",
-        **extra,
+        client, "create_document", kind="invoice", contact="Acme Consulting Group", lines=CONSULTING, **extra
     )
 
 
+async def _approved(client: Client, **extra: Any) -> dict[str, Any]:
+    await _customer(client)
+    return await _invoice(client, status="AUTHORISED", **extra)
+
+
 async def _refused_line(client: Client, **line: Any) -> str:
-    """Why create_invoice refuses an invoice whose one line is `line` (with a description and unit amount)."""
+    """Why create_document refuses an invoice whose one line is `line` (with a description and unit amount)."""
     return await fails(
         client,
         "create_document",
@@ -47,14 +46,7 @@ async def _refused_line(client: Client, **line: Any) -> str:
 async def test_invoicing_a_customer_and_emailing_it_takes_three_calls(make_client: MakeClient) -> None:
     async with make_client() as client:
         contact = await ok(client, "find_or_create_contact", name="Acme Consulting Group", email_address="ap@acme.test")
-        invoice = await ok(
-            client,
-            "create_document",
-            kind="invoice",
-            contact="Acme Consulting Group",
-            lines=CONSULTING,
-            status="AUTHORISED",
-        )
+        invoice = await _invoice(client, status="AUTHORISED")
         emailed = (await confirmed(client, "email_invoice", invoice=invoice["invoice_number"]))["result"]
     assert invoice["status"] == "AUTHORISED" and invoice["duplicate"] is False
     assert invoice["contact_name"] == contact["name"]
@@ -87,7 +79,7 @@ async def test_creating_the_same_invoice_again_returns_the_first_as_a_duplicate(
     assert len(listed["items"]) == 2
 
 
-async def test_create_invoice_finds_an_invoice_with_the_same_number_made_elsewhere(make_client: MakeClient) -> None:
+async def test_an_invoice_finds_one_with_the_same_number_made_elsewhere(make_client: MakeClient) -> None:
     async with make_client() as client:
         contact = await _customer(client)
         await ok(
@@ -176,7 +168,7 @@ async def test_xero_validation_errors_come_back_as_tool_errors(make_client: Make
     assert message.endswith("Xero rejected the request: Organisation is not subscribed to currency JPY")
 
 
-async def test_update_invoice_replaces_lines_and_keeps_the_rest(make_client: MakeClient) -> None:
+async def test_updating_an_invoice_replaces_lines_and_keeps_the_rest(make_client: MakeClient) -> None:
     async with make_client() as client:
         created = await _approved(client, reference="PO 77")
         updated = await confirmed_result(
@@ -311,27 +303,12 @@ async def test_get_invoice_with_an_unknown_number_says_where_to_look(make_client
     assert "no invoice or bill has the ID or number 'INV-9999'" in message and "list_records" in message
 
 
-async def test_list_invoices_filters_by_status_contact_and_date_and_pages(make_client: MakeClient) -> None:
+async def test_listing_invoices_filters_by_status_contact_and_date_and_pages(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _customer(client)
         for day in ("2026-10-01", "2026-10-15", "2026-10-31"):
-            await ok(
-                client,
-                "create_document",
-                kind="invoice",
-                contact="Acme Consulting Group",
-                lines=CONSULTING,
-                date=day,
-                status="AUTHORISED",
-            )
-        await ok(
-            client,
-            "create_document",
-            kind="invoice",
-            contact="Acme Consulting Group",
-            lines=CONSULTING,
-            date="2026-10-20",
-        )
+            await _invoice(client, date=day, status="AUTHORISED")
+        await _invoice(client, date="2026-10-20")
         october = await ok(
             client,
             "list_records",

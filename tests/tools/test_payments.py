@@ -122,7 +122,7 @@ async def test_the_bank_account_must_be_named_when_there_are_several(make_client
     assert by_code["account"] == "Business Savings Account"
 
 
-async def test_list_payments_filters_by_invoice_and_status(make_client: MakeClient) -> None:
+async def test_listing_payments_filters_by_invoice_and_status(make_client: MakeClient) -> None:
     async with make_client() as client:
         invoice = await _invoice(client)
         made = await _pay(client, invoice["invoice_number"], 30)

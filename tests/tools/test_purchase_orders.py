@@ -23,7 +23,7 @@ async def _order(client: Client, **extra: Any) -> dict[str, Any]:
     return await ok(client, "create_document", kind="purchase_order", **arguments)
 
 
-async def test_create_purchase_order_resolves_names_and_numbers_the_order(make_client: MakeClient) -> None:
+async def test_creating_a_purchase_order_resolves_names_and_numbers_the_order(make_client: MakeClient) -> None:
     async with make_client() as client:
         order = await _order(client, delivery_date="2026-11-20", status="AUTHORISED")
     assert order["purchase_order_number"].startswith("PO-")
@@ -82,7 +82,7 @@ async def test_unknown_supplier_and_item_list_close_matches(make_client: MakeCli
     assert "lines[0].item: no item matches 'Widgit'" in item and "Widget (WIDGET)" in item
 
 
-async def test_list_purchase_orders_filters_by_status_and_date(make_client: MakeClient) -> None:
+async def test_listing_purchase_orders_filters_by_status_and_date(make_client: MakeClient) -> None:
     async with make_client() as client:
         order = await _order(client, status="SUBMITTED", date="2026-11-03")
         submitted = await ok(client, "list_records", kind="purchase_order", statuses=["SUBMITTED"])

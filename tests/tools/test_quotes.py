@@ -14,7 +14,7 @@ async def _customer(client: Client) -> None:
     await ok(client, "find_or_create_contact", name="Pukeko Landscapes")
 
 
-async def test_create_quote_dates_it_today_and_taxes_lines_from_their_account(make_client: MakeClient) -> None:
+async def test_creating_a_quote_dates_it_today_and_taxes_lines_from_their_account(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _customer(client)
         quote = await ok(
@@ -26,7 +26,7 @@ async def test_create_quote_dates_it_today_and_taxes_lines_from_their_account(ma
     assert quote["url"].endswith(f"/quotes/view/{quote['quote_id']}")
 
 
-async def test_create_quote_returns_an_existing_quote_as_a_duplicate(make_client: MakeClient) -> None:
+async def test_creating_a_quote_returns_an_existing_quote_as_a_duplicate(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _customer(client)
         first = await ok(
@@ -80,7 +80,7 @@ async def test_a_draft_quote_cannot_jump_to_accepted(make_client: MakeClient) ->
     assert "Send it first (status SENT)." in message
 
 
-async def test_update_quote_replaces_lines_and_names_unknown_numbers(make_client: MakeClient) -> None:
+async def test_updating_a_quote_replaces_lines_and_names_unknown_numbers(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _customer(client)
         await ok(client, "create_document", kind="quote", contact="Pukeko Landscapes", lines=WORK, number="PK-300")
@@ -97,7 +97,7 @@ async def test_update_quote_replaces_lines_and_names_unknown_numbers(make_client
     assert "no quote has the number 'PK-30'" in missing and "PK-300" in missing
 
 
-async def test_list_quotes_filters_by_contact_status_and_number(make_client: MakeClient) -> None:
+async def test_listing_quotes_filters_by_contact_status_and_number(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _customer(client)
         await ok(client, "create_document", kind="quote", contact="Pukeko Landscapes", lines=WORK, number="PK-401")

@@ -22,6 +22,11 @@ def line(**fields: Any) -> list[dict[str, Any]]:
     return [{"description": "Work", "quantity": 1, "unit_amount": 100, **fields}]
 
 
+async def _invoice(client: Client, **arguments: Any) -> dict[str, Any]:
+    """create_document for an invoice to Tuatara Tech (unless `arguments` names another contact)."""
+    return await ok(client, "create_document", **{"kind": "invoice", "contact": "Tuatara Tech", **arguments})
+
+
 async def _customer(client: Client, name: str = "Tuatara Tech") -> None:
     await ok(client, "find_or_create_contact", name=name)
 
@@ -36,7 +41,7 @@ def test_close_matches_put_names_containing_the_text_first_then_similar_spelling
 async def test_an_account_added_after_the_chart_was_cached_is_found(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _customer(client)
-        await ok(client, "create_document", kind="invoice", contact="Tuatara Tech", lines=line(account="Sales"))
+        await _invoice(client, lines=line(account="Sales"))
         await ok(
             client,
             "xero_write",
@@ -44,9 +49,7 @@ async def test_an_account_added_after_the_chart_was_cached_is_found(make_client:
             path="/Accounts",
             body={"Code": "205", "Name": "Consulting Income", "Type": "REVENUE"},
         )
-        created = await ok(
-            client, "create_document", kind="invoice", contact="Tuatara Tech", lines=line(account="consulting income")
-        )
+        created = await _invoice(client, lines=line(account="consulting income"))
         detail = await ok(client, "get_invoice", invoice=created["invoice_id"])
     assert detail["lines"][0]["account_code"] == "205"
 
@@ -78,9 +81,7 @@ async def test_an_item_name_shared_by_two_items_asks_for_a_code(make_client: Mak
         message = await fails(
             client, "create_document", kind="invoice", contact="Tuatara Tech", lines=[{"item": "Sensor", "quantity": 1}]
         )
-        by_code = await ok(
-            client, "create_document", kind="invoice", contact="Tuatara Tech", lines=[{"item": "tt-b", "quantity": 1}]
-        )
+        by_code = await _invoice(client, lines=[{"item": "tt-b", "quantity": 1}])
     assert "lines[0].item: 2 items are called 'Sensor' (codes TT-A, TT-B); use a code." in message
     assert by_code["total"] == 13.2
 
@@ -92,11 +93,8 @@ async def test_tax_rates_are_resolved_in_the_organisation_named(
     async with make_client() as client:
         await _customer(client)
         await ok(client, "find_or_create_contact", name="Tuatara Tech", tenant=second)
-        there = await ok(
+        there = await _invoice(
             client,
-            "create_document",
-            kind="invoice",
-            contact="Tuatara Tech",
             lines=line(account="200", tax="15% GST on Income"),
             tenant=second,
         )
@@ -136,9 +134,7 @@ async def test_a_document_for_an_archived_contact_says_how_to_restore_it(make_cl
 async def test_concurrent_identical_creates_make_one_invoice(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _customer(client)
-        results = await asyncio.gather(
-            *(ok(client, "create_document", kind="invoice", contact="Tuatara Tech", lines=WORK) for _ in range(5))
-        )
+        results = await asyncio.gather(*(_invoice(client, lines=WORK) for _ in range(5)))
         listed = await ok(client, "list_records", kind="invoice", contact="Tuatara Tech")
     assert len({r["invoice_id"] for r in results}) == 1
     assert sorted(r["duplicate"] for r in results) == [False, True, True, True, True]
@@ -149,9 +145,7 @@ async def test_a_create_whose_answer_was_lost_is_not_made_twice(make_client: Mak
     async with make_client() as client:
         await _customer(client)
         sandbox.faults.add(FaultRule(method="PUT", path="/api.xro/2.0/Invoices*", kind="commit_then_drop"))
-        created = await ok(
-            client, "create_document", kind="invoice", contact="Tuatara Tech", lines=WORK, number="TT-LOST-1"
-        )
+        created = await _invoice(client, lines=WORK, number="TT-LOST-1")
         listed = await ok(client, "list_records", kind="invoice", contact="Tuatara Tech")
     assert created["invoice_number"] == "TT-LOST-1" and created["duplicate"] is False
     assert [i["invoice_number"] for i in listed["items"]] == ["TT-LOST-1"]
@@ -160,18 +154,11 @@ async def test_a_create_whose_answer_was_lost_is_not_made_twice(make_client: Mak
 async def test_a_restarted_server_still_finds_an_invoice_it_created_without_a_number(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _customer(client)
-        first = await ok(
-            client, "create_document", kind="invoice", contact="Tuatara Tech", lines=WORK, reference="Nov work"
-        )
+        first = await _invoice(client, lines=WORK, reference="Nov work")
     async with make_client() as restarted:
-        again = await ok(
-            restarted, "create_document", kind="invoice", contact="Tuatara Tech", lines=WORK, reference="nov work"
-        )
-        changed = await ok(
+        again = await _invoice(restarted, lines=WORK, reference="nov work")
+        changed = await _invoice(
             restarted,
-            "create_document",
-            kind="invoice",
-            contact="Tuatara Tech",
             lines=line(account="Sales"),
             reference="Nov work",
         )
@@ -182,19 +169,14 @@ async def test_a_restarted_server_still_finds_an_invoice_it_created_without_a_nu
 async def test_a_dedupe_key_replaces_the_natural_key(make_client: MakeClient) -> None:
     async with make_client() as client:
         await _customer(client)
-        first = await ok(
-            client, "create_document", kind="invoice", contact="Tuatara Tech", lines=WORK, dedupe_key="order-5531"
-        )
-        other_lines = await ok(
+        first = await _invoice(client, lines=WORK, dedupe_key="order-5531")
+        other_lines = await _invoice(
             client,
-            "create_document",
-            kind="invoice",
-            contact="Tuatara Tech",
             lines=line(account="Sales"),
             dedupe_key="order-5531",
         )
         # A blank dedupe_key means none was given: the natural key applies, as without the argument.
-        blank = await ok(client, "create_document", kind="invoice", contact="Tuatara Tech", lines=WORK, dedupe_key="  ")
-        absent = await ok(client, "create_document", kind="invoice", contact="Tuatara Tech", lines=WORK)
+        blank = await _invoice(client, lines=WORK, dedupe_key="  ")
+        absent = await _invoice(client, lines=WORK)
     assert other_lines["duplicate"] is True and other_lines["invoice_id"] == first["invoice_id"]
     assert blank["invoice_id"] == absent["invoice_id"] and absent["duplicate"] is True

@@ -109,7 +109,7 @@ ENTITIES: Mapping[str, EntityKind] = MappingProxyType(
         )
     }
 )
-"""Known subscriptions by name (the `poll_*` tool's suffix) and the ID field of their records."""
+"""Known subscriptions by name (`poll_changes`' entity) and the ID field of their records."""
 
 
 class PollError(Exception):
