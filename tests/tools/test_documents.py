@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests.tools._calls import confirmed, fails, ok
 from tests.tools.conftest import MakeClient
+from xero_mcp.sandbox.app import Sandbox
 
 CONSULTING = [{"description": "Consulting", "quantity": 3, "unit_amount": 150, "account": "Sales"}]
 STOCK = [{"description": "Paper, 20 reams", "quantity": 20, "unit_amount": 6.5, "account": "Printing & Stationery"}]
@@ -47,6 +48,25 @@ async def test_an_argument_a_kind_does_not_take_is_refused_with_what_it_takes(ma
         listed = await ok(client, "list_records", kind="bill", contact="Kereru Paper Mill")
     assert "expiry_date: a bill does not take this; it takes contact, lines, reference" in message
     assert listed["items"] == []
+
+
+async def test_a_status_or_contact_a_kind_cannot_do_with_is_refused_before_any_request(
+    make_client: MakeClient, sandbox: Sandbox
+) -> None:
+    async with make_client(toolsets=("default",)) as client:
+        before = sandbox.request_counts.total
+        approved_quote = await fails(
+            client, "create_document", kind="quote", contact="Acme", lines=CONSULTING, status="AUTHORISED"
+        )
+        no_contact = await fails(client, "create_document", kind="invoice", lines=CONSULTING)
+        paid_quote = await fails(client, "update_document", kind="quote", document="QU-1", status="PAID")
+        paid_filter = await fails(client, "list_records", kind="quote", statuses=["PAID"])
+        requests = sandbox.request_counts.total - before
+    assert "status: a quote takes DRAFT, SENT, not AUTHORISED." in approved_quote
+    assert "contact: an invoice needs this." in no_contact
+    assert "status: Input should be" in paid_quote  # not a status any document takes: the schema's enum refuses it
+    assert "statuses: a quote takes DRAFT, SENT, ACCEPTED, DECLINED, INVOICED, not PAID." in paid_filter
+    assert requests == 0
 
 
 async def test_a_kind_that_takes_one_status_at_a_time_says_so(make_client: MakeClient) -> None:

@@ -106,13 +106,18 @@ class Document:
         """A field this kind cannot do without (UserInputError when it was not given)."""
         value = getattr(self, name)
         if value is None:
-            raise UserInputError(f"{name}: a {self.what} needs this.")
+            raise UserInputError(f"{name}: {a(self.what)} needs this.")
         return value
 
     def new_lines(self) -> Sequence[LineIn]:
         """The lines of a new document (the router's schema requires at least one)."""
         assert self.lines is not None
         return self.lines
+
+
+def a(what: str) -> str:
+    """`what` with its indefinite article: "an invoice", "a bill"."""
+    return f"{'an' if what[:1] in 'aeiou' else 'a'} {what}"
 
 
 def choice(name: str, value: str | None, allowed: Sequence[S], what: str) -> S | None:
@@ -123,7 +128,7 @@ def choice(name: str, value: str | None, allowed: Sequence[S], what: str) -> S |
     for option in allowed:
         if option == value:
             return option
-    raise UserInputError(f"{name}: a {what} takes {', '.join(allowed)}, not {value}.")
+    raise UserInputError(f"{name}: {a(what)} takes {', '.join(allowed)}, not {value}.")
 
 
 async def listed(

@@ -92,15 +92,15 @@ async def list_bank_transactions(x: ToolContext, q: Listing) -> Paged[BankTransa
 async def create(x: ToolContext, r: Document) -> BankTransactionCreated:
     """Record money spent or received in a bank account, or a prepayment or overpayment (its lines take no account
     or tax). Natural key: type, bank account, contact, date (default today), reference and lines."""
-    type = TYPES[r.kind]
+    bank_type = TYPES[r.kind]
     line_amount_types = r.line_amount_types
-    if type.endswith("-OVERPAYMENT"):
+    if bank_type.endswith("-OVERPAYMENT"):
         line_amount_types = _overpayment_lines(r.new_lines(), line_amount_types)
     org = await x.org(r.tenant)
     account = await _resolve.bank_account(org, r.bank_account)
     contact_ref = await _resolve.contact_ref(org, r.contact) if r.contact is not None else None
     request = models.BankTransactionCreate(
-        type=type,
+        type=bank_type,
         bank_account=_resolve.account_ref(account),
         contact=contact_ref,
         line_items=await _resolve.line_items(org, r.new_lines()),

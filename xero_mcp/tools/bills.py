@@ -74,16 +74,18 @@ async def get_bill(
 async def create(x: ToolContext, r: Document) -> InvoiceCreated:
     """Create a bill from a supplier (`contact`; status AUTHORISED approves it). Natural key: supplier and reference;
     without a reference, supplier, date and lines. An existing match is returned with duplicate=true."""
+    contact = r.needed("contact")
+    status = choice("status", r.status, WRITABLE, r.what) or "DRAFT"
     org = await x.org(r.tenant)
     text = text_or_none(r.reference)
     request = models.InvoiceCreate(
         type="ACCPAY",
-        contact=await _resolve.contact_ref(org, r.needed("contact"), field="contact"),
+        contact=await _resolve.contact_ref(org, contact, field="contact"),
         line_items=await _resolve.line_items(org, r.new_lines()),
         invoice_number=text,
         date=r.date or await _resolve.today(org),
         due_date=r.due_date,
-        status=choice("status", r.status, WRITABLE, r.what) or "DRAFT",
+        status=status,
         line_amount_types=r.line_amount_types,
         currency_code=currency(r.currency_code),
     )

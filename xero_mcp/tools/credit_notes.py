@@ -87,17 +87,19 @@ async def list_credit_notes(x: ToolContext, q: Listing) -> Paged[CreditNoteView]
 async def create(x: ToolContext, r: Document) -> CreditNoteCreated:
     """Create a credit note (AUTHORISED to allocate it later). Natural key: type and number (plus contact for
     supplier notes); without a number, contact, date, reference and lines. A match is returned with duplicate=true."""
+    contact = r.needed("contact")
+    status = choice("status", r.status, WRITABLE, r.what) or "DRAFT"
     org = await x.org(r.tenant)
-    type = TYPES[r.kind]
+    note_type = TYPES[r.kind]
     number = text_or_none(r.number)
     request = models.CreditNoteCreate(
-        type=type,
-        contact=await _resolve.contact_ref(org, r.needed("contact")),
+        type=note_type,
+        contact=await _resolve.contact_ref(org, contact),
         line_items=await _resolve.line_items(org, r.new_lines()),
         credit_note_number=number,
         reference=r.reference,
         date=r.date or await _resolve.today(org),
-        status=choice("status", r.status, WRITABLE, r.what) or "DRAFT",
+        status=status,
         line_amount_types=r.line_amount_types,
         currency_code=currency(r.currency_code),
     )
@@ -105,10 +107,10 @@ async def create(x: ToolContext, r: Document) -> CreditNoteCreated:
     contact_id = request.contact.contact_id
 
     async def find() -> CreditNote | None:
-        parts = [Where.eq("Type", type)]
+        parts = [Where.eq("Type", note_type)]
         if number is not None:
             parts.append(Where.eq("CreditNoteNumber", number))
-            if type == "ACCPAYCREDIT":
+            if note_type == "ACCPAYCREDIT":
                 parts.append(Where.eq("Contact.ContactID", contact_id))
         else:
             parts += [Where.eq("Contact.ContactID", contact_id), Where.eq("Date", day)]
@@ -125,13 +127,14 @@ async def create(x: ToolContext, r: Document) -> CreditNoteCreated:
 async def update(x: ToolContext, r: Document) -> CreditNoteView:
     """Change a credit note, or approve it with status AUTHORISED; only the fields given change, and lines, when
     given, replace all lines."""
+    status = choice("status", r.status, WRITABLE, r.what)
     org = await x.org(r.tenant)
     changes = models.CreditNoteUpdate(
         contact=await contact_change(org, r),
         line_items=await lines_change(org, r),
         date=r.date,
         reference=r.reference,
-        status=choice("status", r.status, WRITABLE, r.what),
+        status=status,
         line_amount_types=r.line_amount_types,
     )
     if not changes.to_xero():

@@ -31,7 +31,7 @@ from xero_mcp.tools._args import (
     Tenant,
 )
 from xero_mcp.tools._context import ToolContext
-from xero_mcp.tools._documents import INVOICE_STATUSES, Document, Listing, choice, list_documents
+from xero_mcp.tools._documents import INVOICE_STATUSES, Document, Listing, a, choice, list_documents
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import LineIn
 from xero_mcp.tools._spec import ToolSpec, replaces_lines, tool
@@ -144,7 +144,7 @@ async def _run(x: ToolContext, table: Mapping[str, _Kind[R]], request: type[R], 
     foreign = [name for name in given if name not in route.takes]
     if foreign:
         raise UserInputError(
-            f"{', '.join(foreign)}: a {what} does not take {'this' if len(foreign) == 1 else 'these'}"
+            f"{', '.join(foreign)}: {a(what)} does not take {'this' if len(foreign) == 1 else 'these'}"
             f"; it takes {', '.join(route.takes)}."
         )
     for status in given.get("statuses", ()):

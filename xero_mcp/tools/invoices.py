@@ -40,16 +40,18 @@ if TYPE_CHECKING:
 async def create(x: ToolContext, r: Document) -> InvoiceCreated:
     """Create a sales invoice (status AUTHORISED approves it). Natural key: its number; without one, contact, date,
     reference and lines. An existing match is returned with duplicate=true."""
+    contact = r.needed("contact")
+    status = choice("status", r.status, WRITABLE, r.what) or "DRAFT"
     org = await x.org(r.tenant)
     request = models.InvoiceCreate(
         type="ACCREC",
-        contact=await _resolve.contact_ref(org, r.needed("contact")),
+        contact=await _resolve.contact_ref(org, contact),
         line_items=await _resolve.line_items(org, r.new_lines()),
         date=r.date or await _resolve.today(org),
         due_date=r.due_date,
         invoice_number=text_or_none(r.number),
         reference=r.reference,
-        status=choice("status", r.status, WRITABLE, r.what) or "DRAFT",
+        status=status,
         line_amount_types=r.line_amount_types,
         currency_code=currency(r.currency_code),
     )
@@ -66,6 +68,7 @@ async def create(x: ToolContext, r: Document) -> InvoiceCreated:
 async def update(x: ToolContext, r: Document) -> InvoiceView:
     """Change a sales invoice or bill (by ID or number); only the fields given change, and lines, when given,
     replace all lines."""
+    status = choice("status", r.status, WRITABLE, r.what)
     org = await x.org(r.tenant)
     changes = models.InvoiceUpdate(
         contact=await contact_change(org, r),
@@ -74,7 +77,7 @@ async def update(x: ToolContext, r: Document) -> InvoiceView:
         due_date=r.due_date,
         invoice_number=r.number,
         reference=r.reference,
-        status=choice("status", r.status, WRITABLE, r.what),
+        status=status,
         line_amount_types=r.line_amount_types,
     )
     return await update_document(x, r.document, changes, r.tenant, field="document")

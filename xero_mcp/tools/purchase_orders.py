@@ -89,8 +89,10 @@ async def list_purchase_orders(x: ToolContext, q: Listing) -> Paged[PurchaseOrde
 async def create(x: ToolContext, r: Document) -> PurchaseOrderCreated:
     """Create a purchase order to a supplier. Natural key: its number; without one, supplier, date (default today),
     reference and lines."""
+    contact = r.needed("contact")
+    status = choice("status", r.status, NEW_STATUSES, r.what) or "DRAFT"
     org = await x.org(r.tenant)
-    supplier = await _resolve.contact_ref(org, r.needed("contact"))
+    supplier = await _resolve.contact_ref(org, contact)
     request = models.PurchaseOrderCreate(
         contact=supplier,
         line_items=await _resolve.line_items(org, r.new_lines()),
@@ -98,7 +100,7 @@ async def create(x: ToolContext, r: Document) -> PurchaseOrderCreated:
         reference=r.reference,
         date=r.date or await _resolve.today(org),
         delivery_date=r.delivery_date,
-        status=choice("status", r.status, NEW_STATUSES, r.what) or "DRAFT",
+        status=status,
         line_amount_types=r.line_amount_types,
     )
     api = org.api.purchase_orders

@@ -97,10 +97,12 @@ async def list_quotes(x: ToolContext, q: Listing) -> Paged[QuoteView]:
 async def create(x: ToolContext, r: Document) -> QuoteCreated:
     """Create a quote (date defaults to today). Natural key: its number; without one, contact, date, reference,
     title and lines. An existing match is returned with duplicate=true."""
+    contact = r.needed("contact")
+    status = choice("status", r.status, NEW_STATUSES, r.what) or "DRAFT"
     org = await x.org(r.tenant)
     number = text_or_none(r.number)
     request = models.QuoteCreate(
-        contact=await _resolve.contact_ref(org, r.needed("contact")),
+        contact=await _resolve.contact_ref(org, contact),
         line_items=await _resolve.line_items(org, r.new_lines(), tax_from_account=True),
         date=r.date or await _resolve.today(org),
         expiry_date=r.expiry_date,
@@ -109,7 +111,7 @@ async def create(x: ToolContext, r: Document) -> QuoteCreated:
         title=r.title,
         summary=r.summary,
         terms=r.terms,
-        status=choice("status", r.status, NEW_STATUSES, r.what) or "DRAFT",
+        status=status,
         line_amount_types=_amount_types(r.line_amount_types),
         currency_code=currency(r.currency_code),
     )
@@ -157,6 +159,7 @@ def _check_quote_change(current: Quote, changes: QuoteUpdate) -> None:
 async def update(x: ToolContext, r: Document) -> QuoteView:
     """Change a quote or move its status (DRAFT > SENT > ACCEPTED/DECLINED > INVOICED); only the fields given
     change, and lines, when given, replace all lines."""
+    status = choice("status", r.status, STATUSES, r.what)
     org = await x.org(r.tenant)
     changes = models.QuoteUpdate(
         contact=await contact_change(org, r),
@@ -167,7 +170,7 @@ async def update(x: ToolContext, r: Document) -> QuoteView:
         title=r.title,
         summary=r.summary,
         terms=r.terms,
-        status=choice("status", r.status, STATUSES, r.what),
+        status=status,
         line_amount_types=_amount_types(r.line_amount_types),
     )
     if not changes.to_xero():
