@@ -295,6 +295,15 @@ def hosted_restore(email: str) -> int:
     return run_admin(_settings(), "restore", email)
 
 
+@hosted.command("keygen", context_settings=_CONTEXT)
+def hosted_keygen() -> int:
+    """Print a new random key for XERO_MCP_ENCRYPTION_KEY (32 bytes, base64)."""
+    from xero_mcp.store import generate_key
+
+    click.echo(generate_key())
+    return 0
+
+
 @hosted.command("reencrypt", context_settings=_CONTEXT)
 def hosted_reencrypt() -> int:
     """Re-seal stored records under the first key of XERO_MCP_ENCRYPTION_KEY (after a key rotation)."""

@@ -79,7 +79,8 @@ class _Prefix:
 
 
 def check_settings(settings: Settings) -> HostedUrls:
-    """The public URLs, after checking the settings hosted mode needs. Raises HostedConfigError."""
+    """The public URLs, after checking the settings hosted mode needs. Raises HostedConfigError, or
+    EncryptionKeyError for a key that is not 32 bytes of key material (before anything starts)."""
     if not settings.public_url:
         raise HostedConfigError(
             "XERO_MCP_PUBLIC_URL is not set: the base URL MCP clients reach, e.g. https://xero-mcp.example.com"
@@ -87,8 +88,9 @@ def check_settings(settings: Settings) -> HostedUrls:
     if settings.encryption_key is None:
         raise HostedConfigError(
             "XERO_MCP_ENCRYPTION_KEY is not set: Xero logins are stored encrypted. Make a key with "
-            '`python -c "from xero_mcp.store import generate_key; print(generate_key())"`'
+            "`xero-mcp hosted keygen`"
         )
+    KeyRing.parse(settings.encryption_key.get_secret_value())
     return HostedUrls(settings.public_url)
 
 
