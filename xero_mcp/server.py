@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from xero_mcp import __version__
 from xero_mcp.config import Settings
 from xero_mcp.tools._args import unknown_arguments
+from xero_mcp.tools._confirm import ConfirmationTokens
 from xero_mcp.tools._context import Backend, BackendFactory, BackendResolver, ToolContext
 from xero_mcp.tools._errors import describe
 from xero_mcp.tools._inventory import all_tools, select_tools
@@ -119,14 +120,16 @@ def build_server(
     auth_provider: OAuthAuthorizationServerProvider[Any, Any, Any] | None = None,
     auth: AuthSettings | None = None,
     metrics: Metrics | None = None,
+    confirmations: ConfirmationTokens | None = None,
 ) -> tuple[MCPServer, ToolContext]:
     """An MCPServer exposing the selected tools over the backend the factory builds on first use.
 
     Hosted mode passes `resolver` (each request's own user's backend) and the authorization server (`auth_provider`,
     `auth`): the SDK then serves the OAuth metadata and endpoints and refuses requests without a valid token.
-    `metrics` counts the tool calls.
+    `metrics` counts the tool calls. `confirmations` issues the destructive tools' confirmation tokens (hosted mode
+    shares them across replicas and binds them to the person).
     """
-    context = ToolContext(settings, backend_factory, resolver=resolver)
+    context = ToolContext(settings, backend_factory, confirmations, resolver=resolver)
     tools = build_tools(selected_tools(settings), context)
     server = XeroMCPServer(
         "xero-mcp",

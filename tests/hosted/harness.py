@@ -79,16 +79,24 @@ class Server:
 
 @asynccontextmanager
 async def hosted_server(
-    database_url: str, tmp_path: Path, sandbox: Sandbox | None = None, *, webhook_key: str | None = None
+    database_url: str,
+    tmp_path: Path,
+    sandbox: Sandbox | None = None,
+    *,
+    webhook_key: str | None = None,
+    encryption_key: str | None = None,
+    public_url: str | None = None,
 ) -> AsyncIterator[Server]:
     """Start a hosted server on a free loopback port over `database_url`, with `sandbox` (default: a new one)
-    playing Xero."""
+    playing Xero. Replicas share `database_url`, `sandbox`, `encryption_key` and `public_url` (the name a load
+    balancer would answer to: tokens are bound to it)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
     port = sock.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
+    public = public_url or base
     clock = Clock()
     sandbox = sandbox or create_sandbox(SandboxConfig())
     settings = sandbox_hosted_settings(
@@ -96,12 +104,12 @@ async def hosted_server(
             state_dir=tmp_path / "state",
             auth_mode="oauth",
             toolsets=("all",),
-            public_url=base,
+            public_url=public,
             database_url=database_url,
-            encryption_key=SecretStr(generate_key()),
+            encryption_key=SecretStr(encryption_key or generate_key()),
             webhook_key=SecretStr(webhook_key) if webhook_key else None,
         ),
-        base,
+        public,
     )
     assert settings.encryption_key is not None
     store = await open_store(database_url, KeyRing.parse(settings.encryption_key.get_secret_value()), clock=clock)
@@ -212,6 +220,18 @@ class McpUser:
             session = await stack.enter_async_context(ClientSession(read, write))
             await session.initialize()
             yield session
+
+
+@asynccontextmanager
+async def bearer_session(mcp_url: str, access_token: str) -> AsyncIterator[ClientSession]:
+    """An MCP session carrying an access token obtained elsewhere (another replica, another client)."""
+    async with (
+        httpx2.AsyncClient(headers={"Authorization": f"Bearer {access_token}"}, timeout=30.0) as http,
+        streamable_http_client(mcp_url, http_client=http) as (read, write),
+        ClientSession(read, write) as session,
+    ):
+        await session.initialize()
+        yield session
 
 
 async def sign_in(server: Server, email: str) -> McpUser:

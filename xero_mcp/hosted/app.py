@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from xero_mcp.auth.oauth import XeroOAuth
 from xero_mcp.auth.scopes import login_scope_plan
 from xero_mcp.config import Settings
+from xero_mcp.hosted.confirm import shared_confirmations
 from xero_mcp.hosted.provider import CALLBACK_PATH, CONSENT_PATH, HostedAuthProvider, HostedUrls
 from xero_mcp.hosted.users import UserBackends
 from xero_mcp.http import operations, serve_until_stopped, transport_security
@@ -141,8 +142,16 @@ async def build_hosted(
     async def no_shared_backend() -> Backend:
         raise AssertionError("hosted mode resolves each request's backend from its user")
 
+    assert settings.encryption_key is not None  # check_settings
+    keys = KeyRing.parse(settings.encryption_key.get_secret_value())
     server, context = build_server(
-        settings, no_shared_backend, resolver=users.current, auth_provider=provider, auth=auth, metrics=metrics
+        settings,
+        no_shared_backend,
+        resolver=users.current,
+        auth_provider=provider,
+        auth=auth,
+        metrics=metrics,
+        confirmations=shared_confirmations(store, keys),
     )
     server.custom_route(CALLBACK_PATH, methods=["GET"])(provider.xero_callback)
     server.custom_route(CONSENT_PATH, methods=["GET", "POST"])(provider.consent)

@@ -183,7 +183,7 @@ class ToolContext:
         resolver: BackendResolver | None = None,
     ) -> None:
         self.settings = settings
-        # Per server: a preview's token is only honoured by the server that issued it.
+        # Per server unless hosted mode passes tokens shared by its replicas (see _confirm).
         self.confirmations = confirmations or ConfirmationTokens()
         self._factory = backend_factory
         self._resolver = resolver

@@ -237,11 +237,11 @@ def _caller(spec: ToolSpec, deps: ToolContext, context_kwarg: str | None) -> Any
                 return Outcome(
                     done=False,
                     preview=text,
-                    confirm_token=deps.confirmations.issue(spec.name, arguments),
+                    confirm_token=await deps.confirmations.issue(spec.name, arguments),
                     next_step="Nothing was changed. Show the preview to the user; only if they agree, call again "
                     "with the same arguments plus this confirm_token.",
                 )
-            deps.confirmations.redeem(spec.name, arguments, token)
+            await deps.confirmations.redeem(spec.name, arguments, token)
             return Outcome(done=True, result=await act(arguments, ctx))
         if isinstance(data, _NothingToAsk):
             return await act(arguments, ctx)
