@@ -124,6 +124,12 @@ class Settings(BaseModel):
     database_url: str | None = None
     encryption_key: SecretStr | None = None
     history_notes: bool = True
+    # Abuse limits (per replica): Dynamic Client Registrations an hour from one address and from everyone, and the
+    # signed-in people whose Xero client and stores stay in memory (the least recently used and the idle go first).
+    registrations_per_source: int = Field(default=20, gt=0)
+    registrations_per_hour: int = Field(default=500, gt=0)
+    max_user_backends: int = Field(default=200, gt=0)
+    user_idle_timeout: float = Field(default=900.0, gt=0, allow_inf_nan=False)
 
     @field_validator("token_key")
     @classmethod
@@ -186,6 +192,14 @@ class Settings(BaseModel):
             raw_timeout = env["XERO_MCP_SESSION_IDLE_TIMEOUT"]
             values["session_idle_timeout"] = parse_positive("XERO_MCP_SESSION_IDLE_TIMEOUT", raw_timeout, float)
         flag("XERO_MCP_STATELESS_HTTP", "stateless_http")
+        for key, field, kind in (
+            ("XERO_MCP_REGISTRATIONS_PER_SOURCE", "registrations_per_source", int),
+            ("XERO_MCP_REGISTRATIONS_PER_HOUR", "registrations_per_hour", int),
+            ("XERO_MCP_MAX_USER_BACKENDS", "max_user_backends", int),
+            ("XERO_MCP_USER_IDLE_TIMEOUT", "user_idle_timeout", float),
+        ):
+            if env.get(key, "").strip():
+                values[field] = parse_positive(key, env[key], kind)
         if env.get("XERO_MCP_CLOCK_RATE", "").strip():
             values["clock_rate"] = parse_positive("XERO_MCP_CLOCK_RATE", env["XERO_MCP_CLOCK_RATE"], float)
         if env.get("XERO_MCP_SHUTDOWN_GRACE", "").strip():

@@ -86,6 +86,7 @@ async def hosted_server(
     webhook_key: str | None = None,
     encryption_key: str | None = None,
     public_url: str | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> AsyncIterator[Server]:
     """Start a hosted server on a free loopback port over `database_url`, with `sandbox` (default: a new one)
     playing Xero. Replicas share `database_url`, `sandbox`, `encryption_key` and `public_url` (the name a load
@@ -99,7 +100,7 @@ async def hosted_server(
     public = public_url or base
     clock = Clock()
     sandbox = sandbox or create_sandbox(SandboxConfig())
-    settings = sandbox_hosted_settings(
+    hosted_settings = sandbox_hosted_settings(
         Settings(
             state_dir=tmp_path / "state",
             auth_mode="oauth",
@@ -108,14 +109,16 @@ async def hosted_server(
             database_url=database_url,
             encryption_key=SecretStr(encryption_key or generate_key()),
             webhook_key=SecretStr(webhook_key) if webhook_key else None,
+            **(settings or {}),
         ),
         public,
     )
-    assert settings.encryption_key is not None
-    store = await open_store(database_url, KeyRing.parse(settings.encryption_key.get_secret_value()), clock=clock)
+    assert hosted_settings.encryption_key is not None
+    keys = KeyRing.parse(hosted_settings.encryption_key.get_secret_value())
+    store = await open_store(database_url, keys, clock=clock)
     to_xero = RecordingTransport(sandbox.transport())
     hosted = await build_hosted(
-        settings, store=store, host="127.0.0.1", port=port, transport=to_xero, sandbox_app=sandbox.app
+        hosted_settings, store=store, host="127.0.0.1", port=port, transport=to_xero, sandbox_app=sandbox.app
     )
     server = uvicorn.Server(uvicorn.Config(hosted.app, log_level="warning", lifespan="on"))
     task = asyncio.create_task(server.serve(sockets=[sock]))

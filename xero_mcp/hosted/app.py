@@ -30,6 +30,7 @@ from xero_mcp.auth.oauth import XeroOAuth
 from xero_mcp.auth.scopes import login_scope_plan
 from xero_mcp.config import Settings
 from xero_mcp.hosted.confirm import shared_confirmations
+from xero_mcp.hosted.limits import RegistrationLimit
 from xero_mcp.hosted.provider import CALLBACK_PATH, CONSENT_PATH, HostedAuthProvider, HostedUrls
 from xero_mcp.hosted.users import UserBackends
 from xero_mcp.http import operations, serve_until_stopped, transport_security
@@ -153,6 +154,7 @@ async def build_hosted(
         metrics=metrics,
         confirmations=shared_confirmations(store, keys),
     )
+    users.on_drop = context.forget_owner
     server.custom_route(CALLBACK_PATH, methods=["GET"])(provider.xero_callback)
     server.custom_route(CONSENT_PATH, methods=["GET", "POST"])(provider.consent)
     if settings.webhook_key is not None:
@@ -170,6 +172,7 @@ async def build_hosted(
         session_idle_timeout=settings.session_idle_timeout,
         stateless_http=settings.stateless_http,
     )
+    app = RegistrationLimit(app, per_source=settings.registrations_per_source, total=settings.registrations_per_hour)
     if sandbox_app is not None:
         app = _Prefix(app, SANDBOX_PREFIX, sandbox_app)
 

@@ -14,8 +14,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -129,8 +132,24 @@ class StoredLoginTokens:
             self._snapshot.dirty = False
 
 
+RETIRE_GRACE_SECONDS = 300.0
+"""How long a backend dropped from memory stays open after its last use: calls already running on it (waiting on
+Xero's rate limits, retrying) finish before its client is closed."""
+
+
+@dataclass
+class _Held:
+    backend: Backend
+    last_used: float
+
+
 class UserBackends:
     """Per-user backends, built on a user's first request and dropped when they sign in again or are revoked.
+
+    Memory stays bounded however many people sign in: a backend idle for `idle_timeout` seconds is dropped, and so is
+    the least recently used one when more than `max_backends` are held. A dropped backend is closed once
+    `RETIRE_GRACE_SECONDS` have passed since its last use; the person's next call builds a new one from the store.
+    `on_drop(user_id)` is told, so per-person caches elsewhere go too.
 
     Every user's client asks one `coordinator`: Xero's limits belong to the organisation and the app, not to the
     person, so two people working in one organisation share its 60 calls a minute (and, with Redis, so do replicas).
@@ -146,18 +165,29 @@ class UserBackends:
         sync_dir: Path | None = None,
         coordinator: Coordinator | None = None,
         metrics: Metrics | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        on_drop: Callable[[str], None] | None = None,
     ) -> None:
         # One coordinator for everyone: an organisation shared by two people has one rate budget at Xero, and the
         # app's own limit spans every person (with Redis, every replica too).
         self.coordinator: Coordinator = coordinator or InProcessCoordinator()
+        self.on_drop = on_drop
         self._store = store
         self._settings = settings
         self._transport = transport
         self._now = now
+        self._clock = clock
         self._sync_dir = sync_dir
         self._metrics = metrics
-        self._backends: dict[str, Backend] = {}
+        self._max = settings.max_user_backends
+        self._idle = settings.user_idle_timeout
+        self._held: OrderedDict[str, _Held] = OrderedDict()  # least recently used first
+        self._retired: list[_Held] = []
         self._locks: dict[str, asyncio.Lock] = {}
+
+    def held(self) -> tuple[str, ...]:
+        """The users whose backends are in memory, least recently used first."""
+        return tuple(self._held)
 
     async def current(self) -> Backend:
         """The backend of the user whose verified token this request carries."""
@@ -168,28 +198,54 @@ class UserBackends:
 
     async def for_user(self, user_id: str) -> Backend:
         """A user's backend, built once (single flight per user)."""
-        backend = self._backends.get(user_id)
-        if backend is not None:
-            return backend
-        lock = self._locks.setdefault(user_id, asyncio.Lock())
-        async with lock:
-            backend = self._backends.get(user_id)
-            if backend is None:
-                backend = await self._build(user_id)
-                self._backends[user_id] = backend
-        return backend
+        held = self._held.get(user_id)
+        if held is None:
+            lock = self._locks.setdefault(user_id, asyncio.Lock())
+            async with lock:
+                held = self._held.get(user_id)
+                if held is None:
+                    held = _Held(await self._build(user_id), self._clock())
+                    self._held[user_id] = held
+        held.last_used = self._clock()
+        self._held.move_to_end(user_id)
+        await self._sweep()
+        return held.backend
+
+    async def _sweep(self) -> None:
+        """Drop the idle and the least recently used beyond the cap; close dropped ones past their grace."""
+        now = self._clock()
+        while self._held:
+            user_id, oldest = next(iter(self._held.items()))
+            if len(self._held) <= self._max and now - oldest.last_used < self._idle:
+                break
+            self._drop(user_id)
+        due = [held for held in self._retired if now - held.last_used >= RETIRE_GRACE_SECONDS]
+        self._retired = [held for held in self._retired if now - held.last_used < RETIRE_GRACE_SECONDS]
+        for held in due:
+            await _close(held.backend)
+
+    def _drop(self, user_id: str) -> None:
+        held = self._held.pop(user_id)
+        self._retired.append(held)
+        lock = self._locks.get(user_id)
+        if lock is not None and not lock.locked():
+            del self._locks[user_id]
+        if self.on_drop is not None:
+            self.on_drop(user_id)
 
     async def forget(self, user_id: str) -> None:
         """Drop a user's backend (a new sign-in replaced their Xero login, or they were revoked)."""
-        backend = self._backends.pop(user_id, None)
-        if backend is not None:
-            for close in reversed(backend.closers):
-                await close()
+        held = self._held.pop(user_id, None)
+        if held is not None:
+            await _close(held.backend)
 
     async def aclose(self) -> None:
         """Close every backend, then the coordinator they shared."""
-        for user_id in list(self._backends):
+        for user_id in list(self._held):
             await self.forget(user_id)
+        retired, self._retired = self._retired, []
+        for held in retired:
+            await _close(held.backend)
         await self.coordinator.aclose()
 
     async def _build(self, user_id: str) -> Backend:
@@ -253,3 +309,8 @@ class UserBackends:
             ledger.close()
 
         return Backend(client=client, auth=auth, cursors=cursors, ledger=ledger, closers=[close], owner=user_id)
+
+
+async def _close(backend: Backend) -> None:
+    for close in reversed(backend.closers):
+        await close()

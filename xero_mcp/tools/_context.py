@@ -192,6 +192,12 @@ class ToolContext:
         # Keyed by user and tenant ID so nothing learnt about one organisation (or person) is used for another.
         self._states: dict[tuple[str | None, str], OrgState] = {}
 
+    def forget_owner(self, owner: str) -> None:
+        """Drop what was learnt about a hosted user's organisations (their backend left memory): it is learnt again
+        on their next call, and memory does not grow with everyone who ever signed in."""
+        for key in [key for key in self._states if key[0] == owner]:
+            del self._states[key]
+
     async def backend(self) -> Backend:
         """The backend, built on first use (single flight); in hosted mode, the calling user's."""
         if self._resolver is not None:
