@@ -26,6 +26,7 @@ from pydantic import AnyUrl, SecretStr
 
 from xero_mcp.config import Settings
 from xero_mcp.hosted.app import HostedApp, build_hosted, sandbox_hosted_settings
+from xero_mcp.hosted.cimd import ClientMetadataDocuments
 from xero_mcp.sandbox.app import Sandbox, SandboxConfig, create_sandbox
 from xero_mcp.store import KeyRing, Store, generate_key, open_store
 
@@ -87,6 +88,7 @@ async def hosted_server(
     encryption_key: str | None = None,
     public_url: str | None = None,
     settings: dict[str, Any] | None = None,
+    documents: ClientMetadataDocuments | None = None,
 ) -> AsyncIterator[Server]:
     """Start a hosted server on a free loopback port over `database_url`, with `sandbox` (default: a new one)
     playing Xero. Replicas share `database_url`, `sandbox`, `encryption_key` and `public_url` (the name a load
@@ -118,7 +120,13 @@ async def hosted_server(
     store = await open_store(database_url, keys, clock=clock)
     to_xero = RecordingTransport(sandbox.transport())
     hosted = await build_hosted(
-        hosted_settings, store=store, host="127.0.0.1", port=port, transport=to_xero, sandbox_app=sandbox.app
+        hosted_settings,
+        store=store,
+        host="127.0.0.1",
+        port=port,
+        transport=to_xero,
+        sandbox_app=sandbox.app,
+        documents=documents,
     )
     server = uvicorn.Server(uvicorn.Config(hosted.app, log_level="warning", lifespan="on"))
     task = asyncio.create_task(server.serve(sockets=[sock]))
@@ -199,6 +207,7 @@ class McpUser:
     server: Server
     storage: MemoryTokens = field(default_factory=MemoryTokens)
     browser: Browser = field(default_factory=Browser)
+    client_metadata_url: str | None = None
 
     def auth(self) -> OAuthClientProvider:
         metadata = OAuthClientMetadata(
@@ -213,6 +222,7 @@ class McpUser:
             self.storage,
             redirect_handler=self.browser.open,
             callback_handler=self.browser.callback,
+            client_metadata_url=self.client_metadata_url,
         )
 
     @asynccontextmanager

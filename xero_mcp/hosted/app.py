@@ -23,12 +23,17 @@ from urllib.parse import urlsplit
 
 import httpx2
 from mcp.server import MCPServer
+from mcp.server.auth.handlers.metadata import MetadataHandler
+from mcp.server.auth.routes import build_metadata, cors_middleware
 from mcp.server.auth.settings import AuthSettings, ClientRegistrationOptions, RevocationOptions
+from starlette.applications import Starlette
+from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from xero_mcp.auth.oauth import XeroOAuth
 from xero_mcp.auth.scopes import login_scope_plan
 from xero_mcp.config import Settings
+from xero_mcp.hosted.cimd import ClientMetadataDocuments
 from xero_mcp.hosted.confirm import shared_confirmations
 from xero_mcp.hosted.limits import RegistrationLimit
 from xero_mcp.hosted.provider import CALLBACK_PATH, CONSENT_PATH, HostedAuthProvider, HostedUrls
@@ -42,6 +47,7 @@ if TYPE_CHECKING:
     from xero_mcp.metrics import Metrics
 
 SANDBOX_PREFIX = "/sandbox"
+METADATA_PATH = "/.well-known/oauth-authorization-server"
 
 
 class HostedConfigError(ValueError):
@@ -105,10 +111,13 @@ async def build_hosted(
     transport: httpx2.AsyncBaseTransport | None = None,
     sandbox_app: ASGIApp | None = None,
     metrics: Metrics | None = None,
+    documents: ClientMetadataDocuments | None = None,
 ) -> HostedApp:
     """Wire hosted mode over an open store. `transport` reaches Xero (or the sandbox, in process); `sandbox_app` is
     served under /sandbox for the browser. The app answers /healthz and /readyz (the store's database and Redis),
-    and with `metrics` counts calls, serving them at /metrics to the bearer of XERO_MCP_HTTP_TOKEN."""
+    and with `metrics` counts calls, serving them at /metrics to the bearer of XERO_MCP_HTTP_TOKEN. `documents`
+    fetches Client ID Metadata Documents (default: public addresses only; with the sandbox, loopback ones too, so a
+    client on this machine can try them)."""
     from xero_mcp.server import build_server, fleet_coordinator
 
     urls = check_settings(settings)
@@ -127,6 +136,7 @@ async def build_hosted(
         identity_url=settings.identity_url,
         xero_scopes=login_scope_plan(settings)[0],
         on_sign_in=users.forget,
+        documents=documents or ClientMetadataDocuments(allow_loopback=sandbox_app is not None),
     )
     # Validated from strings so the issuer keeps its exact spelling (no trailing slash): RFC 8414 and RFC 9207
     # compare issuers as strings, and the `iss` sent back with each code must equal the metadata's.
@@ -165,13 +175,15 @@ async def build_hosted(
         server.custom_route(DEFAULT_PATH, methods=["POST"])(webhooks.receive)
     public_host = urlsplit(urls.issuer).netloc
     security = transport_security(host, port, [*settings.allowed_hosts, public_host])
-    app: ASGIApp = server.streamable_http_app(
+    starlette = server.streamable_http_app(
         host=host,
         transport_security=security,
         max_sessions=settings.max_sessions,
         session_idle_timeout=settings.session_idle_timeout,
         stateless_http=settings.stateless_http,
     )
+    _advertise_client_id_metadata_documents(starlette, auth)
+    app: ASGIApp = starlette
     app = RegistrationLimit(app, per_source=settings.registrations_per_source, total=settings.registrations_per_hour)
     if sandbox_app is not None:
         app = _Prefix(app, SANDBOX_PREFIX, sandbox_app)
@@ -185,6 +197,27 @@ async def build_hosted(
     token = settings.http_token.get_secret_value() if settings.http_token else None
     app = operations(app, readiness=ready, metrics=metrics, metrics_token=token)
     return HostedApp(app, server, context, store, users, provider, urls)
+
+
+def _advertise_client_id_metadata_documents(app: Starlette, auth: AuthSettings) -> None:
+    """Serve the SDK's own authorization-server metadata with `client_id_metadata_document_supported` added: the SDK
+    has no option for it, and clients use a metadata document URL only when it is there."""
+    metadata = build_metadata(
+        auth.issuer_url,
+        auth.service_documentation_url,
+        auth.client_registration_options or ClientRegistrationOptions(),
+        auth.revocation_options or RevocationOptions(),
+    )
+    metadata.client_id_metadata_document_supported = True
+    for index, route in enumerate(app.router.routes):
+        if isinstance(route, Route) and route.path == METADATA_PATH:
+            app.router.routes[index] = Route(
+                METADATA_PATH,
+                endpoint=cors_middleware(MetadataHandler(metadata).handle, ["GET", "OPTIONS"]),
+                methods=["GET", "OPTIONS"],
+            )
+            return
+    raise AssertionError("the mcp SDK no longer serves the authorization-server metadata route")
 
 
 def sandbox_hosted_settings(settings: Settings, public_url: str) -> Settings:

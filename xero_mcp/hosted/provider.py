@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import jwt
 from mcp.server.auth.provider import (
@@ -29,6 +30,7 @@ from xero_mcp.auth.errors import AuthServiceUnavailable, OAuthFailure
 from xero_mcp.auth.oauth import TokenSet, XeroOAuth
 from xero_mcp.auth.provider import Tenant
 from xero_mcp.auth.store import StoredLogin
+from xero_mcp.hosted.cimd import ClientDocumentError, ClientMetadataDocuments, is_document_client_id
 from xero_mcp.store import AuthCodeRecord, RefreshUse, Store, hash_secret
 
 logger = logging.getLogger(__name__)
@@ -96,6 +98,7 @@ class HostedAuthProvider:
         identity_url: str,
         xero_scopes: tuple[str, ...],
         on_sign_in: Callable[[str], Awaitable[None]] | None = None,
+        documents: ClientMetadataDocuments | None = None,
     ) -> None:
         self._store = store
         self._oauth = oauth
@@ -103,10 +106,20 @@ class HostedAuthProvider:
         self._identity_url = identity_url
         self._xero_scopes = tuple(dict.fromkeys((*IDENTITY_SCOPES, *xero_scopes)))
         self._on_sign_in = on_sign_in
+        self.documents = documents
 
     # ------------------------------------------------------------------------------------------------ clients
     async def get_client(self, client_id: str) -> OAuthClientInformationFull | None:
-        """A client registered through Dynamic Client Registration."""
+        """A client registered through Dynamic Client Registration, or described by the Client ID Metadata Document
+        its client_id names (when `documents` is set)."""
+        if is_document_client_id(client_id):
+            if self.documents is None:
+                return None
+            try:
+                return await self.documents.get(client_id)
+            except ClientDocumentError as exc:
+                logger.warning("client ID metadata document %r refused: %s", client_id, exc)
+                return None
         record = await self._store.get_client(client_id)
         return OAuthClientInformationFull.model_validate_json(record.info) if record else None
 
@@ -126,9 +139,13 @@ class HostedAuthProvider:
         if not _same_resource(resource, self._urls.resource):
             raise AuthorizeError("invalid_target", f"this server issues tokens only for {self._urls.resource}")
         state = secrets.token_urlsafe(32)
+        name = client.client_name or client.client_id
+        if is_document_client_id(client.client_id):
+            # Anyone can publish any client_name: say which site vouches for it.
+            name = f"{name} ({urlsplit(client.client_id).netloc})"
         pending = {
             "client_id": client.client_id,
-            "client_name": client.client_name or client.client_id,
+            "client_name": name,
             "redirect_uri": str(params.redirect_uri),
             "redirect_uri_explicit": params.redirect_uri_provided_explicitly,
             "code_challenge": params.code_challenge,
@@ -382,7 +399,6 @@ def _login(issued: TokenSet, tenants: list[Tenant], identity_url: str, oauth: Xe
 
 def _consent_page(state: str, pending: dict[str, Any]) -> Response:
     from html import escape
-    from urllib.parse import urlsplit
 
     check = secrets.token_urlsafe(24)
     app = escape(str(pending.get("client_name") or pending["client_id"]))
