@@ -46,6 +46,16 @@ class Clock:
         return self._time() + self.offset
 
 
+class ManualClock:
+    """Seconds that move only when a test moves them (cache and idle expiry)."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 class RecordingTransport(httpx2.AsyncBaseTransport):
     """The server's way to Xero (the sandbox, in process), keeping every request it sends."""
 

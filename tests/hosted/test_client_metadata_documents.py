@@ -30,7 +30,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tests.databases import database_url
-from tests.hosted.harness import CLIENT_REDIRECT, McpUser, hosted_server
+from tests.hosted.harness import CLIENT_REDIRECT, ManualClock, McpUser, hosted_server
 from xero_mcp.hosted.cimd import ClientDocumentError, ClientMetadataDocuments
 from xero_mcp.sandbox.app import Sandbox
 
@@ -117,14 +117,6 @@ def _document(url: str, **extra: Any) -> dict[str, Any]:
         "token_endpoint_auth_method": "none",
         **extra,
     }
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def test_the_sdks_client_signs_in_with_a_metadata_document_url_instead_of_registering(
@@ -244,7 +236,7 @@ async def test_plain_http_is_accepted_only_for_loopback_and_only_when_allowed() 
 
 
 async def test_documents_are_cached_for_their_max_age_within_bounds_and_not_when_no_store(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = ManualClock()
     async with document_server(tmp_path) as docs:
         documents = ClientMetadataDocuments(allow_loopback=True, verify=docs.verify, clock=clock, min_ttl=60)
         cached = docs.publish(

@@ -14,21 +14,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tests.databases import database_url
-from tests.hosted.harness import hosted_server
+from tests.hosted.harness import ManualClock, hosted_server
 from xero_mcp.config import Settings
 from xero_mcp.hosted.limits import RegistrationLimit
 from xero_mcp.hosted.users import RETIRE_GRACE_SECONDS, UserBackends
 from xero_mcp.sandbox.app import Sandbox
 from xero_mcp.store import KeyRing, Store, generate_key, open_store
 from xero_mcp.tools._context import Backend
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def _registered(request: Request) -> JSONResponse:
@@ -41,7 +33,7 @@ def _client(limit: RegistrationLimit, source: str) -> httpx2.AsyncClient:
 
 
 async def test_registrations_are_capped_per_source_and_in_total_with_a_429_saying_when_to_retry() -> None:
-    clock = Clock()
+    clock = ManualClock()
     app = Starlette(
         routes=[Route("/register", _registered, methods=["POST"]), Route("/token", _registered, methods=["POST"])]
     )
@@ -95,7 +87,7 @@ def test_the_limits_are_settings() -> None:
 class CountingBackends(UserBackends):
     """Backends that record being built and closed, without a Xero login behind them."""
 
-    def __init__(self, store: Store, settings: Settings, clock: Clock) -> None:
+    def __init__(self, store: Store, settings: Settings, clock: ManualClock) -> None:
         self.dropped: list[str] = []
         self.built: list[str] = []
         self.closed: list[str] = []
@@ -121,7 +113,7 @@ async def store(tmp_path: Path) -> Any:
 async def test_backends_beyond_the_cap_are_dropped_least_recently_used_first_then_closed_after_a_grace(
     store: Store,
 ) -> None:
-    clock = Clock()
+    clock = ManualClock()
     users = CountingBackends(store, Settings(max_user_backends=2, user_idle_timeout=3600), clock)
     first = await users.for_user("ann")
     await users.for_user("ben")
@@ -140,7 +132,7 @@ async def test_backends_beyond_the_cap_are_dropped_least_recently_used_first_the
 
 
 async def test_idle_backends_are_dropped_and_rebuilt_on_the_next_call(store: Store) -> None:
-    clock = Clock()
+    clock = ManualClock()
     users = CountingBackends(store, Settings(max_user_backends=100, user_idle_timeout=900), clock)
     await users.for_user("ann")
     clock.now += 600
