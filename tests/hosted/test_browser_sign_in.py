@@ -14,10 +14,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx2
 import pytest
 from mcp import ClientSession
+from mcp.client.auth import OAuthClientProvider
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.auth import AuthorizationCodeResult, OAuthClientMetadata
+from pydantic import AnyUrl
 
 from tests.databases import database_url
-from tests.hosted.harness import hosted_server
+from tests.hosted.harness import CLIENT_REDIRECT, MemoryTokens, hosted_server
 from xero_mcp.sandbox.app import Sandbox
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -114,3 +117,73 @@ async def test_a_person_chooses_their_user_and_ticks_an_organisation_in_the_brow
             result = await session.call_tool("list_tenants", {})
         data: Any = result.structured_content
         assert [t["tenant_id"] for t in data["tenants"]] == [second]
+
+
+async def test_the_sdks_oauth_client_signs_in_through_the_pages_in_chromium_and_lists_the_chosen_tenants(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    """What a desktop MCP client does against `serve --sandbox`: the mcp SDK's OAuth client discovers the server,
+    registers and opens the authorization URL (PKCE S256, `resource`) in the person's browser; the person answers
+    xero-mcp's consent page and the sandbox's login and consent pages; the browser lands on the client's loopback
+    redirect, and the client exchanges the code and calls tools."""
+    from playwright.async_api import Route, async_playwright
+
+    assert CHROMIUM is not None
+    first, second = sandbox.tenant_ids()[:2]
+    names = dict(sandbox.state.organisations())
+    landed: list[str] = []
+    async with (
+        database_url("sqlite", tmp_path) as url,
+        hosted_server(url, tmp_path, sandbox) as server,
+        async_playwright() as playwright,
+    ):
+        body = {"email": "bob@example.com", "name": "Bob Brown", "organisations": [first, second]}
+        assert (await server.sandbox_control("/identity/users", body)).status_code == 201
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            page = await browser.new_page()
+
+            async def client_listener(route: Route) -> None:
+                # The MCP client's own loopback listener: it answers the redirect the person's browser lands on.
+                landed.append(route.request.url)
+                await route.fulfill(status=200, body="Signed in. You can close this window.")
+
+            await page.route(f"{CLIENT_REDIRECT}**", client_listener)
+
+            async def open_in_browser(authorization_url: str) -> None:
+                assert urlsplit(authorization_url).path == "/authorize"
+                query = parse_qs(urlsplit(authorization_url).query)
+                assert query["code_challenge_method"] == ["S256"] and query["resource"] == [server.mcp_url]
+                await page.goto(authorization_url)
+                await page.get_by_role("button", name="Continue to Xero").click()
+                await page.get_by_label("Bob Brown <bob@example.com>").check()
+                await page.get_by_role("button", name="Log in").click()
+                await page.get_by_label(names[first]).uncheck()
+                await page.get_by_role("button", name="Allow access").click()
+                await page.wait_for_url(f"{CLIENT_REDIRECT}?**")
+
+            async def redirected() -> AuthorizationCodeResult:
+                query = {k: v[0] for k, v in parse_qs(urlsplit(landed[-1]).query).items()}
+                assert query["iss"] == server.base
+                return AuthorizationCodeResult(code=query["code"], state=query.get("state"), iss=query["iss"])
+
+            storage = MemoryTokens()
+            auth = OAuthClientProvider(
+                server.mcp_url,
+                OAuthClientMetadata(client_name="Browser client", redirect_uris=[AnyUrl(CLIENT_REDIRECT)]),
+                storage,
+                redirect_handler=open_in_browser,
+                callback_handler=redirected,
+            )
+            async with (
+                httpx2.AsyncClient(auth=auth, timeout=30.0) as http,
+                streamable_http_client(server.mcp_url, http_client=http) as (read, write),
+                ClientSession(read, write) as session,
+            ):
+                await session.initialize()
+                result = await session.call_tool("list_tenants", {})
+        finally:
+            await browser.close()
+    assert len(landed) == 1 and storage.client is not None and storage.tokens is not None
+    data: Any = result.structured_content
+    assert [t["tenant_id"] for t in data["tenants"]] == [second]
