@@ -134,6 +134,11 @@ async def test_the_sdks_client_signs_in_with_a_metadata_document_url_instead_of_
                 metadata = (await http.get(f"{server.base}/.well-known/oauth-authorization-server")).json()
             assert metadata["client_id_metadata_document_supported"] is True
             assert metadata["code_challenge_methods_supported"] == ["S256"] and metadata["registration_endpoint"]
+            assert metadata["token_endpoint_auth_methods_supported"] == [
+                "client_secret_post",
+                "client_secret_basic",
+                "none",
+            ]
 
             first = sandbox.tenant_ids()[0]
             body = {"email": "cimd@example.com", "name": "Cim Dee", "organisations": [first]}

@@ -200,8 +200,9 @@ async def build_hosted(
 
 
 def _advertise_client_id_metadata_documents(app: Starlette, auth: AuthSettings) -> None:
-    """Serve the SDK's own authorization-server metadata with `client_id_metadata_document_supported` added: the SDK
-    has no option for it, and clients use a metadata document URL only when it is there."""
+    """Serve the SDK's own authorization-server metadata with `client_id_metadata_document_supported` (and the `none`
+    token endpoint auth method public clients use) added: the SDK has no option for them, and clients use a metadata
+    document URL only when it is advertised."""
     metadata = build_metadata(
         auth.issuer_url,
         auth.service_documentation_url,
@@ -209,6 +210,8 @@ def _advertise_client_id_metadata_documents(app: Starlette, auth: AuthSettings) 
         auth.revocation_options or RevocationOptions(),
     )
     metadata.client_id_metadata_document_supported = True
+    # Public clients (a metadata document's, or a registration asking for it) authenticate with PKCE alone.
+    metadata.token_endpoint_auth_methods_supported = [*(metadata.token_endpoint_auth_methods_supported or []), "none"]
     for index, route in enumerate(app.router.routes):
         if isinstance(route, Route) and route.path == METADATA_PATH:
             app.router.routes[index] = Route(
