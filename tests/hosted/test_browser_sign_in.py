@@ -20,7 +20,7 @@ from mcp.shared.auth import AuthorizationCodeResult, OAuthClientMetadata
 from pydantic import AnyUrl
 
 from tests.databases import database_url
-from tests.hosted.harness import CLIENT_REDIRECT, MemoryTokens, hosted_server
+from tests.hosted.harness import CLIENT_REDIRECT, MemoryTokens, bearer_session, hosted_server
 from xero_mcp.sandbox.app import Sandbox
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -107,13 +107,7 @@ async def test_a_person_chooses_their_user_and_ticks_an_organisation_in_the_brow
                 "client_secret": registered["client_secret"],
             }
             tokens = (await http.post("/token", data=form)).json()
-        headers = {"Authorization": f"Bearer {tokens['access_token']}"}
-        async with (
-            httpx2.AsyncClient(headers=headers, timeout=30.0) as http,
-            streamable_http_client(server.mcp_url, http_client=http) as (read, write),
-            ClientSession(read, write) as session,
-        ):
-            await session.initialize()
+        async with bearer_session(server.mcp_url, tokens["access_token"]) as session:
             result = await session.call_tool("list_tenants", {})
         data: Any = result.structured_content
         assert [t["tenant_id"] for t in data["tenants"]] == [second]
