@@ -258,3 +258,18 @@ async def test_documents_are_cached_for_their_max_age_within_bounds_and_not_when
         await documents.get(cached)
         await documents.get(brief)  # max-age=1 was raised to the 60-second floor, which has passed
         assert docs.fetches[4:] == ["/cached.json", "/brief.json"]
+
+
+async def test_a_refused_document_is_remembered_briefly_instead_of_fetched_again(tmp_path: Path) -> None:
+    clock = ManualClock()
+    async with document_server(tmp_path) as docs:
+        documents = ClientMetadataDocuments(allow_loopback=True, verify=docs.verify, clock=clock, failure_ttl=60)
+        url = docs.publish("/wrong.json", _document("https://elsewhere.example/client.json"))
+        for _ in range(3):
+            with pytest.raises(ClientDocumentError, match="not exactly its own URL"):
+                await documents.get(url)
+        assert docs.fetches == ["/wrong.json"]
+        docs.publish("/wrong.json", _document(url))  # the site fixes its document
+        clock.now += 60
+        assert (await documents.get(url)).client_id == url
+        assert docs.fetches == ["/wrong.json", "/wrong.json"]

@@ -14,7 +14,9 @@ What is checked, and why:
   document is public, so the client cannot hold a secret through it); the redirect URIs are then matched exactly at
   the authorize endpoint, as for registered clients;
 - caching: for the answer's ``Cache-Control: max-age`` within [`min_ttl`, `max_ttl`] (default `default_ttl`;
-  ``no-store`` is not cached), at most `max_cached` documents, least recently used dropped first.
+  ``no-store`` is not cached), at most `max_cached` documents, least recently used dropped first. A refused document
+  is remembered for `failure_ttl` seconds, and at most `max_fetching` fetches run at once (waiting counts against
+  the timeout), so client_ids sent to /authorize cannot turn this server into a busy fetcher.
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ class ClientMetadataDocuments:
         min_ttl: float = 60.0,
         max_ttl: float = 86400.0,
         max_cached: int = 1000,
+        failure_ttl: float = 60.0,
+        max_fetching: int = 8,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._allow_loopback = allow_loopback
@@ -75,29 +79,45 @@ class ClientMetadataDocuments:
         self._min_ttl = min_ttl
         self._max_ttl = max_ttl
         self._max_cached = max_cached
+        self._failure_ttl = failure_ttl
+        self._fetching = asyncio.Semaphore(max_fetching)
         self._clock = clock
-        self._cache: OrderedDict[str, tuple[float, OAuthClientInformationFull]] = OrderedDict()
+        self._cache: OrderedDict[str, tuple[float, OAuthClientInformationFull | ClientDocumentError]] = OrderedDict()
 
     async def get(self, url: str) -> OAuthClientInformationFull:
         """The client described at `url`, from the cache or fetched now. Raises ClientDocumentError."""
         cached = self._cache.get(url)
         if cached is not None and cached[0] > self._clock():
             self._cache.move_to_end(url)
+            if isinstance(cached[1], ClientDocumentError):
+                raise cached[1]
             return cached[1]
         self._cache.pop(url, None)
+        try:
+            client, ttl = await self._load(url)
+        except ClientDocumentError as exc:
+            # A refusal is remembered briefly, so repeating a bad client_id does not make this server fetch again.
+            self._remember(url, self._failure_ttl, exc)
+            raise
+        self._remember(url, ttl, client)
+        return client
+
+    async def _load(self, url: str) -> tuple[OAuthClientInformationFull, float]:
         host, port = self._check_url(url)
         try:
-            async with asyncio.timeout(self._timeout):
+            async with asyncio.timeout(self._timeout), self._fetching:
                 await self._check_host(host, port)
                 document, ttl = await self._fetch(url)
         except TimeoutError:
             raise ClientDocumentError(f"the document took longer than {self._timeout:g} seconds") from None
-        client = self._client(url, document)
-        if ttl > 0:
-            self._cache[url] = (self._clock() + ttl, client)
-            while len(self._cache) > self._max_cached:
-                self._cache.popitem(last=False)
-        return client
+        return self._client(url, document), ttl
+
+    def _remember(self, url: str, ttl: float, entry: OAuthClientInformationFull | ClientDocumentError) -> None:
+        if ttl <= 0:
+            return
+        self._cache[url] = (self._clock() + ttl, entry)
+        while len(self._cache) > self._max_cached:
+            self._cache.popitem(last=False)
 
     # ------------------------------------------------------------------------------------------------ the URL
     def _check_url(self, url: str) -> tuple[str, int]:
