@@ -1,11 +1,15 @@
-"""Several `xero-mcp serve --transport http` replicas behind a load balancer, on one Redis, against a served sandbox.
+"""Several hosted `xero-mcp serve --transport http` replicas behind a load balancer, on one PostgreSQL and one
+Redis, against a served sandbox.
 
 This is the deployment of docker-compose.yml with processes instead of containers (no container runtime here):
 `xero-mcp sandbox` with Xero's limits on (its clock `clock_rate` times faster than real time, so Xero's minute
-windows pass in seconds), N replicas sharing a state directory (their stored login) and a Redis key prefix, and
-`RoundRobin`, a small TCP load balancer that sends each new connection to the next live replica. Clients open one
-connection per request (no keep-alive), so consecutive requests of one MCP client land on different replicas.
-Everything listens on 127.0.0.1 only.
+windows pass in seconds), N replicas in hosted mode (`XERO_MCP_AUTH=oauth`: people sign in through xero-mcp's own
+authorization server, their Xero logins sealed in PostgreSQL, in a schema of the fleet's own) sharing a Redis key
+prefix, and `RoundRobin`, a small TCP load balancer that sends each new connection to the next live replica; its
+address is the replicas' public URL. A person signs in once with the mcp SDK's OAuth client (discovery,
+registration, PKCE, xero-mcp's consent page and the sandbox's Xero sign-in, all through the balancer); sessions then
+send that access token. Clients open one connection per request (no keep-alive), so consecutive requests of one MCP
+client land on different replicas. Everything listens on 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import contextlib
 import itertools
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -22,19 +27,25 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote
 
 import httpx2
 from mcp import ClientSession
+from mcp.client.auth import OAuthClientProvider, TokenStorage
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.auth import AuthorizationCodeResult, OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
+from pydantic import AnyUrl
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SANDBOX_CLIENT_ID = "sandbox-client"
 SANDBOX_CLIENT_SECRET = "sandbox-secret"  # noqa: S105 - the sandbox demo app's published secret
+PERSON = "fleet@example.com"
+# Where the MCP client says its OAuth callback is: nothing listens there, the person's browser stops before it.
+CLIENT_CALLBACK = "http://127.0.0.1:1/callback"
 
 
 def free_port() -> int:
@@ -110,17 +121,22 @@ class Replica:
 
 @dataclass
 class Fleet:
-    """The sandbox, the replicas and the load balancer (see the module docstring)."""
+    """The sandbox, the replicas and the load balancer (see the module docstring). `database_url` names a PostgreSQL
+    server: the fleet makes a schema of its own there and drops it when it stops."""
 
     redis_url: str
+    database_url: str
     replicas_wanted: int = 2
     clock_rate: float = 10.0
     limits: bool = True
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="xero-mcp-fleet-")))
     prefix: str = field(default_factory=lambda: f"xero-mcp-fleet:{uuid.uuid4().hex}")
+    schema: str = field(default_factory=lambda: f"xmcp_fleet_{secrets.token_hex(6)}")
+    metrics_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     sandbox_port: int = field(default_factory=free_port)
     replicas: list[Replica] = field(default_factory=list[Replica])
     balancer: RoundRobin | None = None
+    access_token: str = ""
     _sandbox: subprocess.Popen[bytes] | None = None
 
     @property
@@ -128,24 +144,38 @@ class Fleet:
         return f"http://127.0.0.1:{self.sandbox_port}"
 
     @property
+    def public_url(self) -> str:
+        """The balancer's address: the replicas' public URL (issuer, OAuth callbacks)."""
+        assert self.balancer is not None
+        return f"http://127.0.0.1:{self.balancer.port}"
+
+    @property
     def url(self) -> str:
         """The MCP endpoint behind the load balancer."""
-        assert self.balancer is not None
-        return f"http://127.0.0.1:{self.balancer.port}/mcp"
+        return f"{self.public_url}/mcp"
 
     def python(self) -> str:
         """The interpreter every process of the fleet runs."""
         return sys.executable
 
     async def start(self) -> None:
-        """Start the sandbox, sign in once (a stored login the replicas share), start the replicas and balancer."""
+        """Start the sandbox and the replicas behind the balancer, then sign the fleet's person in."""
+        import psycopg
+        from psycopg import sql
+
+        from xero_mcp.store import generate_key
+
         sandbox_args = ["sandbox", "--port", str(self.sandbox_port), "--clock-rate", str(self.clock_rate)]
         if not self.limits:
             sandbox_args.append("--no-limits")
         self._sandbox = self._spawn(sandbox_args, {}, self.workdir / "sandbox.log")
         await _wait_until_up(f"{self.sandbox_url}/_sandbox/clock", self._sandbox)
         self.tenant_ids = [org["tenantId"] for org in (await self.stats())["organisations"]]
-        token_key = secrets.token_urlsafe(32)
+        async with await psycopg.AsyncConnection.connect(self.database_url, autocommit=True) as conn:
+            await conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(self.schema)))
+        separator = "&" if "?" in self.database_url else "?"
+        ports = [free_port() for _ in range(self.replicas_wanted)]
+        self.balancer = RoundRobin([("127.0.0.1", port) for port in ports])
         base_env = {
             "XERO_API_URL": f"{self.sandbox_url}/api.xro/2.0",
             "XERO_IDENTITY_URL": self.sandbox_url,
@@ -153,9 +183,12 @@ class Fleet:
             "XERO_CONNECTIONS_URL": f"{self.sandbox_url}/connections",
             "XERO_CLIENT_ID": SANDBOX_CLIENT_ID,
             "XERO_CLIENT_SECRET": SANDBOX_CLIENT_SECRET,
-            "XERO_TENANT_ID": self.tenant_ids[0],
+            "XERO_MCP_AUTH": "oauth",
+            "XERO_MCP_PUBLIC_URL": self.public_url,
+            "XERO_MCP_DATABASE_URL": f"{self.database_url}{separator}options={quote(f'-c search_path={self.schema}')}",
+            "XERO_MCP_ENCRYPTION_KEY": generate_key(),
+            "XERO_MCP_HTTP_TOKEN": self.metrics_token,
             "XERO_MCP_STATE_DIR": str(self.workdir / "state"),
-            "XERO_MCP_TOKEN_KEY": token_key,
             "XERO_MCP_REDIS_URL": self.redis_url,
             "XERO_MCP_REDIS_PREFIX": self.prefix,
             "XERO_MCP_CLOCK_RATE": str(self.clock_rate),
@@ -163,31 +196,41 @@ class Fleet:
             "XERO_MCP_TOOLSETS": "all",
             "XERO_MCP_SHUTDOWN_GRACE": "20",
         }
-        await self._login(base_env)
-        ports = [free_port() for _ in range(self.replicas_wanted)]
-        self.balancer = RoundRobin([("127.0.0.1", port) for port in ports])
-        for port in ports:
-            env = {**base_env, "XERO_MCP_ALLOWED_HOSTS": f"127.0.0.1:{self.balancer.port}"}
-            self.replicas.append(Replica(port=port, env=env))
+        self.replicas.extend(Replica(port=port, env=dict(base_env)) for port in ports)
+        # One at a time: the first applies the store's migrations to the fresh schema.
         for index in range(len(self.replicas)):
             await self.start_replica(index)
         await self.balancer.start()
+        self.access_token = await self.sign_in(PERSON, [self.tenant_ids[0]])
 
-    async def _login(self, env: Mapping[str, str]) -> None:
-        from xero_mcp.auth.login import run_login
-        from xero_mcp.auth.store import open_store
-        from xero_mcp.config import Settings
-
-        settings = Settings.from_env(dict(env))
-        browser = _Browser()
-        await run_login(
-            settings,
-            store=open_store(settings),
-            receiver=browser,
-            open_url=browser.open,
-            say=lambda _line: None,
-            choose_default=lambda tenants: tenants[0],
+    async def sign_in(self, email: str, organisations: Sequence[str]) -> str:
+        """Add `email` to the sandbox's Xero people with these organisations, sign them in through the balancer
+        with the mcp SDK's OAuth client, and return their MCP access token."""
+        await self.sandbox_control("identity/users", {"email": email, "organisations": list(organisations)})
+        await self.sandbox_control("identity/login-as", {"email": email})
+        person, kept = _Person(), _KeptTokens()
+        metadata = OAuthClientMetadata(
+            client_name="xero-mcp fleet",
+            redirect_uris=[AnyUrl(CLIENT_CALLBACK)],
+            grant_types=["authorization_code", "refresh_token"],
+            response_types=["code"],
         )
+        auth = OAuthClientProvider(self.url, metadata, kept, redirect_handler=person.open, callback_handler=person.code)
+        async with (
+            httpx2.AsyncClient(auth=auth, timeout=60.0) as http,
+            streamable_http_client(self.url, http_client=http, terminate_on_close=False) as (read, write),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+        assert kept.tokens is not None
+        return kept.tokens.access_token
+
+    def single_user_env(self) -> dict[str, str]:
+        """The environment of a single-user `xero-mcp serve` on the same sandbox (a custom connection: the demo app's
+        client credentials), for comparisons with stdio."""
+        kept = ("XERO_API_URL", "XERO_IDENTITY_URL", "XERO_LOGIN_URL", "XERO_CONNECTIONS_URL", "XERO_CLIENT_ID")
+        env = {key: value for key, value in self.replicas[0].env.items() if key in kept}
+        return {**env, "XERO_CLIENT_SECRET": SANDBOX_CLIENT_SECRET, "XERO_MCP_STATE_DIR": str(self.workdir / "single")}
 
     def _spawn(self, args: list[str], env: Mapping[str, str], log: Path) -> subprocess.Popen[bytes]:
         clean = {key: value for key, value in os.environ.items() if not key.startswith(("XERO_", "PYTHON"))}
@@ -242,6 +285,11 @@ class Fleet:
             await cleaner.forget_all()
         finally:
             await cleaner.aclose()
+        import psycopg
+        from psycopg import sql
+
+        async with await psycopg.AsyncConnection.connect(self.database_url, autocommit=True) as conn:
+            await conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(self.schema)))
 
     async def stats(self) -> dict[str, Any]:
         """The sandbox's /_sandbox/stats."""
@@ -276,13 +324,19 @@ class Fleet:
     async def metrics(self, index: int) -> str:
         """Replica `index`'s /metrics text."""
         async with httpx2.AsyncClient() as http:
-            return (await http.get(f"{self.replicas[index].url}/metrics")).text
+            answer = await http.get(
+                f"{self.replicas[index].url}/metrics", headers={"Authorization": f"Bearer {self.metrics_token}"}
+            )
+            answer.raise_for_status()
+            return answer.text
 
     @contextlib.asynccontextmanager
-    async def session(self, url: str | None = None) -> AsyncIterator[ClientSession]:
-        """An MCP session through the balancer (or `url`), one TCP connection per request."""
+    async def session(self, url: str | None = None) -> AsyncGenerator[ClientSession]:
+        """The signed-in person's MCP session through the balancer (or `url`), one TCP connection per request."""
         http = httpx2.AsyncClient(
-            limits=httpx2.Limits(max_keepalive_connections=0), timeout=httpx2.Timeout(300.0, read=300.0)
+            headers={"Authorization": f"Bearer {self.access_token}"},
+            limits=httpx2.Limits(max_keepalive_connections=0),
+            timeout=httpx2.Timeout(300.0, read=300.0),
         )
         async with (
             http,
@@ -299,28 +353,56 @@ def tool_json(result: Any) -> Any:
     return json.loads(result.content[0].text)
 
 
-class _Browser:
-    """Plays the user's browser for the sandbox's sign-in over HTTP: follows the authorize URL's redirect."""
+_HIDDEN_INPUT = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 
-    redirect_uri = "http://127.0.0.1:1/callback"
+
+class _Person:
+    """The person's browser during a sign-in: from the MCP client's authorize URL through xero-mcp's consent page
+    (answered "allow") and the sandbox's Xero sign-in (the `login-as` person consents at once), until the redirect
+    to the MCP client's callback, whose code it keeps."""
 
     def __init__(self) -> None:
-        self._params: dict[str, str] = {}
+        self._code: AuthorizationCodeResult | None = None
 
-    async def open(self, url: str) -> bool:
-        async with httpx2.AsyncClient() as http:
-            response = await http.get(url, follow_redirects=False)
-        location = response.headers.get("location", "")
-        if response.status_code not in (302, 303) or not location.startswith(self.redirect_uri):
-            raise RuntimeError(f"the sandbox did not redirect back after sign-in (HTTP {response.status_code})")
-        self._params = dict(parse_qsl(urlsplit(location).query))
-        return True
+    async def open(self, url: str) -> None:
+        async with httpx2.AsyncClient(follow_redirects=True, timeout=60.0) as browser:
+            page = await browser.get(url)
+            if page.url.path != "/oauth/consent":
+                raise RuntimeError(f"the sign-in stopped at {page.url.path} (HTTP {page.status_code})")
+            answer = {**dict(_HIDDEN_INPUT.findall(page.text)), "decision": "allow"}
+            try:
+                refused = await browser.post(str(page.url.copy_with(query=None)), data=answer)
+            except httpx2.ConnectError as exc:
+                # Nothing listens at the MCP client's callback: the request that failed carries the code.
+                query = dict(parse_qsl(exc.request.url.query.decode()))
+                self._code = AuthorizationCodeResult(code=query["code"], state=query.get("state"), iss=query.get("iss"))
+                return
+        raise RuntimeError(f"the sign-in did not come back to the client (HTTP {refused.status_code} at {refused.url})")
 
-    def expect(self, state: str) -> None:
-        """Nothing to refuse: the redirect comes straight from the sandbox, and run_login checks its state."""
+    async def code(self) -> AuthorizationCodeResult:
+        if self._code is None:
+            raise RuntimeError("the sign-in gave no code")
+        return self._code
 
-    async def wait(self, seconds: float) -> dict[str, str]:
-        return self._params
+
+class _KeptTokens(TokenStorage):
+    """What the fleet's MCP client keeps between connections: its registration and its tokens, in memory."""
+
+    def __init__(self) -> None:
+        self.tokens: OAuthToken | None = None
+        self._client: OAuthClientInformationFull | None = None
+
+    async def get_tokens(self) -> OAuthToken | None:
+        return self.tokens
+
+    async def set_tokens(self, tokens: OAuthToken) -> None:
+        self.tokens = tokens
+
+    async def get_client_info(self) -> OAuthClientInformationFull | None:
+        return self._client
+
+    async def set_client_info(self, client_info: OAuthClientInformationFull) -> None:
+        self._client = client_info
 
 
 async def _wait_until_up(url: str, process: subprocess.Popen[bytes], attempts: int = 600) -> None:

@@ -31,10 +31,13 @@ TOOL = "list_accounts"
 REDIS_URL = os.environ.get("XERO_MCP_REDIS_URL_BENCH") or os.environ.get(
     "XERO_MCP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"
 )
+DATABASE_URL = os.environ.get("XERO_MCP_DATABASE_URL_BENCH") or os.environ.get(
+    "XERO_MCP_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 
 
 async def _throughput(replicas: int) -> tuple[float, int, float]:
-    fleet = Fleet(REDIS_URL, replicas_wanted=replicas, clock_rate=CLOCK_RATE)
+    fleet = Fleet(REDIS_URL, DATABASE_URL, replicas_wanted=replicas, clock_rate=CLOCK_RATE)
     await fleet.start()
     try:
         before = (await fleet.stats())["requests"]
@@ -58,14 +61,13 @@ async def _throughput(replicas: int) -> tuple[float, int, float]:
 
 
 async def _overhead(calls: int) -> tuple[list[float], list[float]]:
-    fleet = Fleet(REDIS_URL, replicas_wanted=1, clock_rate=1.0, limits=False)
+    fleet = Fleet(REDIS_URL, DATABASE_URL, replicas_wanted=1, clock_rate=1.0, limits=False)
     await fleet.start()
     try:
-        env = {key: value for key, value in fleet.replicas[0].env.items() if key != "XERO_MCP_STATELESS_HTTP"}
         params = StdioServerParameters(
             command=fleet.python(),
-            args=["-m", "xero_mcp", "serve"],
-            env={**{k: v for k, v in os.environ.items() if not k.startswith("XERO_")}, **env},
+            args=["-m", "xero_mcp", "serve", "--toolsets", "all"],
+            env={**{k: v for k, v in os.environ.items() if not k.startswith("XERO_")}, **fleet.single_user_env()},
             cwd=REPO_ROOT,
         )
         http_ms: list[float] = []

@@ -1,8 +1,11 @@
-"""Two replicas behind a load balancer on one Redis, against a served sandbox with Xero's limits on.
+"""Two hosted replicas behind a load balancer on one PostgreSQL and one Redis, against a served sandbox with Xero's
+limits on.
 
-The topology of docker-compose.yml, run as processes (see benchmarks/_fleet.py): the sandbox clock runs five times
-faster than real time, and so does the replicas' pacing, so Xero's minute windows pass in seconds. Every count
-comes from the sandbox itself (requests served, 429s, token requests, records), not from the replicas.
+The topology of docker-compose.yml, run as processes (see benchmarks/_fleet.py): the replicas run in hosted mode
+(XERO_MCP_AUTH=oauth), and the person signs in once through the balancer with the mcp SDK's OAuth client. The sandbox
+clock runs five times faster than real time, and so does the replicas' pacing, so Xero's minute windows pass in
+seconds. Every count comes from the sandbox itself (requests served, 429s, token requests, records), not from the
+replicas.
 """
 
 from __future__ import annotations
@@ -19,18 +22,22 @@ import pytest_asyncio
 from benchmarks._fleet import Fleet, tool_json
 
 REDIS_URL = os.environ.get("XERO_MCP_TEST_REDIS_URL")
+DATABASE_URL = os.environ.get("XERO_MCP_TEST_DATABASE_URL")
 
 # Fast enough that ten sandbox minutes take two real ones, slow enough that a call's real latency (tens of
 # milliseconds on a busy machine) stays a small part of a sandbox minute.
 CLOCK_RATE = 5.0
 
-pytestmark = pytest.mark.skipif(not REDIS_URL, reason="XERO_MCP_TEST_REDIS_URL is not set: the replicas need Redis")
+pytestmark = pytest.mark.skipif(
+    not (REDIS_URL and DATABASE_URL),
+    reason="XERO_MCP_TEST_REDIS_URL and XERO_MCP_TEST_DATABASE_URL are needed: the replicas share Redis and PostgreSQL",
+)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def fleet() -> AsyncIterator[Fleet]:
     """One fleet for the module: starting three processes and signing in is the slow part."""
-    started = Fleet(REDIS_URL or "", replicas_wanted=2, clock_rate=CLOCK_RATE)
+    started = Fleet(REDIS_URL or "", DATABASE_URL or "", replicas_wanted=2, clock_rate=CLOCK_RATE)
     try:
         await started.start()
         yield started
