@@ -26,6 +26,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -345,6 +346,54 @@ class Fleet:
         ):
             await session.initialize()
             yield session
+
+
+@dataclass(frozen=True)
+class Burst:
+    """What a burst of reads cost, counted by the sandbox: Xero calls served and refused with a 429 in the burst,
+    sandbox seconds from the first call sent to the last answer, and the wall-clock seconds that took."""
+
+    calls: int
+    refused: int
+    elapsed: float
+    wall: float
+
+    @property
+    def per_minute(self) -> float:
+        """Calls per sandbox minute. Xero's fixed windows let the first minute's 60 calls go at once and each further
+        60 once the previous minute ends: N calls ideally take N/60 - 1 minutes, so the rate is N over (elapsed +
+        1 minute), 60 at best."""
+        return self.calls * 60.0 / (self.elapsed + 60.0)
+
+
+async def burst(fleet: Fleet, tool: str, count: int, *, clients: int = 20) -> Burst:
+    """`count` calls of `tool` (reading one organisation) issued at once by `clients` MCP clients through the
+    balancer. The clients connect, and every replica serves the person once (building their backend: a call of
+    `list_tenants`, which Xero does not count against an organisation), before the clock starts: the burst measures
+    the pacing of the calls, not sign-in or start-up."""
+
+    async def tenant() -> tuple[int, int]:
+        requests: dict[str, Any] = (await fleet.stats())["requests"]
+        return int(requests["byTenant"].get(fleet.tenant_ids[0], 0)), sum(requests.get("refused", {}).values())
+
+    for replica in fleet.replicas:
+        async with fleet.session(f"{replica.url}/mcp") as warm:
+            tool_json(await warm.call_tool("list_tenants", {}))
+    async with contextlib.AsyncExitStack() as stack:
+        # One after another: a session's task group must be left by the task that entered it.
+        sessions = [await stack.enter_async_context(fleet.session()) for _ in range(clients)]
+        calls_before, refused_before = await tenant()
+        start, wall = await fleet.sandbox_now(), time.perf_counter()
+        share = [count // clients + (1 if index < count % clients else 0) for index in range(clients)]
+        results = await asyncio.gather(
+            *(session.call_tool(tool, {}) for session, many in zip(sessions, share, strict=True) for _ in range(many))
+        )
+        wall = time.perf_counter() - wall
+        elapsed = await fleet.sandbox_now() - start
+    for result in results:
+        tool_json(result)
+    calls_after, refused_after = await tenant()
+    return Burst(calls_after - calls_before, refused_after - refused_before, elapsed, wall)
 
 
 def tool_json(result: Any) -> Any:

@@ -10,7 +10,6 @@ sandbox minute (the first minute's 60 calls go at once, so N calls ideally take 
 
 from __future__ import annotations
 
-import asyncio
 import os
 import time
 
@@ -18,7 +17,7 @@ import anyio
 from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
-from benchmarks._fleet import Fleet
+from benchmarks._fleet import Burst, Fleet, burst
 from benchmarks._harness import REPO_ROOT, Measurement, Options, Row, median, p95
 
 NAME = "hosted"
@@ -36,26 +35,11 @@ DATABASE_URL = os.environ.get("XERO_MCP_DATABASE_URL_BENCH") or os.environ.get(
 )
 
 
-async def _throughput(replicas: int) -> tuple[float, int, float]:
+async def _throughput(replicas: int) -> Burst:
     fleet = Fleet(REDIS_URL, DATABASE_URL, replicas_wanted=replicas, clock_rate=CLOCK_RATE)
     await fleet.start()
     try:
-        before = (await fleet.stats())["requests"]
-        start = await fleet.sandbox_now()
-        wall = time.perf_counter()
-
-        async def reads(count: int) -> None:
-            async with fleet.session() as session:
-                await asyncio.gather(*(session.call_tool(TOOL, {}) for _ in range(count)))
-
-        await asyncio.gather(*(reads(READS // 20) for _ in range(20)))
-        wall = time.perf_counter() - wall
-        elapsed = await fleet.sandbox_now() - start
-        after = (await fleet.stats())["requests"]
-        tenant = fleet.tenant_ids[0]
-        calls = after["byTenant"].get(tenant, 0) - before["byTenant"].get(tenant, 0)
-        refused = sum(after.get("refused", {}).values()) - sum(before.get("refused", {}).values())
-        return calls * 60.0 / (elapsed + 60.0), refused, wall
+        return await burst(fleet, TOOL, READS)
     finally:
         await fleet.stop()
 
@@ -106,19 +90,19 @@ def run(options: Options) -> Measurement:
 
     async def measure() -> None:
         for replicas in (1, 2):
-            rate, refused, wall = await _throughput(replicas)
+            reads = await _throughput(replicas)
             row = result.add(
                 Row(
                     f"{READS} reads at once, {replicas} replica{'s' if replicas > 1 else ''}",
-                    rate,
+                    reads.per_minute,
                     "calls/min",
                     LIMIT_PER_MINUTE,
                     "Xero's limit",
                     target=f">= {TARGET_FRACTION:.2f}x the limit",
-                    note=f"{refused} responses 429; {wall:.0f} s wall",
+                    note=f"{reads.calls} calls, {reads.refused} responses 429; {reads.wall:.0f} s wall",
                 )
             )
-            row.met = row.ratio is not None and row.ratio >= TARGET_FRACTION and refused == 0
+            row.met = row.ratio is not None and row.ratio >= TARGET_FRACTION and reads.refused == 0
         http_ms, stdio_ms = await _overhead(50 if options.quick else 200)
         for label, pick in (("p50", median), ("p95", p95)):
             result.add(

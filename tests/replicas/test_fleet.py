@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from benchmarks._fleet import Fleet, tool_json
+from benchmarks._fleet import Fleet, burst, tool_json
 
 REDIS_URL = os.environ.get("XERO_MCP_TEST_REDIS_URL")
 DATABASE_URL = os.environ.get("XERO_MCP_TEST_DATABASE_URL")
@@ -45,12 +45,6 @@ async def fleet() -> AsyncIterator[Fleet]:
         await started.stop()
 
 
-async def _calls(fleet: Fleet) -> tuple[int, dict[str, int]]:
-    stats = await fleet.stats()
-    requests: dict[str, Any] = stats["requests"]
-    return int(requests["byTenant"].get(fleet.tenant_ids[0], 0)), dict(requests.get("refused", {}))
-
-
 async def _count(fleet: Fleet, method: str, route: str) -> int:
     routes: list[dict[str, Any]] = (await fleet.stats())["requests"]["byRoute"]
     return sum(int(r["count"]) for r in routes if r["route"] == route and r["method"] == method)
@@ -67,33 +61,15 @@ async def _contacts_named(fleet: Fleet, name: str) -> list[dict[str, Any]]:
 
 
 @pytest.mark.asyncio(loop_scope="module")
-async def test_600_reads_at_once_across_both_replicas_use_at_least_90_percent_of_60_a_minute_with_no_429(
+async def test_600_reads_at_once_across_both_replicas_use_at_least_95_percent_of_60_a_minute_with_no_429(
     fleet: Fleet,
 ) -> None:
-    before, refused_before = await _calls(fleet)
-    start = await fleet.sandbox_now()
-
-    async def reads(count: int) -> None:
-        async with fleet.session() as session:
-            for result in await asyncio.gather(*(session.call_tool("list_accounts", {}) for _ in range(count))):
-                assert not result.is_error, result.content
-
-    await asyncio.gather(*(reads(30) for _ in range(20)))
-    elapsed = await fleet.sandbox_now() - start
-    after, refused_after = await _calls(fleet)
-    calls = after - before
-    # The first minute's 60 calls go at once; each further 60 needs a new minute: N calls ideally take (N/60 - 1)
-    # minutes, so calls per minute is N over (elapsed + 1 minute).
-    per_minute = calls * 60.0 / (elapsed + 60.0)
-    print(f"\n600 reads: {calls} Xero calls in {elapsed:.0f} sandbox seconds = {per_minute:.1f} per minute")
-    assert calls >= 600
-    assert refused_after == refused_before
-    # Each minute's window reopens a minute after the answer to its first call (Xero counted that call no later), so
-    # the rate is 60 per (60 s + one call's latency): the latency in sandbox seconds is five times the real one, and
-    # on a busy two-core machine that costs a few percent. The issue asks for 95% (the benchmark reports it); this
-    # checks the pacing has not regressed.
-    assert per_minute >= 0.90 * 60
-    assert per_minute <= 60.0 + 1e-9
+    reads = await burst(fleet, "list_accounts", 600)
+    print(f"\n600 reads: {reads.calls} Xero calls in {reads.elapsed:.0f} sandbox s = {reads.per_minute:.1f} a minute")
+    assert reads.calls == 600
+    assert reads.refused == 0
+    assert reads.per_minute >= 0.95 * 60
+    assert reads.per_minute <= 60.0 + 1e-9
 
 
 @pytest.mark.asyncio(loop_scope="module")
