@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from prometheus_client.parser import text_string_to_metric_families
 
 from benchmarks._fleet import Fleet, burst, tool_json
 
@@ -70,6 +71,16 @@ async def test_600_reads_at_once_across_both_replicas_use_at_least_95_percent_of
     assert reads.refused == 0
     assert reads.per_minute >= 0.95 * 60
     assert reads.per_minute <= 60.0 + 1e-9
+    # Each replica's /metrics (behind the metrics token) counted its share of those calls, and no 429.
+    answered = rate_limited = 0.0
+    for index in range(len(fleet.replicas)):
+        for family in text_string_to_metric_families(await fleet.metrics(index)):
+            for sample in family.samples:
+                if sample.name == "xero_mcp_xero_calls_total" and sample.labels["endpoint"] == "/Accounts":
+                    answered += sample.value if sample.labels["status"] == "200" else 0
+                rate_limited += sample.value if sample.name == "xero_mcp_xero_rate_limited_total" else 0
+    assert answered >= 600
+    assert rate_limited == 0
 
 
 @pytest.mark.asyncio(loop_scope="module")
