@@ -43,6 +43,9 @@ from xero_mcp.sandbox.identity import IdentityService
 from xero_mcp.sandbox.limits import LimitConfig
 from xero_mcp.sandbox.state import SandboxState
 
+# `store_url`: a fresh database of each store engine in turn, for any test that takes it.
+pytest_plugins = ("tests.databases",)
+
 SANDBOX_START = datetime(2026, 3, 16, 9, 30, tzinfo=UTC)
 """The frozen sandbox clock's starting instant in the fixtures."""
 

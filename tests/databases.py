@@ -44,3 +44,10 @@ async def database_url(engine: str, tmp_path: Path) -> AsyncIterator[str]:
     finally:
         async with await psycopg.AsyncConnection.connect(base, autocommit=True) as conn:
             await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=ENGINES)
+async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh database URL of each engine in turn (the PostgreSQL run skips without a server, saying why)."""
+    async with database_url(request.param, tmp_path) as value:
+        yield value

@@ -29,10 +29,10 @@ CALL_TIME_MODULES = (
     "xero_mcp.client.models._base",
     "xero_mcp.client.resources",
     "xero_mcp.auth.session",
-    # The sync stores; the package's light modules (Xero's time formats, in-process locks) may load at start-up.
+    # The store and the sync algorithms over it; the package's light modules (Xero's time formats) may load at start-up.
+    "xero_mcp.store.store",
     "xero_mcp.sync.cursors",
     "xero_mcp.sync.dedupe",
-    "xero_mcp.sync._db",
     "xero_mcp.sync.webhooks",
     "xero_mcp.local",
     "xero_mcp.sandbox",

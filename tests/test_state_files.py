@@ -13,12 +13,16 @@ import pytest
 from xero_mcp.auth.errors import TokenStoreError
 from xero_mcp.auth.store import EncryptedFileStore, open_store
 from xero_mcp.config import SettingError, Settings
-from xero_mcp.sync.cursors import CursorStore
-from xero_mcp.sync.dedupe import DedupeLedger
+from xero_mcp.store.store import LOCAL_DB_NAME, open_local_store
+from xero_mcp.store.store import open_store as open_database
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes do not apply on Windows")
 
 LONG_KEY = "k7Qp2Vx9Lm4Rt8Wz1Ya6Sd3Fg5Hj0Nb2Cv"  # 36 characters
+
+
+def entries(path: Path) -> list[Path]:
+    return list(path.iterdir())
 
 
 def mode(path: Path) -> int:
@@ -30,43 +34,42 @@ def loosened_state_dir(tmp_path: Path) -> Path:
     state = tmp_path / "state"
     state.mkdir(mode=0o755)
     state.chmod(0o755)
-    for name in ("sync.sqlite3", "sync.sqlite3-wal", "sync.sqlite3-shm"):
+    for name in (LOCAL_DB_NAME, f"{LOCAL_DB_NAME}-wal", f"{LOCAL_DB_NAME}-shm"):
         (state / name).touch()
         (state / name).chmod(0o644)
     return state
 
 
-def test_a_new_state_dir_and_sync_database_are_private(tmp_path: Path) -> None:
+async def test_a_new_state_dir_and_its_database_are_private(tmp_path: Path) -> None:
     state = tmp_path / "fresh"
     old_umask = os.umask(0o022)
     try:
-        CursorStore.open(state).close()
+        await (await open_local_store(state)).close()
     finally:
         os.umask(old_umask)
     assert mode(state) == 0o700
-    assert mode(state / "sync.sqlite3") == 0o600
+    assert mode(state / LOCAL_DB_NAME) == 0o600
 
 
-def test_an_existing_state_dir_and_its_sqlite_files_are_made_private_when_opened(tmp_path: Path) -> None:
+async def test_an_existing_state_dir_and_its_sqlite_files_are_made_private_when_opened(tmp_path: Path) -> None:
     state = loosened_state_dir(tmp_path)
-    (state / "sync.sqlite3").unlink()  # an empty file is not a database; the loose directory is the point here
-    CursorStore.open(state).close()
-    DedupeLedger.open(state).close()
+    (state / LOCAL_DB_NAME).unlink()  # an empty file is not a database; the loose directory is the point here
+    await (await open_local_store(state)).close()
     assert mode(state) == 0o700
-    for name in ("sync.sqlite3", "sync.sqlite3-wal", "sync.sqlite3-shm"):
+    for name in (LOCAL_DB_NAME, f"{LOCAL_DB_NAME}-wal", f"{LOCAL_DB_NAME}-shm"):
         path = state / name
         if path.exists():
             assert mode(path) == 0o600, name
 
 
-def test_an_existing_loose_sqlite_file_is_made_private_when_opened(tmp_path: Path) -> None:
+async def test_an_existing_loose_sqlite_file_is_made_private_when_opened(tmp_path: Path) -> None:
     state = tmp_path / "state"
-    CursorStore.open(state).close()
+    await (await open_local_store(state)).close()
     state.chmod(0o755)
-    (state / "sync.sqlite3").chmod(0o644)
-    CursorStore.open(state).close()
+    (state / LOCAL_DB_NAME).chmod(0o644)
+    await (await open_local_store(state)).close()
     assert mode(state) == 0o700
-    assert mode(state / "sync.sqlite3") == 0o600
+    assert mode(state / LOCAL_DB_NAME) == 0o600
 
 
 def test_the_encrypted_login_file_and_an_existing_loose_state_dir_are_made_private(tmp_path: Path) -> None:
@@ -113,7 +116,31 @@ def test_an_existing_loose_login_file_is_made_private_when_it_is_read(tmp_path: 
     assert mode(path) == 0o600
 
 
-def test_an_in_memory_store_leaves_no_file_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_an_in_memory_store_leaves_no_file_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    CursorStore(":memory:").close()
-    assert list(tmp_path.iterdir()) == []
+    await (await open_database("sqlite://")).close()
+    assert entries(tmp_path) == []
+
+
+async def test_the_ledger_of_an_older_sync_database_is_carried_over_once(tmp_path: Path) -> None:
+    import sqlite3
+
+    from tests.sync.fakes import TENANT_A, rid
+    from xero_mcp.sync.dedupe import DedupeLedger
+
+    state = tmp_path / "state"
+    state.mkdir()
+    with sqlite3.connect(state / "sync.sqlite3") as old:
+        old.execute(
+            "CREATE TABLE created_records (tenant_id TEXT, kind TEXT, natural_key TEXT, xero_id TEXT, recorded_ms INT)"
+        )
+        old.execute(
+            "INSERT INTO created_records VALUES (?, 'invoice', 'invoice_number=inv-1', ?, 1)", (TENANT_A, rid(1))
+        )
+    old.close()
+    store = await open_local_store(state)
+    try:
+        entry = await DedupeLedger(store).lookup(TENANT_A, "invoice", "invoice_number=inv-1")
+        assert entry is not None and entry.xero_id == rid(1)
+    finally:
+        await store.close()

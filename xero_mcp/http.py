@@ -30,6 +30,7 @@ from xero_mcp.config import Settings
 if TYPE_CHECKING:
     from xero_mcp.metrics import Metrics
     from xero_mcp.ops import ReadinessCheck
+    from xero_mcp.sync.cursors import CursorStore
     from xero_mcp.tools._context import ToolContext
 
 
@@ -166,6 +167,7 @@ def http_app(
     port: int,
     metrics: Metrics | None = None,
     readiness: ReadinessCheck | None = None,
+    cursors: Callable[[], Awaitable[CursorStore]] | None = None,
 ) -> Any:
     """The ASGI app for Streamable HTTP at /mcp, guarded by a bearer token when configured or required, with Host and
     Origin checked on every bind.
@@ -175,7 +177,8 @@ def http_app(
     process, so any replica behind a load balancer can answer any request.
 
     With XERO_WEBHOOK_KEY set, Xero's webhooks are received at /webhooks/xero (signature-checked) and recorded so
-    the next poll of that organisation and entity fetches the changed records without waiting for its window.
+    the next poll of that organisation and entity fetches the changed records without waiting for its window: into
+    the backend's store that `cursors` gives (the state dir's when none is given).
     """
     token = settings.http_token.get_secret_value() if settings.http_token else None
     if not is_loopback(host) and not token:
@@ -199,11 +202,10 @@ def http_app(
     if settings.webhook_key is not None:
         from starlette.applications import Starlette
 
-        from xero_mcp.sync.cursors import CursorStore
         from xero_mcp.sync.webhooks import DEFAULT_PATH, webhook_route
 
-        store = CursorStore.open(settings.state_dir)
-        app = PathDispatch(app, DEFAULT_PATH, Starlette(routes=[webhook_route(store, settings.webhook_key)]))
+        route = webhook_route(cursors or _local_cursors(settings), settings.webhook_key)
+        app = PathDispatch(app, DEFAULT_PATH, Starlette(routes=[route]))
     return operations(app, readiness=readiness)
 
 
@@ -224,6 +226,30 @@ def operations(
     if readiness is not None:
         app = HealthRoutes(app, readiness)
     return RequestIds(app)
+
+
+def _backend_cursors(context: ToolContext) -> Callable[[], Awaitable[CursorStore]]:
+    async def cursors() -> CursorStore:
+        return (await context.backend()).cursors
+
+    return cursors
+
+
+def _local_cursors(settings: Settings) -> Callable[[], Awaitable[CursorStore]]:
+    """The state dir's trigger state, opened on the first webhook (an app built without a backend: tests)."""
+    opened: list[CursorStore] = []
+    lock = asyncio.Lock()
+
+    async def cursors() -> CursorStore:
+        async with lock:
+            if not opened:
+                from xero_mcp.store.store import open_local_store
+                from xero_mcp.sync.cursors import CursorStore
+
+                opened.append(CursorStore(await open_local_store(settings.state_dir)))
+        return opened[0]
+
+    return cursors
 
 
 def run_http(
@@ -256,7 +282,13 @@ def run_http(
     try:
         # The bound port, not the requested one: with --port 0 the allowed Host names carry the port chosen.
         app = http_app(
-            server, settings, host=host, port=int(sock.getsockname()[1]), metrics=metrics, readiness=readiness
+            server,
+            settings,
+            host=host,
+            port=int(sock.getsockname()[1]),
+            metrics=metrics,
+            readiness=readiness,
+            cursors=_backend_cursors(context) if context is not None else None,
         )
     except HttpConfigError as exc:
         sock.close()

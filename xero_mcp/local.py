@@ -9,7 +9,7 @@ only parts of the server that import the sandbox.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -24,6 +24,7 @@ from xero_mcp.auth.store import MemoryStore
 from xero_mcp.client import XeroClient
 from xero_mcp.config import Settings
 from xero_mcp.sandbox.app import Sandbox, SandboxConfig, create_sandbox
+from xero_mcp.store.store import Store, open_store
 from xero_mcp.sync.cursors import CursorStore
 from xero_mcp.sync.dedupe import DedupeLedger
 from xero_mcp.tools._context import Backend, BackendFactory
@@ -113,11 +114,13 @@ async def open_backend(
     now: Callable[[], datetime] | None = None,
     wrap_transport: TransportWrapper | None = None,
     metrics: Metrics | None = None,
+    database: Store | None = None,
 ) -> Backend:
-    """Sign in to the sandbox (in memory) and build the client and sync stores the tools use.
+    """Sign in to the sandbox (in memory) and build the client, trigger cursors and ledger the tools use.
 
     `wrap_transport` lets tests observe or check every request and response between the server and the sandbox;
-    `metrics` counts the client's calls, as a served process does.
+    `metrics` counts the client's calls, as a served process does. The cursors and ledger live in `database` (the
+    caller's, left open) or else in a store in memory.
     """
     transport = local.sandbox.transport()
     if wrap_transport is not None:
@@ -153,9 +156,13 @@ async def open_backend(
         )
     else:
         client = XeroClient(settings, auth.provider, transport=transport, on_call=on_call)
-    cursors = CursorStore(":memory:")
-    ledger = DedupeLedger(":memory:")
-    return Backend(client=client, auth=auth, cursors=cursors, ledger=ledger, closers=[client.aclose])
+    closers: list[Callable[[], Awaitable[None]]] = [client.aclose]
+    if database is None:
+        database = await open_store("sqlite://")
+        closers.insert(0, database.close)
+    return Backend(
+        client=client, auth=auth, cursors=CursorStore(database), ledger=DedupeLedger(database), closers=closers
+    )
 
 
 def sandbox_backend_factory(settings: Settings, config: SandboxConfig | None = None) -> BackendFactory:

@@ -154,6 +154,7 @@ def xero_backend_factory(settings: Settings, *, metrics: Metrics | None = None) 
     async def build() -> Backend:
         from xero_mcp.auth.session import build_auth_session
         from xero_mcp.client import XeroClient
+        from xero_mcp.store.store import open_local_store
         from xero_mcp.sync.cursors import CursorStore
         from xero_mcp.sync.dedupe import DedupeLedger
 
@@ -162,10 +163,13 @@ def xero_backend_factory(settings: Settings, *, metrics: Metrics | None = None) 
             settings, coordinator=coordinator, on_refresh=metrics.refresh if metrics is not None else None
         )
         client = XeroClient(settings, auth.provider, coordinator=coordinator, **client_pacing(settings, metrics))
-        cursors = CursorStore.open(settings.state_dir)
-        ledger = DedupeLedger.open(settings.state_dir)
+        store = await open_local_store(settings.state_dir)
         return Backend(
-            client=client, auth=auth, cursors=cursors, ledger=ledger, closers=[coordinator.aclose, client.aclose]
+            client=client,
+            auth=auth,
+            cursors=CursorStore(store),
+            ledger=DedupeLedger(store),
+            closers=[store.close, coordinator.aclose, client.aclose],
         )
 
     return build
@@ -287,7 +291,7 @@ async def readiness(context: ToolContext) -> dict[str, str]:
     backend = await context.backend()
 
     async def database() -> None:
-        backend.cursors.ping()
+        await backend.cursors.ping()
 
     return await readiness_problems(database, backend.client.coordinator)
 

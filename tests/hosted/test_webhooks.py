@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import httpx2
@@ -11,6 +10,7 @@ import httpx2
 from tests.databases import database_url
 from tests.hosted.harness import hosted_server, sign_in
 from xero_mcp.sandbox.app import Sandbox
+from xero_mcp.store import Store
 from xero_mcp.sync.webhooks import SIGNATURE_HEADER, sign
 
 KEY = "webhook-signing-key-for-tests"
@@ -28,9 +28,8 @@ def _event(tenant: str, resource: str) -> dict[str, str]:
     }
 
 
-def _events_seen(tmp_path: Path, user_id: str) -> set[str]:
-    with sqlite3.connect(tmp_path / "state" / "hosted-users" / user_id / "sync.sqlite3") as db:
-        return {row[0] for row in db.execute("SELECT tenant_id FROM sync_events")}
+async def _events_seen(store: Store, user_id: str, tenants: list[str]) -> set[str]:
+    return {tenant for tenant in tenants if await store.events_after(user_id, tenant, "CONTACT", 0)}
 
 
 async def test_an_event_is_recorded_only_for_people_connected_to_its_organisation(
@@ -62,10 +61,12 @@ async def test_an_event_is_recorded_only_for_people_connected_to_its_organisatio
             signed = await http.post("/webhooks/xero", content=payload, headers={SIGNATURE_HEADER: sign(payload, KEY)})
         alice = (await server.store.find_users("alice@example.com"))[0].user_id
         bob = (await server.store.find_users("bob@example.com"))[0].user_id
+        alice_saw = await _events_seen(server.store, alice, [first, second])
+        bob_saw = await _events_seen(server.store, bob, [first, second])
     assert forged.status_code == 401
     assert signed.status_code == 200 and signed.content == b""
-    assert _events_seen(tmp_path, alice) == {first, second}
-    assert _events_seen(tmp_path, bob) == {second}
+    assert alice_saw == {first, second}
+    assert bob_saw == {second}
 
 
 async def test_a_chunked_body_over_the_cap_is_refused_without_reading_it_whole_in_hosted_mode() -> None:
@@ -87,7 +88,7 @@ async def test_a_chunked_body_over_the_cap_is_refused_without_reading_it_whole_i
             yield b" " * 65_536
 
     # Refused before the store or the people are looked at, so neither is needed.
-    receiver = HostedWebhooks(cast(Any, None), cast(Any, None), SecretStr(KEY))
+    receiver = HostedWebhooks(cast(Any, None), SecretStr(KEY))
     app = Starlette(routes=[Route("/webhooks/xero", receiver.receive, methods=["POST"])])
     async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://hosted.test") as http:
         response = await http.post("/webhooks/xero", content=flood(), headers={SIGNATURE_HEADER: "irrelevant"})

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from tests.databases import ENGINES, database_url
 from xero_mcp.store import EncryptionKeyError, KeyRing, RefreshUse, Store, generate_key, hash_secret, open_store
 from xero_mcp.store.migrations import MIGRATIONS, migrate
 
@@ -21,10 +19,9 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(params=ENGINES)
-async def url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    async with database_url(request.param, tmp_path) as value:
-        yield value
+@pytest.fixture
+def url(store_url: str) -> str:
+    return store_url
 
 
 @pytest.fixture

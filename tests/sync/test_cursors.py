@@ -1,15 +1,14 @@
-"""The poll engine: exactly-once "new or updated" delivery over If-Modified-Since, with two-phase acknowledgement."""
+"""The poll engine: exactly-once "new or updated" delivery over If-Modified-Since, with two-phase acknowledgement,
+on both store engines."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from tests.sync.fakes import START, TENANT_A, TENANT_B, Clock, FakeXero, ids, rid
-from xero_mcp.sync._db import sync_db_path
+from xero_mcp.store import Store, open_store
 from xero_mcp.sync.cursors import KEEP_DELIVERIES, CursorMismatchError, CursorStore, PollError, PollResult, poll
 
 
@@ -21,13 +20,6 @@ def clock() -> Clock:
 @pytest.fixture
 def xero(clock: Clock) -> FakeXero:
     return FakeXero(clock)
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    opened = CursorStore.open(tmp_path)
-    yield opened
-    opened.close()
 
 
 async def run(
@@ -47,7 +39,7 @@ async def test_first_poll_starts_a_subscription_and_returns_nothing_old(store, x
     xero.put(2, at=START - timedelta(minutes=2))  # inside the overlap margin of the baseline
     first = await run(store, xero, clock)
     assert first.started and first.changes == 0
-    assert store.subscription(TENANT_A, "sales_invoices") is not None
+    assert await store.subscription(TENANT_A, "sales_invoices") is not None
 
     clock.advance(minutes=10)
     second = await run(store, xero, clock, first.cursor)
@@ -138,11 +130,11 @@ async def test_poll_that_fails_half_way_delivers_nothing_and_the_next_poll_gets_
     for n in range(1, 6):
         clock.advance(seconds=20)
         xero.put(n)
-    before = store.subscription(TENANT_A, "sales_invoices")
+    before = await store.subscription(TENANT_A, "sales_invoices")
     xero.fail_on_page = 2
     with pytest.raises(ConnectionError):
         await run(store, xero, clock, start.cursor)
-    after = store.subscription(TENANT_A, "sales_invoices")
+    after = await store.subscription(TENANT_A, "sales_invoices")
     assert after is not None and before is not None
     assert (after.cursor, after.seen_count) == (before.cursor, before.seen_count)
 
@@ -155,7 +147,7 @@ async def test_failed_first_poll_starts_nothing(store, xero, clock):
     xero.fail_on_page = 1
     with pytest.raises(ConnectionError):
         await run(store, xero, clock)
-    assert store.subscription(TENANT_A, "sales_invoices") is None
+    assert await store.subscription(TENANT_A, "sales_invoices") is None
 
 
 async def test_record_stamped_slightly_before_the_cursor_is_delivered_exactly_once(store, xero, clock):
@@ -193,31 +185,31 @@ async def test_two_organisations_keep_separate_cursors(store, clock):
     a = await run(store, xero_a, clock, start_a.cursor, tenant=TENANT_A)
     b = await run(store, xero_b, clock, start_b.cursor, tenant=TENANT_B)
     assert ids(a.created) == [rid(1)] and b.changes == 0
-    assert store.acknowledge(TENANT_A, "sales_invoices", a.cursor, now=clock()) == "committed"
-    state_a = store.subscription(TENANT_A, "sales_invoices")
-    state_b = store.subscription(TENANT_B, "sales_invoices")
+    assert await store.acknowledge(TENANT_A, "sales_invoices", a.cursor, now=clock()) == "committed"
+    state_a = await store.subscription(TENANT_A, "sales_invoices")
+    state_b = await store.subscription(TENANT_B, "sales_invoices")
     assert state_a is not None and state_b is not None and state_a.cursor != state_b.cursor
     with pytest.raises(CursorMismatchError):
         await run(store, xero_b, clock, a.cursor, tenant=TENANT_B)
 
 
-async def test_cursor_survives_a_restart_of_the_server(tmp_path: Path, xero, clock):
-    first_store = CursorStore.open(tmp_path)
-    start = await run(first_store, xero, clock)
+async def test_cursor_survives_a_restart_of_the_server(url: str, xero, clock):
+    first_store = await open_store(url)
+    start = await run(CursorStore(first_store), xero, clock)
     clock.advance(minutes=1)
     xero.put(1)
-    before = await run(first_store, xero, clock, start.cursor)
-    first_store.close()
+    before = await run(CursorStore(first_store), xero, clock, start.cursor)
+    await first_store.close()
 
-    restarted = CursorStore(sync_db_path(tmp_path))
+    restarted = await open_store(url)
     try:
         clock.advance(minutes=1)
         xero.put(2)
-        after = await run(restarted, xero, clock, before.cursor)
+        after = await run(CursorStore(restarted), xero, clock, before.cursor)
         assert after.acknowledged == "committed"
         assert ids(after.created) == [rid(2)]
     finally:
-        restarted.close()
+        await restarted.close()
 
 
 async def test_result_that_never_reached_the_caller_is_delivered_again(store, xero, clock):
@@ -243,11 +235,11 @@ async def test_explicit_acknowledgement_commits_once_and_rejects_other_subscript
     clock.advance(minutes=1)
     xero.put(1)
     result = await run(store, xero, clock, start.cursor)
-    assert store.acknowledge(TENANT_A, "sales_invoices", result.cursor, now=clock()) == "committed"
-    assert store.acknowledge(TENANT_A, "sales_invoices", result.cursor, now=clock()) == "already_committed"
-    assert store.acknowledge(TENANT_A, "sales_invoices", "xc1_never-issued", now=clock()) == "unknown"
+    assert await store.acknowledge(TENANT_A, "sales_invoices", result.cursor, now=clock()) == "committed"
+    assert await store.acknowledge(TENANT_A, "sales_invoices", result.cursor, now=clock()) == "already_committed"
+    assert await store.acknowledge(TENANT_A, "sales_invoices", "xc1_never-issued", now=clock()) == "unknown"
     with pytest.raises(CursorMismatchError):
-        store.acknowledge(TENANT_A, "bills", result.cursor, now=clock())
+        await store.acknowledge(TENANT_A, "bills", result.cursor, now=clock())
     assert (await run(store, xero, clock)).changes == 0
 
 
@@ -260,9 +252,9 @@ async def test_acknowledging_deliveries_out_of_order_repeats_nothing(store, xero
     xero.put(2)
     newer = await run(store, xero, clock, start.cursor)
     assert ids(newer.created) == [rid(1), rid(2)]
-    assert store.acknowledge(TENANT_A, "sales_invoices", newer.cursor, now=clock()) == "committed"
-    assert store.acknowledge(TENANT_A, "sales_invoices", older.cursor, now=clock()) == "committed"
-    state = store.subscription(TENANT_A, "sales_invoices")
+    assert await store.acknowledge(TENANT_A, "sales_invoices", newer.cursor, now=clock()) == "committed"
+    assert await store.acknowledge(TENANT_A, "sales_invoices", older.cursor, now=clock()) == "committed"
+    state = await store.subscription(TENANT_A, "sales_invoices")
     assert state is not None and state.cursor == newer.next_cursor_at
     assert (await run(store, xero, clock)).changes == 0
 
@@ -317,7 +309,7 @@ async def test_record_without_a_readable_timestamp_fails_the_poll_and_stores_not
     xero.records[rid(1)]["UpdatedDateUTC"] = "yesterday"
     with pytest.raises(PollError, match="UpdatedDateUTC"):
         await run(store, xero, clock, start.cursor)
-    state = store.subscription(TENANT_A, "sales_invoices")
+    state = await store.subscription(TENANT_A, "sales_invoices")
     assert state is not None and state.seen_count == 0
 
 
@@ -349,7 +341,7 @@ async def test_unknown_subscription_needs_an_id_field(store, clock):
     assert [r["ReceiptID"] for r in result.created] == [rid(1)]
 
 
-async def test_state_stays_bounded_by_distinct_records_not_by_changes(store, xero, clock, tmp_path: Path):
+async def test_state_stays_bounded_by_distinct_records_not_by_changes(store, db: Store, xero, clock):
     result = await run(store, xero, clock)
     for _ in range(40):
         clock.advance(minutes=7)
@@ -357,17 +349,17 @@ async def test_state_stays_bounded_by_distinct_records_not_by_changes(store, xer
             xero.put(n, Status="AUTHORISED")
         result = await run(store, xero, clock, result.cursor)
         assert result.changes == 3
-    state = store.subscription(TENANT_A, "sales_invoices")
+    state = await store.subscription(TENANT_A, "sales_invoices")
     assert state is not None and state.seen_count == 3
-    with sqlite3.connect(sync_db_path(tmp_path)) as conn:
-        (deliveries,) = conn.execute("SELECT count(*) FROM sync_deliveries").fetchone()
-        (items,) = conn.execute("SELECT count(*) FROM sync_delivery_items").fetchone()
+    async with db._engine.transaction() as conn:
+        deliveries = (await conn.run("SELECT count(*) FROM sync_deliveries"))[0][0]
+        items = (await conn.run("SELECT count(*) FROM sync_delivery_items"))[0][0]
     assert deliveries == KEEP_DELIVERIES
     assert items == 3  # only the last, unacknowledged delivery keeps its items
 
 
 async def test_reset_forgets_the_subscription(store, xero, clock):
     await run(store, xero, clock)
-    assert store.reset(TENANT_A, "sales_invoices")
-    assert store.subscription(TENANT_A, "sales_invoices") is None
-    assert not store.reset(TENANT_A, "sales_invoices")
+    assert await store.reset(TENANT_A, "sales_invoices")
+    assert await store.subscription(TENANT_A, "sales_invoices") is None
+    assert not await store.reset(TENANT_A, "sales_invoices")

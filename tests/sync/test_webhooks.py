@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -21,13 +20,6 @@ KEY = "webhook-signing-key-for-tests"
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    opened = CursorStore.open(tmp_path)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture
@@ -60,7 +52,10 @@ async def poll_contacts(store: CursorStore, xero: FakeXero, clock: Clock, cursor
 
 
 def client_for(store: CursorStore, clock: Clock) -> httpx2.AsyncClient:
-    app = Starlette(routes=[webhook_route(store, KEY, now=clock)])
+    async def cursors() -> CursorStore:
+        return store
+
+    app = Starlette(routes=[webhook_route(cursors, KEY, now=clock)])
     return httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://xero-mcp.test")
 
 
@@ -122,7 +117,7 @@ async def test_update_event_tells_an_old_record_from_a_new_one(store, contacts, 
     clock.advance(minutes=10)
     contacts.put(1, Name="Old customer Ltd")
     contacts.put(2, Name="New customer")
-    store.record_events(
+    await store.record_events(
         [
             ChangeEvent(TENANT_A, "CONTACT", rid(1), "UPDATE", clock()),
             ChangeEvent(TENANT_A, "CONTACT", rid(2), "CREATE", clock()),
@@ -137,7 +132,7 @@ async def test_update_event_tells_an_old_record_from_a_new_one(store, contacts, 
 async def test_events_stay_pending_until_the_poll_that_fetched_them_is_acknowledged(store, contacts, clock):
     contacts.put(1, at=START - timedelta(days=30))
     start = await poll_contacts(store, contacts, clock)
-    store.record_events([ChangeEvent(TENANT_A, "CONTACT", rid(1), "UPDATE", clock())], now=clock())
+    await store.record_events([ChangeEvent(TENANT_A, "CONTACT", rid(1), "UPDATE", clock())], now=clock())
     first = await poll_contacts(store, contacts, clock, start.cursor)
     lost = await poll_contacts(store, contacts, clock, start.cursor)
     assert first.from_events == lost.from_events == 1
@@ -145,16 +140,16 @@ async def test_events_stay_pending_until_the_poll_that_fetched_them_is_acknowled
     assert done.from_events == 0 and done.changes == 0
 
 
-def test_a_batch_xero_sends_again_is_recorded_once(store, clock):
+async def test_a_batch_xero_sends_again_is_recorded_once(store, clock):
     events = parse_events(payload(contact_event(1, "UPDATE", START), contact_event(2, "CREATE", START)))
-    assert store.record_events(events, now=clock()) == 2
-    assert store.record_events(events, now=clock()) == 0
+    assert await store.record_events(events, now=clock()) == 2
+    assert await store.record_events(events, now=clock()) == 0
 
 
-def test_events_of_other_categories_are_ignored(store, clock):
+async def test_events_of_other_categories_are_ignored(store, clock):
     events = parse_events(payload(contact_event(1, "UPDATE", START, category="SUBSCRIPTION")))
     assert len(events) == 1
-    assert store.record_events(events, now=clock()) == 0
+    assert await store.record_events(events, now=clock()) == 0
 
 
 def test_payload_without_required_event_fields_is_refused():
@@ -171,7 +166,7 @@ async def test_one_invoice_event_serves_the_sales_invoice_and_bill_subscriptions
         yield []
 
     bills = await poll(store, TENANT_A, "bills", no_bills, now=clock, fetch_ids=no_bills)
-    store.record_events([ChangeEvent(TENANT_A, "INVOICE", rid(1), "UPDATE", clock())], now=clock())
+    await store.record_events([ChangeEvent(TENANT_A, "INVOICE", rid(1), "UPDATE", clock())], now=clock())
     clock.advance(minutes=1)
     sales_result = await poll(
         store, TENANT_A, "sales_invoices", xero.fetch_changed, now=clock, cursor=sales.cursor, fetch_ids=xero.fetch_ids
@@ -179,12 +174,12 @@ async def test_one_invoice_event_serves_the_sales_invoice_and_bill_subscriptions
     bills_result = await poll(store, TENANT_A, "bills", no_bills, now=clock, cursor=bills.cursor, fetch_ids=no_bills)
     assert [r["InvoiceID"] for r in sales_result.updated] == [rid(1)]
     assert bills_result.changes == 0
-    consumed = store.subscription(TENANT_A, "sales_invoices")
+    consumed = await store.subscription(TENANT_A, "sales_invoices")
     assert consumed is not None and consumed.event_seq == 0  # not acknowledged yet
-    store.acknowledge(TENANT_A, "sales_invoices", sales_result.cursor, now=clock())
-    store.acknowledge(TENANT_A, "bills", bills_result.cursor, now=clock())
-    after_sales = store.subscription(TENANT_A, "sales_invoices")
-    after_bills = store.subscription(TENANT_A, "bills")
+    await store.acknowledge(TENANT_A, "sales_invoices", sales_result.cursor, now=clock())
+    await store.acknowledge(TENANT_A, "bills", bills_result.cursor, now=clock())
+    after_sales = await store.subscription(TENANT_A, "sales_invoices")
+    after_bills = await store.subscription(TENANT_A, "bills")
     assert after_sales is not None and after_bills is not None
     assert after_sales.event_seq == after_bills.event_seq > 0
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -17,7 +17,8 @@ from tests.sync.fakes import TENANT_A, TENANT_B, rid
 from xero_mcp.client.errors import NotFound
 from xero_mcp.client.models import ContactRef, Invoice, InvoiceCreate, LineItemInput
 from xero_mcp.coordination import InProcessCoordinator
-from xero_mcp.sync.dedupe import DedupeLedger, LedgerEntry
+from xero_mcp.store import open_store
+from xero_mcp.sync.dedupe import CLAIM_LEASE, DedupeLedger, LedgerEntry
 from xero_mcp.tools._create import (
     IDEMPOTENCY_KEY_MAX,
     NATURAL_KEYS,
@@ -224,11 +225,11 @@ class _CrashingLedger(DedupeLedger):
 
     crash = True
 
-    def record(self, tenant_id: str, kind: str, natural_key: str, xero_id: str, *, now: datetime) -> LedgerEntry:
+    async def record(self, tenant_id: str, kind: str, natural_key: str, xero_id: str, *, now: datetime) -> LedgerEntry:
         if self.crash:
             self.crash = False
             raise RuntimeError("the process died here")
-        return super().record(tenant_id, kind, natural_key, xero_id, now=now)
+        return await super().record(tenant_id, kind, natural_key, xero_id, now=now)
 
 
 @dataclass
@@ -244,29 +245,77 @@ class _Context:
         return self.held
 
 
-async def test_a_create_interrupted_before_the_ledger_write_is_found_again_not_made_twice(tmp_path: Path) -> None:
-    invoices = _Invoices()
+class _StoreClock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _invoice_creation(invoices: _Invoices, number: str, amount: int = 90) -> Creation[Invoice, InvoiceCreate]:
     request = InvoiceCreate(
         type="ACCREC",
         contact=ContactRef(contact_id=uuid.UUID(rid(7))),
-        line_items=[LineItemInput(description="Consulting", quantity=Decimal(1), unit_amount=Decimal(90))],
-        invoice_number="INV-CRASH-1",
+        line_items=[LineItemInput(description="Consulting", quantity=Decimal(1), unit_amount=Decimal(amount))],
+        invoice_number=number,
     )
 
     async def find() -> Invoice | None:
         return next((i for i in invoices.held.values() if i.invoice_number == request.invoice_number), None)
 
-    creation = Creation(kind="invoice", records=invoices, request=request, find=find)
+    return Creation(kind="invoice", records=invoices, request=request, find=find)
+
+
+async def test_a_create_interrupted_before_the_ledger_write_is_found_again_not_made_twice(store_url: str) -> None:
+    invoices = _Invoices()
+    creation = _invoice_creation(invoices, "INV-CRASH-1")
     org = SimpleNamespace(tenant_id=TENANT_A, coordinator=InProcessCoordinator())
-    crashing = _Context(_Backend(_CrashingLedger(tmp_path / "ledger.sqlite3")))
-    with pytest.raises(RuntimeError, match="died"):
-        await create_once(cast(Any, crashing), cast(Any, org), creation)
-    # The restarted process has no ledger entry for the key; the finder sees what Xero committed.
-    restarted = _Context(_Backend(DedupeLedger(tmp_path / "ledger.sqlite3")))
-    again, duplicate = await create_once(cast(Any, restarted), cast(Any, org), creation)
-    entry = restarted.held.ledger.lookup(TENANT_A, "invoice", "invoice_number=inv-crash-1")
-    assert duplicate is True and invoices.writes == 1 and len(invoices.held) == 1
-    assert entry is not None and entry.xero_id == str(again.invoice_id)
-    # And a third call is answered by the ledger now, without searching Xero.
-    third, duplicate = await create_once(cast(Any, restarted), cast(Any, org), replace(creation, find=None))
-    assert duplicate is True and third.invoice_id == again.invoice_id and invoices.writes == 1
+    clock = _StoreClock()
+    crashed_store = await open_store(store_url, clock=clock)
+    restarted_store = await open_store(store_url, clock=clock)
+    try:
+        crashing = _Context(_Backend(_CrashingLedger(crashed_store)))
+        with pytest.raises(RuntimeError, match="died"):
+            await create_once(cast(Any, crashing), cast(Any, org), creation)
+        # The dead process's claim outlives it until its lease runs out; then the restarted process takes it over,
+        # and its finder sees what Xero committed.
+        clock.now += CLAIM_LEASE.total_seconds() + 1
+        restarted = _Context(_Backend(DedupeLedger(restarted_store)))
+        again, duplicate = await create_once(cast(Any, restarted), cast(Any, org), creation)
+        entry = await restarted.held.ledger.lookup(TENANT_A, "invoice", "invoice_number=inv-crash-1")
+        assert duplicate is True and invoices.writes == 1 and len(invoices.held) == 1
+        assert entry is not None and entry.xero_id == str(again.invoice_id)
+        # And a third call is answered by the ledger now, without searching Xero.
+        third, duplicate = await create_once(cast(Any, restarted), cast(Any, org), replace(creation, find=None))
+        assert duplicate is True and third.invoice_id == again.invoice_id and invoices.writes == 1
+    finally:
+        await crashed_store.close()
+        await restarted_store.close()
+
+
+async def test_two_replicas_creating_one_key_at_once_with_different_bodies_make_one_record(store_url: str) -> None:
+    # Two replicas: their own store connections and their own in-process locks, so only the ledger's claim stands
+    # between them. The finder cannot help here: neither copy exists in Xero until one of them is written.
+    invoices = _Invoices()
+    replicas = [await open_store(store_url), await open_store(store_url)]
+    try:
+        calls = [
+            create_once(
+                cast(Any, _Context(_Backend(DedupeLedger(db, sleep=_yield)))),
+                cast(Any, SimpleNamespace(tenant_id=TENANT_A, coordinator=InProcessCoordinator())),
+                replace(_invoice_creation(invoices, "INV-RACE-1", amount=amount), find=None),
+            )
+            for db, amount in zip(replicas, (90, 95), strict=True)
+        ]
+        results = await asyncio.gather(*calls)
+    finally:
+        for db in replicas:
+            await db.close()
+    assert invoices.writes == 1 and len(invoices.held) == 1
+    assert sorted(duplicate for _, duplicate in results) == [False, True]
+    assert results[0][0].invoice_id == results[1][0].invoice_id
+
+
+async def _yield(_seconds: float) -> None:
+    await asyncio.sleep(0)

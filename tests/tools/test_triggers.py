@@ -18,7 +18,7 @@ from xero_mcp.config import Settings
 from xero_mcp.local import LocalSandbox, open_backend, sandbox_settings
 from xero_mcp.sandbox.app import Sandbox
 from xero_mcp.server import build_server
-from xero_mcp.sync.cursors import ChangeEvent, CursorStore
+from xero_mcp.sync.cursors import ChangeEvent
 from xero_mcp.tools._context import Backend
 
 SECOND = "Second Street Trading"
@@ -174,7 +174,7 @@ async def test_organisations_and_triggers_keep_their_own_cursors(
         crossed = await fails(client, "poll_changes", entity="bills", cursor=second_after["cursor"], tenant=SECOND)
     assert demo_after["created"] == []
     assert _ids(second_after, "created", "contact_id") == [contact["contact_id"]]
-    assert "cursor: this cursor belongs to another entity or organisation, not bills" in crossed
+    assert "cursor: this cursor belongs to another entity, organisation or consumer, not bills" in crossed
 
 
 async def test_one_read_only_poll_tool_watches_every_entity(make_client: MakeClient) -> None:
@@ -197,12 +197,9 @@ async def test_records_named_by_webhook_events_are_fetched_even_outside_the_wind
     tools_sandbox: Sandbox, tmp_path: Path
 ) -> None:
     settings = sandbox_settings(Settings(toolsets=("all",), state_dir=tmp_path / "state"))
-    store = CursorStore(":memory:")  # shared with the webhook receiver, as the real state directory is
 
     async def factory() -> Backend:
-        backend = await open_backend(LocalSandbox(tools_sandbox, settings))
-        backend.cursors = store
-        return backend
+        return await open_backend(LocalSandbox(tools_sandbox, settings))
 
     server, context = build_server(settings, factory)
     try:
@@ -220,7 +217,8 @@ async def test_records_named_by_webhook_events_are_fetched_even_outside_the_wind
             notes = await _poll(client, "credit_notes")
             tenant_id = tools_sandbox.tenant_ids()[0]
             changed_at = tools_sandbox.clock.now() - timedelta(hours=1)
-            store.record_events(
+            # What the webhook receiver does with Xero's events: into the backend's own store.
+            await (await context.backend()).cursors.record_events(
                 [
                     ChangeEvent(tenant_id, "CONTACT", contact["contact_id"], "UPDATE", changed_at),
                     ChangeEvent(tenant_id, "CREDITNOTE", note["credit_note_id"], "CREATE", changed_at),

@@ -125,7 +125,6 @@ async def build_hosted(
         store,
         settings,
         transport=transport,
-        sync_dir=settings.state_dir / "hosted-users",
         coordinator=fleet_coordinator(settings, metrics=metrics),
         metrics=metrics,
     )
@@ -171,7 +170,7 @@ async def build_hosted(
         from xero_mcp.hosted.webhooks import HostedWebhooks
         from xero_mcp.sync.webhooks import DEFAULT_PATH
 
-        webhooks = HostedWebhooks(store, users, settings.webhook_key)
+        webhooks = HostedWebhooks(store, settings.webhook_key)
         server.custom_route(DEFAULT_PATH, methods=["POST"])(webhooks.receive)
     public_host = urlsplit(urls.issuer).netloc
     security = transport_security(host, port, [*settings.allowed_hosts, public_host])

@@ -20,7 +20,6 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx2
@@ -162,7 +161,6 @@ class UserBackends:
         *,
         transport: httpx2.AsyncBaseTransport | None = None,
         now: Callable[[], datetime] = utc_now,
-        sync_dir: Path | None = None,
         coordinator: Coordinator | None = None,
         metrics: Metrics | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -177,7 +175,6 @@ class UserBackends:
         self._transport = transport
         self._now = now
         self._clock = clock
-        self._sync_dir = sync_dir
         self._metrics = metrics
         self._max = settings.max_user_backends
         self._idle = settings.user_idle_timeout
@@ -294,19 +291,14 @@ class UserBackends:
             )
         else:
             client = XeroClient(self._settings, tokens, transport=self._transport, coordinator=coordinator, **pacing)
-        # Each user's trigger cursors and dedupe ledger are their own: two people polling one shared organisation
-        # never advance each other's cursor, and nobody reaches another's ledger.
-        if self._sync_dir is None:
-            cursors, ledger = CursorStore(":memory:"), DedupeLedger(":memory:")
-        else:
-            cursors = CursorStore.open(self._sync_dir / user_id)
-            ledger = DedupeLedger.open(self._sync_dir / user_id)
+        # Each user's trigger cursors and dedupe ledger are their own (the store scopes every row by its owner): two
+        # people polling one shared organisation never advance each other's cursor, and nobody reaches another's
+        # ledger, whatever IDs or cursor tokens they send.
+        cursors, ledger = CursorStore(self._store, user_id), DedupeLedger(self._store, user_id)
 
         async def close() -> None:
             await tokens.flush()
             await client.aclose()
-            cursors.close()
-            ledger.close()
 
         return Backend(client=client, auth=auth, cursors=cursors, ledger=ledger, closers=[close], owner=user_id)
 

@@ -15,11 +15,9 @@ from pydantic import SecretStr
 from starlette.requests import Request
 from starlette.responses import Response
 
-from xero_mcp.auth.provider import LoginRequired
 from xero_mcp.auth.store import StoredLogin
-from xero_mcp.hosted.users import UserBackends
 from xero_mcp.store import Store
-from xero_mcp.sync.cursors import ChangeEvent
+from xero_mcp.sync.cursors import ChangeEvent, CursorStore
 from xero_mcp.sync.webhooks import (
     MAX_BODY_BYTES,
     SIGNATURE_HEADER,
@@ -41,13 +39,11 @@ class HostedWebhooks:
     def __init__(
         self,
         store: Store,
-        users: UserBackends,
         signing_key: SecretStr,
         *,
         now: Callable[[], datetime] = _utc_now,
     ) -> None:
         self._store = store
-        self._users = users
         self._key = signing_key
         self._now = now
 
@@ -75,10 +71,5 @@ class HostedWebhooks:
                 continue
             connected = {t.tenant_id.lower() for t in StoredLogin.from_bytes(loaded[0]).tenants}
             theirs = [event for event in events if event.tenant_id.lower() in connected]
-            if not theirs:
-                continue
-            try:
-                backend = await self._users.for_user(user.user_id)
-            except LoginRequired:
-                continue
-            backend.cursors.record_events(theirs, now=self._now())
+            if theirs:
+                await CursorStore(self._store, user.user_id).record_events(theirs, now=self._now())

@@ -88,6 +88,78 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        2,
+        "trigger cursors per owner and consumer, pending deliveries, webhook events, the create-once ledger, claims",
+        (
+            # owner: the hosted user the rows belong to ('' for the one local sign-in). Every query names it.
+            """CREATE TABLE sync_subscriptions (
+                owner TEXT NOT NULL,
+                consumer TEXT NOT NULL,
+                tenant_id TEXT NOT NULL,
+                entity TEXT NOT NULL,
+                floor_ms {bigint} NOT NULL,
+                cursor_ms {bigint} NOT NULL,
+                event_seq {bigint} NOT NULL,
+                created_ms {bigint} NOT NULL,
+                acked_ms {bigint},
+                PRIMARY KEY (owner, consumer, tenant_id, entity)
+            )""",
+            """CREATE TABLE sync_seen (
+                owner TEXT NOT NULL,
+                consumer TEXT NOT NULL,
+                tenant_id TEXT NOT NULL,
+                entity TEXT NOT NULL,
+                record_id {blob} NOT NULL,
+                updated_ms {bigint} NOT NULL,
+                PRIMARY KEY (owner, consumer, tenant_id, entity, record_id)
+            )""",
+            """CREATE TABLE sync_deliveries (
+                seq {serial},
+                token TEXT NOT NULL UNIQUE,
+                owner TEXT NOT NULL,
+                consumer TEXT NOT NULL,
+                tenant_id TEXT NOT NULL,
+                entity TEXT NOT NULL,
+                cursor_ms {bigint} NOT NULL,
+                event_seq {bigint} NOT NULL,
+                issued_ms {bigint} NOT NULL,
+                acked_ms {bigint}
+            )""",
+            "CREATE INDEX sync_deliveries_by_subscription ON sync_deliveries (owner, consumer, tenant_id, entity, seq)",
+            """CREATE TABLE sync_delivery_items (
+                delivery_seq {bigint} NOT NULL REFERENCES sync_deliveries (seq) ON DELETE CASCADE,
+                record_id {blob} NOT NULL,
+                updated_ms {bigint} NOT NULL,
+                PRIMARY KEY (delivery_seq, record_id)
+            )""",
+            """CREATE TABLE sync_events (
+                seq {serial},
+                owner TEXT NOT NULL,
+                tenant_id TEXT NOT NULL,
+                category TEXT NOT NULL,
+                resource_id TEXT NOT NULL,
+                event_type TEXT NOT NULL,
+                event_ms {bigint} NOT NULL,
+                received_ms {bigint} NOT NULL,
+                UNIQUE (owner, tenant_id, category, resource_id, event_type, event_ms)
+            )""",
+            "CREATE INDEX sync_events_by_category ON sync_events (owner, tenant_id, category, seq)",
+            "CREATE INDEX sync_events_by_age ON sync_events (received_ms)",
+            # A row is either a claim (xero_id NULL: a create is under way, leased until claimed_until) or a record.
+            """CREATE TABLE ledger (
+                owner TEXT NOT NULL,
+                tenant_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                natural_key TEXT NOT NULL,
+                xero_id TEXT,
+                recorded_ms {bigint} NOT NULL,
+                claim_token TEXT,
+                claimed_until {bigint},
+                PRIMARY KEY (owner, tenant_id, kind, natural_key)
+            )""",
+        ),
+    ),
 )
 
 _LOCK_ID = 0x78_65_72_6F  # "xero": the advisory lock id replicas share while migrating

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 from xero_mcp.store.crypto import KeyRing, Sealed
 from xero_mcp.store.engines import Connection, Engine, Row, open_engine
@@ -127,14 +129,98 @@ def _user(row: Row) -> UserRecord:
 
 _USER_COLUMNS = "user_id, xero_user_id, email, name, created_at, revoked_at"
 
+LOCAL_OWNER = ""
+"""The owner of the trigger and ledger rows of a local (stdio or single-login HTTP) server: there is one sign-in."""
+
+
+@dataclass(frozen=True)
+class SubscriptionRow:
+    """The committed state of one trigger subscription (owner, consumer, organisation, entity), in milliseconds."""
+
+    floor_ms: int
+    cursor_ms: int
+    event_seq: int
+    acked_ms: int | None
+    seen_count: int
+
+
+@dataclass(frozen=True)
+class SubscriptionStart:
+    """How a subscription starts when its first delivery is issued. A baseline delivers nothing and is committed at
+    once; a start from `since` is committed by its acknowledgement, like any delivery."""
+
+    floor_ms: int
+    event_seq: int
+    baseline: bool
+
+
+AckOutcome = Literal["committed", "already_committed", "unknown", "mismatch"]
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """What acknowledging a delivery token did, and the consumer the token was issued to (None when unknown)."""
+
+    outcome: AckOutcome
+    consumer: str | None
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """A webhook event as stored: organisation, category, record, event type, when Xero says it happened (ms)."""
+
+    tenant_id: str
+    category: str
+    resource_id: str
+    event_type: str
+    event_ms: int
+
+
+ClaimState = Literal["claimed", "recorded", "busy"]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The answer to claiming a natural key in the create-once ledger.
+
+    - ``claimed``: the caller holds the key (`token`) until `until_ms`, and must `record` or `release` it.
+      `recovered` says it took over a claim whose holder died (its lease ran out): that holder may have written the
+      record already, so the caller looks it up in Xero before writing.
+    - ``recorded``: the key is done; `xero_id` is the record created under it.
+    - ``busy``: another caller holds a live claim until `until_ms`.
+    """
+
+    state: ClaimState
+    token: str | None = None
+    xero_id: str | None = None
+    recorded_ms: int | None = None
+    until_ms: int | None = None
+    recovered: bool = False
+
+
+def _greatest(column: str, value: str) -> str:
+    # SQLite has no GREATEST() and PostgreSQL's max() is an aggregate only: a CASE is the same on both.
+    return f"CASE WHEN {value} > {column} THEN {value} ELSE {column} END"
+
+
+_SUBSCRIPTION = "owner = :o AND consumer = :c AND tenant_id = :t AND entity = :e"
+_LEDGER_KEY = "owner = :o AND tenant_id = :t AND kind = :k AND natural_key = :n"
+
 
 class Store:
     """Durable records for the hosted connector, on either engine. Every method is one transaction."""
 
-    def __init__(self, engine: Engine, keys: KeyRing, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, engine: Engine, keys: KeyRing | None = None, *, clock: Callable[[], float] = time.time) -> None:
         self._engine = engine
-        self._keys = keys
+        self._key_ring = keys
         self._clock = clock
+
+    @property
+    def _keys(self) -> KeyRing:
+        # A local store keeps no secrets (no clients, no Xero logins), so it is opened without keys.
+        if self._key_ring is None:
+            raise RuntimeError("this store was opened without encryption keys: it cannot hold sealed records")
+        return self._key_ring
 
     @property
     def dialect(self) -> str:
@@ -144,6 +230,15 @@ class Store:
     def now(self) -> int:
         """The store's clock, in whole seconds since the epoch."""
         return int(self._clock())
+
+    def now_ms(self) -> int:
+        """The store's clock, in milliseconds since the epoch (claim leases)."""
+        return int(self._clock() * 1000)
+
+    async def ping(self) -> None:
+        """Raise when the database cannot be reached (readiness checks)."""
+        async with self._engine.transaction() as conn:
+            await conn.run("SELECT 1")
 
     async def close(self) -> None:
         """Release the database."""
@@ -515,8 +610,329 @@ class Store:
                 count += len(rows)
         return count
 
+    # ------------------------------------------------------------------------------------------ trigger cursors
+    # A subscription is (owner, consumer, organisation, entity): each consumer of each owner has its own cursor, so no
+    # acknowledgement ever moves another consumer's. The poll algorithm is `xero_mcp.sync.cursors`; these methods
+    # are its storage, each one transaction.
 
-async def open_store(url: str, keys: KeyRing, *, clock: Callable[[], float] = time.time) -> Store:
+    async def subscription(self, owner: str, consumer: str, tenant_id: str, entity: str) -> SubscriptionRow | None:
+        """A subscription's committed state, or None before its first poll."""
+        params = {"o": owner, "c": consumer, "t": tenant_id, "e": entity}
+        async with self._engine.transaction() as conn:
+            rows = await conn.run(
+                f"SELECT floor_ms, cursor_ms, event_seq, acked_ms FROM sync_subscriptions WHERE {_SUBSCRIPTION}",  # noqa: S608 - constant clause
+                params,
+            )
+            if not rows:
+                return None
+            count = await conn.run(f"SELECT count(*) FROM sync_seen WHERE {_SUBSCRIPTION}", params)  # noqa: S608
+        floor_ms, cursor_ms, event_seq, acked_ms = rows[0]
+        return SubscriptionRow(
+            int(floor_ms), int(cursor_ms), int(event_seq), None if acked_ms is None else int(acked_ms), int(count[0][0])
+        )
+
+    async def acknowledge_delivery(
+        self, owner: str, token: str, tenant_id: str, entity: str, consumer: str | None, now_ms: int
+    ) -> Acknowledgement:
+        """Commit the delivery issued with `token`: its records count as seen and the cursor moves up to its own.
+
+        Committing is a merge (per-record maximum, cursor maximum), so late, repeated or out-of-order
+        acknowledgements are safe; exactly one of two concurrent acknowledgements of one token commits it. A token
+        of another owner is unknown here; one issued for another organisation, entity or (when `consumer` is given)
+        consumer is a mismatch, and nothing is committed.
+        """
+        async with self._engine.transaction() as conn:
+            rows = await conn.run(
+                "SELECT seq, consumer, tenant_id, entity, cursor_ms, event_seq FROM sync_deliveries "
+                "WHERE owner = :o AND token = :token",
+                {"o": owner, "token": token},
+            )
+            if not rows:
+                return Acknowledgement("unknown", None)
+            seq, issued_to, issued_tenant, issued_entity, cursor_ms, event_seq = rows[0]
+            if (issued_tenant, issued_entity) != (tenant_id, entity) or consumer not in (None, issued_to):
+                return Acknowledgement("mismatch", issued_to)
+            gate = await conn.run(
+                "UPDATE sync_deliveries SET acked_ms = :now WHERE seq = :seq AND acked_ms IS NULL RETURNING seq",
+                {"now": now_ms, "seq": seq},
+            )
+            if not gate:
+                return Acknowledgement("already_committed", issued_to)
+            params = {"o": owner, "c": issued_to, "t": tenant_id, "e": entity}
+            moved = await conn.run(
+                f"UPDATE sync_subscriptions SET cursor_ms = {_greatest('cursor_ms', ':cursor')}, "  # noqa: S608
+                f"event_seq = {_greatest('event_seq', ':events')}, acked_ms = :now "
+                f"WHERE {_SUBSCRIPTION} RETURNING owner",
+                {**params, "cursor": cursor_ms, "events": event_seq, "now": now_ms},
+            )
+            if not moved:
+                # The subscription was reset after this poll: its delivery belongs to nothing any more.
+                await conn.run("DELETE FROM sync_deliveries WHERE seq = :seq", {"seq": seq})
+                return Acknowledgement("unknown", issued_to)
+            await conn.run(
+                "INSERT INTO sync_seen (owner, consumer, tenant_id, entity, record_id, updated_ms) "  # noqa: S608
+                "SELECT :o, :c, :t, :e, record_id, updated_ms FROM sync_delivery_items WHERE delivery_seq = :seq "
+                "AND true ON CONFLICT (owner, consumer, tenant_id, entity, record_id) DO UPDATE SET updated_ms = "
+                + _greatest("sync_seen.updated_ms", "excluded.updated_ms"),
+                {**params, "seq": seq},
+            )
+            await conn.run("DELETE FROM sync_delivery_items WHERE delivery_seq = :seq", {"seq": seq})
+        return Acknowledgement("committed", issued_to)
+
+    async def seen_versions(
+        self, owner: str, consumer: str, tenant_id: str, entity: str, record_ids: Sequence[bytes]
+    ) -> dict[bytes, int]:
+        """The last delivered (and acknowledged) UpdatedDateUTC, in ms, of each of these records this consumer saw."""
+        found: dict[bytes, int] = {}
+        async with self._engine.transaction() as conn:
+            for start in range(0, len(record_ids), 500):
+                chunk = record_ids[start : start + 500]
+                names = {f"r{i}": record_id for i, record_id in enumerate(chunk)}
+                marks = ", ".join(f":{name}" for name in names)
+                rows = await conn.run(
+                    f"SELECT record_id, updated_ms FROM sync_seen WHERE {_SUBSCRIPTION} AND record_id IN ({marks})",  # noqa: S608 - only placeholders
+                    {"o": owner, "c": consumer, "t": tenant_id, "e": entity, **names},
+                )
+                found.update((bytes(record_id), int(updated_ms)) for record_id, updated_ms in rows)
+        return found
+
+    async def issue_delivery(
+        self,
+        owner: str,
+        consumer: str,
+        tenant_id: str,
+        entity: str,
+        *,
+        token: str,
+        now_ms: int,
+        cursor_ms: int,
+        event_seq: int,
+        items: Sequence[tuple[bytes, int]],
+        start: SubscriptionStart | None = None,
+        keep: int = 16,
+    ) -> None:
+        """Store a pending delivery (what a poll returned under `token`), starting the subscription if `start` says
+        so; only the newest `keep` deliveries of the subscription are remembered."""
+        params = {"o": owner, "c": consumer, "t": tenant_id, "e": entity}
+        baseline = start is not None and start.baseline
+        async with self._engine.transaction() as conn:
+            if start is not None:
+                await conn.run(
+                    "INSERT INTO sync_subscriptions "
+                    "(owner, consumer, tenant_id, entity, floor_ms, cursor_ms, event_seq, created_ms, acked_ms) "
+                    "VALUES (:o, :c, :t, :e, :floor, :cursor, :events, :now, :acked) "
+                    "ON CONFLICT (owner, consumer, tenant_id, entity) DO NOTHING",
+                    {
+                        **params,
+                        "floor": start.floor_ms,
+                        "cursor": cursor_ms if baseline else start.floor_ms,
+                        "events": event_seq if baseline else start.event_seq,
+                        "now": now_ms,
+                        "acked": now_ms if baseline else None,
+                    },
+                )
+            if baseline:
+                await conn.many(
+                    "INSERT INTO sync_seen (owner, consumer, tenant_id, entity, record_id, updated_ms) "
+                    "VALUES (:o, :c, :t, :e, :r, :u) "
+                    "ON CONFLICT (owner, consumer, tenant_id, entity, record_id) DO UPDATE SET updated_ms = "
+                    + _greatest("sync_seen.updated_ms", "excluded.updated_ms"),
+                    [{**params, "r": record_id, "u": updated_ms} for record_id, updated_ms in items],
+                )
+            rows = await conn.run(
+                "INSERT INTO sync_deliveries "
+                "(token, owner, consumer, tenant_id, entity, cursor_ms, event_seq, issued_ms, acked_ms) "
+                "VALUES (:token, :o, :c, :t, :e, :cursor, :events, :now, :acked) RETURNING seq",
+                {
+                    **params,
+                    "token": token,
+                    "cursor": cursor_ms,
+                    "events": event_seq,
+                    "now": now_ms,
+                    "acked": now_ms if baseline else None,
+                },
+            )
+            if not baseline:
+                await conn.many(
+                    "INSERT INTO sync_delivery_items (delivery_seq, record_id, updated_ms) VALUES (:seq, :r, :u)",
+                    [{"seq": rows[0][0], "r": record_id, "u": updated_ms} for record_id, updated_ms in items],
+                )
+            await conn.run(
+                f"DELETE FROM sync_deliveries WHERE {_SUBSCRIPTION} AND seq NOT IN "  # noqa: S608 - constant clause
+                f"(SELECT seq FROM sync_deliveries WHERE {_SUBSCRIPTION} ORDER BY seq DESC LIMIT :keep)",
+                {**params, "keep": keep},
+            )
+
+    async def reset_subscription(self, owner: str, consumer: str, tenant_id: str, entity: str) -> bool:
+        """Forget a subscription entirely (its next poll starts a new one). True when there was one."""
+        params = {"o": owner, "c": consumer, "t": tenant_id, "e": entity}
+        async with self._engine.transaction() as conn:
+            existed = await conn.run(f"DELETE FROM sync_subscriptions WHERE {_SUBSCRIPTION} RETURNING owner", params)  # noqa: S608
+            await conn.run(f"DELETE FROM sync_seen WHERE {_SUBSCRIPTION}", params)  # noqa: S608
+            await conn.run(f"DELETE FROM sync_deliveries WHERE {_SUBSCRIPTION}", params)  # noqa: S608
+        return bool(existed)
+
+    async def record_events(self, owner: str, events: Sequence[EventRow], now_ms: int, keep_ms: int) -> int:
+        """Keep webhook events for the owner's next polls (each once, however often Xero resends it), dropping the
+        owner's events received more than `keep_ms` ago; how many were new."""
+        added = 0
+        async with self._engine.transaction() as conn:
+            await conn.run(
+                "DELETE FROM sync_events WHERE owner = :o AND received_ms < :cutoff",
+                {"o": owner, "cutoff": now_ms - keep_ms},
+            )
+            for event in events:
+                rows = await conn.run(
+                    "INSERT INTO sync_events "
+                    "(owner, tenant_id, category, resource_id, event_type, event_ms, received_ms) "
+                    "VALUES (:o, :t, :cat, :r, :type, :at, :now) "
+                    "ON CONFLICT (owner, tenant_id, category, resource_id, event_type, event_ms) DO NOTHING "
+                    "RETURNING seq",
+                    {
+                        "o": owner,
+                        "t": event.tenant_id,
+                        "cat": event.category,
+                        "r": event.resource_id,
+                        "type": event.event_type,
+                        "at": event.event_ms,
+                        "now": now_ms,
+                    },
+                )
+                added += len(rows)
+        return added
+
+    async def last_event_seq(self, owner: str) -> int:
+        """The newest event sequence number of the owner's (0 for none): where a new subscription starts reading."""
+        async with self._engine.transaction() as conn:
+            rows = await conn.run("SELECT coalesce(max(seq), 0) FROM sync_events WHERE owner = :o", {"o": owner})
+        return int(rows[0][0])
+
+    async def events_after(self, owner: str, tenant_id: str, category: str, after: int) -> list[tuple[int, str, str]]:
+        """(sequence, record ID, event type) of the owner's events for this organisation and category after `after`."""
+        async with self._engine.transaction() as conn:
+            rows = await conn.run(
+                "SELECT seq, resource_id, event_type FROM sync_events "
+                "WHERE owner = :o AND tenant_id = :t AND category = :cat AND seq > :after ORDER BY seq",
+                {"o": owner, "t": tenant_id, "cat": category, "after": after},
+            )
+        return [(int(seq), str(resource_id), str(event_type)) for seq, resource_id, event_type in rows]
+
+    # ------------------------------------------------------------------------------------ the create-once ledger
+    # (owner, organisation, record kind, natural key) -> the Xero record created, or a claim on the key while a
+    # create is under way. The unique key does the claiming: of two replicas inserting it, one wins.
+
+    async def claim_key(
+        self,
+        owner: str,
+        tenant_id: str,
+        kind: str,
+        natural_key: str,
+        *,
+        lease_ms: int,
+        replacing: str | None = None,
+    ) -> Claim:
+        """Claim a natural key before creating its record (see `Claim`). One attempt, never waits.
+
+        `replacing` takes over a key recorded with that Xero ID (the record is gone from Xero, so it is made again).
+        A claim whose lease ran out is taken over and marked `recovered`.
+        """
+        now = self.now_ms()
+        token = uuid.uuid4().hex
+        params = {"o": owner, "t": tenant_id, "k": kind, "n": natural_key, "tok": token, "until": now + lease_ms}
+        async with self._engine.transaction() as conn:
+            won = await conn.run(
+                "INSERT INTO ledger (owner, tenant_id, kind, natural_key, xero_id, recorded_ms, claim_token, "
+                "claimed_until) VALUES (:o, :t, :k, :n, NULL, :now, :tok, :until) "
+                "ON CONFLICT (owner, tenant_id, kind, natural_key) DO NOTHING RETURNING claim_token",
+                {**params, "now": now},
+            )
+            if won:
+                return Claim("claimed", token=token, until_ms=now + lease_ms)
+            rows = await conn.run(
+                f"SELECT xero_id, recorded_ms, claim_token, claimed_until FROM ledger WHERE {_LEDGER_KEY}",  # noqa: S608
+                params,
+            )
+            if not rows:
+                return Claim("busy", until_ms=now)  # released between the two statements: try again at once
+            xero_id, recorded_ms, holder, until = rows[0]
+            if xero_id is not None:
+                if replacing is None or xero_id != replacing:
+                    return Claim("recorded", xero_id=str(xero_id), recorded_ms=int(recorded_ms))
+                taken = await conn.run(
+                    "UPDATE ledger SET xero_id = NULL, claim_token = :tok, claimed_until = :until "  # noqa: S608
+                    f"WHERE {_LEDGER_KEY} AND xero_id = :old RETURNING claim_token",
+                    {**params, "old": replacing},
+                )
+                return Claim("claimed", token=token, until_ms=now + lease_ms) if taken else Claim("busy", until_ms=now)
+            if until is not None and int(until) > now:
+                return Claim("busy", until_ms=int(until))
+            taken = await conn.run(
+                "UPDATE ledger SET claim_token = :tok, claimed_until = :until "  # noqa: S608
+                f"WHERE {_LEDGER_KEY} AND xero_id IS NULL AND claim_token = :old RETURNING claim_token",
+                {**params, "old": holder},
+            )
+        if taken:
+            return Claim("claimed", token=token, until_ms=now + lease_ms, recovered=True)
+        return Claim("busy", until_ms=now)
+
+    async def record_key(
+        self, owner: str, tenant_id: str, kind: str, natural_key: str, xero_id: str, recorded_ms: int
+    ) -> None:
+        """Record the Xero record created (or found) under a key, ending any claim on it."""
+        async with self._engine.transaction() as conn:
+            await conn.run(
+                "INSERT INTO ledger (owner, tenant_id, kind, natural_key, xero_id, recorded_ms, claim_token, "
+                "claimed_until) VALUES (:o, :t, :k, :n, :x, :at, NULL, NULL) "
+                "ON CONFLICT (owner, tenant_id, kind, natural_key) DO UPDATE SET xero_id = excluded.xero_id, "
+                "recorded_ms = excluded.recorded_ms, claim_token = NULL, claimed_until = NULL",
+                {"o": owner, "t": tenant_id, "k": kind, "n": natural_key, "x": xero_id, "at": recorded_ms},
+            )
+
+    async def release_key(self, owner: str, tenant_id: str, kind: str, natural_key: str, token: str) -> bool:
+        """Give up a claim that created nothing (the write failed); True when the claim was still the caller's."""
+        async with self._engine.transaction() as conn:
+            rows = await conn.run(
+                f"DELETE FROM ledger WHERE {_LEDGER_KEY} AND xero_id IS NULL AND claim_token = :tok "  # noqa: S608
+                "RETURNING claim_token",
+                {"o": owner, "t": tenant_id, "k": kind, "n": natural_key, "tok": token},
+            )
+        return bool(rows)
+
+    async def recorded_key(self, owner: str, tenant_id: str, kind: str, natural_key: str) -> tuple[str, int] | None:
+        """The Xero ID and time (ms) recorded under a key, or None (nothing recorded, or only a claim)."""
+        async with self._engine.transaction() as conn:
+            rows = await conn.run(
+                f"SELECT xero_id, recorded_ms FROM ledger WHERE {_LEDGER_KEY} AND xero_id IS NOT NULL",  # noqa: S608
+                {"o": owner, "t": tenant_id, "k": kind, "n": natural_key},
+            )
+        return (str(rows[0][0]), int(rows[0][1])) if rows else None
+
+    async def forget_key(self, owner: str, tenant_id: str, kind: str, natural_key: str) -> bool:
+        """Drop a recorded key (its record is gone from Xero); True when there was one. Claims are left alone."""
+        async with self._engine.transaction() as conn:
+            rows = await conn.run(
+                f"DELETE FROM ledger WHERE {_LEDGER_KEY} AND xero_id IS NOT NULL RETURNING owner",  # noqa: S608
+                {"o": owner, "t": tenant_id, "k": kind, "n": natural_key},
+            )
+        return bool(rows)
+
+    async def import_legacy_ledger(self, path: Path) -> int:
+        """Copy the ledger of a pre-store sync database (sync.sqlite3) as local records; how many."""
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = source.execute(
+                "SELECT tenant_id, kind, natural_key, xero_id, recorded_ms FROM created_records"
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return 0  # no ledger table: nothing was ever created through it
+        finally:
+            source.close()
+        for tenant_id, kind, natural_key, xero_id, recorded_ms in rows:
+            await self.record_key(LOCAL_OWNER, tenant_id, kind, natural_key, xero_id, int(recorded_ms))
+        return len(rows)
+
+
+async def open_store(url: str, keys: KeyRing | None = None, *, clock: Callable[[], float] = time.time) -> Store:
     """Open the database `url` names, bring its schema up to date, and return the store over it."""
     engine = await open_engine(url)
     try:
@@ -525,3 +941,26 @@ async def open_store(url: str, keys: KeyRing, *, clock: Callable[[], float] = ti
         await engine.close()
         raise
     return Store(engine, keys, clock=clock)
+
+
+LOCAL_DB_NAME = "state.sqlite3"
+LEGACY_SYNC_DB_NAME = "sync.sqlite3"
+
+
+async def open_local_store(state_dir: Path | str, *, clock: Callable[[], float] = time.time) -> Store:
+    """The store of a local server: SQLite in the state dir (XERO_MCP_STATE_DIR), without encryption keys.
+
+    On its first opening, the create-once ledger of the older sync database (sync.sqlite3) is carried over, so
+    records created before the upgrade are still recognised; trigger subscriptions start again (see CHANGELOG).
+    """
+    path = Path(state_dir) / LOCAL_DB_NAME
+    fresh = not path.exists()
+    store = await open_store(f"sqlite:///{path}", clock=clock)
+    legacy = Path(state_dir) / LEGACY_SYNC_DB_NAME
+    if fresh and legacy.exists():
+        try:
+            await store.import_legacy_ledger(legacy)
+        except BaseException:
+            await store.close()
+            raise
+    return store

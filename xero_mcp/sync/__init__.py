@@ -1,7 +1,6 @@
-"""Durable state for triggers and duplicate avoidance, in SQLite: storage only.
+"""Triggers and duplicate avoidance over the store (`xero_mcp.store`): the algorithms, no SQL.
 
-`cursors` holds the poll cursors behind the `poll_changes` tool, `webhooks` the optional Xero webhook receiver that
-feeds them, `dedupe` the create-once ledger and `locks` the in-process keyed locks. All of it lives in one SQLite
-file in the state dir (`_db.sync_db_path()`). Nothing is imported here, so a light module of this package (the
-Xero time helpers, say) loads without the stores.
+`cursors` holds the poll engine behind the `poll_changes` tool (per-consumer cursors, two-phase acknowledgement),
+`webhooks` the optional Xero webhook receiver that feeds them, `dedupe` the create-once ledger with its claims.
+Nothing is imported here, so a light module of this package (the Xero time helpers, say) loads without the store.
 """

@@ -1,7 +1,15 @@
 """Durable trigger cursors: "new or updated" polling over If-Modified-Since that never misses and never repeats.
 
-A subscription is one (organisation tenant ID, entity) pair, for example (tenant, "sales_invoices"). Its state lives
-in SQLite, so it survives restarts, and each tenant has its own.
+A subscription is one consumer's view of one (organisation tenant ID, entity) pair, for example (tenant,
+"sales_invoices"). Its state lives in the store (`xero_mcp.store`: SQLite in the state dir, or the hosted database),
+so it survives restarts and is shared by every replica, and it belongs to one owner (a hosted user) and one consumer.
+
+Consumers. A consumer is one reader of changes that must see each of them once: an automation, an agent, a
+dashboard. Each consumer has its own cursor per organisation and entity, so one consumer's acknowledgement never
+moves another's (two servers on one state dir, or two consumers of one organisation, each get every change). The
+consumer of a poll is, in order: the consumer its cursor was issued to (a cursor carries it, so a consumer passing
+its cursor back always continues its own subscription, on whichever replica); the `consumer` the caller names; or
+the default the tools give (the MCP client's name, from `initialize`).
 
 How a poll works (`poll()`):
 
@@ -40,11 +48,10 @@ import secrets
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from xero_mcp.sync._db import Database, sync_db_path
+from xero_mcp.store.store import LOCAL_OWNER, EventRow, Store, SubscriptionStart
 from xero_mcp.sync.xerotime import (
     canonical_uuid,
     from_epoch_ms,
@@ -65,6 +72,9 @@ MAX_EVENT_IDS_PER_POLL = 500
 
 KEEP_DELIVERIES = 16
 """Deliveries (acknowledged or not) remembered per subscription; an older token is no longer recognised."""
+
+DEFAULT_CONSUMER = "default"
+"""The consumer of a poll that names none and carries no cursor."""
 
 EVENT_RETENTION = timedelta(days=7)
 """Webhook events older than this are dropped, consumed or not (a poll's window covers them anyway)."""
@@ -137,6 +147,7 @@ class SubscriptionState:
 
     tenant_id: str
     entity: str
+    consumer: str
     floor: datetime
     cursor: datetime
     event_seq: int
@@ -154,6 +165,7 @@ class PollResult:
 
     tenant_id: str
     entity: str
+    consumer: str
     created: tuple[Mapping[str, Any], ...]
     updated: tuple[Mapping[str, Any], ...]
     cursor: str
@@ -172,271 +184,122 @@ class PollResult:
         return len(self.created) + len(self.updated)
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sync_subscriptions (
-    tenant_id TEXT NOT NULL,
-    entity TEXT NOT NULL,
-    floor_ms INTEGER NOT NULL,
-    cursor_ms INTEGER NOT NULL,
-    event_seq INTEGER NOT NULL,
-    created_ms INTEGER NOT NULL,
-    acked_ms INTEGER,
-    PRIMARY KEY (tenant_id, entity)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS sync_seen (
-    tenant_id TEXT NOT NULL,
-    entity TEXT NOT NULL,
-    record_id BLOB NOT NULL,
-    updated_ms INTEGER NOT NULL,
-    PRIMARY KEY (tenant_id, entity, record_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS sync_deliveries (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    token TEXT NOT NULL UNIQUE,
-    tenant_id TEXT NOT NULL,
-    entity TEXT NOT NULL,
-    cursor_ms INTEGER NOT NULL,
-    event_seq INTEGER NOT NULL,
-    issued_ms INTEGER NOT NULL,
-    acked_ms INTEGER
-);
-CREATE INDEX IF NOT EXISTS sync_deliveries_by_subscription ON sync_deliveries (tenant_id, entity, seq);
-CREATE TABLE IF NOT EXISTS sync_delivery_items (
-    delivery_seq INTEGER NOT NULL REFERENCES sync_deliveries (seq) ON DELETE CASCADE,
-    record_id BLOB NOT NULL,
-    updated_ms INTEGER NOT NULL,
-    PRIMARY KEY (delivery_seq, record_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS sync_events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    tenant_id TEXT NOT NULL,
-    category TEXT NOT NULL,
-    resource_id TEXT NOT NULL,
-    event_type TEXT NOT NULL,
-    event_ms INTEGER NOT NULL,
-    received_ms INTEGER NOT NULL,
-    UNIQUE (tenant_id, category, resource_id, event_type, event_ms)
-);
-CREATE INDEX IF NOT EXISTS sync_events_by_category ON sync_events (tenant_id, category, seq);
-"""
-
-
 class CursorStore:
-    """The durable state of every subscription: cursors, seen versions, pending deliveries, webhook events."""
+    """The trigger state of one owner (a hosted user, or the one local sign-in) in the store: every consumer's
+    subscriptions, their pending deliveries, and the owner's webhook events. No SQL here: this is the poll algorithm
+    over `Store`, bound to its owner so that no call can reach another owner's rows."""
 
-    def __init__(self, path: Path | str) -> None:
-        self._db = Database(path, _SCHEMA)
+    def __init__(self, store: Store, owner: str = LOCAL_OWNER) -> None:
+        self.store = store
+        self.owner = owner
 
-    @classmethod
-    def open(cls, state_dir: Path | str) -> CursorStore:
-        """Open (creating if needed) the store in the state dir's sync database."""
-        return cls(sync_db_path(state_dir))
+    async def ping(self) -> None:
+        """Raise when the database cannot be reached (readiness checks)."""
+        await self.store.ping()
 
-    def close(self) -> None:
-        """Close the database connection."""
-        self._db.close()
-
-    def ping(self) -> None:
-        """Raise when the database cannot be read (readiness checks)."""
-        self._db.ping()
-
-    def subscription(self, tenant_id: str, entity: str) -> SubscriptionState | None:
-        """The committed state of a subscription, or None when it has not started."""
+    async def subscription(
+        self, tenant_id: str, entity: str, consumer: str = DEFAULT_CONSUMER
+    ) -> SubscriptionState | None:
+        """The committed state of a consumer's subscription, or None when it has not started."""
         tenant = canonical_uuid(tenant_id, "tenant_id")
-        with self._db.read() as conn:
-            row = conn.execute(
-                "SELECT floor_ms, cursor_ms, event_seq, acked_ms FROM sync_subscriptions "
-                "WHERE tenant_id = ? AND entity = ?",
-                (tenant, entity),
-            ).fetchone()
-            if row is None:
-                return None
-            (count,) = conn.execute(
-                "SELECT count(*) FROM sync_seen WHERE tenant_id = ? AND entity = ?", (tenant, entity)
-            ).fetchone()
-        floor_ms, cursor_ms, event_seq, acked_ms = row
+        row = await self.store.subscription(self.owner, consumer, tenant, entity)
+        if row is None:
+            return None
         return SubscriptionState(
             tenant_id=tenant,
             entity=entity,
-            floor=from_epoch_ms(floor_ms),
-            cursor=from_epoch_ms(cursor_ms),
-            event_seq=event_seq,
-            seen_count=count,
-            acknowledged_at=None if acked_ms is None else from_epoch_ms(acked_ms),
+            consumer=consumer,
+            floor=from_epoch_ms(row.floor_ms),
+            cursor=from_epoch_ms(row.cursor_ms),
+            event_seq=row.event_seq,
+            seen_count=row.seen_count,
+            acknowledged_at=None if row.acked_ms is None else from_epoch_ms(row.acked_ms),
         )
 
-    def acknowledge(self, tenant_id: str, entity: str, token: str, *, now: datetime) -> AckStatus:
-        """Commit the delivery a poll returned with `token`: its changes will not be delivered again.
+    async def acknowledge(
+        self, tenant_id: str, entity: str, token: str, *, now: datetime, consumer: str | None = None
+    ) -> AckStatus:
+        """Commit the delivery a poll returned with `token`: its changes will not be delivered again to its consumer.
 
-        Returns "committed", "already_committed", or "unknown" (never issued, or pruned after KEEP_DELIVERIES newer
-        ones; its changes are then simply delivered again). Raises CursorMismatchError for another subscription's token.
+        Returns "committed", "already_committed", or "unknown" (never issued to this owner, or pruned after
+        KEEP_DELIVERIES newer ones; its changes are then simply delivered again). Raises CursorMismatchError for a token
+        of another subscription (another organisation or entity, or another consumer than `consumer` names).
         """
-        tenant = canonical_uuid(tenant_id, "tenant_id")
+        status, _ = await self._acknowledge(canonical_uuid(tenant_id, "tenant_id"), entity, token, now, consumer)
+        return status
+
+    async def _acknowledge(
+        self, tenant: str, entity: str, token: str, now: datetime, consumer: str | None
+    ) -> tuple[AckStatus, str | None]:
         now_ms = to_epoch_ms(require_aware(now))
-        with self._db.write() as conn:
-            row = conn.execute(
-                "SELECT seq, tenant_id, entity, cursor_ms, event_seq, acked_ms FROM sync_deliveries WHERE token = ?",
-                (token,),
-            ).fetchone()
-            if row is None:
-                return "unknown"
-            seq, row_tenant, row_entity, cursor_ms, event_seq, acked_ms = row
-            if (row_tenant, row_entity) != (tenant, entity):
-                raise CursorMismatchError(f"this cursor belongs to another subscription, not {entity}")
-            if acked_ms is not None:
-                return "already_committed"
-            updated = conn.execute(
-                "UPDATE sync_subscriptions SET cursor_ms = max(cursor_ms, ?), event_seq = max(event_seq, ?), "
-                "acked_ms = ? WHERE tenant_id = ? AND entity = ?",
-                (cursor_ms, event_seq, now_ms, tenant, entity),
-            ).rowcount
-            if updated == 0:
-                # The subscription was reset after this poll: its delivery belongs to nothing any more.
-                conn.execute("DELETE FROM sync_deliveries WHERE seq = ?", (seq,))
-                return "unknown"
-            conn.execute(
-                "INSERT INTO sync_seen (tenant_id, entity, record_id, updated_ms) "
-                "SELECT ?, ?, record_id, updated_ms FROM sync_delivery_items WHERE delivery_seq = ? AND true "
-                "ON CONFLICT (tenant_id, entity, record_id) DO UPDATE "
-                "SET updated_ms = max(updated_ms, excluded.updated_ms)",
-                (tenant, entity, seq),
-            )
-            conn.execute("DELETE FROM sync_delivery_items WHERE delivery_seq = ?", (seq,))
-            conn.execute("UPDATE sync_deliveries SET acked_ms = ? WHERE seq = ?", (now_ms, seq))
-        return "committed"
+        ack = await self.store.acknowledge_delivery(self.owner, token, tenant, entity, consumer, now_ms)
+        if ack.outcome == "mismatch":
+            raise CursorMismatchError(f"this cursor belongs to another subscription, not {entity}")
+        return ack.outcome, ack.consumer
 
-    def reset(self, tenant_id: str, entity: str) -> bool:
-        """Forget a subscription entirely (its next poll starts a new one). True when there was one."""
-        tenant = canonical_uuid(tenant_id, "tenant_id")
-        with self._db.write() as conn:
-            existed = conn.execute(
-                "DELETE FROM sync_subscriptions WHERE tenant_id = ? AND entity = ?", (tenant, entity)
-            ).rowcount
-            conn.execute("DELETE FROM sync_seen WHERE tenant_id = ? AND entity = ?", (tenant, entity))
-            conn.execute("DELETE FROM sync_deliveries WHERE tenant_id = ? AND entity = ?", (tenant, entity))
-        return existed > 0
+    async def reset(self, tenant_id: str, entity: str, consumer: str = DEFAULT_CONSUMER) -> bool:
+        """Forget a consumer's subscription entirely (its next poll starts a new one). True when there was one."""
+        return await self.store.reset_subscription(self.owner, consumer, canonical_uuid(tenant_id, "tenant_id"), entity)
 
-    def record_events(self, events: Iterable[ChangeEvent], *, now: datetime) -> int:
-        """Store change notifications for the next poll of their tenant and category; returns how many were new.
+    async def record_events(self, events: Iterable[ChangeEvent], *, now: datetime) -> int:
+        """Store change notifications for the next polls of their tenant and category; returns how many were new.
 
         Categories other than CONTACT, INVOICE and CREDITNOTE are ignored; a redelivered event (same tenant,
-        resource, type and time, as Xero resends batches it got no 200 for) is stored once.
+        resource, type and time, as Xero resends batches it got no 200 for) is stored once. Every consumer of this
+        owner reads them, each from its own position.
         """
-        now_ms = to_epoch_ms(require_aware(now))
         rows = [
-            (
+            EventRow(
                 canonical_uuid(event.tenant_id, "tenantId"),
                 event.category,
                 canonical_uuid(event.resource_id, "resourceId"),
                 event.event_type.upper(),
                 to_epoch_ms(require_aware(event.event_at)),
-                now_ms,
             )
             for event in events
             if event.category in WEBHOOK_CATEGORIES
         ]
-        with self._db.write() as conn:
-            conn.execute(
-                "DELETE FROM sync_events WHERE received_ms < ?",
-                (now_ms - int(EVENT_RETENTION.total_seconds() * 1000),),
-            )
-            before = conn.total_changes
-            conn.executemany(
-                "INSERT OR IGNORE INTO sync_events "
-                "(tenant_id, category, resource_id, event_type, event_ms, received_ms) VALUES (?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            return conn.total_changes - before
+        keep_ms = int(EVENT_RETENTION.total_seconds() * 1000)
+        return await self.store.record_events(self.owner, rows, to_epoch_ms(require_aware(now)), keep_ms)
 
-    def _last_event_seq(self) -> int:
-        with self._db.read() as conn:
-            (seq,) = conn.execute("SELECT coalesce(max(seq), 0) FROM sync_events").fetchone()
-        return int(seq)
-
-    def _pending_events(self, tenant: str, category: str, after: int) -> tuple[dict[str, set[str]], int]:
+    async def _pending_events(self, tenant: str, category: str, after: int) -> tuple[dict[str, set[str]], int]:
         """Event types per resource ID for events newer than `after`, capped; and the last event sequence read."""
-        with self._db.read() as conn:
-            rows = conn.execute(
-                "SELECT seq, resource_id, event_type FROM sync_events "
-                "WHERE tenant_id = ? AND category = ? AND seq > ? ORDER BY seq",
-                (tenant, category, after),
-            ).fetchall()
         types: dict[str, set[str]] = {}
         last = after
-        for seq, resource_id, event_type in rows:
+        for seq, resource_id, event_type in await self.store.events_after(self.owner, tenant, category, after):
             if resource_id not in types and len(types) >= MAX_EVENT_IDS_PER_POLL:
                 break
             types.setdefault(resource_id, set()).add(event_type)
             last = seq
         return types, last
 
-    def _seen_versions(self, tenant: str, entity: str, ids: Sequence[bytes]) -> dict[bytes, int]:
-        found: dict[bytes, int] = {}
-        with self._db.read() as conn:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                found.update(
-                    conn.execute(
-                        "SELECT record_id, updated_ms FROM sync_seen "  # noqa: S608 - only "?" placeholders are interpolated
-                        f"WHERE tenant_id = ? AND entity = ? AND record_id IN ({marks})",
-                        (tenant, entity, *chunk),
-                    ).fetchall()
-                )
-        return found
-
-    def _issue(
+    async def _issue(
         self,
         tenant: str,
         entity: str,
+        consumer: str,
         *,
         now_ms: int,
         cursor_ms: int,
         event_seq: int,
         items: Sequence[tuple[bytes, int]],
-        start: _Start | None = None,
+        start: SubscriptionStart | None = None,
     ) -> str:
         """Store a delivery and return its token. A baseline start is committed at once: it delivers nothing."""
         token = "xc1_" + secrets.token_urlsafe(18)
-        baseline = start is not None and start.baseline
-        with self._db.write() as conn:
-            if start is not None:
-                conn.execute(
-                    "INSERT OR IGNORE INTO sync_subscriptions "
-                    "(tenant_id, entity, floor_ms, cursor_ms, event_seq, created_ms, acked_ms) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        tenant,
-                        entity,
-                        start.floor_ms,
-                        cursor_ms if baseline else start.floor_ms,
-                        event_seq if baseline else start.event_seq,
-                        now_ms,
-                        now_ms if baseline else None,
-                    ),
-                )
-            if baseline:
-                conn.executemany(
-                    "INSERT INTO sync_seen (tenant_id, entity, record_id, updated_ms) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (tenant_id, entity, record_id) DO UPDATE "
-                    "SET updated_ms = max(updated_ms, excluded.updated_ms)",
-                    [(tenant, entity, record_id, updated_ms) for record_id, updated_ms in items],
-                )
-            cursor = conn.execute(
-                "INSERT INTO sync_deliveries (token, tenant_id, entity, cursor_ms, event_seq, issued_ms, acked_ms) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (token, tenant, entity, cursor_ms, event_seq, now_ms, now_ms if baseline else None),
-            )
-            if not baseline:
-                conn.executemany(
-                    "INSERT INTO sync_delivery_items (delivery_seq, record_id, updated_ms) VALUES (?, ?, ?)",
-                    [(cursor.lastrowid, record_id, updated_ms) for record_id, updated_ms in items],
-                )
-            conn.execute(
-                "DELETE FROM sync_deliveries WHERE tenant_id = ? AND entity = ? AND seq NOT IN "
-                "(SELECT seq FROM sync_deliveries WHERE tenant_id = ? AND entity = ? ORDER BY seq DESC LIMIT ?)",
-                (tenant, entity, tenant, entity, KEEP_DELIVERIES),
-            )
+        await self.store.issue_delivery(
+            self.owner,
+            consumer,
+            tenant,
+            entity,
+            token=token,
+            now_ms=now_ms,
+            cursor_ms=cursor_ms,
+            event_seq=event_seq,
+            items=items,
+            start=start,
+            keep=KEEP_DELIVERIES,
+        )
         return token
 
     async def poll(
@@ -451,11 +314,16 @@ class CursorStore:
         fetch_ids: FetchByIds | None = None,
         id_field: str | None = None,
         margin: timedelta = DEFAULT_MARGIN,
+        consumer: str | None = None,
+        default_consumer: str = DEFAULT_CONSUMER,
     ) -> PollResult:
-        """Return what changed in one subscription since its last acknowledged poll (see the module docstring).
+        """Return what changed in one consumer's subscription since its last acknowledged poll (module docstring).
 
         - `cursor`: the token of the previous result, which this call acknowledges first. Omit it (or pass an older one)
           and the unacknowledged changes are delivered again.
+        - `consumer`: who is reading. A cursor carries the consumer it was issued to, so a poll with a cursor
+          continues that consumer's subscription; `consumer`, when given, must be the same (CursorMismatchError
+          otherwise). Without a recognised cursor, the subscription is `consumer`'s, or `default_consumer`'s.
         - `since`: on a new subscription, where it starts (default: now, returning nothing old). On an existing one, a
           replay: everything changed since then, including changes delivered before (records this subscription has
           seen count as updated); the cursor does not move back.
@@ -476,20 +344,23 @@ class CursorStore:
         margin_ms = int(margin.total_seconds() * 1000)
 
         acknowledged: AckStatus = "none"
+        reader = consumer
         if cursor is not None:
-            acknowledged = self.acknowledge(tenant, entity, cursor, now=from_epoch_ms(now_ms))
-        state = self.subscription(tenant, entity)
+            acknowledged, issued_to = await self._acknowledge(tenant, entity, cursor, from_epoch_ms(now_ms), consumer)
+            reader = reader or issued_to
+        reader = reader or default_consumer
+        state = await self.subscription(tenant, entity, reader)
 
         if state is None and since is None:
-            return await self._start_baseline(kind, tenant, fetch_changed, now_ms, margin_ms, acknowledged)
+            return await self._start_baseline(kind, tenant, reader, fetch_changed, now_ms, margin_ms, acknowledged)
 
-        start: _Start | None = None
+        start: SubscriptionStart | None = None
         replay = False
         if state is None:
             assert since is not None
             window_ms = cursor_ms = to_epoch_ms(since)
-            event_seq = self._last_event_seq()
-            start = _Start(floor_ms=window_ms, event_seq=event_seq, baseline=False)
+            event_seq = await self.store.last_event_seq(self.owner)
+            start = SubscriptionStart(floor_ms=window_ms, event_seq=event_seq, baseline=False)
         else:
             cursor_ms = to_epoch_ms(state.cursor)
             event_seq = state.event_seq
@@ -505,13 +376,13 @@ class CursorStore:
         event_types: dict[str, set[str]] = {}
         next_event_seq = event_seq
         if fetch_ids is not None and kind.webhook_category is not None:
-            event_types, next_event_seq = self._pending_events(tenant, kind.webhook_category, event_seq)
+            event_types, next_event_seq = await self._pending_events(tenant, kind.webhook_category, event_seq)
             ids = list(event_types)
             for start_at in range(0, len(ids), IDS_PER_FETCH):
                 await batch.read(fetch_ids(ids[start_at : start_at + IDS_PER_FETCH]), via_event=True)
         event_types_by_id = {uuid_bytes(resource_id): types for resource_id, types in event_types.items()}
 
-        seen = self._seen_versions(tenant, entity, list(batch.latest))
+        seen = await self.store.seen_versions(self.owner, reader, tenant, entity, list(batch.latest))
         created: list[Mapping[str, Any]] = []
         updated: list[Mapping[str, Any]] = []
         items: list[tuple[bytes, int]] = []
@@ -534,9 +405,10 @@ class CursorStore:
         if candidate is not None and batch.moved_from_ms is not None:
             candidate = min(candidate, batch.moved_from_ms)
         next_cursor_ms = cursor_ms if candidate is None else max(cursor_ms, candidate)
-        token = self._issue(
+        token = await self._issue(
             tenant,
             entity,
+            reader,
             now_ms=now_ms,
             cursor_ms=next_cursor_ms,
             event_seq=next_event_seq,
@@ -546,6 +418,7 @@ class CursorStore:
         return PollResult(
             tenant_id=tenant,
             entity=entity,
+            consumer=reader,
             created=tuple(created),
             updated=tuple(updated),
             cursor=token,
@@ -563,6 +436,7 @@ class CursorStore:
         self,
         kind: EntityKind,
         tenant: str,
+        consumer: str,
         fetch_changed: FetchChanged,
         now_ms: int,
         margin_ms: int,
@@ -574,22 +448,24 @@ class CursorStore:
         window. The cursor is at least the local now, so later windows never reach below what this read covered.
         """
         window_ms = now_ms - margin_ms
-        event_seq = self._last_event_seq()
+        event_seq = await self.store.last_event_seq(self.owner)
         batch = _Batch(kind)
         await batch.read(fetch_changed(from_epoch_ms(window_ms)))
         cursor_ms = now_ms if batch.newest_ms is None else max(now_ms, batch.newest_ms)
-        token = self._issue(
+        token = await self._issue(
             tenant,
             kind.name,
+            consumer,
             now_ms=now_ms,
             cursor_ms=cursor_ms,
             event_seq=event_seq,
             items=[(record_id, version.updated_ms) for record_id, version in batch.latest.items()],
-            start=_Start(floor_ms=window_ms, event_seq=event_seq, baseline=True),
+            start=SubscriptionStart(floor_ms=window_ms, event_seq=event_seq, baseline=True),
         )
         return PollResult(
             tenant_id=tenant,
             entity=kind.name,
+            consumer=consumer,
             created=(),
             updated=(),
             cursor=token,
@@ -601,13 +477,6 @@ class CursorStore:
             pages=batch.pages,
             fetched=batch.fetched,
         )
-
-
-@dataclass(frozen=True, slots=True)
-class _Start:
-    floor_ms: int
-    event_seq: int
-    baseline: bool
 
 
 @dataclass(slots=True)
@@ -692,6 +561,7 @@ async def poll(
     fetch_ids: FetchByIds | None = None,
     id_field: str | None = None,
     margin: timedelta = DEFAULT_MARGIN,
+    consumer: str | None = None,
 ) -> PollResult:
     """Poll one subscription in `store`: the same as `CursorStore.poll` (see there and the module docstring)."""
     return await store.poll(
@@ -704,4 +574,5 @@ async def poll(
         fetch_ids=fetch_ids,
         id_field=id_field,
         margin=margin,
+        consumer=consumer,
     )

@@ -1,17 +1,34 @@
-"""The create-once ledger: which record this server created under which natural key, per organisation.
+"""The create-once ledger: which record this server created under which natural key, per organisation, and claims
+on a key while its create is under way.
 
-Storage only: what a natural key is, and how a create looks for an existing copy, belong to the tools
+Storage only, over `Store`: what a natural key is, and how a create looks for an existing copy, belong to the tools
 (`xero_mcp.tools._create`). A `kind` is the kind of Xero record ("invoice", "contact"), never a tool's name.
+
+Claims make the ledger safe across processes and replicas. Before it writes, a create claims its natural key: the
+store's unique key lets exactly one claimer win. Another claimer of the same key waits (bounded) until the key is
+recorded, then sees the record; a claim whose holder died (its lease ran out) is taken over as `recovered`, and the
+new holder looks the record up in Xero before writing, as the single-process path does after a crash.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
+from datetime import datetime, timedelta
 
-from xero_mcp.sync._db import Database, sync_db_path
+from xero_mcp.store.store import LOCAL_OWNER, Claim, Store
 from xero_mcp.sync.xerotime import canonical_uuid, from_epoch_ms, require_aware, to_epoch_ms
+
+CLAIM_LEASE = timedelta(minutes=2)
+"""How long a claim outlives a holder that died mid-create before another caller may take it over."""
+
+CLAIM_WAIT = timedelta(seconds=30)
+"""How long a second claimer waits for a live claim before giving up (ClaimBusyError)."""
+
+
+class ClaimBusyError(RuntimeError):
+    """Another caller held the key for longer than the wait allows; nothing was written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,47 +43,52 @@ class LedgerEntry:
     recorded_at: datetime
 
 
-_LEDGER_SCHEMA = """
-CREATE TABLE IF NOT EXISTS created_records (
-    tenant_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    natural_key TEXT NOT NULL,
-    xero_id TEXT NOT NULL,
-    recorded_ms INTEGER NOT NULL,
-    PRIMARY KEY (tenant_id, kind, natural_key)
-) WITHOUT ROWID;
-"""
+@dataclass(frozen=True, slots=True)
+class KeyClaim:
+    """The outcome of `DedupeLedger.claim`: either the key is the caller's to create (`token`, and `recovered` when
+    taken over from a holder that died), or it is recorded already (`entry`)."""
+
+    tenant_id: str
+    kind: str
+    natural_key: str
+    token: str | None = None
+    entry: LedgerEntry | None = None
+    recovered: bool = False
+
+
+async def _pause(seconds: float) -> None:
+    await asyncio.sleep(seconds)
 
 
 class DedupeLedger:
-    """(organisation, record kind, natural key) -> the Xero ID created, in the sync database."""
+    """(organisation, record kind, natural key) -> the Xero ID created, for one owner (a hosted user, or the one local
+    sign-in), in the store."""
 
-    def __init__(self, path: Path | str) -> None:
-        self._db = Database(path, _LEDGER_SCHEMA)
+    def __init__(
+        self,
+        store: Store,
+        owner: str = LOCAL_OWNER,
+        *,
+        lease: timedelta = CLAIM_LEASE,
+        wait: timedelta = CLAIM_WAIT,
+        sleep: Callable[[float], Awaitable[None]] = _pause,
+    ) -> None:
+        self.store = store
+        self.owner = owner
+        self._lease_ms = int(lease.total_seconds() * 1000)
+        self._wait_ms = int(wait.total_seconds() * 1000)
+        self._sleep = sleep
 
-    @classmethod
-    def open(cls, state_dir: Path | str) -> DedupeLedger:
-        """Open (creating if needed) the ledger in the state dir's sync database."""
-        return cls(sync_db_path(state_dir))
-
-    def close(self) -> None:
-        """Close the database connection."""
-        self._db.close()
-
-    def lookup(self, tenant_id: str, kind: str, natural_key: str) -> LedgerEntry | None:
+    async def lookup(self, tenant_id: str, kind: str, natural_key: str) -> LedgerEntry | None:
         """The record created before under this key, or None. The tool should confirm it still exists in Xero."""
         tenant = canonical_uuid(tenant_id, "tenant_id")
-        with self._db.read() as conn:
-            row = conn.execute(
-                "SELECT xero_id, recorded_ms FROM created_records WHERE tenant_id = ? AND kind = ? AND natural_key = ?",
-                (tenant, kind, natural_key),
-            ).fetchone()
-        if row is None:
+        found = await self.store.recorded_key(self.owner, tenant, kind, natural_key)
+        if found is None:
             return None
-        return LedgerEntry(tenant, kind, natural_key, row[0], from_epoch_ms(row[1]))
+        return LedgerEntry(tenant, kind, natural_key, found[0], from_epoch_ms(found[1]))
 
-    def record(self, tenant_id: str, kind: str, natural_key: str, xero_id: str, *, now: datetime) -> LedgerEntry:
-        """Remember the record created under this key; a later record (the first was deleted in Xero) replaces it."""
+    async def record(self, tenant_id: str, kind: str, natural_key: str, xero_id: str, *, now: datetime) -> LedgerEntry:
+        """Remember the record created under this key (ending a claim on it); a later record replaces an earlier one."""
         entry = LedgerEntry(
             canonical_uuid(tenant_id, "tenant_id"),
             kind,
@@ -74,24 +96,46 @@ class DedupeLedger:
             canonical_uuid(xero_id, "xero_id"),
             require_aware(now),
         )
-        with self._db.write() as conn:
-            conn.execute(
-                "INSERT INTO created_records (tenant_id, kind, natural_key, xero_id, recorded_ms) "
-                "VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (tenant_id, kind, natural_key) DO UPDATE "
-                "SET xero_id = excluded.xero_id, recorded_ms = excluded.recorded_ms",
-                (entry.tenant_id, kind, natural_key, entry.xero_id, to_epoch_ms(entry.recorded_at)),
-            )
+        await self.store.record_key(
+            self.owner, entry.tenant_id, kind, natural_key, entry.xero_id, to_epoch_ms(entry.recorded_at)
+        )
         return entry
 
-    def forget(self, tenant_id: str, kind: str, natural_key: str) -> bool:
+    async def forget(self, tenant_id: str, kind: str, natural_key: str) -> bool:
         """Drop an entry (its record is gone from Xero); True when there was one."""
+        return await self.store.forget_key(self.owner, canonical_uuid(tenant_id, "tenant_id"), kind, natural_key)
+
+    async def claim(self, tenant_id: str, kind: str, natural_key: str, *, replacing: str | None = None) -> KeyClaim:
+        """Claim a key before creating its record, waiting while another caller holds it.
+
+        Returns the key's record when it has one (unless it is `replacing`, a record gone from Xero, which is then
+        claimed for a new create), otherwise a claim the caller must end with `record` or `release`. Raises
+        ClaimBusyError when another holder keeps the key past the wait.
+        """
         tenant = canonical_uuid(tenant_id, "tenant_id")
-        with self._db.write() as conn:
-            return (
-                conn.execute(
-                    "DELETE FROM created_records WHERE tenant_id = ? AND kind = ? AND natural_key = ?",
-                    (tenant, kind, natural_key),
-                ).rowcount
-                > 0
+        waited = 0.0
+        pause = 0.02
+        while True:
+            outcome: Claim = await self.store.claim_key(
+                self.owner, tenant, kind, natural_key, lease_ms=self._lease_ms, replacing=replacing
             )
+            if outcome.state == "claimed":
+                return KeyClaim(tenant, kind, natural_key, token=outcome.token, recovered=outcome.recovered)
+            if outcome.state == "recorded":
+                assert outcome.xero_id is not None and outcome.recorded_ms is not None
+                entry = LedgerEntry(tenant, kind, natural_key, outcome.xero_id, from_epoch_ms(outcome.recorded_ms))
+                return KeyClaim(tenant, kind, natural_key, entry=entry)
+            # Counted in pauses, not on a clock: the wait is bounded even where the clock is frozen (tests).
+            if waited * 1000 >= self._wait_ms:
+                raise ClaimBusyError(
+                    "another request is creating this record right now; try again in a minute (nothing was written)"
+                )
+            await self._sleep(pause)
+            waited += pause
+            pause = min(pause * 2, 0.5)
+
+    async def release(self, claim: KeyClaim) -> bool:
+        """Give up a claim whose create wrote nothing; True when the claim was still the caller's."""
+        if claim.token is None:
+            return False
+        return await self.store.release_key(self.owner, claim.tenant_id, claim.kind, claim.natural_key, claim.token)

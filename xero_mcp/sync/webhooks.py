@@ -2,7 +2,7 @@
 
 Xero signs each delivery with base64(HMAC-SHA256(raw body, webhook signing key)) in `x-xero-signature`. It answers
 "intent to receive" itself: a correctly signed payload gets 200 with no body, anything else 401, whether or not it
-carries events. Contact, invoice and credit note events are stored in the sync database; the next poll of that tenant
+carries events. Contact, invoice and credit note events are stored in the store; the next poll of that tenant
 and entity (given a fetch-by-ID callable) fetches the named records as well as its If-Modified-Since window.
 
 `webhook_route()` builds the Starlette route the Streamable HTTP server mounts (`xero-mcp serve --transport http`).
@@ -14,7 +14,7 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -119,13 +119,14 @@ def _utc_now() -> datetime:
 
 
 def webhook_route(
-    store: CursorStore,
+    cursors: Callable[[], Awaitable[CursorStore]],
     signing_key: SecretStr | str | bytes,
     *,
     path: str = DEFAULT_PATH,
     now: Callable[[], datetime] = _utc_now,
 ) -> Route:
-    """A Starlette POST route receiving Xero webhooks into `store`.
+    """A Starlette POST route receiving Xero webhooks into the trigger state `cursors()` gives (the backend's own,
+    resolved on each delivery, so the route opens no database of its own).
 
     Answers as Xero requires: 401 for a missing or wrong signature, 200 with an empty body otherwise (including
     intent-to-receive). A signed body that is not a webhook payload gets 400; one over MAX_BODY_BYTES gets 413.
@@ -139,7 +140,8 @@ def webhook_route(
             return Response(status_code=401)
         try:
             events = parse_events(body)
-            store.record_events(events, now=now())
+            if events:
+                await (await cursors()).record_events(events, now=now())
         except ValueError:
             return Response(status_code=400)
         return Response(status_code=200)

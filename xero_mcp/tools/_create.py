@@ -11,11 +11,13 @@ A create tool states what it writes as a `Creation`: the kind of record (which n
 4. the write carries a deterministic Idempotency-Key, so a retry of the same request within Xero's replay window
    (about six minutes) is answered from Xero's cache instead of creating a second record.
 
-The ledger and the locks are storage (`xero_mcp.sync`); everything that knows what a record is lives here.
+The ledger (with its claims, see `xero_mcp.sync.dedupe`) is storage; everything that knows what a record is lives
+here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -25,6 +27,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar, cast
+
+from mcp.server.mcpserver.exceptions import ToolError
 
 from xero_mcp.client.errors import NotFound
 from xero_mcp.sync.xerotime import canonical_uuid, parse_xero_date
@@ -452,29 +456,46 @@ async def create_once(
 ) -> tuple[T, bool]:
     """Create the record unless it exists already: returns (record, duplicate).
 
-    Under a per-key lock: the ledger (records this server created), then Xero itself (the finder, skipped when the
-    caller's `dedupe_key` replaces the natural key, since Xero cannot be searched by it), then the create with a
-    deterministic Idempotency-Key, then the ledger entry. `allow_duplicate` skips the lookups and sends a fresh key,
-    so a deliberate second copy is never answered from Xero's replay cache.
+    Under a per-key lock: a claim on the key in the ledger (atomic in the store, so it holds across processes and
+    replicas even where the lock does not; a second claimer waits for the first's result), the ledger's record of
+    this key (a record this server created), then Xero itself (the finder, skipped when the caller's `dedupe_key`
+    replaces the natural key, since Xero cannot be searched by it), then the create with a deterministic
+    Idempotency-Key, then the ledger entry, which ends the claim. A claim left by a process that died is taken over
+    once its lease runs out, and the finder's lookup in Xero then finds what that process may have created.
+    `allow_duplicate` skips the lookups and sends a fresh key, so a deliberate second copy is never answered from
+    Xero's replay cache.
     """
+    from xero_mcp.sync.dedupe import ClaimBusyError  # the store loads on the first create, not at start-up
+
     if allow_duplicate:
         return await creation.write(None), False
     key = key_of(creation, dedupe_key)
-    backend = await x.backend()
+    ledger = (await x.backend()).ledger
     tenant_id, kind = org.tenant_id, creation.kind
     async with create_lock(org, kind, key):
-        entry = backend.ledger.lookup(tenant_id, kind, key) if creation.ledger_first else None
-        if entry is not None:
-            existing = await creation.fetch(entry.xero_id)
-            if existing is not None:
-                return existing, True
-            backend.ledger.forget(tenant_id, kind, key)
-        if creation.find is not None and dedupe_key is None:
-            existing = await creation.find()
-            if existing is not None:
-                backend.ledger.record(tenant_id, kind, key, creation.record_id(existing), now=datetime.now(UTC))
-                return existing, True
-        body = creation.request.to_xero()
-        created = await creation.write(idempotency_key(tenant_id, kind, key, body))
-        backend.ledger.record(tenant_id, kind, key, creation.record_id(created), now=datetime.now(UTC))
+        try:
+            claim = await ledger.claim(tenant_id, kind, key)
+            while claim.entry is not None:
+                if creation.ledger_first:
+                    existing = await creation.fetch(claim.entry.xero_id)
+                    if existing is not None:
+                        return existing, True
+                # Gone from Xero (or the finder outranks the ledger): the key is claimed for a new create.
+                claim = await ledger.claim(tenant_id, kind, key, replacing=claim.entry.xero_id)
+        except ClaimBusyError as exc:
+            raise ToolError(str(exc)) from None
+        try:
+            if creation.find is not None and dedupe_key is None:
+                existing = await creation.find()
+                if existing is not None:
+                    await ledger.record(tenant_id, kind, key, creation.record_id(existing), now=datetime.now(UTC))
+                    return existing, True
+            body = creation.request.to_xero()
+            created = await creation.write(idempotency_key(tenant_id, kind, key, body))
+        except BaseException:
+            # Nothing recorded: free the key now rather than when the lease runs out (if this fails, the lease does).
+            with contextlib.suppress(Exception):
+                await ledger.release(claim)
+            raise
+        await ledger.record(tenant_id, kind, key, creation.record_id(created), now=datetime.now(UTC))
         return created, False
