@@ -51,3 +51,18 @@ async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
     """A fresh database URL of each engine in turn (the PostgreSQL run skips without a server, saying why)."""
     async with database_url(request.param, tmp_path) as value:
         yield value
+
+
+class StoreClock:
+    """A store's clock (seconds since the epoch) that moves only when a test moves it."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def store_clock() -> StoreClock:
+    return StoreClock()

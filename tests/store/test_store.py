@@ -7,31 +7,19 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from tests.databases import StoreClock
 from xero_mcp.store import EncryptionKeyError, KeyRing, RefreshUse, Store, generate_key, hash_secret, open_store
 from xero_mcp.store.migrations import MIGRATIONS, migrate
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock(store_clock: StoreClock) -> StoreClock:
+    return store_clock
 
 
 @pytest.fixture
-def url(store_url: str) -> str:
-    return store_url
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def store(url: str, clock: Clock) -> AsyncIterator[Store]:
-    opened = await open_store(url, KeyRing.parse(generate_key()), clock=clock)
+async def store(store_url: str, clock: StoreClock) -> AsyncIterator[Store]:
+    opened = await open_store(store_url, KeyRing.parse(generate_key()), clock=clock)
     yield opened
     await opened.close()
 
@@ -45,12 +33,12 @@ async def _grant(store: Store, email: str = "alice@example.com") -> tuple[str, s
     return grant.grant_id, refresh
 
 
-async def test_opening_twice_applies_each_migration_once(url: str, clock: Clock) -> None:
-    first = await open_store(url, KeyRing.parse(generate_key()), clock=clock)
+async def test_opening_twice_applies_each_migration_once(store_url: str, clock: StoreClock) -> None:
+    first = await open_store(store_url, KeyRing.parse(generate_key()), clock=clock)
     await first.close()
     from xero_mcp.store.engines import open_engine
 
-    engine = await open_engine(url)
+    engine = await open_engine(store_url)
     try:
         assert await migrate(engine, 0) == []
         async with engine.transaction() as conn:
@@ -74,7 +62,7 @@ async def test_a_client_is_kept_as_registered(store: Store) -> None:
     assert await store.get_client("c2") is None
 
 
-async def test_tokens_are_kept_only_as_hashes(store: Store, url: str) -> None:
+async def test_tokens_are_kept_only_as_hashes(store: Store, store_url: str) -> None:
     _, refresh_hash = await _grant(store)
     found = await store.find_token(refresh_hash, "refresh")
     assert found is not None and found.usable
@@ -116,7 +104,7 @@ async def test_an_authorization_code_is_taken_once(store: Store) -> None:
     assert [t for t in taken if t is not None] == [code]
 
 
-async def test_a_pending_sign_in_is_read_once_and_not_after_it_expires(store: Store, clock: Clock) -> None:
+async def test_a_pending_sign_in_is_read_once_and_not_after_it_expires(store: Store, clock: StoreClock) -> None:
     await store.put_pending("state-1", b"verifier", store.now() + 600)
     assert await store.take_pending("state-1") == b"verifier"
     assert await store.take_pending("state-1") is None
@@ -137,14 +125,14 @@ async def test_revoking_a_user_refuses_their_tokens_and_forgets_their_xero_login
     assert await store.use_refresh_token(refresh, []) is RefreshUse.UNKNOWN
 
 
-async def test_a_xero_login_is_stored_encrypted_and_versioned(store: Store, url: str) -> None:
+async def test_a_xero_login_is_stored_encrypted_and_versioned(store: Store, store_url: str) -> None:
     user = await store.upsert_user("x", "a@example.com", "A")
     assert await store.save_xero_login(user.user_id, b'{"refresh_token": "xero-secret-refresh"}') == 1
     assert await store.save_xero_login(user.user_id, b'{"refresh_token": "xero-secret-rotated"}') == 2
     assert await store.load_xero_login(user.user_id) == (b'{"refresh_token": "xero-secret-rotated"}', 2)
     from xero_mcp.store.engines import open_engine
 
-    engine = await open_engine(url)
+    engine = await open_engine(store_url)
     try:
         async with engine.transaction() as conn:
             rows = await conn.run("SELECT ciphertext FROM xero_logins")
@@ -153,19 +141,21 @@ async def test_a_xero_login_is_stored_encrypted_and_versioned(store: Store, url:
     assert b"xero-secret" not in bytes(rows[0][0])
 
 
-async def test_rotating_the_key_re_encrypts_logins_and_the_old_key_can_then_go(url: str, clock: Clock) -> None:
+async def test_rotating_the_key_re_encrypts_logins_and_the_old_key_can_then_go(
+    store_url: str, clock: StoreClock
+) -> None:
     old, new = generate_key(), generate_key()
-    store = await open_store(url, KeyRing.parse(f"old:{old}"), clock=clock)
+    store = await open_store(store_url, KeyRing.parse(f"old:{old}"), clock=clock)
     user = await store.upsert_user("x", "a@example.com", "A")
     await store.save_xero_login(user.user_id, b"tokens")
     await store.save_client("c1", b"{}")
     await store.close()
 
-    rotated = await open_store(url, KeyRing.parse(f"new:{new},old:{old}"), clock=clock)
+    rotated = await open_store(store_url, KeyRing.parse(f"new:{new},old:{old}"), clock=clock)
     assert await rotated.reencrypt() == 2
     await rotated.close()
 
-    only_new = await open_store(url, KeyRing.parse(f"new:{new}"), clock=clock)
+    only_new = await open_store(store_url, KeyRing.parse(f"new:{new}"), clock=clock)
     try:
         assert await only_new.load_xero_login(user.user_id) == (b"tokens", 1)
         client = await only_new.get_client("c1")
@@ -174,8 +164,8 @@ async def test_rotating_the_key_re_encrypts_logins_and_the_old_key_can_then_go(u
         await only_new.close()
 
 
-async def test_a_login_sealed_for_one_user_does_not_open_as_another_users(url: str, clock: Clock) -> None:
-    store = await open_store(url, KeyRing.parse(generate_key()), clock=clock)
+async def test_a_login_sealed_for_one_user_does_not_open_as_another_users(store_url: str, clock: StoreClock) -> None:
+    store = await open_store(store_url, KeyRing.parse(generate_key()), clock=clock)
     try:
         alice = await store.upsert_user("xa", "a@example.com", "A")
         bob = await store.upsert_user("xb", "b@example.com", "B")
@@ -183,7 +173,7 @@ async def test_a_login_sealed_for_one_user_does_not_open_as_another_users(url: s
         await store.save_xero_login(bob.user_id, b"bob's tokens")
         from xero_mcp.store.engines import open_engine
 
-        engine = await open_engine(url)
+        engine = await open_engine(store_url)
         try:
             async with engine.transaction() as conn:
                 # Copy Alice's ciphertext onto Bob's row, as someone with database access might.
@@ -209,7 +199,7 @@ def test_a_malformed_encryption_key_is_refused_without_echoing_it() -> None:
 
 
 async def test_purging_keeps_recently_expired_tokens_so_a_replay_is_still_recognised(
-    store: Store, clock: Clock
+    store: Store, clock: StoreClock
 ) -> None:
     grant_id, refresh = await _grant(store)  # expires in an hour
     clock.now += 3600 + 3600  # an hour past expiry: still kept

@@ -1,4 +1,5 @@
-"""Every sync test runs on both store engines: SQLite, and PostgreSQL when XERO_MCP_TEST_DATABASE_URL is set."""
+"""Every sync test runs on both store engines: SQLite, and PostgreSQL when XERO_MCP_TEST_DATABASE_URL is set; Xero
+and the local clock are fakes the tests move by hand."""
 
 from __future__ import annotations
 
@@ -6,33 +7,25 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from tests.databases import StoreClock
+from tests.sync.fakes import Clock, FakeXero
 from xero_mcp.store import Store, open_store
 from xero_mcp.sync.cursors import CursorStore
 
 
-class StoreClock:
-    """The store's clock (claim leases), in seconds; it moves only when told."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
 
 
 @pytest.fixture
-def url(store_url: str) -> str:
-    return store_url
+def xero(clock: Clock) -> FakeXero:
+    return FakeXero(clock)
 
 
 @pytest.fixture
-def store_clock() -> StoreClock:
-    return StoreClock()
-
-
-@pytest.fixture
-async def db(url: str, store_clock: StoreClock) -> AsyncIterator[Store]:
-    opened = await open_store(url, clock=store_clock)
+async def db(store_url: str, store_clock: StoreClock) -> AsyncIterator[Store]:
+    opened = await open_store(store_url, clock=store_clock)
     yield opened
     await opened.close()
 

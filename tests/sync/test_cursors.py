@@ -12,16 +12,6 @@ from xero_mcp.store import Store, open_store
 from xero_mcp.sync.cursors import KEEP_DELIVERIES, CursorMismatchError, CursorStore, PollError, PollResult, poll
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def xero(clock: Clock) -> FakeXero:
-    return FakeXero(clock)
-
-
 async def run(
     store: CursorStore,
     xero: FakeXero,
@@ -193,15 +183,15 @@ async def test_two_organisations_keep_separate_cursors(store, clock):
         await run(store, xero_b, clock, a.cursor, tenant=TENANT_B)
 
 
-async def test_cursor_survives_a_restart_of_the_server(url: str, xero, clock):
-    first_store = await open_store(url)
+async def test_cursor_survives_a_restart_of_the_server(store_url: str, xero, clock):
+    first_store = await open_store(store_url)
     start = await run(CursorStore(first_store), xero, clock)
     clock.advance(minutes=1)
     xero.put(1)
     before = await run(CursorStore(first_store), xero, clock, start.cursor)
     await first_store.close()
 
-    restarted = await open_store(url)
+    restarted = await open_store(store_url)
     try:
         clock.advance(minutes=1)
         xero.put(2)

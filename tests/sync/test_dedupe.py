@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from tests.sync.conftest import StoreClock
+from tests.databases import StoreClock
 from tests.sync.fakes import START, TENANT_A, TENANT_B, rid
 from xero_mcp.store import Store, open_store
 from xero_mcp.sync.dedupe import CLAIM_LEASE, ClaimBusyError, DedupeLedger
@@ -31,14 +31,14 @@ async def test_ledger_finds_what_was_recorded_per_organisation_and_kind(ledger: 
     assert await ledger.lookup(TENANT_A, "quote", "invoice_number=inv-1") is None
 
 
-async def test_ledger_replaces_and_forgets_entries_and_survives_reopening(url: str):
-    first = await open_store(url)
+async def test_ledger_replaces_and_forgets_entries_and_survives_reopening(store_url: str):
+    first = await open_store(store_url)
     ledger = DedupeLedger(first)
     await ledger.record(TENANT_A, "item", "code=a", rid(1), now=START)
     await ledger.record(TENANT_A, "item", "code=a", rid(2), now=START)
     await ledger.record(TENANT_A, "item", "code=b", rid(3), now=START)
     await first.close()
-    reopened = await open_store(url)
+    reopened = await open_store(store_url)
     try:
         again = DedupeLedger(reopened)
         entry = await again.lookup(TENANT_A, "item", "code=a")
@@ -65,9 +65,9 @@ async def test_one_owners_ledger_is_invisible_to_another(db: Store):
     assert (await alice.lookup(TENANT_A, "invoice", "invoice_number=inv-1")) is not None
 
 
-async def test_of_two_concurrent_claimers_one_creates_and_the_other_waits_and_sees_its_record(url: str):
+async def test_of_two_concurrent_claimers_one_creates_and_the_other_waits_and_sees_its_record(store_url: str):
     # Two processes (two store connections on one database), as two replicas would be.
-    first_db, second_db = await open_store(url), await open_store(url)
+    first_db, second_db = await open_store(store_url), await open_store(store_url)
     try:
         first, second = DedupeLedger(first_db, sleep=_yield), DedupeLedger(second_db, sleep=_yield)
         held = await first.claim(TENANT_A, "invoice", "invoice_number=inv-7")
@@ -83,8 +83,8 @@ async def test_of_two_concurrent_claimers_one_creates_and_the_other_waits_and_se
         await second_db.close()
 
 
-async def test_claims_raced_at_once_are_won_by_exactly_one(url: str):
-    stores = [await open_store(url) for _ in range(4)]
+async def test_claims_raced_at_once_are_won_by_exactly_one(store_url: str):
+    stores = [await open_store(store_url) for _ in range(4)]
     try:
         outcomes = await asyncio.gather(
             *(s.claim_key("", TENANT_A, "contact", "name=acme", lease_ms=60_000) for s in stores)

@@ -14,19 +14,9 @@ from xero_mcp.sync.cursors import ChangeEvent, CursorMismatchError, CursorStore,
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def xero(clock: Clock) -> FakeXero:
-    return FakeXero(clock)
-
-
-@pytest.fixture
-async def replicas(url: str) -> AsyncIterator[list[Store]]:
+async def replicas(store_url: str) -> AsyncIterator[list[Store]]:
     """Two replicas: each its own connection (pool) to the one database."""
-    opened = [await open_store(url), await open_store(url)]
+    opened = [await open_store(store_url), await open_store(store_url)]
     yield opened
     for store in opened:
         await store.close()

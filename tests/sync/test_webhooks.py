@@ -18,11 +18,6 @@ KEY = "webhook-signing-key-for-tests"
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
 def contacts(clock: Clock) -> FakeXero:
     return FakeXero(clock, id_field="ContactID")
 

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 import pytest
 
+from tests.databases import StoreClock
 from tests.sync.fakes import TENANT_A, TENANT_B, rid
 from xero_mcp.client.errors import NotFound
 from xero_mcp.client.models import ContactRef, Invoice, InvoiceCreate, LineItemInput
@@ -245,14 +246,6 @@ class _Context:
         return self.held
 
 
-class _StoreClock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def _invoice_creation(invoices: _Invoices, number: str, amount: int = 90) -> Creation[Invoice, InvoiceCreate]:
     request = InvoiceCreate(
         type="ACCREC",
@@ -267,11 +260,13 @@ def _invoice_creation(invoices: _Invoices, number: str, amount: int = 90) -> Cre
     return Creation(kind="invoice", records=invoices, request=request, find=find)
 
 
-async def test_a_create_interrupted_before_the_ledger_write_is_found_again_not_made_twice(store_url: str) -> None:
+async def test_a_create_interrupted_before_the_ledger_write_is_found_again_not_made_twice(
+    store_url: str, store_clock: StoreClock
+) -> None:
     invoices = _Invoices()
     creation = _invoice_creation(invoices, "INV-CRASH-1")
     org = SimpleNamespace(tenant_id=TENANT_A, coordinator=InProcessCoordinator())
-    clock = _StoreClock()
+    clock = store_clock
     crashed_store = await open_store(store_url, clock=clock)
     restarted_store = await open_store(store_url, clock=clock)
     try:
