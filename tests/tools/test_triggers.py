@@ -174,7 +174,7 @@ async def test_organisations_and_triggers_keep_their_own_cursors(
         crossed = await fails(client, "poll_changes", entity="bills", cursor=second_after["cursor"], tenant=SECOND)
     assert demo_after["created"] == []
     assert _ids(second_after, "created", "contact_id") == [contact["contact_id"]]
-    assert "cursor: this cursor belongs to another entity, organisation or consumer, not bills" in crossed
+    assert "cursor: this cursor belongs to another entity or organisation, not bills" in crossed
 
 
 async def test_one_read_only_poll_tool_watches_every_entity(make_client: MakeClient) -> None:

@@ -168,8 +168,9 @@ async def _poll(
         )
     except CursorMismatchError:
         raise UserInputError(
-            f"cursor: this cursor belongs to another entity, organisation or consumer, not {source.entity}"
-            f"{f' for {consumer!r}' if consumer else ''}. Pass the cursor this tool returned last (or none to start)."
+            "cursor: this cursor belongs to another entity or organisation"
+            f"{f', or to another consumer than {consumer!r}' if consumer else ''}, not {source.entity}. "
+            "Pass the cursor this tool returned last (or none to start)."
         ) from None
     except PollError as exc:
         raise ToolError(f"Xero returned a record that cannot be tracked: {exc}") from None
