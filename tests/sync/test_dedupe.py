@@ -123,3 +123,20 @@ async def test_a_record_gone_from_xero_is_claimed_again_only_by_one_replacer(led
     replaced = await ledger.claim(TENANT_A, "item", "code=a", replacing=rid(1))
     assert replaced.token is not None
     assert await ledger.lookup(TENANT_A, "item", "code=a") is None  # a claim, not a record, until the create ends
+
+
+async def test_a_renewed_claim_outlives_its_first_lease_and_a_lost_one_cannot_be_renewed(
+    db: Store, store_clock: StoreClock
+):
+    holder, other = DedupeLedger(db, sleep=_yield), DedupeLedger(db, sleep=_yield)
+    held = await holder.claim(TENANT_A, "contact", "name=slow")
+    assert held.token is not None
+    lease_ms = int(CLAIM_LEASE.total_seconds() * 1000)
+    for _ in range(3):  # a create that takes three leases, its holder alive and renewing throughout
+        store_clock.now += CLAIM_LEASE.total_seconds() * 2 / 3
+        assert await db.renew_key("", TENANT_A, "contact", "name=slow", held.token, lease_ms)
+    assert (await db.claim_key("", TENANT_A, "contact", "name=slow", lease_ms=lease_ms)).state == "busy"
+    store_clock.now += CLAIM_LEASE.total_seconds() + 1  # the holder dies: no more renewals
+    taken = await other.claim(TENANT_A, "contact", "name=slow")
+    assert taken.recovered
+    assert not await db.renew_key("", TENANT_A, "contact", "name=slow", held.token, lease_ms)

@@ -888,6 +888,25 @@ class Store:
                 {"o": owner, "t": tenant_id, "k": kind, "n": natural_key, "x": xero_id, "at": recorded_ms},
             )
 
+    async def renew_key(
+        self, owner: str, tenant_id: str, kind: str, natural_key: str, token: str, lease_ms: int
+    ) -> bool:
+        """Extend a live claim by `lease_ms` from now; False when it is no longer the caller's (taken over or ended)."""
+        async with self._engine.transaction() as conn:
+            rows = await conn.run(
+                f"UPDATE ledger SET claimed_until = :until WHERE {_LEDGER_KEY} "  # noqa: S608 - constant clause
+                "AND xero_id IS NULL AND claim_token = :tok RETURNING claim_token",
+                {
+                    "o": owner,
+                    "t": tenant_id,
+                    "k": kind,
+                    "n": natural_key,
+                    "tok": token,
+                    "until": self.now_ms() + lease_ms,
+                },
+            )
+        return bool(rows)
+
     async def release_key(self, owner: str, tenant_id: str, kind: str, natural_key: str, token: str) -> bool:
         """Give up a claim that created nothing (the write failed); True when the claim was still the caller's."""
         async with self._engine.transaction() as conn:

@@ -13,18 +13,22 @@ new holder looks the record up in Xero before writing, as the single-process pat
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from xero_mcp.store.store import LOCAL_OWNER, Claim, Store
 from xero_mcp.sync.xerotime import canonical_uuid, from_epoch_ms, require_aware, to_epoch_ms
 
-CLAIM_LEASE = timedelta(minutes=2)
-"""How long a claim outlives a holder that died mid-create before another caller may take it over."""
+CLAIM_LEASE = timedelta(seconds=15)
+"""How long a claim outlives a holder that died mid-create before another caller may take it over. A live holder
+renews its claim every third of this for as long as its create takes (rate-limit waits included)."""
 
-CLAIM_WAIT = timedelta(seconds=30)
-"""How long a second claimer waits for a live claim before giving up (ClaimBusyError)."""
+CLAIM_WAIT = timedelta(seconds=45)
+"""How long a second claimer waits for a live claim before giving up (ClaimBusyError): longer than a lease, so a
+claim left by a holder that died is always outlived and recovered."""
 
 
 class ClaimBusyError(RuntimeError):
@@ -128,11 +132,37 @@ class DedupeLedger:
             # Counted in pauses, not on a clock: the wait is bounded even where the clock is frozen (tests).
             if waited * 1000 >= self._wait_ms:
                 raise ClaimBusyError(
-                    "another request is creating this record right now; try again in a minute (nothing was written)"
+                    "another request is still creating this record; try again shortly (nothing was written)"
                 )
             await self._sleep(pause)
             waited += pause
             pause = min(pause * 2, 0.5)
+
+    @asynccontextmanager
+    async def holding(self, claim: KeyClaim) -> AsyncGenerator[None]:
+        """Keep a claim alive while the body runs (its create, however long Xero takes), renewing its lease."""
+        token = claim.token
+        if token is None:
+            yield
+            return
+        every = self._lease_ms / 3000
+
+        async def renew() -> None:
+            while True:
+                await asyncio.sleep(every)
+                kept = await self.store.renew_key(
+                    self.owner, claim.tenant_id, claim.kind, claim.natural_key, token, self._lease_ms
+                )
+                if not kept:
+                    return
+
+        renewer = asyncio.create_task(renew())
+        try:
+            yield
+        finally:
+            renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await renewer
 
     async def release(self, claim: KeyClaim) -> bool:
         """Give up a claim whose create wrote nothing; True when the claim was still the caller's."""

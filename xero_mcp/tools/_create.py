@@ -485,13 +485,14 @@ async def create_once(
         except ClaimBusyError as exc:
             raise ToolError(str(exc)) from None
         try:
-            if creation.find is not None and dedupe_key is None:
-                existing = await creation.find()
-                if existing is not None:
-                    await ledger.record(tenant_id, kind, key, creation.record_id(existing), now=datetime.now(UTC))
-                    return existing, True
-            body = creation.request.to_xero()
-            created = await creation.write(idempotency_key(tenant_id, kind, key, body))
+            async with ledger.holding(claim):
+                if creation.find is not None and dedupe_key is None:
+                    existing = await creation.find()
+                    if existing is not None:
+                        await ledger.record(tenant_id, kind, key, creation.record_id(existing), now=datetime.now(UTC))
+                        return existing, True
+                body = creation.request.to_xero()
+                created = await creation.write(idempotency_key(tenant_id, kind, key, body))
         except BaseException:
             # Nothing recorded: free the key now rather than when the lease runs out (if this fails, the lease does).
             with contextlib.suppress(Exception):
