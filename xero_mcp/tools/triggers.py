@@ -48,9 +48,7 @@ V = TypeVar("V", bound=BaseModel)
 M = TypeVar("M", bound=BaseModel)
 
 Cursor = Annotated[str | None, Field(description="From the previous result; omit to start")]
-Consumer = Annotated[
-    str | None, Field(max_length=100, description="Your reader name; each has its own cursor. Default: this app")
-]
+Consumer = Annotated[str | None, Field(max_length=100, description="Reader name; each has its own cursor")]
 Since = AwareDatetime | None
 
 
