@@ -65,7 +65,7 @@ async def test_two_servers_on_one_state_dir_each_deliver_all_20_changes(tools_sa
 
         for n in range(20):
             tools_sandbox.clock.advance(60)
-            made.append((await ok(desktop, "create_contact", name=f"Consumer Test {n:02d}"))["contact_id"])
+            made.append((await ok(desktop, "save_contact", name=f"Consumer Test {n:02d}"))["contact_id"])
             # The two apps poll on their own schedules: the desktop after every change, the editor now and then.
             await poll("desktop", desktop)
             if n % 7 == 6:
@@ -81,7 +81,7 @@ async def test_named_consumers_on_one_server_keep_their_own_cursors(tools_sandbo
         first = await ok(client, "poll_changes", entity="contacts", consumer="invoicing-flow")
         second = await ok(client, "poll_changes", entity="contacts", consumer="crm-sync")
         tools_sandbox.clock.advance(60)
-        made = (await ok(client, "create_contact", name="Named Consumer Ltd"))["contact_id"]
+        made = (await ok(client, "save_contact", name="Named Consumer Ltd"))["contact_id"]
         for_first = await ok(client, "poll_changes", entity="contacts", cursor=first["cursor"])
         settled = await ok(client, "poll_changes", entity="contacts", cursor=for_first["cursor"])
         for_second = await ok(client, "poll_changes", entity="contacts", consumer="crm-sync", cursor=second["cursor"])
