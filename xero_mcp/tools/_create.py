@@ -89,6 +89,11 @@ def _folded(value: object) -> str:
     return _text(value).casefold()
 
 
+def _spaced(value: object) -> str:
+    """Text compared as the contact lookup compares names: runs of spaces as one, letter case ignored."""
+    return " ".join(str(value).split()).casefold()
+
+
 def _amount(value: object, what: str) -> str:
     if isinstance(value, bool) or value is None:
         raise ValueError(f"{what} is not an amount: {value!r}")
@@ -207,10 +212,12 @@ def _payment_target(body: Mapping[str, Any]) -> str:
 
 
 def _key_contact(body: Mapping[str, Any]) -> str:
+    # Folded exactly as the lookup's exact match folds them, so the ledger never answers for a name the lookup would
+    # call another contact (a near name, a legal suffix more or less), nor misses one it would call the same.
     if _get(body, "ContactNumber") is not None:
-        return _join(contact_number=_folded(body["ContactNumber"]))
+        return _join(contact_number=_spaced(body["ContactNumber"]))
     if _get(body, "Name") is not None:
-        return _join(name=_folded(body["Name"]))
+        return _join(name=_spaced(body["Name"]))
     raise ValueError("a contact needs Name or ContactNumber to recognise a duplicate")
 
 
@@ -397,7 +404,9 @@ class Creation(Generic[T, Q]):
     just before the write, once the lookups have found nothing (a rule only worth checking for a real write);
     `created` runs after it (to drop a cache the new record makes stale). `ledger_first` False lets the finder
     answer before the ledger, for a finder whose rules outrank the natural key (find-or-create's email match
-    outranks the contact's name).
+    outranks the contact's name). `find_despite_key` keeps the finder when a caller's dedupe_key replaces the
+    natural key: a contact is one by its name whatever key the caller gives it (Xero keeps active names unique), and
+    its finder is also what offers near names as candidates, which no key may skip.
     """
 
     kind: RecordKind
@@ -408,6 +417,7 @@ class Creation(Generic[T, Q]):
     check: Callable[[], None] | None = None
     created: Callable[[T], None] | None = None
     ledger_first: bool = True
+    find_despite_key: bool = False
 
     def record_id(self, record: T) -> str:
         """The record's Xero ID."""
@@ -459,7 +469,8 @@ async def create_once(
     Under a per-key lock: a claim on the key in the ledger (atomic in the store, so it holds across processes and
     replicas even where the lock does not; a second claimer waits for the first's result), the ledger's record of
     this key (a record this server created), then Xero itself (the finder, skipped when the caller's `dedupe_key`
-    replaces the natural key, since Xero cannot be searched by it), then the create with a deterministic
+    replaces the natural key, since Xero cannot be searched by it, unless the creation says `find_despite_key`),
+    then the create with a deterministic
     Idempotency-Key, then the ledger entry, which ends the claim. A claim left by a process that died is taken over
     once its lease runs out, and the finder's lookup in Xero then finds what that process may have created.
     `allow_duplicate` skips the lookups and sends a fresh key, so a deliberate second copy is never answered from
@@ -486,7 +497,7 @@ async def create_once(
             raise ToolError(str(exc)) from None
         try:
             async with ledger.holding(claim):
-                if creation.find is not None and dedupe_key is None:
+                if creation.find is not None and (dedupe_key is None or creation.find_despite_key):
                     existing = await creation.find()
                     if existing is not None:
                         await ledger.record(tenant_id, kind, key, creation.record_id(existing), now=datetime.now(UTC))

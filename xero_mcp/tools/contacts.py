@@ -141,6 +141,7 @@ def _creation(
         gone=lambda c: (c.contact_status or "ACTIVE") != "ACTIVE",
         created=created,
         ledger_first=not email,
+        find_despite_key=True,
     )
 
 
