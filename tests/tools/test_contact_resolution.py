@@ -181,16 +181,25 @@ async def test_a_dedupe_key_does_not_skip_the_near_name_check(make_client: MakeC
     assert after == [EXISTING]
 
 
-async def test_creating_beside_a_near_name_takes_an_explicit_choice_in_every_creating_tool(
-    make_client: MakeClient,
-) -> None:
+def _is_new(result: dict[str, Any]) -> bool:
+    """Whether a creating tool made a new contact: find-or-create says `created`, the others `duplicate`."""
+    return bool(result["created"]) if "created" in result else not result["duplicate"]
+
+
+CREATING = sorted({case.values[0] for case in CASES if case.values[2] == "new contact"})
+
+
+@pytest.mark.parametrize("tool", CREATING)
+async def test_creating_beside_a_near_name_takes_an_explicit_choice(make_client: MakeClient, tool: str) -> None:
     async with make_client() as client:
-        saved = await ok(client, "save_contact", name="Granite Peak Constructors", create_anyway=True)
-        again = await ok(client, "save_contact", name="granite peak constructors")
-        suffixed = await fails(client, "save_contact", name="Granite Peak Constructors Ltd")
+        refused = await fails(client, tool, name="Granite Peak Constructors")
+        made = await ok(client, tool, name="Granite Peak Constructors", create_anyway=True)
+        again = await ok(client, tool, name="granite peak constructors")
+        suffixed = await fails(client, tool, name="Granite Peak Constructors Ltd")
         after = await _granite_contacts(client)
-    assert saved["duplicate"] is False and again["duplicate"] is True
-    assert again["contact_id"] == saved["contact_id"]
+    assert f"{EXISTING} (ID " in refused and "Nothing was created" in refused
+    assert _is_new(made) is True and _is_new(again) is False
+    assert again["contact_id"] == made["contact_id"]
     # The ledger answers only for the same name: a suffix more is a near name, offered with the others.
     assert "Granite Peak Constructors (ID " in suffixed and f"{EXISTING} (ID " in suffixed
     assert after == [EXISTING, "Granite Peak Constructors"]
