@@ -10,6 +10,7 @@ import pytest
 from mcp import Client
 from mcp.client import ClientRequestContext
 from mcp.server import MCPServer
+from mcp.server.mcpserver.tools import Tool
 from mcp.types import ElicitRequestParams, ElicitResult, TextContent
 from pydantic import BaseModel, Field
 
@@ -21,7 +22,7 @@ from xero_mcp.tools._confirm import ConfirmationTokens
 from xero_mcp.tools._context import Backend, ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inventory import SelectionError, select_tools
-from xero_mcp.tools._register import build_tools, strict_schema
+from xero_mcp.tools._register import SDK_TOOL_FIELDS, build_tool, build_tools, strict_schema, tool_arguments
 from xero_mcp.tools._spec import ToolSpec, tool
 
 
@@ -112,6 +113,18 @@ async def test_tool_context_is_hidden_and_schemas_are_strict_and_compact() -> No
     assert tools["void_thing"].annotations is not None and tools["void_thing"].annotations.destructive_hint is True
     # No output schema of bare `{}` properties: results carry their data in structuredContent.
     assert tools["find_thing"].output_schema is None
+
+
+def test_the_sdk_adapter_fills_fields_the_sdks_tool_still_has() -> None:
+    # mcp 2.3.0 has no public explicit-schema registration (python-sdk#761): build_tool fills these itself, as
+    # Tool.from_function would from a signature. An SDK that renames them fails here rather than at a call.
+    assert SDK_TOOL_FIELDS | {"resolver_plans"} <= set(Tool.model_fields)
+    deps = ToolContext(Settings(), _no_backend, ConfirmationTokens(clock=Clock()))
+    built = build_tool(void_thing, deps)
+    assert built.fn_metadata.arg_model is tool_arguments(void_thing)
+    assert built.parameters == strict_schema(tool_arguments(void_thing).model_json_schema(by_alias=True))
+    assert set(built.resolved_params) == {"approval"} and len(built.resolver_plans) == 1
+    assert build_tool(find_thing, deps).resolved_params == {}
 
 
 async def test_results_are_compact_json_text_with_the_full_structured_content() -> None:

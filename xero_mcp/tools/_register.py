@@ -15,10 +15,14 @@ For each spec it builds
 No output schema is published: a typed schema of every result would cost more in every `tools/list` than the
 model gains, and a schema of bare `{}` properties says nothing (MCP Inspector's strict mode rejects it).
 
-The tools are handed to the SDK as `mcp.server.mcpserver.tools.Tool` objects through `MCPServer(tools=...)`: the
-SDK's `add_tool` derives a tool's schema from a function signature only, with no way to give the arguments model
-and schema explicitly (modelcontextprotocol/python-sdk#323); `Tool` and `FuncMetadata` are its public models for
-exactly that, so nothing here edits the SDK's tool manager or forges a signature.
+The tools are handed to the SDK as `mcp.server.mcpserver.tools.Tool` objects through `MCPServer(tools=...)`. mcp
+2.3.0 has no public way to register a tool with an explicit arguments model, input schema and handler:
+`add_tool`/`@tool` derive all three from a function signature (modelcontextprotocol/python-sdk#323 and #761, both
+closed without such a hook). `build_tool` is the one adapter: it fills `Tool` (exported by
+`mcp.server.mcpserver.tools`) with `FuncMetadata` and, for a destructive tool, its resolver through the
+`resolve` module's exported `build_resolver_plans`, exactly as `Tool.from_function` does for a signature. Nothing
+here edits the SDK's tool manager or forges a signature; tests/tools/test_registration.py pins the `Tool` fields it
+fills, so an SDK upgrade that moves them fails there, by name.
 """
 
 from __future__ import annotations
@@ -279,8 +283,12 @@ def tool_arguments(spec: ToolSpec) -> type[ToolArguments]:
     return model
 
 
+SDK_TOOL_FIELDS = frozenset({"fn", "parameters", "fn_metadata", "is_async", "context_kwarg", "resolved_params"})
+"""The fields of the SDK's `Tool` that `build_tool` fills beyond name, title, description and annotations."""
+
+
 def build_tool(spec: ToolSpec, deps: ToolContext) -> Tool:
-    """The SDK tool for one spec (see the module docstring for why it is built rather than added)."""
+    """The SDK tool for one spec: the adapter for python-sdk#761 (see the module docstring)."""
     context_kwarg = find_context_parameter(spec.handler)  # MCP's Context (progress), filled by the SDK
     model = tool_arguments(spec)
     metadata = FuncMetadata(arg_model=model)
