@@ -16,7 +16,7 @@ from typing import Any, get_args
 
 import pytest
 
-from xero_mcp.client.models import AccountType as ClientAccountType
+from tests.openapi_check import load_spec
 from xero_mcp.client.models import LineAmountTypes
 from xero_mcp.client.models.history import MAX_NOTE_LENGTH as CLIENT_MAX_NOTE_LENGTH
 from xero_mcp.client.models.purchase_orders import PurchaseOrderStatus as ClientPurchaseOrderStatus
@@ -112,5 +112,10 @@ def test_argument_types_declared_for_start_up_agree_with_the_clients() -> None:
     # The tools declare these themselves so that start-up need not import the client's models.
     assert get_args(banking.LineTax) == (LineAmountTypes, type(None))
     assert get_args(purchase_orders.PurchaseOrderStatus) == get_args(ClientPurchaseOrderStatus)
-    assert get_args(settings.AccountType) == get_args(ClientAccountType)
     assert history.MAX_NOTE_LENGTH == CLIENT_MAX_NOTE_LENGTH
+
+
+def test_the_account_types_are_the_specs() -> None:
+    # One declaration, shared by the tools' schema and the client's models, kept to the spec's enum.
+    spec_types = load_spec()["components"]["schemas"]["AccountType"]["enum"]
+    assert list(get_args(settings.AccountType)) == spec_types

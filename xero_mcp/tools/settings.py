@@ -14,6 +14,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from xero_mcp.client import models
+from xero_mcp.client.models.codes import AccountType
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import (
@@ -71,28 +72,6 @@ def _account_view(account: Account) -> AccountView:
         status=account.status,
         tax_type=account.tax_type,
     )
-
-
-AccountType = Literal[
-    "BANK",
-    "CURRENT",
-    "CURRLIAB",
-    "DEPRECIATN",
-    "DIRECTCOSTS",
-    "EQUITY",
-    "EXPENSE",
-    "FIXED",
-    "INVENTORY",
-    "LIABILITY",
-    "NONCURRENT",
-    "OTHERINCOME",
-    "OVERHEADS",
-    "PREPAYMENT",
-    "REVENUE",
-    "SALES",
-    "TERMLIAB",
-]
-"""Xero's account types, declared here so start-up need not import the client's models (a test keeps them equal)."""
 
 
 @tool("list_accounts", toolset="accounting", title="List accounts", read_only=True)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         TrackingReference,
         TrackingReferenceInput,
     )
+    from xero_mcp.client.models.codes import AccountType
     from xero_mcp.client.models.common import (
         AccountRef,
         AccountSummary,
@@ -110,7 +111,6 @@ if TYPE_CHECKING:
     from xero_mcp.client.models.settings import (
         Account,
         AccountCreate,
-        AccountType,
         AccountUpdate,
         Currency,
         Organisation,
@@ -131,7 +131,7 @@ _EXPORTS: dict[str, str] = {
     "AccountCreate": "settings",
     "AccountRef": "common",
     "AccountSummary": "common",
-    "AccountType": "settings",
+    "AccountType": "codes",
     "AccountUpdate": "settings",
     "Address": "contacts",
     "AddressInput": "contacts",

@@ -16,28 +16,9 @@ from xero_mcp.client.models._base import (
     XeroModel,
     XeroRequest,
 )
+from xero_mcp.client.models.codes import AccountType
 from xero_mcp.client.models.common import XeroRecord
 from xero_mcp.client.models.contacts import Address, Phone
-
-AccountType = Literal[
-    "BANK",
-    "CURRENT",
-    "CURRLIAB",
-    "DEPRECIATN",
-    "DIRECTCOSTS",
-    "EQUITY",
-    "EXPENSE",
-    "FIXED",
-    "INVENTORY",
-    "LIABILITY",
-    "NONCURRENT",
-    "OTHERINCOME",
-    "OVERHEADS",
-    "PREPAYMENT",
-    "REVENUE",
-    "SALES",
-    "TERMLIAB",
-]
 
 
 class Account(XeroRecord):
