@@ -440,7 +440,7 @@ class TenantClient:
         XeroResponse; raises an XeroError subclass for error answers and lost connections, ValueError for a path or
         header the client refuses to send.
         """
-        return await self._client._send(  # pyright: ignore[reportPrivateUsage]
+        response = await self._client._send(  # pyright: ignore[reportPrivateUsage]
             self.tenant_id,
             method,
             path,
@@ -450,6 +450,15 @@ class TenantClient:
             idempotency_key=idempotency_key,
             if_modified_since=if_modified_since,
         )
+        await self.answered(method, path, response, idempotency_key)
+        return response
+
+    async def answered(self, method: str, path: str, response: XeroResponse, idempotency_key: str | None) -> None:
+        """What follows every successful call through this organisation's client: nothing here.
+
+        The hook for work that must follow a call without repeating `request` (hosted mode notes the requester in a
+        written record's history). It runs before `request` returns; what it raises, `request` raises.
+        """
 
     def pages(
         self,

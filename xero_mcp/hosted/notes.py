@@ -8,7 +8,6 @@ logged and never fails the write it follows (the write has already happened).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import uuid
 from collections.abc import Mapping
@@ -57,37 +56,18 @@ class NotingTenantClient(TenantClient):
         super().__init__(client, tenant_id)
         self._note = note
 
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        json: Any = None,
-        headers: Mapping[str, str] | None = None,
-        idempotency_key: str | None = None,
-        if_modified_since: dt.datetime | None = None,
-    ) -> XeroResponse:
-        """As TenantClient.request; a successful record write is followed by the history note."""
-        response = await super().request(
-            method,
-            path,
-            params=params,
-            json=json,
-            headers=headers,
-            idempotency_key=idempotency_key,
-            if_modified_since=if_modified_since,
-        )
+    async def answered(self, method: str, path: str, response: XeroResponse, idempotency_key: str | None) -> None:
+        """After a successful record write, the history note (see TenantClient.answered)."""
         if method.upper() in _WRITES:
             written = written_records(path, response.data)
             if written is not None:
                 await self._add_notes(*written, idempotency_key)
-        return response
 
     async def _add_notes(self, collection: str, ids: list[str], key: str | None) -> None:
         for record_id in ids:
             try:
-                await super().request(
+                # A History path is not a record write, so this call's own answer adds no note.
+                await self.request(
                     "PUT",
                     f"/{collection}/{record_id}/History",
                     json={"HistoryRecords": [{"Details": self._note}]},
