@@ -18,6 +18,31 @@ from tests.hosted.harness import McpUser, Server, hosted_server, sign_in
 from xero_mcp.sandbox.app import Sandbox
 
 
+async def _list_tools(server: Server, token: str) -> httpx2.Response:
+    """A raw tools/list on the MCP endpoint with this bearer token."""
+    async with httpx2.AsyncClient() as http:
+        return await http.post(
+            server.mcp_url,
+            json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json, text/event-stream"},
+        )
+
+
+async def _authorize_params(server: Server, email: str, **changes: str) -> dict[str, str]:
+    """An authorization request for a client signed in as `email`: its registered redirect URI, PKCE S256."""
+    user = await sign_in(server, email)
+    assert user.storage.client is not None
+    return {
+        "response_type": "code",
+        "client_id": user.storage.client.client_id,
+        "redirect_uri": "http://127.0.0.1:1/oauth/callback",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge_method": "S256",
+        "state": "s",
+        **changes,
+    }
+
+
 @pytest.fixture
 def engine() -> str:
     """The issue's measure is a server on PostgreSQL; one test also runs the whole flow on SQLite."""
@@ -118,13 +143,7 @@ async def test_an_expired_access_token_is_refused_and_the_client_refreshes_it(se
     assert alice.storage.tokens is not None
     old = alice.storage.tokens
     server.clock.offset += 3600  # past the access token's 15 minutes
-    async with httpx2.AsyncClient() as http:
-        refused = await http.post(
-            server.mcp_url,
-            json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
-            headers={"Authorization": f"Bearer {old.access_token}", "Accept": "application/json, text/event-stream"},
-        )
-    assert refused.status_code == 401
+    assert (await _list_tools(server, old.access_token)).status_code == 401
     # The SDK's client refreshes on the 401 and carries on, with a rotated refresh token.
     async with alice.session() as session:
         assert await _tenants(session)
@@ -154,40 +173,20 @@ async def test_replaying_a_used_refresh_token_revokes_the_grant(server: Server) 
     assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
     # The whole grant is gone: the rotated tokens issued before the replay no longer work either.
     assert (await refresh(successor["refresh_token"])).json()["error"] == "invalid_grant"
-    async with httpx2.AsyncClient() as http:
-        answer = await http.post(
-            server.mcp_url,
-            json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
-            headers={"Authorization": f"Bearer {successor['access_token']}"},
-        )
-    assert answer.status_code == 401
+    assert (await _list_tools(server, successor["access_token"])).status_code == 401
 
 
 async def test_revoking_a_user_refuses_their_token_at_once(server: Server) -> None:
     bob = await sign_in(server, "bob@example.com")
     assert bob.storage.tokens is not None
     token = bob.storage.tokens.access_token
-    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json, text/event-stream"}
-    ping = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
-    async with httpx2.AsyncClient() as http:
-        users = await server.store.find_users("bob@example.com")
-        assert await server.store.revoke_user(users[0].user_id)
-        answer = await http.post(server.mcp_url, json=ping, headers=headers)
-    assert answer.status_code == 401
+    users = await server.store.find_users("bob@example.com")
+    assert await server.store.revoke_user(users[0].user_id)
+    assert (await _list_tools(server, token)).status_code == 401
 
 
 async def test_a_token_for_another_resource_is_refused_at_authorize(server: Server) -> None:
-    alice = await sign_in(server, "alice@example.com")
-    assert alice.storage.client is not None
-    params = {
-        "response_type": "code",
-        "client_id": alice.storage.client.client_id,
-        "redirect_uri": "http://127.0.0.1:1/oauth/callback",
-        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-        "code_challenge_method": "S256",
-        "state": "s",
-        "resource": "https://other.example.com/mcp",
-    }
+    params = await _authorize_params(server, "alice@example.com", resource="https://other.example.com/mcp")
     async with httpx2.AsyncClient() as http:
         answer = await http.get(f"{server.base}/authorize", params=params)
     assert answer.status_code == 302
@@ -221,13 +220,8 @@ async def test_revoking_a_refresh_token_at_the_revocation_endpoint_ends_the_gran
         revoked = await http.post("/revoke", data={"token": refresh, **credentials})
         assert revoked.status_code == 200
         again = await http.post("/token", data={"grant_type": "refresh_token", "refresh_token": refresh, **credentials})
-        answer = await http.post(
-            "/mcp",
-            json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
-            headers={"Authorization": f"Bearer {alice.storage.tokens.access_token}"},
-        )
     assert again.json()["error"] == "invalid_grant"
-    assert answer.status_code == 401
+    assert (await _list_tools(server, alice.storage.tokens.access_token)).status_code == 401
 
 
 async def test_disconnecting_the_app_in_xero_stops_the_users_access(server: Server) -> None:
@@ -257,13 +251,7 @@ async def test_disconnecting_the_app_in_xero_stops_the_users_access(server: Serv
         server.sandbox.clock.advance(1801)
         failed = await session.call_tool("list_tenants", {})
     assert failed.is_error and "Sign in again" in str(failed.content)
-    async with httpx2.AsyncClient() as http:
-        answer = await http.post(
-            server.mcp_url,
-            json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
-            headers={"Authorization": f"Bearer {before}"},
-        )
-    assert answer.status_code == 401
+    assert (await _list_tools(server, before)).status_code == 401
 
 
 async def test_mcp_tokens_never_reach_xero_and_xero_tokens_never_reach_the_client(server: Server) -> None:
@@ -284,16 +272,7 @@ async def test_mcp_tokens_never_reach_xero_and_xero_tokens_never_reach_the_clien
 
 
 async def test_authorize_insists_on_an_exact_registered_redirect_uri_and_pkce_s256(server: Server) -> None:
-    alice = await sign_in(server, "alice@example.com")
-    assert alice.storage.client is not None
-    good = {
-        "response_type": "code",
-        "client_id": alice.storage.client.client_id,
-        "redirect_uri": "http://127.0.0.1:1/oauth/callback",
-        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-        "code_challenge_method": "S256",
-        "state": "s",
-    }
+    good = await _authorize_params(server, "alice@example.com")
     async with httpx2.AsyncClient() as http:
         ok = await http.get(f"{server.base}/authorize", params=good)
         other_path = await http.get(
@@ -310,16 +289,7 @@ async def test_authorize_insists_on_an_exact_registered_redirect_uri_and_pkce_s2
 
 
 async def test_our_consent_page_names_the_client_and_only_its_own_form_can_answer(server: Server) -> None:
-    alice = await sign_in(server, "alice@example.com")
-    assert alice.storage.client is not None
-    params = {
-        "response_type": "code",
-        "client_id": alice.storage.client.client_id,
-        "redirect_uri": "http://127.0.0.1:1/oauth/callback",
-        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-        "code_challenge_method": "S256",
-        "state": "client-state",
-    }
+    params = await _authorize_params(server, "alice@example.com", state="client-state")
     async with httpx2.AsyncClient() as browser, httpx2.AsyncClient() as other_site:
         consent_url = (await browser.get(f"{server.base}/authorize", params=params)).headers["location"]
         page = await browser.get(consent_url)
