@@ -22,6 +22,8 @@ from xero_python.accounting import (
     Contacts,
     CreditNote,
     CreditNotes,
+    HistoryRecord,
+    HistoryRecords,
     Invoice,
     Invoices,
     LineItem,
@@ -42,6 +44,16 @@ DUE_DATE = date(2026, 4, 9)
 SUBTOTAL = Decimal("100.00")
 TAX = Decimal("10.00")
 TOTAL = Decimal("110.00")
+
+
+def enum_text(value: object) -> str:
+    """An SDK field as text, whether the SDK made it an Enum or left it a string."""
+    return str(getattr(value, "value", value))
+
+
+def note(text: str) -> HistoryRecords:
+    """A history body with one note."""
+    return HistoryRecords(history_records=[HistoryRecord(details=text)])
 
 
 def unique(prefix: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from xero_python.accounting import Contact, ContactGroup, ContactGroups, Contacts, HistoryRecord, HistoryRecords
+from xero_python.accounting import Contact, ContactGroup, ContactGroups, Contacts
 from xero_python.exceptions import ApiException
 
 from tests.xero_sdk.conftest import Xero
@@ -93,17 +93,6 @@ def test_a_failing_contact_element_says_it_has_validation_errors(xero: Xero) -> 
         xero.tenant, Contacts(contacts=[Contact(name=taken)]), summarize_errors=False
     ).contacts
     assert answered[0].has_validation_errors is True
-
-
-@pytest.mark.sdk_operation("get_contact_history", "create_contact_history")
-def test_contact_history_lists_the_creation_and_a_note_added_through_the_api(xero: Xero) -> None:
-    created = new_contact(xero)
-    note = HistoryRecords(history_records=[HistoryRecord(details="Called about the invoice")])
-    added = xero.api.create_contact_history(xero.tenant, created.contact_id, note).history_records
-    assert added[0].details == "Called about the invoice"
-    records = xero.api.get_contact_history(xero.tenant, created.contact_id).history_records
-    assert any(r.details == "Called about the invoice" for r in records)
-    assert any(r.changes == "Created" for r in records)
 
 
 @pytest.mark.sdk_operation("create_contact_group", "get_contact_groups")

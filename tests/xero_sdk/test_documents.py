@@ -10,8 +10,6 @@ from xero_python.accounting import (
     Allocations,
     CreditNote,
     CreditNotes,
-    HistoryRecord,
-    HistoryRecords,
     Invoice,
     PurchaseOrder,
     PurchaseOrders,
@@ -25,23 +23,13 @@ from tests.xero_sdk.conftest import Xero
 from tests.xero_sdk.helpers import (
     DOC_DATE,
     TOTAL,
+    enum_text,
     new_contact,
     new_credit_note,
     new_invoice,
     new_purchase_order,
     new_quote,
 )
-
-
-def enum_text(value: object) -> str:
-    """An SDK field as text, whether the SDK made it an Enum or left it a string."""
-    return str(getattr(value, "value", value))
-
-
-def note(text: str) -> HistoryRecords:
-    """A history body with one note."""
-    return HistoryRecords(history_records=[HistoryRecord(details=text)])
-
 
 # --- credit notes -------------------------------------------------------------------------------------------------
 
@@ -95,14 +83,6 @@ def test_allocating_credit_reduces_the_invoice_and_deleting_it_restores_it(xero:
     assert xero.api.get_invoice(xero.tenant, invoice.invoice_id).invoices[0].amount_due == TOTAL
 
 
-@pytest.mark.sdk_operation("get_credit_note_history", "create_credit_note_history")
-def test_credit_note_history_keeps_notes(xero: Xero) -> None:
-    credit = new_credit_note(xero)
-    xero.api.create_credit_note_history(xero.tenant, credit.credit_note_id, note("Goods returned"))
-    records = xero.api.get_credit_note_history(xero.tenant, credit.credit_note_id).history_records
-    assert "Goods returned" in [r.details for r in records]
-
-
 # --- quotes -------------------------------------------------------------------------------------------------------
 
 
@@ -134,14 +114,6 @@ def test_posting_quotes_changes_a_title(xero: Xero) -> None:
     quote = new_quote(xero)
     body = Quotes(quotes=[Quote(quote_id=quote.quote_id, title="Fit-out", contact=quote.contact, date=DOC_DATE)])
     assert xero.api.update_or_create_quotes(xero.tenant, body).quotes[0].title == "Fit-out"
-
-
-@pytest.mark.sdk_operation("get_quote_history", "create_quote_history")
-def test_quote_history_keeps_notes(xero: Xero) -> None:
-    quote = new_quote(xero)
-    xero.api.create_quote_history(xero.tenant, quote.quote_id, note("Sent a revised draft"))
-    records = xero.api.get_quote_history(xero.tenant, quote.quote_id).history_records
-    assert "Sent a revised draft" in [r.details for r in records]
 
 
 # --- purchase orders ----------------------------------------------------------------------------------------------
@@ -180,14 +152,6 @@ def test_posting_purchase_orders_sets_delivery_instructions(xero: Xero) -> None:
     body = PurchaseOrders(purchase_orders=[change])
     updated = xero.api.update_or_create_purchase_orders(xero.tenant, body).purchase_orders[0]
     assert updated.delivery_instructions == "Back door"
-
-
-@pytest.mark.sdk_operation("get_purchase_order_history", "create_purchase_order_history")
-def test_purchase_order_history_keeps_notes(xero: Xero) -> None:
-    order = new_purchase_order(xero)
-    xero.api.create_purchase_order_history(xero.tenant, order.purchase_order_id, note("Supplier confirmed"))
-    records = xero.api.get_purchase_order_history(xero.tenant, order.purchase_order_id).history_records
-    assert "Supplier confirmed" in [r.details for r in records]
 
 
 @pytest.mark.sdk_operation("get_purchase_order")

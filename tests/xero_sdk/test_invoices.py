@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from xero_python.accounting import Contact, HistoryRecord, HistoryRecords, Invoice, Invoices, RequestEmpty
+from xero_python.accounting import Contact, Invoice, Invoices, RequestEmpty
 from xero_python.exceptions import ApiException
 
 from tests.xero_sdk.conftest import Xero
-from tests.xero_sdk.helpers import DOC_DATE, DUE_DATE, SUBTOTAL, TAX, TOTAL, lines, new_contact, new_invoice
-
-
-def enum_text(value: object) -> str:
-    """An SDK field as text, whether the SDK made it an Enum or left it a string."""
-    return str(getattr(value, "value", value))
+from tests.xero_sdk.helpers import DOC_DATE, DUE_DATE, SUBTOTAL, TAX, TOTAL, enum_text, lines, new_contact, new_invoice
 
 
 @pytest.mark.sdk_operation("create_invoices")
@@ -93,16 +88,6 @@ def test_posting_a_new_bill_creates_it(xero: Xero) -> None:
     )
     created = xero.api.update_or_create_invoices(xero.tenant, Invoices(invoices=[bill])).invoices[0]
     assert (enum_text(created.type), created.invoice_number, created.total) == ("ACCPAY", "SUP-991", TOTAL)
-
-
-@pytest.mark.sdk_operation("get_invoice_history", "create_invoice_history")
-def test_invoice_history_records_creation_and_notes(xero: Xero) -> None:
-    created = new_invoice(xero)
-    body = HistoryRecords(history_records=[HistoryRecord(details="Customer asked for a copy")])
-    xero.api.create_invoice_history(xero.tenant, created.invoice_id, body)
-    records = xero.api.get_invoice_history(xero.tenant, created.invoice_id).history_records
-    assert "Customer asked for a copy" in [r.details for r in records]
-    assert records[0].date_utc is not None
 
 
 @pytest.mark.sdk_operation("email_invoice")

@@ -11,8 +11,6 @@ from xero_python.accounting import (
     BankTransferDelete,
     BankTransferDeleteByUrlParam,
     BankTransfersDelete,
-    HistoryRecord,
-    HistoryRecords,
     Invoice,
     Item,
     Items,
@@ -27,17 +25,17 @@ from xero_python.accounting import (
 from xero_python.exceptions import ApiException
 
 from tests.xero_sdk.conftest import Xero
-from tests.xero_sdk.helpers import DOC_DATE, TOTAL, new_invoice, new_journal, spend_money, transfer, unique
-
-
-def enum_text(value: object) -> str:
-    """An SDK field as text, whether the SDK made it an Enum or left it a string."""
-    return str(getattr(value, "value", value))
-
-
-def note(text: str) -> HistoryRecords:
-    """A history body with one note."""
-    return HistoryRecords(history_records=[HistoryRecord(details=text)])
+from tests.xero_sdk.helpers import (
+    DOC_DATE,
+    TOTAL,
+    enum_text,
+    new_invoice,
+    new_journal,
+    note,
+    spend_money,
+    transfer,
+    unique,
+)
 
 
 def payment_for(invoice_id: str, amount: str) -> Payment:
@@ -141,14 +139,6 @@ def test_posting_bank_transactions_deletes_one_by_status(xero: Xero) -> None:
     assert enum_text(answered.status) == "DELETED"
 
 
-@pytest.mark.sdk_operation("get_bank_transactions_history", "create_bank_transaction_history_record")
-def test_bank_transaction_history_keeps_notes(xero: Xero) -> None:
-    spent = spend_money(xero)
-    xero.api.create_bank_transaction_history_record(xero.tenant, spent.bank_transaction_id, note("Lunch"))
-    records = xero.api.get_bank_transactions_history(xero.tenant, spent.bank_transaction_id).history_records
-    assert "Lunch" in [r.details for r in records]
-
-
 @pytest.mark.sdk_operation("create_bank_transfer")
 def test_a_transfer_records_both_sides(xero: Xero) -> None:
     made = transfer(xero)
@@ -182,14 +172,6 @@ def test_deleting_transfers_in_bulk(xero: Xero) -> None:
     )
     deleted = xero.api.delete_bank_transfers(xero.tenant, body).bank_transfers[0]
     assert (deleted.bank_transfer_id, deleted.status) == (made.bank_transfer_id, "DELETED")
-
-
-@pytest.mark.sdk_operation("get_bank_transfer_history", "create_bank_transfer_history_record")
-def test_transfer_history_keeps_notes(xero: Xero) -> None:
-    made = transfer(xero)
-    xero.api.create_bank_transfer_history_record(xero.tenant, made.bank_transfer_id, note("Moved to savings"))
-    records = xero.api.get_bank_transfer_history(xero.tenant, made.bank_transfer_id).history_records
-    assert "Moved to savings" in [r.details for r in records]
 
 
 # --- items --------------------------------------------------------------------------------------------------------
@@ -297,11 +279,3 @@ def test_posting_manual_journals_changes_a_narration(xero: Xero) -> None:
     change = ManualJournal(manual_journal_id=journal.manual_journal_id, narration="Renamed")
     body = ManualJournals(manual_journals=[change])
     assert xero.api.update_or_create_manual_journals(xero.tenant, body).manual_journals[0].narration == "Renamed"
-
-
-@pytest.mark.sdk_operation("get_manual_journals_history", "create_manual_journal_history_record")
-def test_manual_journal_history_keeps_notes(xero: Xero) -> None:
-    journal = new_journal(xero)
-    xero.api.create_manual_journal_history_record(xero.tenant, journal.manual_journal_id, note("Per accountant"))
-    records = xero.api.get_manual_journals_history(xero.tenant, journal.manual_journal_id).history_records
-    assert "Per accountant" in [r.details for r in records]

@@ -19,12 +19,7 @@ from xero_python.accounting import (
 )
 
 from tests.xero_sdk.conftest import Xero
-from tests.xero_sdk.helpers import unique
-
-
-def enum_text(value: object) -> str:
-    """An SDK field as text, whether the SDK made it an Enum or left it a string."""
-    return str(getattr(value, "value", value))
+from tests.xero_sdk.helpers import enum_text, unique
 
 
 @pytest.mark.sdk_operation("get_organisations")
