@@ -40,6 +40,8 @@ CALL_TIME_MODULES = (
     "authlib",
     "keyring",
     "sqlite3",
+    # Contact names are compared with rapidfuzz only inside a call; its extension is the costliest import there is.
+    "rapidfuzz",
 )
 
 SCRIPT = """

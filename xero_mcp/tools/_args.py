@@ -16,6 +16,7 @@ from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, model_validator
 
 from xero_mcp.client.pagination import Where
+from xero_mcp.tools._errors import UserInputError
 
 VOCABULARY: dict[str, str] = {
     "tenant": "Organisation name or ID",
@@ -92,8 +93,6 @@ def one_status(statuses: Sequence[str] | None, what: str) -> str | None:
     """The one status of a `statuses` filter Xero applies to `what` one status at a time (UserInputError if more)."""
     chosen = list(dict.fromkeys(statuses or ()))
     if len(chosen) > 1:
-        from xero_mcp.tools._errors import UserInputError
-
         raise UserInputError(f"statuses: Xero filters {what} by one status at a time.")
     return chosen[0] if chosen else None
 

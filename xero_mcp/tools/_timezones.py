@@ -15,6 +15,9 @@ import re
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+# A plain dict literal (about a millisecond to import); the folded table is built on the first date a tool fills in.
+from tzlocal.windows_tz import win_tz
+
 _RETIRED: dict[str, str] = {
     # Windows zones that CLDR no longer lists but Xero still offers; mapped to the zone each one was retired into.
     "KAMCHATKASTANDARDTIME": "Asia/Kamchatka",
@@ -29,9 +32,6 @@ def xero_spelling(windows_name: str) -> str:
 
 @cache
 def _table() -> dict[str, str]:
-    # The table loads on the first date a tool fills in, not with the tools at start-up.
-    from tzlocal.windows_tz import win_tz
-
     table = {xero_spelling(name): zone for name, zone in win_tz.items()}
     table.update(_RETIRED)
     return table
