@@ -156,7 +156,8 @@ class SpecCheckedTransport(httpx2.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         path = request.url.path
         api = self._check and path.startswith(API_PREFIX)
-        if api and self._requests and request.method in ("PUT", "POST") and request.content:
+        is_json = request.headers.get("content-type", "").startswith("application/json")
+        if api and self._requests and request.method in ("PUT", "POST") and request.content and is_json:
             validate_request(request.method, path, json.loads(request.content))
         response = await self._inner.handle_async_request(request)
         if api and response.headers.get("content-type", "").startswith("application/json"):

@@ -50,11 +50,19 @@ from xero_mcp.client.pagination import MAX_PAGE_SIZE, if_modified_since_header, 
 from xero_mcp.client.resources.bank import BankTransactionsResource, BankTransfersResource
 from xero_mcp.client.resources.contacts import ContactGroupsResource, ContactsResource
 from xero_mcp.client.resources.credit_notes import CreditNotesResource
+from xero_mcp.client.resources.files import FilesResource
 from xero_mcp.client.resources.history import HistoryResource
 from xero_mcp.client.resources.invoices import InvoicesResource
 from xero_mcp.client.resources.items import ItemsResource
+from xero_mcp.client.resources.ledger import (
+    BatchPaymentsResource,
+    BudgetsResource,
+    JournalsResource,
+    RepeatingInvoicesResource,
+)
 from xero_mcp.client.resources.manual_journals import ManualJournalsResource
 from xero_mcp.client.resources.payments import PaymentsResource
+from xero_mcp.client.resources.prepayments import OverpaymentsResource, PrepaymentsResource
 from xero_mcp.client.resources.purchase_orders import PurchaseOrdersResource
 from xero_mcp.client.resources.quotes import QuotesResource
 from xero_mcp.client.resources.reports import ReportsResource
@@ -204,6 +212,7 @@ class XeroClient:
         *,
         params: Mapping[str, str] | None = None,
         json: Any = None,
+        content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
         if_modified_since: dt.datetime | None = None,
@@ -221,9 +230,13 @@ class XeroClient:
         if if_modified_since is not None:
             request_headers["If-Modified-Since"] = if_modified_since_header(if_modified_since)
         body: bytes | None = None
+        if json is not None and content is not None:
+            raise ValueError("send either a JSON body or raw content, not both")
         if json is not None:
             body = _json.dumps(json)
             request_headers["Content-Type"] = "application/json"
+        elif content is not None:
+            body = content  # a file (an attachment upload): its Content-Type comes with `headers`
         key: str | None = None
         if method in WRITE_METHODS:
             key = idempotency_key if idempotency_key is not None else str(uuid.uuid4())
@@ -397,7 +410,8 @@ class TenantClient:
 
     Resources: contacts, contact_groups, invoices, quotes, credit_notes, payments, bank_transactions, bank_transfers,
     purchase_orders, items, accounts, tax_rates, tracking_categories, organisation, currencies, manual_journals,
-    history, reports (see xero_mcp.client.resources).
+    history, reports, prepayments, overpayments, journals, repeating_invoices, batch_payments, budgets, files (see
+    xero_mcp.client.resources).
     """
 
     def __init__(self, client: XeroClient, tenant_id: str | None) -> None:
@@ -421,6 +435,13 @@ class TenantClient:
         self.manual_journals = ManualJournalsResource(self)
         self.history = HistoryResource(self)
         self.reports = ReportsResource(self)
+        self.prepayments = PrepaymentsResource(self)
+        self.overpayments = OverpaymentsResource(self)
+        self.journals = JournalsResource(self)
+        self.repeating_invoices = RepeatingInvoicesResource(self)
+        self.batch_payments = BatchPaymentsResource(self)
+        self.budgets = BudgetsResource(self)
+        self.files = FilesResource(self)
 
     async def request(
         self,
@@ -429,6 +450,7 @@ class TenantClient:
         *,
         params: Mapping[str, str] | None = None,
         json: Any = None,
+        content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
         if_modified_since: dt.datetime | None = None,
@@ -436,9 +458,10 @@ class TenantClient:
         """Send one logical call to `path` (relative to the API base URL, e.g. "/Invoices") for this organisation.
 
         Retries, rate limiting, token refresh and the Idempotency-Key (POST/PUT: `idempotency_key` or a new one,
-        reused on every retry) are handled here. `json` is serialised with Decimals as JSON numbers. Returns a
-        XeroResponse; raises an XeroError subclass for error answers and lost connections, ValueError for a path or
-        header the client refuses to send.
+        reused on every retry) are handled here. `json` is serialised with Decimals as JSON numbers; `content` is sent
+        as it is (a file, with its Content-Type in `headers`), and a file answered (a PDF, an attachment) is the
+        response's `content`. Returns a XeroResponse; raises an XeroError subclass for error answers and lost
+        connections, ValueError for a path or header the client refuses to send.
         """
         response = await self._client._send(  # pyright: ignore[reportPrivateUsage]
             self.tenant_id,
@@ -446,6 +469,7 @@ class TenantClient:
             path,
             params=params,
             json=json,
+            content=content,
             headers=headers,
             idempotency_key=idempotency_key,
             if_modified_since=if_modified_since,

@@ -33,6 +33,32 @@ SEED_OPERATIONS: tuple[tuple[str, str], ...] = (
 """The operations integration platforms sell for Xero, and the default-set tools doing them (docs/tools.md)."""
 
 
+OPT_IN_OPERATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "Create Prepayment / Overpayment, received or spent (kinds receive_prepayment, spend_prepayment, "
+        "receive_overpayment, spend_overpayment)",
+        "`create_document`",
+    ),
+    (
+        "List, allocate and refund prepayments and overpayments",
+        "`list_prepayments`, `allocate_prepayment`, `refund_prepayment`",
+    ),
+    (
+        "Pay several bills (or invoices) at once; list and delete batch payments",
+        "`create_batch_payment`, `list_batch_payments`, `delete_batch_payment`",
+    ),
+    ("List and create repeating invoices (schedules)", "`list_repeating_invoices`, `create_repeating_invoice`"),
+    ("General ledger journals (audit trail)", "`list_journals`"),
+    ("Read budgets", "`list_budgets`, `get_budget`"),
+    (
+        "Attachments: list, get, upload (invoices, bills, credit notes, bank transactions, contacts ...)",
+        "`list_attachments`, `get_attachment`, `upload_attachment`",
+    ),
+    ("Invoice, bill, quote, credit note or purchase order PDF", "`get_pdf`"),
+)
+"""Operations beyond the seed ones, and the tools doing them (docs/tools.md lists each with its toolset)."""
+
+
 def seed_tool_names() -> set[str]:
     """Every tool the seed operations name."""
     return {name for _, tools in SEED_OPERATIONS for name in tools.split("`")[1::2]}
@@ -46,14 +72,20 @@ def all_tools() -> tuple[ToolSpec, ...]:
     """Every tool, in a stable order (domain modules are imported here, once)."""
     from xero_mcp.tools import (
         banking,
+        batch_payments,
         bills,
+        budgets,
         contacts,
         credit_notes,
         documents,
+        files,
         generic,
         history,
         invoices,
+        journals,
         payments,
+        prepayments,
+        repeating,
         reports,
         settings,
         tenants,
@@ -67,9 +99,15 @@ def all_tools() -> tuple[ToolSpec, ...]:
         bills,
         credit_notes,
         payments,
+        prepayments,
+        batch_payments,
         banking,
         history,
         settings,
+        repeating,
+        journals,
+        budgets,
+        files,
         reports,
         triggers,
         generic,

@@ -511,17 +511,22 @@ def credit_note_view(note: CreditNote, short_code: str | None, model: type[CV] =
     return model(**fields)
 
 
-class AllocationView(CompactView):
-    """An allocation just made: both documents' remaining amounts after it."""
+class Allocated(CompactView):
+    """An allocation of a credit just made: both documents' remaining amounts after it."""
 
-    credit_note_id: str
-    credit_note_number: str | None = None
     invoice_id: str
     invoice_number: str | None = None
     amount: Amount
     date: dt.date | None = None
     remaining_credit: Amount | None = None
     invoice_amount_due: Amount | None = None
+
+
+class AllocationView(Allocated):
+    """A credit note's allocation just made: both documents' remaining amounts after it."""
+
+    credit_note_id: str
+    credit_note_number: str | None = None
 
 
 # --- bank transactions and payments --------------------------------------------------------------------------------

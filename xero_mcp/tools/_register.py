@@ -46,6 +46,7 @@ from pydantic.fields import FieldInfo
 from xero_mcp.tools._args import VOCABULARY, ToolArguments
 from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._errors import to_tool_error
+from xero_mcp.tools._files import FileResult
 from xero_mcp.tools._spec import ToolSpec
 
 logger = logging.getLogger(__name__)
@@ -189,9 +190,11 @@ def _compact(data: Any) -> list[ContentBlock]:
 
 
 def _result(value: Any) -> CallToolResult:
-    """A handler's result as the model gets it: compact JSON text, and the same data as structuredContent."""
+    """A handler's result as the model gets it: compact JSON text, and the same data as structuredContent (then, for
+    a file, the file itself as an embedded resource: see `_files`)."""
     data = value.model_dump(mode="json", by_alias=True, exclude_none=True) if isinstance(value, BaseModel) else value
-    return CallToolResult(content=_compact(data), structured_content=data)
+    files = value.blocks if isinstance(value, FileResult) else []
+    return CallToolResult(content=[*_compact(data), *files], structured_content=data)
 
 
 class _Confirmation:

@@ -35,6 +35,12 @@ TOOLSETS: dict[str, str] = {
     "sales": "Approving an invoice or bill on its own, and an invoice's online link",
     "banking": "Changing a bank transaction",
     "setup": "Items, tracking categories, manual journals, contact groups and the organisation's settings",
+    "prepayments": "Prepayments and overpayments: listing, allocating to invoices and bills, refunding",
+    "files": "Attachments of any record (list, get, upload) and documents' PDFs",
+    "ledger": "The general ledger's journals (audit trail)",
+    "budgets": "Budgets, read with their monthly lines",
+    "repeating_invoices": "Repeating invoices and bills: listing and scheduling",
+    "batch_payments": "Paying several bills or invoices in one bank line; listing and deleting batches",
 }
 
 DEFAULT_TOOLSETS: tuple[str, ...] = (

@@ -11,6 +11,7 @@ from pydantic import Field
 from xero_mcp.client import models
 from xero_mcp.client.pagination import Order, Where
 from xero_mcp.tools import _resolve
+from xero_mcp.tools._allocations import Credit, allocate
 from xero_mcp.tools._args import Tenant, text_or_none, where_dated
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._create import Creation, create_once
@@ -24,7 +25,6 @@ from xero_mcp.tools._documents import (
     fetch,
     fetch_invoice,
     first_same,
-    label,
     lines_change,
     listed,
 )
@@ -165,55 +165,27 @@ async def allocate_credit_note(
     org = await x.org(tenant)
     note = await _fetch(org, credit_note)
     target = await fetch_invoice(org, invoice)
-    name = _label(note)
-    if note.status != "AUTHORISED":
-        if note.status in ("DRAFT", "SUBMITTED"):
-            raise UserInputError(
-                f"The {name} is {note.status}; only AUTHORISED credit notes can be allocated. Approve it first with "
-                "update_document (status AUTHORISED)."
-            )
-        raise UserInputError(f"The {name} is {note.status} and has no credit left to allocate.")
-    if target.type != _INVOICE_TYPE.get(note.type or "", ""):
-        raise UserInputError(
-            f"The {name} is {note.type} and applies to {_INVOICE_TYPE.get(note.type or '', '?')} documents; the "
-            f"{label(target)} is {target.type}."
-        )
-    note_contact = note.contact.contact_id if note.contact else None
-    target_contact = target.contact.contact_id if target.contact else None
-    if note_contact is not None and target_contact is not None and note_contact != target_contact:
-        raise UserInputError(
-            f"The {name} is for {note.contact.name if note.contact else '?'} but the {label(target)} is for "
-            f"{target.contact.name if target.contact else '?'}; a credit note only applies to its own contact."
-        )
-    if target.status != "AUTHORISED":
-        raise UserInputError(
-            f"The {label(target)} is {target.status}; credit can only be applied to an AUTHORISED document with an "
-            "amount due."
-            + (" Approve it first with approve_invoice." if target.status in ("DRAFT", "SUBMITTED") else "")
-        )
-    remaining, due = _zero(note.remaining_credit), _zero(target.amount_due)
-    chosen = amount if amount is not None else min(remaining, due)
-    if chosen <= 0:
-        raise UserInputError(f"amount: nothing to allocate (credit left {remaining:,.2f}, amount due {due:,.2f}).")
-    if chosen > remaining:
-        raise UserInputError(f"amount: {chosen:,.2f} is more than the {name}'s remaining credit of {remaining:,.2f}.")
-    if chosen > due:
-        raise UserInputError(f"amount: {chosen:,.2f} is more than the {label(target)}'s amount due of {due:,.2f}.")
-    # Xero dates an allocation no earlier than either document; the later of the two is what its UI proposes.
-    when = date or max((d for d in (note.date, target.date) if d is not None), default=await _resolve.today(org))
-    allocation = await org.api.credit_notes.allocate(
-        str(note.credit_note_id),
-        models.AllocationCreate(invoice=models.InvoiceRef(invoice_id=target.invoice_id), amount=chosen, date=when),
+    credit = Credit(
+        name=_label(note),
+        noun="credit note",
+        status=note.status,
+        type=note.type,
+        invoice_type=_INVOICE_TYPE.get(note.type or "", "?"),
+        contact=note.contact,
+        remaining=_zero(note.remaining_credit),
+        date=note.date,
+        approve_hint="Approve it first with update_document (status AUTHORISED).",
     )
-    return AllocationView(
+    return await allocate(
+        org,
+        credit,
+        target,
+        amount,
+        date,
+        lambda request: org.api.credit_notes.allocate(str(note.credit_note_id), request),
+        AllocationView,
         credit_note_id=str(note.credit_note_id),
         credit_note_number=note.credit_note_number,
-        invoice_id=str(target.invoice_id),
-        invoice_number=target.invoice_number,
-        amount=allocation.amount if allocation.amount is not None else chosen,
-        date=allocation.date or when,
-        remaining_credit=remaining - chosen,
-        invoice_amount_due=due - chosen,
     )
 
 

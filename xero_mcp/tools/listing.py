@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from xero_mcp.config import Settings
-from xero_mcp.tools._inventory import SEED_OPERATIONS, SelectionError, all_tools, select_tools
+from xero_mcp.tools._inventory import OPT_IN_OPERATIONS, SEED_OPERATIONS, SelectionError, all_tools, select_tools
 from xero_mcp.tools._spec import DEFAULT_TOOLSETS, ToolSpec
 
 TOOLS_DOC = "docs/tools.md"
@@ -68,6 +68,12 @@ def operations_table() -> str:
     """docs/tools.md's operation table: what integration platforms sell for Xero, and the default tools doing it."""
     lines = [OPERATIONS_START, "", "| operation | tool (default set) |", "|---|---|"]
     lines += [f"| {operation} | {tools} |" for operation, tools in SEED_OPERATIONS]
+    toolsets = {spec.name: spec.toolset for spec in all_tools()}
+    lines += ["", "More operations, and the toolset of the tools doing them:", ""]
+    lines += ["| operation | tools | toolset |", "|---|---|---|"]
+    for operation, tools in OPT_IN_OPERATIONS:
+        named = dict.fromkeys(toolsets[name] for name in tools.split("`")[1::2])
+        lines.append(f"| {operation} | {tools} | {', '.join(named)} |")
     lines += ["", OPERATIONS_END]
     return "\n".join(lines)
 

@@ -35,6 +35,8 @@ ReportName = Literal[
     "AgedReceivablesByContact",
     "AgedPayablesByContact",
     "BankSummary",
+    "ExecutiveSummary",
+    "BudgetSummary",
 ]
 
 PARAMETERS: Mapping[str, tuple[str, ...]] = {
@@ -44,6 +46,8 @@ PARAMETERS: Mapping[str, tuple[str, ...]] = {
     "AgedReceivablesByContact": ("contact", "date", "date_from", "date_to"),
     "AgedPayablesByContact": ("contact", "date", "date_from", "date_to"),
     "BankSummary": ("date_from", "date_to"),
+    "ExecutiveSummary": ("date",),
+    "BudgetSummary": ("date", "periods", "timeframe"),
 }
 """The tool arguments each report takes (Xero's query parameters, in the tool's names)."""
 
@@ -234,6 +238,12 @@ async def _run(
         return await reports.trial_balance(date=date, payments_only=cash)
     if report == "BankSummary":
         return await reports.bank_summary(from_date=from_date, to_date=to_date)
+    if report == "ExecutiveSummary":
+        return await reports.executive_summary(date=date)
+    if report == "BudgetSummary":
+        # Xero's BudgetSummary counts its period length in months.
+        months: dict[str, Literal[1, 3, 12]] = {"MONTH": 1, "QUARTER": 3, "YEAR": 12}
+        return await reports.budget_summary(date=date, periods=periods, timeframe=months.get(timeframe or ""))
     ids = await _tracking_ids(org, _split_tracking(tracking, report))
     if report == "BalanceSheet":
         options = [option for _, option in ids] + [None, None]

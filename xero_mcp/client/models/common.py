@@ -148,6 +148,24 @@ class CreditNoteRef(_Reference):
     credit_note_number: str | None = None
 
 
+class PrepaymentRef(_Reference):
+    """Which prepayment a payment refunds: by PrepaymentID."""
+
+    identified_by = ("prepayment_id",)
+    noun = "a prepayment reference"
+
+    prepayment_id: UUID | None = None
+
+
+class OverpaymentRef(_Reference):
+    """Which overpayment a payment refunds: by OverpaymentID."""
+
+    identified_by = ("overpayment_id",)
+    noun = "an overpayment reference"
+
+    overpayment_id: UUID | None = None
+
+
 class AccountSummary(XeroModel):
     """An account as it appears inside another record (a payment's or bank transaction's account)."""
 

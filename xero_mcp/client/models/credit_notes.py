@@ -53,17 +53,14 @@ class AllocationCreate(XeroRequest):
     date: dt.date
 
 
-class CreditNote(XeroRecord):
-    """A credit note (ACCRECCREDIT for customers, ACCPAYCREDIT from suppliers)."""
+class ContactCredit(XeroRecord):
+    """What a contact's credits share (credit notes, prepayments, overpayments): its lines and totals, the credit
+    left, and the allocations and refunds that used the rest."""
 
-    credit_note_id: UUID | None = None
-    credit_note_number: str | None = None
     type: str | None = None
     reference: str | None = None
     contact: ContactSummary | None = None
     date: XeroDate | None = None
-    due_date: XeroDate | None = None
-    fully_paid_on_date: XeroDate | None = None
     status: str | None = None
     line_amount_types: str | None = None
     line_items: list[LineItem] = Field(default_factory=list[LineItem])
@@ -71,13 +68,22 @@ class CreditNote(XeroRecord):
     total_tax: Money | None = None
     total: Money | None = None
     remaining_credit: Money | None = None
-    applied_amount: Money | None = None
     currency_code: str | None = None
     currency_rate: Money | None = None
     allocations: list[Allocation] = Field(default_factory=list[Allocation])
     payments: list[PaymentSummary] = Field(default_factory=list[PaymentSummary])
-    sent_to_contact: bool | None = None
     has_attachments: bool | None = None
+
+
+class CreditNote(ContactCredit):
+    """A credit note (ACCRECCREDIT for customers, ACCPAYCREDIT from suppliers)."""
+
+    credit_note_id: UUID | None = None
+    credit_note_number: str | None = None
+    due_date: XeroDate | None = None
+    fully_paid_on_date: XeroDate | None = None
+    applied_amount: Money | None = None
+    sent_to_contact: bool | None = None
     branding_theme_id: UUID | None = None
 
 

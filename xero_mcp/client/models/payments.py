@@ -7,7 +7,15 @@ from uuid import UUID
 from pydantic import Field, model_validator
 
 from xero_mcp.client.models._base import Money, XeroDate, XeroRequest
-from xero_mcp.client.models.common import AccountRef, AccountSummary, CreditNoteRef, InvoiceRef, XeroRecord
+from xero_mcp.client.models.common import (
+    AccountRef,
+    AccountSummary,
+    CreditNoteRef,
+    InvoiceRef,
+    OverpaymentRef,
+    PrepaymentRef,
+    XeroRecord,
+)
 from xero_mcp.client.models.credit_notes import InvoiceSummary
 
 
@@ -37,11 +45,14 @@ class Payment(XeroRecord):
 
 
 class PaymentCreate(XeroRequest):
-    """Pay `amount` on an AUTHORISED invoice/bill (or refund a credit note) from a bank account (or an account
-    with payments enabled). Exactly one of `invoice` and `credit_note`."""
+    """Pay `amount` on an AUTHORISED invoice/bill (or refund a credit note, prepayment or overpayment) from a bank
+    account (or an account with payments enabled). Exactly one of `invoice`, `credit_note`, `prepayment` and
+    `overpayment`."""
 
     invoice: InvoiceRef | None = None
     credit_note: CreditNoteRef | None = None
+    prepayment: PrepaymentRef | None = None
+    overpayment: OverpaymentRef | None = None
     account: AccountRef
     amount: Money = Field(gt=0)
     date: XeroDate | None = None
@@ -51,6 +62,7 @@ class PaymentCreate(XeroRequest):
 
     @model_validator(mode="after")
     def _one_target(self) -> PaymentCreate:
-        if (self.invoice is None) == (self.credit_note is None):
-            raise ValueError("a payment needs exactly one of invoice or credit_note")
+        targets = (self.invoice, self.credit_note, self.prepayment, self.overpayment)
+        if sum(target is not None for target in targets) != 1:
+            raise ValueError("a payment needs exactly one of invoice, credit_note, prepayment or overpayment")
         return self

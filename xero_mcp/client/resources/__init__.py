@@ -11,11 +11,19 @@ models.
 from xero_mcp.client.resources.bank import BankTransactionsResource, BankTransfersResource
 from xero_mcp.client.resources.contacts import ContactGroupsResource, ContactsResource
 from xero_mcp.client.resources.credit_notes import CreditNotesResource
+from xero_mcp.client.resources.files import FilesResource
 from xero_mcp.client.resources.history import HistoryResource, history_entity
 from xero_mcp.client.resources.invoices import InvoicesResource
 from xero_mcp.client.resources.items import ItemsResource
+from xero_mcp.client.resources.ledger import (
+    BatchPaymentsResource,
+    BudgetsResource,
+    JournalsResource,
+    RepeatingInvoicesResource,
+)
 from xero_mcp.client.resources.manual_journals import ManualJournalsResource
 from xero_mcp.client.resources.payments import PaymentsResource
+from xero_mcp.client.resources.prepayments import OverpaymentsResource, PrepaymentsResource
 from xero_mcp.client.resources.purchase_orders import PurchaseOrdersResource
 from xero_mcp.client.resources.quotes import QuotesResource
 from xero_mcp.client.resources.reports import ReportsResource
@@ -31,18 +39,25 @@ __all__ = [
     "AccountsResource",
     "BankTransactionsResource",
     "BankTransfersResource",
+    "BatchPaymentsResource",
+    "BudgetsResource",
     "ContactGroupsResource",
     "ContactsResource",
     "CreditNotesResource",
     "CurrenciesResource",
+    "FilesResource",
     "HistoryResource",
     "InvoicesResource",
     "ItemsResource",
+    "JournalsResource",
     "ManualJournalsResource",
     "OrganisationResource",
+    "OverpaymentsResource",
     "PaymentsResource",
+    "PrepaymentsResource",
     "PurchaseOrdersResource",
     "QuotesResource",
+    "RepeatingInvoicesResource",
     "ReportsResource",
     "TaxRatesResource",
     "TrackingCategoriesResource",

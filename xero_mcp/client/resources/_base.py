@@ -23,6 +23,7 @@ from xero_mcp.client.batching import BatchOutcome
 from xero_mcp.client.errors import NotFound, ValidationError
 from xero_mcp.client.models._base import XeroRequest, xero_alias
 from xero_mcp.client.models.common import LineItemInput, TrackingInput
+from xero_mcp.client.models.credit_notes import Allocation, AllocationCreate
 from xero_mcp.client.pagination import (
     Order,
     Page,
@@ -362,3 +363,33 @@ class Updatable(Collection[M], Generic[M, U]):
         return await self._write_one(
             "POST", f"{self.path}/{ident}", self.key, body, self.model, idempotency_key=idempotency_key
         )
+
+
+class Allocatable(Collection[M]):
+    """A collection of credits (credit notes, prepayments, overpayments) allocated to invoices at
+    `{path}/{id}/Allocations`."""
+
+    async def allocate(
+        self, record_id: UUID | str, allocation: AllocationCreate, *, idempotency_key: str | None = None
+    ) -> Allocation:
+        """Apply part of an AUTHORISED credit (note, prepayment, overpayment) to an outstanding invoice of the same
+        contact."""
+        return await self._write_one(
+            "PUT",
+            f"{self.path}/{self._ident(record_id)}/Allocations",
+            "Allocations",
+            allocation.to_xero(),
+            Allocation,
+            idempotency_key=idempotency_key,
+            params=SUMMARIZE_ERRORS,
+        )
+
+    async def delete_allocation(self, record_id: UUID | str, allocation_id: UUID | str) -> Allocation | None:
+        """Undo an allocation; returns the allocation marked deleted when Xero sends it back."""
+        ident = self._ident(record_id)
+        allocation = uuid_segment(allocation_id, "allocation_id")
+        response = await self._client.request("DELETE", f"{self.path}/{ident}/Allocations/{allocation}")
+        if isinstance(response.data, dict) and "Allocations" not in response.data:
+            return Allocation.model_validate(response.data)
+        items = items_of(response.data, "Allocations")
+        return Allocation.model_validate(items[0]) if items else None
