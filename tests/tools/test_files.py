@@ -128,6 +128,16 @@ async def test_uploads_xero_would_refuse_are_explained_before_sending(mcp_client
     assert listed["attachments"] == []
 
 
+async def test_a_local_path_is_read_only_when_it_is_a_file_type_xero_takes(mcp_client: Client, tmp_path: Path) -> None:
+    key = tmp_path / "id_ed25519"
+    key.write_bytes(b"-----BEGIN OPENSSH PRIVATE KEY-----")
+    invoice = await _invoice(mcp_client)
+    base = {"kind": "invoice", "document": invoice["invoice_id"]}
+    refused = await fails(mcp_client, "upload_attachment", **base, file_name="notes.txt", path=str(key))
+    listed = await ok(mcp_client, "list_attachments", **base)
+    assert "id_ed25519 is not a file type Xero takes" in refused and listed["attachments"] == []
+
+
 async def test_a_server_away_from_its_user_never_reads_or_writes_its_own_disk(
     make_client: MakeClient, tmp_path: Path
 ) -> None:

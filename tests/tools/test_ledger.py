@@ -46,7 +46,7 @@ async def test_journals_are_numbered_balanced_and_pick_up_from_an_offset(mcp_cli
     [new] = after["journals"]
     assert (new["journal_number"], new["source_id"]) == (last + 1, invoice["invoice_id"])
     assert new["source_type"] == "ACCREC" and after.get("next_offset") is None
-    by_code = {line["account_code"]: money(line["amount"]) for line in new["lines"]}
+    by_code = {line["account"].split()[0]: money(line["amount"]) for line in new["lines"]}
     assert by_code["200"] == Decimal("-200.00")  # sales: a credit
     assert sum(by_code.values()) == 0
 
@@ -92,6 +92,7 @@ async def test_a_repeating_invoice_is_scheduled_once(mcp_client: Client) -> None
     listed = await ok(mcp_client, "list_repeating_invoices", kind="invoice", contact="Owner A")
     assert (made["type"], made["status"], made["duplicate"]) == ("ACCREC", "DRAFT", False)
     assert (made["every"], made["unit"], made["next_date"]) == (1, "MONTHLY", "2026-12-01")
+    assert made["due"] == "20 DAYSAFTERINVOICEDATE" and made["contact_name"] == "Owner A"
     assert again["duplicate"] is True and again["repeating_invoice_id"] == made["repeating_invoice_id"]
     assert forced["repeating_invoice_id"] != made["repeating_invoice_id"]
     ids = {item["repeating_invoice_id"] for item in listed["items"]}

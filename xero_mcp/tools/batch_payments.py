@@ -19,6 +19,7 @@ from pydantic import Field
 from xero_mcp.client import models
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import BankAccountArg, ModifiedSince, Tenant
+from xero_mcp.tools._briefs import Brief, brief
 from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._documents import fetch_invoice, label
 from xero_mcp.tools._errors import UserInputError
@@ -50,16 +51,11 @@ class BatchLineView(CompactView):
     amount: Amount | None = None
 
 
-class BatchView(CompactView):
-    """A batch payment: one bank line paying several documents."""
+class BatchView(Brief):
+    """A batch payment: one bank line (type PAYBATCH for bills, RECBATCH for invoices) paying several documents."""
 
     batch_payment_id: str
-    type: str | None = None
-    status: str | None = None
-    date: dt.date | None = None
     bank_account: str | None = None
-    reference: str | None = None
-    total: Amount | None = None
     payments: list[BatchLineView] | None = None
 
 
@@ -72,13 +68,9 @@ class BatchList(View):
 def _view(batch: BatchPayment, *, lines: bool = True) -> BatchView:
     account = batch.account
     return BatchView(
+        **brief(batch),
         batch_payment_id=str(batch.batch_payment_id),
-        type=batch.type,
-        status=batch.status,
-        date=batch.date,
         bank_account=(account.name or account.code) if account else None,
-        reference=batch.reference or None,
-        total=batch.total_amount,
         payments=[
             BatchLineView(
                 payment_id=str(p.payment_id) if p.payment_id else None,

@@ -7,7 +7,6 @@ this and next month). Budgeted against actual is get_report's BudgetSummary.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
@@ -50,7 +49,6 @@ class BudgetView(CompactView):
     type: str | None = None
     description: str | None = None
     tracking: str | None = None
-    updated: dt.datetime | None = None
     lines: list[BudgetLineView] | None = None
 
 
@@ -67,7 +65,6 @@ def _view(budget: Budget, *, lines: bool) -> BudgetView:
         type=budget.type,
         description=budget.description,
         tracking=tracking,
-        updated=budget.updated_date_utc,
         lines=[
             BudgetLineView(
                 account_code=line.account_code,

@@ -204,6 +204,9 @@ def _content(x: ToolContext, path: str | None, content_base64: str | None) -> by
         source = Path(path).expanduser()
         if not source.is_file():
             raise UserInputError(f"path: {source} is not a file.")
+        if source.suffix.lower().lstrip(".") not in FILE_TYPES:
+            # Only documents of the kinds Xero takes are read: never a key, a config or a database by another name.
+            raise UserInputError(f"path: {source.name} is not a file type Xero takes as an attachment.")
         _too_big(source.stat().st_size)
         return source.read_bytes()
     assert content_base64 is not None

@@ -26,10 +26,9 @@ PER_CALL = 100
 
 
 class JournalLineView(CompactView):
-    """One account's posting: a positive amount is a debit, a negative one a credit."""
+    """One account's posting ("200 Sales"): a positive amount is a debit, a negative one a credit."""
 
-    account_code: str | None = None
-    account_name: str | None = None
+    account: str | None = None
     amount: Amount | None = None
     tax_amount: Amount | None = None
     description: str | None = None
@@ -67,8 +66,7 @@ def _view(journal: Journal) -> JournalView:
         reference=journal.reference or None,
         lines=[
             JournalLineView(
-                account_code=line.account_code,
-                account_name=line.account_name,
+                account=" ".join(part for part in (line.account_code, line.account_name) if part) or None,
                 amount=line.net_amount,
                 tax_amount=line.tax_amount if line.tax_amount else None,
                 description=line.description or None,

@@ -34,6 +34,7 @@ from xero_mcp.tools._args import (
     PageSize,
     Tenant,
 )
+from xero_mcp.tools._briefs import Brief, brief
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._create import Creation, create_once
 from xero_mcp.tools._documents import fetch_invoice
@@ -53,17 +54,11 @@ CreditArg = Annotated[str, Field(max_length=36, description="Its ID (prepayment_
 _SIDES = {"RECEIVE": "ACCREC", "SPEND": "ACCPAY"}
 
 
-class CreditView(CompactView):
+class CreditView(Brief):
     """A prepayment or overpayment: what it was, what is left, and where the rest went."""
 
     kind: CreditKind
     id: str
-    type: str | None = None
-    status: str | None = None
-    contact_name: str | None = None
-    date: dt.date | None = None
-    reference: str | None = None
-    total: Amount | None = None
     remaining_credit: Amount | None = None
     allocated: Amount | None = None
     refunded: Amount | None = None
@@ -100,14 +95,9 @@ def _ident(record: Prepayment | Overpayment) -> str:
 
 def _view(kind: CreditKind, record: Prepayment | Overpayment) -> CreditView:
     return CreditView(
+        **brief(record),
         kind=kind,
         id=_ident(record),
-        type=record.type,
-        status=record.status,
-        contact_name=record.contact.name if record.contact else None,
-        date=record.date,
-        reference=record.reference,
-        total=record.total,
         remaining_credit=record.remaining_credit,
         allocated=sum((a.amount or Decimal(0) for a in record.allocations), Decimal(0)),
         refunded=sum((p.amount or Decimal(0) for p in record.payments), Decimal(0)),

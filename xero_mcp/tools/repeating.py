@@ -17,10 +17,11 @@ from xero_mcp.client import models
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import AllowDuplicate, Contact, OptionalContact, Tenant
+from xero_mcp.tools._briefs import Brief, brief
 from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._documents import LineTax, first_same
 from xero_mcp.tools._inputs import LineIn
-from xero_mcp.tools._projections import Amount, CompactView, View
+from xero_mcp.tools._projections import View
 from xero_mcp.tools._spec import ToolSpec, tool
 
 if TYPE_CHECKING:
@@ -38,22 +39,16 @@ DueType = Literal[
 ]
 
 
-class RepeatingView(CompactView):
-    """A repeating invoice template and its schedule (duplicate=true: an existing one was returned)."""
+class RepeatingView(Brief):
+    """A repeating invoice template, its schedule (every N units, the next date, the last, when each is due) and
+    duplicate=true when an existing one was returned."""
 
     repeating_invoice_id: str
-    type: str | None = None
-    status: str | None = None
-    contact_name: str | None = None
-    reference: str | None = None
-    total: Amount | None = None
     every: int | None = None
     unit: str | None = None
-    start_date: dt.date | None = None
     next_date: dt.date | None = None
     end_date: dt.date | None = None
-    due_days: int | None = None
-    due_type: str | None = None
+    due: str | None = None
     duplicate: bool | None = None
 
 
@@ -65,20 +60,16 @@ class RepeatingList(View):
 
 def _view(template: RepeatingInvoice, duplicate: bool | None = None) -> RepeatingView:
     schedule = template.schedule
+    if schedule is None:
+        return RepeatingView(**brief(template), repeating_invoice_id=str(template.repeating_invoice_id))
     return RepeatingView(
+        **brief(template),
         repeating_invoice_id=str(template.repeating_invoice_id),
-        type=template.type,
-        status=template.status,
-        contact_name=template.contact.name if template.contact else None,
-        reference=template.reference or None,
-        total=template.total,
-        every=schedule.period if schedule else None,
-        unit=schedule.unit if schedule else None,
-        start_date=schedule.start_date if schedule else None,
-        next_date=schedule.next_scheduled_date if schedule else None,
-        end_date=schedule.end_date if schedule else None,
-        due_days=schedule.due_date if schedule else None,
-        due_type=schedule.due_date_type if schedule else None,
+        every=schedule.period,
+        unit=schedule.unit,
+        next_date=schedule.next_scheduled_date,
+        end_date=schedule.end_date,
+        due=f"{schedule.due_date} {schedule.due_date_type}",
         duplicate=duplicate,
     )
 
