@@ -67,11 +67,13 @@ async def test_budgets_list_without_lines_and_read_with_their_months(mcp_client:
 
 async def test_executive_and_budget_summaries_are_reports_with_their_own_parameters(mcp_client: Client) -> None:
     executive = await ok(mcp_client, "get_report", report="ExecutiveSummary", date="2026-11-30")
-    budget = await ok(mcp_client, "get_report", report="BudgetSummary", date="2026-11-30", periods=3, timeframe="MONTH")
+    budget = await ok(mcp_client, "get_budget_summary", date="2026-11-30", periods=3, timeframe="MONTH")
     refused = await fails(mcp_client, "get_report", report="ExecutiveSummary", date_from="2026-11-01")
+    alone = await fails(mcp_client, "get_budget_summary", timeframe="QUARTER")
     assert executive["report"] == "ExecutiveSummary" and executive["sections"]
     assert budget["report"] == "BudgetSummary" and len(budget["columns"]) >= 3
     assert "date_from" in refused and "ExecutiveSummary does not take" in refused
+    assert "give periods too" in alone
 
 
 async def test_a_repeating_invoice_is_scheduled_once(mcp_client: Client) -> None:

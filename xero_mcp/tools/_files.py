@@ -17,12 +17,19 @@ from pydantic import PrivateAttr
 from xero_mcp.tools._projections import CompactView
 
 
-class FileResult(CompactView):
-    """A file's details (name, type, size; where it was saved, when it was); the file goes with them."""
+class FileDetails(CompactView):
+    """A file: its name, type and size (and, attached to a record, its ID and whether it shows online)."""
 
     file_name: str
     mime_type: str
     size: int
+    attachment_id: str | None = None
+    include_online: bool | None = None
+
+
+class FileResult(FileDetails):
+    """A file's details (and where it was saved, when it was); the file goes with them."""
+
     saved_to: str | None = None
     _blocks: list[ContentBlock] = PrivateAttr(default_factory=list[ContentBlock])
 

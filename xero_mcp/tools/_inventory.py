@@ -49,7 +49,7 @@ OPT_IN_OPERATIONS: tuple[tuple[str, str], ...] = (
     ),
     ("List and create repeating invoices (schedules)", "`list_repeating_invoices`, `create_repeating_invoice`"),
     ("General ledger journals (audit trail)", "`list_journals`"),
-    ("Read budgets", "`list_budgets`, `get_budget`"),
+    ("Read budgets; budget against actual (BudgetSummary)", "`list_budgets`, `get_budget`, `get_budget_summary`"),
     (
         "Attachments: list, get, upload (invoices, bills, credit notes, bank transactions, contacts ...)",
         "`list_attachments`, `get_attachment`, `upload_attachment`",

@@ -24,7 +24,7 @@ from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._documents import fetch_invoice, label
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import InputModel, PositiveAmount
-from xero_mcp.tools._projections import Amount, CompactView, View
+from xero_mcp.tools._projections import AllocationBrief, View
 from xero_mcp.tools._spec import ToolSpec, tool
 
 if TYPE_CHECKING:
@@ -41,14 +41,10 @@ class BatchLineIn(InputModel):
     amount: PositiveAmount | None = Field(default=None, gt=0, description="Default: its amount due")
 
 
-class BatchLineView(CompactView):
-    """One payment of a batch."""
+class BatchLineView(AllocationBrief):
+    """One payment of a batch: the document it paid and how much."""
 
     payment_id: str | None = None
-    invoice_id: str | None = None
-    invoice_number: str | None = None
-    contact_name: str | None = None
-    amount: Amount | None = None
 
 
 class BatchView(Brief):
@@ -76,7 +72,6 @@ def _view(batch: BatchPayment, *, lines: bool = True) -> BatchView:
                 payment_id=str(p.payment_id) if p.payment_id else None,
                 invoice_id=str(p.invoice.invoice_id) if p.invoice and p.invoice.invoice_id else None,
                 invoice_number=p.invoice.invoice_number if p.invoice else None,
-                contact_name=p.invoice.contact.name if p.invoice and p.invoice.contact else None,
                 amount=p.amount,
             )
             for p in batch.payments

@@ -2,12 +2,13 @@
 
 A list shows each budget without lines ("Budget lines will not be returned unless requesting a single budget");
 get_budget shows one budget's lines, an account's amount per month, for up to 24 months (Xero's default: last,
-this and next month). Budgeted against actual is get_report's BudgetSummary.
+this and next month). get_budget_summary runs Xero's BudgetSummary report (budgeted against actual).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Literal
 from uuid import UUID
 
 from pydantic import Field
@@ -18,6 +19,7 @@ from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._projections import Amount, CompactView, View
 from xero_mcp.tools._spec import ToolSpec, tool
+from xero_mcp.tools.reports import Periods, ReportView, Timeframe, compact_report
 
 if TYPE_CHECKING:
     from xero_mcp.client.models.ledger import Budget
@@ -116,4 +118,23 @@ async def get_budget(
     return _view(found, lines=True)
 
 
-TOOLS: tuple[ToolSpec, ...] = (list_budgets, get_budget)
+@tool("get_budget_summary", toolset="budgets", title="Budget against actual", read_only=True)
+async def get_budget_summary(
+    x: ToolContext,
+    date: Annotated[dt.date | None, Field(description="Month to report (default this month)")] = None,
+    periods: Periods = None,
+    timeframe: Timeframe = None,
+    tenant: Tenant = None,
+) -> ReportView:
+    """Xero's BudgetSummary report: the overall budget against actual amounts per account, as a table like
+    get_report's."""
+    if timeframe is not None and periods is None:
+        raise UserInputError("timeframe: give periods too (how many periods of that length to compare).")
+    org = await x.org(tenant)
+    # Xero's BudgetSummary counts its period length in months.
+    months: dict[str, Literal[1, 3, 12]] = {"MONTH": 1, "QUARTER": 3, "YEAR": 12}
+    report = await org.api.reports.budget_summary(date=date, periods=periods, timeframe=months.get(timeframe or ""))
+    return compact_report(report)
+
+
+TOOLS: tuple[ToolSpec, ...] = (list_budgets, get_budget, get_budget_summary)

@@ -16,7 +16,7 @@ import base64
 import binascii
 import mimetypes
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import Field
@@ -27,9 +27,12 @@ from xero_mcp.tools._args import Tenant
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._documents import fetch_invoice
 from xero_mcp.tools._errors import UserInputError
-from xero_mcp.tools._files import FileResult
+from xero_mcp.tools._files import FileDetails, FileResult
 from xero_mcp.tools._projections import CompactView
 from xero_mcp.tools._spec import ToolSpec, tool
+
+if TYPE_CHECKING:
+    from xero_mcp.client.models import Attachment
 
 MAX_BYTES = 10 * 1024 * 1024
 """Xero's size limit for one attachment (the stricter of the two it publishes)."""
@@ -86,22 +89,12 @@ SaveTo = Annotated[
 ]
 
 
-class AttachmentView(CompactView):
-    """A file attached to a record."""
-
-    attachment_id: str | None = None
-    file_name: str | None = None
-    mime_type: str | None = None
-    size: int | None = None
-    include_online: bool | None = None
-
-
 class AttachmentList(CompactView):
     """The files attached to one record."""
 
     kind: str
     document_id: str
-    attachments: list[AttachmentView]
+    attachments: list[FileDetails]
 
 
 class FileOfRecord(FileResult):
@@ -109,8 +102,6 @@ class FileOfRecord(FileResult):
 
     kind: str
     document_id: str
-    attachment_id: str | None = None
-    include_online: bool | None = None
 
 
 def _local(x: ToolContext) -> bool:
@@ -140,14 +131,18 @@ async def _document_id(org: Org, kind: str, ref: str) -> str:
         raise UserInputError(f"document: give the {kind.replace('_', ' ')}'s Xero ID (a UUID), not {text!r}.") from None
 
 
-def _view(attachment: Any) -> AttachmentView:
-    return AttachmentView(
-        attachment_id=str(attachment.attachment_id) if attachment.attachment_id else None,
-        file_name=attachment.file_name,
-        mime_type=attachment.mime_type,
-        size=attachment.content_length,
-        include_online=attachment.include_online,
-    )
+def _attached(attachment: Attachment) -> dict[str, Any]:
+    """An attachment's details as Xero lists them, but its size (a download's is the bytes' own)."""
+    return {
+        "attachment_id": str(attachment.attachment_id),
+        "file_name": attachment.file_name or str(attachment.attachment_id),
+        "mime_type": attachment.mime_type or "application/octet-stream",
+        "include_online": attachment.include_online,
+    }
+
+
+def _view(attachment: Attachment) -> FileDetails:
+    return FileDetails(**_attached(attachment), size=attachment.content_length or 0)
 
 
 def _save(x: ToolContext, save_to: str | None, file_name: str, content: bytes) -> str | None:
@@ -264,10 +259,7 @@ async def get_attachment(
         f"xero://{collection.lower()}/{ident}/attachments/{attachment.attachment_id}",
         kind=kind,
         document_id=ident,
-        attachment_id=str(attachment.attachment_id),
-        file_name=attachment.file_name or str(attachment.attachment_id),
-        mime_type=attachment.mime_type or "application/octet-stream",
-        include_online=attachment.include_online,
+        **_attached(attachment),
     )
 
 
@@ -281,7 +273,7 @@ async def upload_attachment(
     content_base64: Annotated[str | None, Field(description="The file's bytes as base64 (at most 10 MB)")] = None,
     include_online: Annotated[bool, Field(description="Show with the online invoice or credit note")] = False,
     tenant: Tenant = None,
-) -> AttachmentView:
+) -> FileDetails:
     """Attach a file (from a local path or base64, at most 10 MB, a type Xero takes) to a record; a file of the same
     name is replaced."""
     name, mime_type = _checked_name(file_name)

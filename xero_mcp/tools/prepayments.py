@@ -40,7 +40,7 @@ from xero_mcp.tools._create import Creation, create_once
 from xero_mcp.tools._documents import fetch_invoice
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import PositiveAmount
-from xero_mcp.tools._projections import Allocated, Amount, CompactView, Paged, paged
+from xero_mcp.tools._projections import Allocated, Amount, Paged, PaymentBrief, paged
 from xero_mcp.tools._spec import ToolSpec, tool
 
 if TYPE_CHECKING:
@@ -72,14 +72,11 @@ class CreditAllocated(Allocated):
     id: str
 
 
-class CreditRefunded(CompactView):
+class CreditRefunded(PaymentBrief):
     """A refund just made (duplicate=true when an existing one was returned instead)."""
 
     kind: CreditKind
     id: str
-    payment_id: str
-    amount: Amount
-    date: dt.date | None = None
     bank_account: str | None = None
     remaining_credit: Amount | None = None
     duplicate: bool = False

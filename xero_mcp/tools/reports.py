@@ -36,7 +36,6 @@ ReportName = Literal[
     "AgedPayablesByContact",
     "BankSummary",
     "ExecutiveSummary",
-    "BudgetSummary",
 ]
 
 PARAMETERS: Mapping[str, tuple[str, ...]] = {
@@ -47,13 +46,15 @@ PARAMETERS: Mapping[str, tuple[str, ...]] = {
     "AgedPayablesByContact": ("contact", "date", "date_from", "date_to"),
     "BankSummary": ("date_from", "date_to"),
     "ExecutiveSummary": ("date",),
-    "BudgetSummary": ("date", "periods", "timeframe"),
 }
 """The tool arguments each report takes (Xero's query parameters, in the tool's names)."""
 
-_REPORT_DESCRIPTION = "Each takes only: " + ". ".join(
+_REPORT_DESCRIPTION = "Takes only: " + ". ".join(
     f"{name}: {', '.join(params)}" for name, params in PARAMETERS.items() if name != "AgedPayablesByContact"
 ).replace("AgedReceivablesByContact", "Aged*ByContact")
+
+Periods = Annotated[int | None, Field(ge=1, le=12, description="Periods to compare")]
+Timeframe = Annotated[Literal["MONTH", "QUARTER", "YEAR"] | None, Field(description="Period length")]
 
 _AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
 _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00$")
@@ -240,10 +241,6 @@ async def _run(
         return await reports.bank_summary(from_date=from_date, to_date=to_date)
     if report == "ExecutiveSummary":
         return await reports.executive_summary(date=date)
-    if report == "BudgetSummary":
-        # Xero's BudgetSummary counts its period length in months.
-        months: dict[str, Literal[1, 3, 12]] = {"MONTH": 1, "QUARTER": 3, "YEAR": 12}
-        return await reports.budget_summary(date=date, periods=periods, timeframe=months.get(timeframe or ""))
     ids = await _tracking_ids(org, _split_tracking(tracking, report))
     if report == "BalanceSheet":
         options = [option for _, option in ids] + [None, None]
@@ -277,17 +274,17 @@ async def get_report(
     date_from: DateFrom = None,
     date_to: DateTo = None,
     date: Annotated[dt.date | None, Field(description="As-at date")] = None,
-    periods: Annotated[int | None, Field(ge=1, le=12, description="Earlier periods to compare")] = None,
-    timeframe: Annotated[Literal["MONTH", "QUARTER", "YEAR"] | None, Field(description="Period length")] = None,
+    periods: Periods = None,
+    timeframe: Timeframe = None,
     contact: OptionalContact = None,
     tracking: Annotated[
         list[str] | None,
-        Field(description="'Category: Option' filters (max 2), or 'Category' to split P&L columns"),
+        Field(description="'Category: Option' (max 2); 'Category' splits P&L"),
     ] = None,
     payments_only: Annotated[bool, Field(description="Cash basis")] = False,
     tenant: Tenant = None,
 ) -> ReportView:
-    """A financial report as a table: columns, then sections of labelled rows."""
+    """A financial report: columns, then sections of labelled rows."""
     _check_parameters(
         report,
         {
