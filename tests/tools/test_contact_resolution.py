@@ -101,6 +101,12 @@ def _arguments(name: str, kind: str | None, role: Role, wanted: str, documents: 
         "report": "AgedReceivablesByContact",
         "entity": "contact",
         "note": "Called about the site visit",
+        # a repeating invoice's schedule
+        "every": 1,
+        "unit": "MONTHLY",
+        "start_date": "2026-12-01",
+        "due_days": 20,
+        "due_type": "DAYSAFTERINVOICEDATE",
         **documents,
     }
     if kind is not None:
