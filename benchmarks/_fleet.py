@@ -292,6 +292,17 @@ class Fleet:
         async with await psycopg.AsyncConnection.connect(self.database_url, autocommit=True) as conn:
             await conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(self.schema)))
 
+    async def ledger(self) -> list[str | None]:
+        """The create-once ledger the replicas share in PostgreSQL: each row's Xero ID, None while the row is only a
+        claim on its natural key (a create under way, or left by a replica that died)."""
+        import psycopg
+        from psycopg import sql
+
+        async with await psycopg.AsyncConnection.connect(self.database_url) as conn:
+            query = sql.SQL("SELECT xero_id FROM {}.ledger").format(sql.Identifier(self.schema))
+            rows = await (await conn.execute(query)).fetchall()
+        return [None if xero_id is None else str(xero_id) for (xero_id,) in rows]
+
     async def stats(self) -> dict[str, Any]:
         """The sandbox's /_sandbox/stats."""
         async with httpx2.AsyncClient() as http:
