@@ -48,6 +48,21 @@ async def test_opening_twice_applies_each_migration_once(store_url: str, clock: 
         await engine.close()
 
 
+async def test_a_database_of_the_first_version_is_brought_up_to_date_keeping_its_users(store_url: str) -> None:
+    from xero_mcp.store.engines import open_engine
+
+    engine = await open_engine(store_url)
+    try:
+        assert await migrate(engine, 0, MIGRATIONS[:1]) == [1]  # a hosted database from before the triggers moved
+        user = await Store(engine).upsert_user("xero-1", "a@example.com", "A")
+        assert await migrate(engine, 0) == [m.version for m in MIGRATIONS[1:]]
+        upgraded = Store(engine)
+        assert await upgraded.get_user(user.user_id) == user
+        assert await upgraded.subscription(user.user_id, "default", "t", "contacts") is None  # the new tables exist
+    finally:
+        await engine.close()
+
+
 async def test_a_user_signing_in_again_keeps_their_id_and_takes_xeros_latest_email(store: Store) -> None:
     first = await store.upsert_user("xero-1", "old@example.com", "Alice")
     again = await store.upsert_user("xero-1", "new@example.com", "Alice B")

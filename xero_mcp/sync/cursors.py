@@ -38,6 +38,12 @@ are recomputed from the last committed state. A poll that fails half way raises 
 delivers nothing and loses nothing. Committing is a merge (per-ID maximum, cursor maximum), so acknowledging tokens
 late, twice or out of order is safe.
 
+Replicas. Every step above is a transaction on the shared store, so a consumer's polls may land on any replica: a
+delivery stored by a replica that died before answering is never acknowledged and comes again; an acknowledged one
+never does. Webhook events are an accelerator with one gap on PostgreSQL: an event numbered before another but
+committed after a poll read the later one is passed over by the event path, and its record then arrives through the
+If-Modified-Since window (unless it is older than the window).
+
 Memory stays bounded: one 16-byte ID and one timestamp per record the subscription has seen (no per-change history),
 the last few deliveries, and webhook events for a week at most.
 """
