@@ -145,7 +145,7 @@ async def hosted_server(
     finally:
         server.should_exit = True
         await task
-        await hosted.users.aclose()
+        await hosted.aclose()
         await store.close()
         sock.close()
 

@@ -3,6 +3,8 @@ memory are bounded (idle ones and the least recently used beyond the cap are dro
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 from typing import Any, cast
 
@@ -16,7 +18,7 @@ from starlette.routing import Route
 from tests.databases import database_url
 from tests.hosted.harness import ManualClock, hosted_server
 from xero_mcp.config import Settings
-from xero_mcp.hosted.limits import RegistrationLimit
+from xero_mcp.hosted.limits import MemoryRegistrations, RedisRegistrations, RegistrationLimit
 from xero_mcp.hosted.users import RETIRE_GRACE_SECONDS, UserBackends
 from xero_mcp.sandbox.app import Sandbox
 from xero_mcp.store import KeyRing, Store, generate_key, open_store
@@ -37,7 +39,7 @@ async def test_registrations_are_capped_per_source_and_in_total_with_a_429_sayin
     app = Starlette(
         routes=[Route("/register", _registered, methods=["POST"]), Route("/token", _registered, methods=["POST"])]
     )
-    limit = RegistrationLimit(app, per_source=2, total=3, window=3600, clock=clock)
+    limit = RegistrationLimit(app, MemoryRegistrations(per_source=2, total=3, window=3600, clock=clock))
     async with _client(limit, "10.0.0.1") as first, _client(limit, "10.0.0.2") as second:
         assert [(await first.post("/register", json={})).status_code for _ in range(2)] == [201, 201]
         clock.now += 600
@@ -55,6 +57,51 @@ async def test_registrations_are_capped_per_source_and_in_total_with_a_429_sayin
         )
         clock.now = 1000.0 + 3600  # the first two leave the window
         assert (await first.post("/register", json={})).status_code == 201
+
+
+REDIS_URL = os.environ.get("XERO_MCP_TEST_REDIS_URL")
+
+
+@pytest.mark.skipif(REDIS_URL is None, reason="XERO_MCP_TEST_REDIS_URL is not set: the fleet-wide count needs Redis")
+async def test_with_redis_the_caps_hold_across_replicas() -> None:
+    assert REDIS_URL is not None
+    prefix = f"xmcp-test-{secrets.token_hex(4)}"
+    app = Starlette(routes=[Route("/register", _registered, methods=["POST"])])
+    counters = [RedisRegistrations(REDIS_URL, prefix=prefix, per_source=2, total=3) for _ in range(2)]
+    first, second = (RegistrationLimit(app, counter) for counter in counters)
+    try:
+        async with (
+            _client(first, "10.0.0.1") as a1,
+            _client(second, "10.0.0.1") as b1,
+            _client(second, "10.0.0.2") as b2,
+        ):
+            assert (await a1.post("/register", json={})).status_code == 201
+            assert (await b1.post("/register", json={})).status_code == 201
+            refused = await a1.post("/register", json={})  # the other replica's registration counted
+            assert refused.status_code == 429 and 3590 <= int(refused.headers["retry-after"]) <= 3600
+            assert (await b2.post("/register", json={})).status_code == 201
+            total = await b2.post("/register", json={})
+            assert total.status_code == 429 and "at most 3 client registrations" in total.json()["error_description"]
+    finally:
+        from redis.asyncio import Redis
+
+        async with Redis.from_url(REDIS_URL) as redis:
+            keys = [key async for key in redis.scan_iter(f"{prefix}:*")]
+            assert keys  # the counts lived in Redis
+            await redis.delete(*keys)
+        for counter in counters:
+            await counter.aclose()
+
+
+async def test_registration_is_refused_with_503_when_the_shared_count_is_unreachable() -> None:
+    app = Starlette(routes=[Route("/register", _registered, methods=["POST"])])
+    counter = RedisRegistrations("redis://127.0.0.1:1/0", prefix="x", per_source=2, total=3)
+    try:
+        async with _client(RegistrationLimit(app, counter), "10.0.0.1") as http:
+            refused = await http.post("/register", json={})
+    finally:
+        await counter.aclose()
+    assert refused.status_code == 503 and refused.json()["error"] == "temporarily_unavailable"
 
 
 async def test_the_hosted_server_refuses_registrations_over_the_configured_cap(

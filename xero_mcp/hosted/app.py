@@ -35,7 +35,7 @@ from xero_mcp.auth.scopes import login_scope_plan
 from xero_mcp.config import Settings
 from xero_mcp.hosted.cimd import ClientMetadataDocuments
 from xero_mcp.hosted.confirm import shared_confirmations
-from xero_mcp.hosted.limits import RegistrationLimit
+from xero_mcp.hosted.limits import RegistrationCounter, RegistrationLimit, registration_counter
 from xero_mcp.hosted.provider import CALLBACK_PATH, CONSENT_PATH, HostedAuthProvider, HostedUrls
 from xero_mcp.hosted.users import UserBackends
 from xero_mcp.http import operations, serve_until_stopped, transport_security
@@ -65,6 +65,12 @@ class HostedApp:
     users: UserBackends
     provider: HostedAuthProvider
     urls: HostedUrls
+    registrations: RegistrationCounter
+
+    async def aclose(self) -> None:
+        """Close each person's backend (their rotated Xero login saved), then the registration count."""
+        await self.users.aclose()
+        await self.registrations.aclose()
 
 
 class _Prefix:
@@ -183,7 +189,14 @@ async def build_hosted(
     )
     _advertise_client_id_metadata_documents(starlette, auth)
     app: ASGIApp = starlette
-    app = RegistrationLimit(app, per_source=settings.registrations_per_source, total=settings.registrations_per_hour)
+    redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
+    registrations = registration_counter(
+        redis_url,
+        prefix=settings.redis_prefix,
+        per_source=settings.registrations_per_source,
+        total=settings.registrations_per_hour,
+    )
+    app = RegistrationLimit(app, registrations)
     if sandbox_app is not None:
         app = _Prefix(app, SANDBOX_PREFIX, sandbox_app)
 
@@ -195,7 +208,7 @@ async def build_hosted(
 
     token = settings.http_token.get_secret_value() if settings.http_token else None
     app = operations(app, readiness=ready, metrics=metrics, metrics_token=token)
-    return HostedApp(app, server, context, store, users, provider, urls)
+    return HostedApp(app, server, context, store, users, provider, urls, registrations)
 
 
 def _advertise_client_id_metadata_documents(app: Starlette, auth: AuthSettings) -> None:
@@ -285,7 +298,7 @@ async def _serve_on(sock: socket.socket, settings: Settings, *, host: str, sandb
     if sandbox:
         announce.append(f"xero-mcp: sandbox sign-in pages at {public_url}{SANDBOX_PREFIX}")
     # Calls in flight finish first, then each person's backend closes (their rotated Xero login saved), then the store.
-    await serve_until_stopped(hosted.app, sock, settings, announce=announce, closers=[hosted.users.aclose, store.close])
+    await serve_until_stopped(hosted.app, sock, settings, announce=announce, closers=[hosted.aclose, store.close])
 
 
 def run_hosted(settings: Settings, *, host: str, port: int, sandbox: bool = False) -> int:
