@@ -86,7 +86,7 @@ async def test_with_redis_the_caps_hold_across_replicas() -> None:
         from redis.asyncio import Redis
 
         async with Redis.from_url(REDIS_URL) as redis:
-            keys = [key async for key in redis.scan_iter(f"{prefix}:*")]
+            keys = [key async for key in redis.scan_iter(f"{{{prefix}:registrations}}:*")]
             assert keys  # the counts lived in Redis
             await redis.delete(*keys)
         for counter in counters:
