@@ -93,8 +93,8 @@ async def test_a_repeating_invoice_is_scheduled_once(mcp_client: Client) -> None
     forced = await ok(mcp_client, "create_repeating_invoice", **arguments, allow_duplicate=True)
     listed = await ok(mcp_client, "list_repeating_invoices", kind="invoice", contact="Owner A")
     assert (made["type"], made["status"], made["duplicate"]) == ("ACCREC", "DRAFT", False)
-    assert (made["every"], made["unit"], made["next_date"]) == (1, "MONTHLY", "2026-12-01")
-    assert made["due"] == "20 DAYSAFTERINVOICEDATE" and made["contact_name"] == "Owner A"
+    assert (made["schedule"], made["next_date"]) == ("every 1 MONTHLY, due 20 DAYSAFTERINVOICEDATE", "2026-12-01")
+    assert made["contact_name"] == "Owner A"
     assert again["duplicate"] is True and again["repeating_invoice_id"] == made["repeating_invoice_id"]
     assert forced["repeating_invoice_id"] != made["repeating_invoice_id"]
     ids = {item["repeating_invoice_id"] for item in listed["items"]}

@@ -40,15 +40,13 @@ DueType = Literal[
 
 
 class RepeatingView(Brief):
-    """A repeating invoice template, its schedule (every N units, the next date, the last, when each is due) and
-    duplicate=true when an existing one was returned."""
+    """A repeating invoice template: its schedule ("every 1 MONTHLY, due 20 DAYSAFTERINVOICEDATE"), next and last
+    dates, and duplicate=true when an existing one was returned."""
 
     repeating_invoice_id: str
-    every: int | None = None
-    unit: str | None = None
+    schedule: str | None = None
     next_date: dt.date | None = None
     end_date: dt.date | None = None
-    due: str | None = None
     duplicate: bool | None = None
 
 
@@ -62,14 +60,13 @@ def _view(template: RepeatingInvoice, duplicate: bool | None = None) -> Repeatin
     schedule = template.schedule
     if schedule is None:
         return RepeatingView(**brief(template), repeating_invoice_id=str(template.repeating_invoice_id))
+    every = f"every {schedule.period} {schedule.unit}, due {schedule.due_date} {schedule.due_date_type}"
     return RepeatingView(
         **brief(template),
         repeating_invoice_id=str(template.repeating_invoice_id),
-        every=schedule.period,
-        unit=schedule.unit,
+        schedule=every,
         next_date=schedule.next_scheduled_date,
         end_date=schedule.end_date,
-        due=f"{schedule.due_date} {schedule.due_date_type}",
         duplicate=duplicate,
     )
 
