@@ -55,6 +55,7 @@ OPT_IN_OPERATIONS: tuple[tuple[str, str], ...] = (
         "`list_attachments`, `get_attachment`, `upload_attachment`",
     ),
     ("Invoice, bill, quote, credit note or purchase order PDF", "`get_pdf`"),
+    ("Executive summary report (report ExecutiveSummary)", "`get_report`"),
 )
 """Operations beyond the seed ones, and the tools doing them (docs/tools.md lists each with its toolset)."""
 
