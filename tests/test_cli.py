@@ -49,13 +49,21 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
 
 @pytest.fixture
 def started() -> Iterator[list[subprocess.Popen[str]]]:
-    """Processes a test starts; any still running at the end are killed."""
+    """Processes a test starts; any still running at the end are killed, and their pipes closed (a failed test would
+    otherwise leave them to the garbage collector, which reports them against whichever test runs then)."""
     processes: list[subprocess.Popen[str]] = []
     yield processes
     for process in processes:
         if process.poll() is None:
             process.kill()
-            process.wait()
+        with process:  # waits for it and closes its pipes
+            pass
+
+
+def _as_from_a_terminal() -> None:
+    """In the child: take Ctrl-C as a terminal delivers it. A shell starts background jobs (a CI script run with `&`)
+    with SIGINT ignored, and a child inherits that, so Python would never raise KeyboardInterrupt there."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _start(started: list[subprocess.Popen[str]], args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
@@ -66,6 +74,7 @@ def _start(started: list[subprocess.Popen[str]], args: list[str], env: dict[str,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_as_from_a_terminal if os.name == "posix" else None,
     )
     started.append(process)
     return process
