@@ -10,6 +10,7 @@ example for fails the case by name, rather than leaving the tool out.
 
 from __future__ import annotations
 
+import base64
 from typing import Any, Literal, get_args, get_origin
 
 import pytest
@@ -107,6 +108,9 @@ def _arguments(name: str, kind: str | None, role: Role, wanted: str, documents: 
         "start_date": "2026-12-01",
         "due_days": 20,
         "due_type": "DAYSAFTERINVOICEDATE",
+        # a contact's attachment
+        "file": "scan.pdf",
+        "file_name": "scan.pdf",
         **documents,
     }
     if kind is not None:
@@ -120,6 +124,8 @@ def _arguments(name: str, kind: str | None, role: Role, wanted: str, documents: 
             assert field in examples, f"{name}: add an example value for its required argument {field!r}"
             arguments[field] = examples[field]
     arguments[{"contact": "contact", "new contact": "name", "record": "record_id"}[role]] = wanted
+    if "content_base64" in fields:
+        arguments["content_base64"] = base64.b64encode(b"%PDF-1.4").decode()  # an upload needs a file to send
     if role == "contact" and "phone" in fields:
         arguments["phone"] = "+64 9 555 0101"  # a change for a tool that edits the contact it names
     return arguments

@@ -69,15 +69,15 @@ async def test_an_attachment_uploaded_as_base64_lists_and_comes_back_the_same(mc
     stored = await ok(
         mcp_client,
         "upload_attachment",
-        kind="invoice",
-        document=invoice["invoice_number"],
+        entity="invoice",
+        record_id=invoice["invoice_number"],
         file_name="signed.png",
         content_base64=base64.b64encode(PNG).decode(),
         include_online=True,
     )
-    listed = await ok(mcp_client, "list_attachments", kind="invoice", document=invoice["invoice_id"])
+    listed = await ok(mcp_client, "list_attachments", entity="invoice", record_id=invoice["invoice_id"])
     by_name = await mcp_client.call_tool(
-        "get_attachment", {"kind": "invoice", "document": invoice["invoice_number"], "file": "SIGNED.PNG"}
+        "get_attachment", {"entity": "invoice", "record_id": invoice["invoice_number"], "file": "SIGNED.PNG"}
     )
     details, content, _ = _file(by_name)
     assert (stored["file_name"], stored["mime_type"], stored["size"]) == ("signed.png", "image/png", len(PNG))
@@ -92,14 +92,14 @@ async def test_a_contacts_file_uploads_from_a_local_path(mcp_client: Client, tmp
     stored = await ok(
         mcp_client,
         "upload_attachment",
-        kind="contact",
-        document="Owner A",
+        entity="contact",
+        record_id="Owner A",
         file_name="terms.txt",
         path=str(source),
     )
     _, content, _ = _file(
         await mcp_client.call_tool(
-            "get_attachment", {"kind": "contact", "document": "Owner A", "file": stored["attachment_id"]}
+            "get_attachment", {"entity": "contact", "record_id": "Owner A", "file": stored["attachment_id"]}
         )
     )
     assert content == source.read_bytes() and stored["mime_type"] == "text/plain"
@@ -110,13 +110,13 @@ async def test_uploads_xero_would_refuse_are_explained_before_sending(mcp_client
     big = tmp_path / "scan.pdf"
     with big.open("wb") as handle:
         handle.truncate(10 * 1024 * 1024 + 1)
-    base = {"kind": "invoice", "document": invoice["invoice_id"]}
+    base = {"entity": "invoice", "record_id": invoice["invoice_id"]}
     too_big = await fails(mcp_client, "upload_attachment", **base, file_name="scan.pdf", path=str(big))
     wrong_type = await fails(mcp_client, "upload_attachment", **base, file_name="run.exe", content_base64="AAAA")
     bad_name = await fails(mcp_client, "upload_attachment", **base, file_name="a/b.pdf", content_base64="AAAA")
     not_base64 = await fails(mcp_client, "upload_attachment", **base, file_name="a.pdf", content_base64="%%%")
     both = await fails(mcp_client, "upload_attachment", **base, file_name="a.pdf", content_base64="AAAA", path=str(big))
-    online = {**base, "kind": "bank_transaction", "include_online": True}
+    online = {**base, "entity": "bank_transaction", "include_online": True}
     online_bill = await fails(mcp_client, "upload_attachment", **online, file_name="a.pdf", content_base64="AAAA")
     listed = await ok(mcp_client, "list_attachments", **base)
     assert "10,485,760 bytes" in too_big
@@ -132,7 +132,7 @@ async def test_a_local_path_is_read_only_when_it_is_a_file_type_xero_takes(mcp_c
     key = tmp_path / "id_ed25519"
     key.write_bytes(b"-----BEGIN OPENSSH PRIVATE KEY-----")
     invoice = await _invoice(mcp_client)
-    base = {"kind": "invoice", "document": invoice["invoice_id"]}
+    base = {"entity": "invoice", "record_id": invoice["invoice_id"]}
     refused = await fails(mcp_client, "upload_attachment", **base, file_name="notes.txt", path=str(key))
     listed = await ok(mcp_client, "list_attachments", **base)
     assert "id_ed25519 is not a file type Xero takes" in refused and listed["attachments"] == []
@@ -145,10 +145,11 @@ async def test_a_server_away_from_its_user_never_reads_or_writes_its_own_disk(
     source.write_bytes(b"terms")
     async with make_client(http_token="t" * 40) as client:
         invoice = await _invoice(client)
-        base = {"kind": "invoice", "document": invoice["invoice_id"]}
+        base = {"entity": "invoice", "record_id": invoice["invoice_id"]}
         read = await fails(client, "upload_attachment", **base, file_name="terms.txt", path=str(source))
-        write = await fails(client, "get_pdf", **base, save_to=str(tmp_path))
-        details, content, _ = _file(await client.call_tool("get_pdf", base))
+        pdf = {"kind": "invoice", "document": invoice["invoice_id"]}
+        write = await fails(client, "get_pdf", **pdf, save_to=str(tmp_path))
+        details, content, _ = _file(await client.call_tool("get_pdf", pdf))
     assert "not on your computer" in read and "content_base64" in read
     assert "not on your computer" in write and _listing(tmp_path) == [source]
     assert content.startswith(b"%PDF") and details["size"] == len(content)
