@@ -9,6 +9,8 @@
   Xero's OpenAPI spec (tests/openapi_check.py);
 - ``api_for``: builds such a client for another sandbox, tenant or token.
 
+Every test also runs with ``XDG_CACHE_HOME`` pointing into the run's temporary folder (``pytest_configure``).
+
 The seeded state is built once per session and copied into each test's sandbox (sqlite3 backup), so a fixture
 costs a few milliseconds.
 
@@ -24,11 +26,15 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
+import shutil
+import tempfile
 import weakref
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, cast
 
 import httpx2
@@ -52,6 +58,27 @@ SANDBOX_START = datetime(2026, 3, 16, 9, 30, tzinfo=UTC)
 API_BASE_URL = "http://sandbox.test" + API_PREFIX
 
 ApiFactory = Callable[..., httpx2.AsyncClient]
+
+
+_CACHE_HOME = pytest.StashKey[tuple[str | None, Path]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tool catalogue (xero_mcp.tools._catalogue) of this run, servers started as processes included, lives in a
+    folder of the run's own (made before collection, which may build servers), not in the home folder."""
+    folder = Path(tempfile.mkdtemp(prefix="xero-mcp-cache-"))
+    config.stash[_CACHE_HOME] = (os.environ.get("XDG_CACHE_HOME"), folder)
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Put XDG_CACHE_HOME back and remove the run's cache folder."""
+    before, folder = config.stash[_CACHE_HOME]
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_report_header() -> str:

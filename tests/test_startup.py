@@ -1,8 +1,10 @@
-"""Start-up does only what tools/list needs: the client, sign-in, sync stores and sandbox load on the first tool call.
+"""Start-up does only what tools/list needs: the client, sign-in, sync stores and sandbox load on the first tool call,
+and once the tool catalogue exists (xero_mcp.tools._catalogue) no tool module loads before a call needs it.
 
 Cold start (spawn -> initialize -> tools/list) is measured by `python -m benchmarks --only cold_start`; these tests
 keep the laziness behind it from regressing silently. Which modules a process has imported can only be seen from a
-fresh interpreter, so the server is built, listed and called in a subprocess that reports its sys.modules.
+fresh interpreter, so the server is built, listed and called in a subprocess that reports its sys.modules: twice, a
+first start (no catalogue: it is made) and the next one (it is read).
 """
 
 from __future__ import annotations
@@ -44,6 +46,14 @@ CALL_TIME_MODULES = (
     "rapidfuzz",
 )
 
+TOOL_MODULES = (
+    "xero_mcp.tools.tenants",
+    "xero_mcp.tools.contacts",
+    "xero_mcp.tools.documents",
+    "xero_mcp.tools._projections",
+)
+"""Tool modules (and the result models they share), which a start from the catalogue leaves for the first call."""
+
 SCRIPT = """
 import asyncio, json, sys
 
@@ -71,7 +81,8 @@ async def main():
         called = await client.call_tool("list_tenants", {})
         at_call = [name for name in WATCHED if name in sys.modules]
     await context.aclose()
-    print(json.dumps({"tools": len(listed.tools), "called_ok": not called.is_error, "at_list": at_list,
+    published = [tool.model_dump(mode="json", by_alias=True, exclude_none=True) for tool in listed.tools]
+    print(json.dumps({"tools": published, "called_ok": not called.is_error, "at_list": at_list,
                       "at_call": at_call}))
 
 
@@ -80,34 +91,65 @@ asyncio.run(main())
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """What a fresh interpreter had imported after tools/list, and after its first tool call."""
-    env = {**os.environ, "XERO_MCP_STATE_DIR": str(tmp_path_factory.mktemp("state"))}
+def starts(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What a fresh interpreter had imported after tools/list, and after its first tool call: on a first start (the
+    catalogue is made), then on the next start (it is read)."""
+    env = {
+        **os.environ,
+        "XERO_MCP_STATE_DIR": str(tmp_path_factory.mktemp("state")),
+        "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("cache")),
+    }
     for name in ("XERO_ACCESS_TOKEN", "XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_TENANT_ID"):
         env.pop(name, None)
-    done = subprocess.run(  # noqa: S603 - this interpreter running the fixed script above
-        [sys.executable, "-c", SCRIPT, json.dumps(CALL_TIME_MODULES)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=Path(__file__).resolve().parents[1],
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+
+    def start() -> dict[str, Any]:
+        done = subprocess.run(  # noqa: S603 - this interpreter running the fixed script above
+            [sys.executable, "-c", SCRIPT, json.dumps([*CALL_TIME_MODULES, *TOOL_MODULES])],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=Path(__file__).resolve().parents[1],
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    first = start()
+    assert list((Path(env["XDG_CACHE_HOME"]) / "xero-mcp").glob("tools-*.json")), "the first start wrote no catalogue"
+    return first, start()
 
 
-def test_listing_every_tool_imports_no_client_sign_in_sync_or_sandbox_module(loaded: dict[str, Any]) -> None:
-    assert loaded["tools"] > 30
-    assert loaded["at_list"] == []
+def test_listing_every_tool_imports_no_client_sign_in_sync_or_sandbox_module(
+    starts: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    for started in starts:
+        assert len(started["tools"]) > 30
+        assert set(started["at_list"]).isdisjoint(CALL_TIME_MODULES), started["at_list"]
 
 
-def test_the_first_tool_call_loads_the_client_sign_in_and_sandbox(loaded: dict[str, Any]) -> None:
-    assert loaded["called_ok"]
-    assert {"xero_mcp.client._base", "xero_mcp.client.models._base", "xero_mcp.sandbox.app", "authlib"} <= set(
-        loaded["at_call"]
-    )
+def test_a_start_from_the_catalogue_imports_no_tool_module_before_a_call(
+    starts: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    first, second = starts
+    assert set(TOOL_MODULES) <= set(first["at_list"])  # the first start made the catalogue from the modules
+    assert second["at_list"] == []
+    assert "xero_mcp.tools.tenants" in second["at_call"]  # list_tenants' module, loaded by its call
+
+
+def test_tools_from_the_catalogue_are_published_exactly_as_made(starts: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    first, second = starts
+    assert second["tools"] == first["tools"]
+
+
+def test_the_first_tool_call_loads_the_client_sign_in_and_sandbox(
+    starts: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    for started in starts:
+        assert started["called_ok"]
+        assert {"xero_mcp.client._base", "xero_mcp.client.models._base", "xero_mcp.sandbox.app", "authlib"} <= set(
+            started["at_call"]
+        )
 
 
 def test_argument_types_declared_for_start_up_agree_with_the_clients() -> None:

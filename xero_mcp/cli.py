@@ -127,11 +127,12 @@ def _settings(**overrides: Any) -> Settings:
 
 def _check_selection(settings: Settings) -> None:
     """Refuse an unknown tool name with a usage error (exit 2) before anything starts."""
-    from xero_mcp.tools._inventory import SelectionError, all_tools, select_tools
+    from xero_mcp.tools._catalogue import tool_cards
+    from xero_mcp.tools._inventory import SelectionError, select_tools
 
     try:
         select_tools(
-            all_tools(),
+            tool_cards(),
             toolsets=settings.toolsets,
             tools=settings.tools,
             exclude=settings.exclude_tools,

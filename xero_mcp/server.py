@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -25,12 +25,13 @@ from pydantic import ValidationError
 from xero_mcp import __version__
 from xero_mcp.config import Settings
 from xero_mcp.tools._args import unknown_arguments
+from xero_mcp.tools._catalogue import tool_cards
 from xero_mcp.tools._confirm import ConfirmationTokens
 from xero_mcp.tools._context import Backend, BackendFactory, BackendResolver, ToolContext
 from xero_mcp.tools._errors import describe
-from xero_mcp.tools._inventory import all_tools, select_tools
+from xero_mcp.tools._inventory import select_tools
 from xero_mcp.tools._register import build_tools
-from xero_mcp.tools._spec import ToolSpec
+from xero_mcp.tools._spec import ToolCard
 
 if TYPE_CHECKING:
     from xero_mcp.client._response import XeroCall
@@ -101,10 +102,10 @@ class XeroMCPServer(MCPServer):
             raise ToolError(f"Error executing tool {name}: {describe(exc.__cause__, schema)}") from exc.__cause__
 
 
-def selected_tools(settings: Settings) -> list[ToolSpec]:
+def selected_tools(settings: Settings) -> list[ToolCard]:
     """The tools these settings expose."""
     return select_tools(
-        all_tools(),
+        tool_cards(),
         toolsets=settings.toolsets,
         tools=settings.tools,
         exclude=settings.exclude_tools,
@@ -294,8 +295,3 @@ async def readiness(context: ToolContext) -> dict[str, str]:
         await backend.cursors.ping()
 
     return await readiness_problems(database, backend.client.coordinator)
-
-
-def tool_names(specs: Sequence[ToolSpec]) -> list[str]:
-    """Names of the given tools, in order."""
-    return [spec.name for spec in specs]

@@ -22,7 +22,14 @@ from xero_mcp.tools._confirm import ConfirmationTokens
 from xero_mcp.tools._context import Backend, ToolContext
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inventory import SelectionError, select_tools
-from xero_mcp.tools._register import SDK_TOOL_FIELDS, build_tool, build_tools, strict_schema, tool_arguments
+from xero_mcp.tools._register import (
+    SDK_TOOL_FIELDS,
+    build_tool,
+    build_tools,
+    describe,
+    strict_schema,
+    tool_arguments,
+)
 from xero_mcp.tools._spec import ToolSpec, tool
 
 
@@ -81,6 +88,7 @@ async def find_thing(
 
 
 SPECS: tuple[ToolSpec, ...] = (void_thing, find_thing)
+TOOLS = SPECS  # where a card finds its tool's declaration (ToolCard.spec)
 
 
 async def _no_backend() -> Backend:
@@ -89,7 +97,9 @@ async def _no_backend() -> Backend:
 
 def _server(clock: Clock | None = None, **settings: Any) -> MCPServer:
     tokens = ConfirmationTokens(clock=clock or Clock())
-    return XeroMCPServer("test", tools=build_tools(SPECS, ToolContext(Settings(**settings), _no_backend, tokens)))
+    return XeroMCPServer(
+        "test", tools=build_tools(map(describe, SPECS), ToolContext(Settings(**settings), _no_backend, tokens))
+    )
 
 
 async def _accept(ctx: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult:
@@ -120,11 +130,17 @@ def test_the_sdk_adapter_fills_fields_the_sdks_tool_still_has() -> None:
     # Tool.from_function would from a signature. An SDK that renames them fails here rather than at a call.
     assert SDK_TOOL_FIELDS | {"resolver_plans"} <= set(Tool.model_fields)
     deps = ToolContext(Settings(), _no_backend, ConfirmationTokens(clock=Clock()))
-    built = build_tool(void_thing, deps)
+    built = build_tool(describe(void_thing), deps)
+    # The arguments model is built when a call's arguments are first validated (the SDK's validate_arguments).
+    assert built.fn_metadata.validate_arguments({"invoice_id": "INV-1"}) == {
+        "invoice_id": "INV-1",
+        "tenant": None,
+        "confirm_token": None,
+    }
     assert built.fn_metadata.arg_model is tool_arguments(void_thing)
     assert built.parameters == strict_schema(tool_arguments(void_thing).model_json_schema(by_alias=True))
     assert set(built.resolved_params) == {"approval"} and len(built.resolver_plans) == 1
-    assert build_tool(find_thing, deps).resolved_params == {}
+    assert build_tool(describe(find_thing), deps).resolved_params == {}
 
 
 async def test_results_are_compact_json_text_with_the_full_structured_content() -> None:

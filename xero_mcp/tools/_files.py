@@ -14,7 +14,7 @@ from typing import Self
 from mcp.types import BlobResourceContents, ContentBlock, EmbeddedResource
 from pydantic import PrivateAttr
 
-from xero_mcp.tools._projections import CompactView
+from xero_mcp.tools._views import CompactView
 
 
 class FileDetails(CompactView):

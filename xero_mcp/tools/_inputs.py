@@ -13,7 +13,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 from xero_mcp.tools._args import drop_blanks
-from xero_mcp.tools._projections import without_null
+from xero_mcp.tools._views import without_null
 
 AmountIn = Annotated[Decimal, WithJsonSchema({"type": "number"})]
 """A money amount or quantity as input: a JSON number (or numeric string), kept exact as Decimal."""

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from difflib import get_close_matches
+from typing import TypeVar
 
-from xero_mcp.tools._spec import DEFAULT_TOOLSETS, TOOLSETS, ToolSpec
+from xero_mcp.tools._spec import DEFAULT_TOOLSETS, TOOLSETS, ToolFacts, ToolSpec
 
 SEED_OPERATIONS: tuple[tuple[str, str], ...] = (
     (
@@ -63,6 +64,10 @@ OPT_IN_OPERATIONS: tuple[tuple[str, str], ...] = (
 def seed_tool_names() -> set[str]:
     """Every tool the seed operations name."""
     return {name for _, tools in SEED_OPERATIONS for name in tools.split("`")[1::2]}
+
+
+Tool = TypeVar("Tool", bound=ToolFacts)
+"""A tool as declared (ToolSpec) or as published (ToolCard): selection reads only their facts."""
 
 
 class SelectionError(ValueError):
@@ -129,14 +134,14 @@ def _unknown(kind: str, name: str, known: Iterable[str]) -> SelectionError:
 
 
 def select_tools(
-    specs: Sequence[ToolSpec],
+    specs: Sequence[Tool],
     *,
     toolsets: Sequence[str] = ("default",),
     tools: Sequence[str] = (),
     exclude: Sequence[str] = (),
     read_only: bool = False,
-) -> list[ToolSpec]:
-    """The tools to expose, in the order of `specs`."""
+) -> list[Tool]:
+    """The tools to expose (specs or their cards), in the order of `specs`."""
     names = {spec.name for spec in specs}
     chosen_sets: set[str] = set()
     for toolset in toolsets:

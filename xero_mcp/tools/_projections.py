@@ -15,15 +15,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
-    ConfigDict,
+    Field,
     PlainSerializer,
-    SerializerFunctionWrapHandler,
     WithJsonSchema,
-    model_serializer,
 )
-from pydantic.config import JsonDict
 
-from xero_mcp.tools._views import deep_link
+from xero_mcp.tools._views import CompactView, View, deep_link
 
 if TYPE_CHECKING:
     # Only the converters' parameters name the client's models; the result models load without them.
@@ -53,57 +50,6 @@ Amount = Annotated[
     WithJsonSchema({"type": "number"}),
 ]
 """A money amount (or quantity) in a result: Decimal in Python, a JSON number on the wire."""
-
-
-def _no_description(schema: JsonDict) -> None:
-    schema.pop("description", None)
-
-
-class View(BaseModel):
-    """Base of result models: no class docstring in the published schema.
-
-    Result models are built (validator and serializer) on a tool's first result rather than at import: start-up
-    only reads their field names (subclasses inherit this).
-    """
-
-    model_config = ConfigDict(json_schema_extra=_no_description, defer_build=True)
-
-
-def without_null(schema: JsonDict) -> None:
-    """Schema hook: no class docstring, and optional properties declared without their `null` alternative.
-
-    For models whose absent values are left out of the output (CompactView) or may simply be omitted (inputs), the
-    `null` alternative only costs schema characters.
-    """
-    schema.pop("description", None)
-    properties = schema.get("properties")
-    if not isinstance(properties, dict):
-        return
-    for prop in properties.values():
-        if not isinstance(prop, dict):
-            continue
-        variants = prop.get("anyOf")
-        if not isinstance(variants, list) or {"type": "null"} not in variants:
-            continue
-        rest = [variant for variant in variants if variant != {"type": "null"}]
-        del prop["anyOf"]
-        if prop.get("default", 0) is None:
-            del prop["default"]
-        if len(rest) == 1 and isinstance(rest[0], dict):
-            prop.update(rest[0])
-        else:
-            prop["anyOf"] = rest
-
-
-class CompactView(View):
-    """A result model whose absent (None) fields are left out of the output rather than sent as null."""
-
-    model_config = ConfigDict(json_schema_extra=without_null)
-
-    @model_serializer(mode="wrap")
-    def _drop_none(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data = handler(self)
-        return {key: value for key, value in data.items() if value is not None}
 
 
 V = TypeVar("V", bound=BaseModel)
@@ -148,7 +94,7 @@ class LineView(CompactView):
     tax_type: str | None = None
     discount_rate: Amount | None = None
     line_amount: Amount | None = None
-    tracking: list[str] = []
+    tracking: list[str] = Field(default_factory=list[str])
 
 
 def line_view(line: LineItem) -> LineView:
@@ -229,7 +175,7 @@ class ContactDetail(ContactView):
     default_currency: str | None = None
     receivable_outstanding: Amount | None = None
     payable_outstanding: Amount | None = None
-    groups: list[str] = []
+    groups: list[str] = Field(default_factory=list[str])
 
 
 class ContactCreated(ContactView):
@@ -331,8 +277,8 @@ class InvoiceDetail(InvoiceView):
     total_tax: Amount | None = None
     amount_paid: Amount | None = None
     amount_credited: Amount | None = None
-    lines: list[LineView] = []
-    payments: list[PaymentBrief] = []
+    lines: list[LineView] = Field(default_factory=list[LineView])
+    payments: list[PaymentBrief] = Field(default_factory=list[PaymentBrief])
 
 
 class InvoiceCreated(InvoiceView):
@@ -403,7 +349,7 @@ class QuoteDetail(QuoteView):
     terms: str | None = None
     line_amount_types: str | None = None
     sub_total: Amount | None = None
-    lines: list[LineView] = []
+    lines: list[LineView] = Field(default_factory=list[LineView])
 
 
 class QuoteCreated(QuoteView):
@@ -470,8 +416,8 @@ class CreditNoteDetail(CreditNoteView):
     line_amount_types: str | None = None
     sub_total: Amount | None = None
     total_tax: Amount | None = None
-    lines: list[LineView] = []
-    allocations: list[AllocationBrief] = []
+    lines: list[LineView] = Field(default_factory=list[LineView])
+    allocations: list[AllocationBrief] = Field(default_factory=list[AllocationBrief])
 
 
 class CreditNoteCreated(CreditNoteView):

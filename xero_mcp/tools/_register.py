@@ -1,6 +1,8 @@
-"""The one loop that turns ToolSpecs into MCP tools: the tool contract, applied the same way to every tool.
+"""The one loop that turns tools into MCP tools: the tool contract, applied the same way to every tool.
 
-For each spec it builds
+`describe` makes a spec's card (`ToolCard`: what `tools/list` publishes); `build_tool` makes the SDK tool from a card,
+building the rest on the tool's first call, so that a server started from the catalogue
+(`xero_mcp.tools._catalogue`) imports no tool module before a call needs it. For each tool that means
 - the arguments model: the handler's parameters (minus the ToolContext), unknown arguments refused, an empty or
   blank string read as "not given" (`xero_mcp.tools._args.ToolArguments`), every parameter described (the shared
   vocabulary fills in the usual names; a parameter with no description at all is a start-up error);
@@ -20,9 +22,11 @@ The tools are handed to the SDK as `mcp.server.mcpserver.tools.Tool` objects thr
 `add_tool`/`@tool` derive all three from a function signature (modelcontextprotocol/python-sdk#323 and #761, both
 closed without such a hook). `build_tool` is the one adapter: it fills `Tool` (exported by
 `mcp.server.mcpserver.tools`) with `FuncMetadata` and, for a destructive tool, its resolver through the
-`resolve` module's exported `build_resolver_plans`, exactly as `Tool.from_function` does for a signature. Nothing
-here edits the SDK's tool manager or forges a signature; tests/tools/test_registration.py pins the `Tool` fields it
-fills, so an SDK upgrade that moves them fails there, by name.
+`resolve` module's exported `build_resolver_plans`, exactly as `Tool.from_function` does for a signature; its
+`FuncMetadata` subclass builds the arguments model when `validate_arguments`, the SDK's public entry for a call's
+arguments, first runs. Nothing here edits the SDK's tool manager or forges a signature;
+tests/tools/test_registration.py pins the `Tool` fields it fills, so an SDK upgrade that moves them fails there, by
+name.
 """
 
 from __future__ import annotations
@@ -40,14 +44,14 @@ from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.context_injection import find_context_parameter
 from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
 from mcp.types import CallToolResult, ContentBlock, TextContent
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field, PrivateAttr, create_model
 from pydantic.fields import FieldInfo
 
 from xero_mcp.tools._args import VOCABULARY, ToolArguments
 from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._errors import to_tool_error
 from xero_mcp.tools._files import FileResult
-from xero_mcp.tools._spec import ToolSpec
+from xero_mcp.tools._spec import ToolCard, ToolSpec
 
 logger = logging.getLogger(__name__)
 
@@ -200,13 +204,13 @@ def _result(value: Any) -> CallToolResult:
 class _Confirmation:
     """The resolver of a destructive tool: asks the user, whatever the arguments say, when the client can ask."""
 
-    def __init__(self, spec: ToolSpec, deps: ToolContext, metadata: FuncMetadata) -> None:
-        self._spec = spec
+    def __init__(self, card: ToolCard, deps: ToolContext, metadata: FuncMetadata) -> None:
+        self._card = card
         self._deps = deps
         self._metadata = metadata
 
     async def __call__(self, ctx: Context[Any, Any]) -> Confirm | Elicit[Confirm]:
-        preview = self._spec.preview
+        preview = self._card.spec().preview
         if preview is None or not _client_can_elicit(ctx):
             return _Unasked(confirm=False)
         raw = ctx.request_context.params or {}
@@ -221,13 +225,12 @@ class _Confirmation:
         return Elicit(f"{message} This cannot be undone.", Confirm)
 
 
-def _caller(spec: ToolSpec, deps: ToolContext, context_kwarg: str | None) -> Any:
-    handler = spec.handler
-    preview = spec.preview
+def _caller(card: ToolCard, deps: ToolContext) -> Any:
+    context_kwarg = card.context_kwarg
 
     async def act(arguments: dict[str, Any], ctx: Any) -> Any:
         extra = {context_kwarg: ctx} if context_kwarg is not None else {}
-        return await handler(deps, **arguments, **extra)
+        return await card.spec().handler(deps, **arguments, **extra)
 
     async def confirmed(approval: Any, arguments: dict[str, Any], ctx: Any) -> Any:
         token = arguments.pop(CONFIRM_TOKEN, None)
@@ -236,6 +239,7 @@ def _caller(spec: ToolSpec, deps: ToolContext, context_kwarg: str | None) -> Any
         )
         data = accepted.data if accepted is not None else None
         if isinstance(data, _Unasked):
+            preview = card.spec().preview
             assert preview is not None
             text = await preview(deps, **arguments)
             if text is None:
@@ -244,11 +248,11 @@ def _caller(spec: ToolSpec, deps: ToolContext, context_kwarg: str | None) -> Any
                 return Outcome(
                     done=False,
                     preview=text,
-                    confirm_token=await deps.confirmations.issue(spec.name, arguments),
+                    confirm_token=await deps.confirmations.issue(card.name, arguments),
                     next_step="Nothing was changed. Show the preview to the user; only if they agree, call again "
                     "with the same arguments plus this confirm_token.",
                 )
-            await deps.confirmations.redeem(spec.name, arguments, token)
+            await deps.confirmations.redeem(card.name, arguments, token)
             return Outcome(done=True, result=await act(arguments, ctx))
         if isinstance(data, _NothingToAsk):
             return await act(arguments, ctx)
@@ -259,7 +263,7 @@ def _caller(spec: ToolSpec, deps: ToolContext, context_kwarg: str | None) -> Any
     async def call(approval: Any = None, **arguments: Any) -> CallToolResult:
         ctx = arguments.pop(context_kwarg, None) if context_kwarg is not None else None
         try:
-            if spec.destructive:
+            if card.destructive:
                 return _result(await confirmed(approval, arguments, ctx))
             return _result(await act(arguments, ctx))
         except ToolError:
@@ -286,33 +290,68 @@ def tool_arguments(spec: ToolSpec) -> type[ToolArguments]:
     return model
 
 
+def describe(spec: ToolSpec) -> ToolCard:
+    """The card of a spec (declared in its module's `TOOLS`): its facts, its published input schema and the parameter
+    MCP's Context fills, if any."""
+    return ToolCard(
+        name=spec.name,
+        toolset=spec.toolset,
+        title=spec.title,
+        description=spec.description,
+        read_only=spec.read_only,
+        destructive=spec.destructive,
+        idempotent=spec.idempotent,
+        open_world=spec.open_world,
+        module=spec.handler.__module__,
+        input_schema=strict_schema(tool_arguments(spec).model_json_schema(by_alias=True)),
+        context_kwarg=find_context_parameter(spec.handler),
+    )
+
+
+class _ArgumentsOnFirstCall(FuncMetadata):
+    """The SDK's FuncMetadata with the arguments model built when a call's arguments are first validated: a card
+    carries its published schema, and its tool's module is imported only then."""
+
+    _card: ToolCard | None = PrivateAttr(default=None)
+
+    @classmethod
+    def of(cls, card: ToolCard) -> _ArgumentsOnFirstCall:
+        """The metadata of this card's tool, its model still to build."""
+        metadata = cls(arg_model=ToolArguments)
+        metadata._card = card
+        return metadata
+
+    def validate_arguments(self, arguments_to_validate: dict[str, Any]) -> dict[str, Any]:
+        if self.arg_model is ToolArguments and self._card is not None:
+            self.arg_model = tool_arguments(self._card.spec())
+        return super().validate_arguments(arguments_to_validate)
+
+
 SDK_TOOL_FIELDS = frozenset({"fn", "parameters", "fn_metadata", "is_async", "context_kwarg", "resolved_params"})
 """The fields of the SDK's `Tool` that `build_tool` fills beyond name, title, description and annotations."""
 
 
-def build_tool(spec: ToolSpec, deps: ToolContext) -> Tool:
-    """The SDK tool for one spec: the adapter for python-sdk#761 (see the module docstring)."""
-    context_kwarg = find_context_parameter(spec.handler)  # MCP's Context (progress), filled by the SDK
-    model = tool_arguments(spec)
-    metadata = FuncMetadata(arg_model=model)
+def build_tool(card: ToolCard, deps: ToolContext) -> Tool:
+    """The SDK tool for one card: the adapter for python-sdk#761 (see the module docstring)."""
+    metadata = _ArgumentsOnFirstCall.of(card)
     resolved: dict[str, Any] = {}
-    if spec.destructive:
-        resolved["approval"] = (Resolve(_Confirmation(spec, deps, metadata)), True)
+    if card.destructive:
+        resolved["approval"] = (Resolve(_Confirmation(card, deps, metadata)), True)
     return Tool(
-        fn=_caller(spec, deps, context_kwarg),
-        name=spec.name,
-        title=spec.title,
-        description=spec.description,
-        parameters=strict_schema(model.model_json_schema(by_alias=True)),
+        fn=_caller(card, deps),
+        name=card.name,
+        title=card.title,
+        description=card.description,
+        parameters=card.input_schema,
         fn_metadata=metadata,
         is_async=True,
-        context_kwarg=context_kwarg,
+        context_kwarg=card.context_kwarg,
         resolved_params=resolved,
-        resolver_plans=build_resolver_plans(resolved, set(model.model_fields)),
-        annotations=spec.annotations,
+        resolver_plans=build_resolver_plans(resolved, set(card.input_schema["properties"])),
+        annotations=card.annotations,
     )
 
 
-def build_tools(specs: Iterable[ToolSpec], deps: ToolContext) -> list[Tool]:
-    """Every spec as an SDK tool, for `MCPServer(tools=...)`."""
-    return [build_tool(spec, deps) for spec in specs]
+def build_tools(cards: Iterable[ToolCard], deps: ToolContext) -> list[Tool]:
+    """Every card as an SDK tool, for `MCPServer(tools=...)`."""
+    return [build_tool(card, deps) for card in cards]

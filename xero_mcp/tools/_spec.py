@@ -13,6 +13,8 @@ tool returns, writing nothing, when the client cannot ask and `confirm` is not t
 
 from __future__ import annotations
 
+import functools
+import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -56,28 +58,18 @@ DEFAULT_TOOLSETS: tuple[str, ...] = (
 """Every seed operation is in these toolsets (the README's operation table, checked by a test)."""
 
 
-@dataclass(frozen=True, slots=True)
-class ToolSpec:
-    """Everything about one tool, declared once beside its handler."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ToolFacts:
+    """What a client learns about a tool besides its schema: name, toolset, title, description and behaviour."""
 
     name: str
     toolset: str
     title: str
     description: str
-    handler: Handler
     read_only: bool
     destructive: bool = False
     idempotent: bool = False
     open_world: bool = True
-    preview: Preview | None = None
-
-    def __post_init__(self) -> None:
-        if self.toolset not in TOOLSETS:
-            raise ValueError(f"tool {self.name}: unknown toolset {self.toolset!r}")
-        if self.destructive and self.preview is None:
-            raise ValueError(f"tool {self.name}: destructive tools need a preview to confirm")
-        if self.read_only and self.destructive:
-            raise ValueError(f"tool {self.name}: a read-only tool cannot be destructive")
 
     @property
     def annotations(self) -> ToolAnnotations:
@@ -91,6 +83,46 @@ class ToolSpec:
             idempotent_hint=self.idempotent,
             open_world_hint=self.open_world,
         )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ToolSpec(ToolFacts):
+    """Everything about one tool, declared once beside its handler."""
+
+    handler: Handler
+    preview: Preview | None = None
+
+    def __post_init__(self) -> None:
+        if self.toolset not in TOOLSETS:
+            raise ValueError(f"tool {self.name}: unknown toolset {self.toolset!r}")
+        if self.destructive and self.preview is None:
+            raise ValueError(f"tool {self.name}: destructive tools need a preview to confirm")
+        if self.read_only and self.destructive:
+            raise ValueError(f"tool {self.name}: a read-only tool cannot be destructive")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ToolCard(ToolFacts):
+    """A tool as `tools/list` publishes it, and the module whose `TOOLS` declare it: all a server needs before the
+    tool's first call (`xero_mcp.tools._catalogue` keeps these between starts, so start-up imports no tool module).
+    """
+
+    module: str
+    input_schema: dict[str, Any]
+    context_kwarg: str | None
+
+    def spec(self) -> ToolSpec:
+        """The tool's declaration (its handler and preview); its module is imported on the first call."""
+        return _declared(self.module, self.name)
+
+
+@functools.cache
+def _declared(module: str, name: str) -> ToolSpec:
+    tools: tuple[ToolSpec, ...] = importlib.import_module(module).TOOLS
+    for spec in tools:
+        if spec.name == name:
+            return spec
+    raise RuntimeError(f"tool {name} is not in the TOOLS of {module}")
 
 
 def replaces_lines(what: str, ref: str) -> Preview:

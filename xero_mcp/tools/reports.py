@@ -21,8 +21,9 @@ from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import DateFrom, DateTo, OptionalContact, Tenant
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
-from xero_mcp.tools._projections import Amount, View, without_null
+from xero_mcp.tools._projections import Amount, View
 from xero_mcp.tools._spec import ToolSpec, tool
+from xero_mcp.tools._views import without_null
 
 if TYPE_CHECKING:
     from xero_mcp.client.models.reports import Report, ReportCell, ReportRow
