@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict, TypeVar
 
 from pydantic import BaseModel
 
@@ -27,7 +27,15 @@ from xero_mcp.tools._projections import InvoiceCreated, InvoiceView, Paged, invo
 from xero_mcp.tools._resolve import fold
 
 if TYPE_CHECKING:
-    from xero_mcp.client.models import ContactRef, Invoice, InvoiceCreate, InvoiceUpdate, LineItem, LineItemInput
+    from xero_mcp.client.models import (
+        ContactRef,
+        Invoice,
+        InvoiceCreate,
+        InvoiceUpdate,
+        LineItem,
+        LineItemInput,
+        XeroRequest,
+    )
     from xero_mcp.tools._inputs import LineIn
 
 InvoiceType = Literal["ACCREC", "ACCPAY"]
@@ -44,6 +52,7 @@ D = TypeVar("D", bound="_Stored")
 T = TypeVar("T")
 V = TypeVar("V", bound=BaseModel)
 S = TypeVar("S", bound=str)
+U = TypeVar("U", bound="XeroRequest")
 
 LIVE_STATUSES: tuple[str, ...] = ("DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "VOIDED")
 """Every status but DELETED: a deleted document no longer counts as an existing copy."""
@@ -162,6 +171,33 @@ async def lines_change(org: Org, r: Document, *, tax_from_account: bool = False)
     if r.lines is None:
         return None
     return await _resolve.line_items(org, r.lines, tax_from_account=tax_from_account)
+
+
+class CommonChanges(TypedDict):
+    """What an update changes that every kind of document takes the same way (None: kept as it is)."""
+
+    contact: ContactRef | None
+    line_items: list[LineItemInput] | None
+    date: dt.date | None
+    reference: str | None
+
+
+async def common_changes(org: Org, r: Document, *, tax_from_account: bool = False) -> CommonChanges:
+    """The contact, lines, date and reference an update names, resolved, for the kind's own update model:
+    `models.CreditNoteUpdate(**await common_changes(org, r), status=...)`."""
+    return {
+        "contact": await contact_change(org, r),
+        "line_items": await lines_change(org, r, tax_from_account=tax_from_account),
+        "date": r.date,
+        "reference": r.reference,
+    }
+
+
+def nonempty(changes: U) -> U:
+    """An update's changes when they change something; a UserInputError asking for a field when they are empty."""
+    if not changes.to_xero():
+        raise UserInputError("Give at least one field to change.")
+    return changes
 
 
 def currency(code: str | None) -> str | None:
@@ -347,8 +383,7 @@ async def update_document(
     x: ToolContext, ref: str, changes: InvoiceUpdate, tenant: str | None, *, field: str
 ) -> InvoiceView:
     """Apply `changes` to an invoice or bill after checking its status allows them."""
-    if not changes.to_xero():
-        raise UserInputError("Give at least one field to change.")
+    nonempty(changes)
     org = await x.org(tenant)
     current = await fetch_invoice(org, ref, field=field)
     check_editable(current, changes)

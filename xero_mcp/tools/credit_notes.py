@@ -20,13 +20,13 @@ from xero_mcp.tools._documents import (
     Document,
     Listing,
     choice,
-    contact_change,
+    common_changes,
     currency,
     fetch,
     fetch_invoice,
     first_same,
-    lines_change,
     listed,
+    nonempty,
 )
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import PositiveAmount
@@ -129,16 +129,9 @@ async def update(x: ToolContext, r: Document) -> CreditNoteView:
     given, replace all lines."""
     status = choice("status", r.status, WRITABLE, r.what)
     org = await x.org(r.tenant)
-    changes = models.CreditNoteUpdate(
-        contact=await contact_change(org, r),
-        line_items=await lines_change(org, r),
-        date=r.date,
-        reference=r.reference,
-        status=status,
-        line_amount_types=r.line_amount_types,
+    changes = nonempty(
+        models.CreditNoteUpdate(**await common_changes(org, r), status=status, line_amount_types=r.line_amount_types)
     )
-    if not changes.to_xero():
-        raise UserInputError("Give at least one field to change.")
     current = await _fetch(org, r.document, field="document")
     if current.status in ("VOIDED", "DELETED"):
         raise UserInputError(f"The {_label(current)} is {current.status} and cannot be changed. Create a new one.")

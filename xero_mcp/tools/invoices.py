@@ -19,12 +19,11 @@ from xero_mcp.tools._documents import (
     WRITABLE,
     Document,
     choice,
-    contact_change,
+    common_changes,
     create_document,
     currency,
     fetch_invoice,
     label,
-    lines_change,
     money,
     refuse_if_closed,
     update_document,
@@ -71,12 +70,9 @@ async def update(x: ToolContext, r: Document) -> InvoiceView:
     status = choice("status", r.status, WRITABLE, r.what)
     org = await x.org(r.tenant)
     changes = models.InvoiceUpdate(
-        contact=await contact_change(org, r),
-        line_items=await lines_change(org, r),
-        date=r.date,
+        **await common_changes(org, r),
         due_date=r.due_date,
         invoice_number=r.number,
-        reference=r.reference,
         status=status,
         line_amount_types=r.line_amount_types,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from xero_mcp.client import models
 from xero_mcp.client.errors import NotFound
@@ -16,16 +16,18 @@ from xero_mcp.tools._documents import (
     Document,
     Listing,
     choice,
-    contact_change,
+    common_changes,
     currency,
     first_same,
-    lines_change,
     listed,
+    nonempty,
 )
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._projections import Paged, QuoteCreated, QuoteView, quote_view
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from xero_mcp.client.models import Quote, QuoteLineAmountTypes, QuoteUpdate
 
 QuoteStatus = Literal["DRAFT", "SENT", "ACCEPTED", "DECLINED", "INVOICED"]
@@ -51,6 +53,25 @@ def _amount_types(value: AmountTypes | None) -> QuoteLineAmountTypes | None:
         return None
     spelled: dict[str, QuoteLineAmountTypes] = {"Exclusive": "EXCLUSIVE", "Inclusive": "INCLUSIVE", "NoTax": "NOTAX"}
     return spelled[value]
+
+
+class _QuoteFields(TypedDict):
+    expiry_date: dt.date | None
+    title: str | None
+    summary: str | None
+    terms: str | None
+    line_amount_types: QuoteLineAmountTypes | None
+
+
+def _quote_fields(r: Document) -> _QuoteFields:
+    """The fields only a quote has, as a new quote and a change to one both take them (None: not given)."""
+    return {
+        "expiry_date": r.expiry_date,
+        "title": r.title,
+        "summary": r.summary,
+        "terms": r.terms,
+        "line_amount_types": _amount_types(r.line_amount_types),
+    }
 
 
 def _label(quote: Quote) -> str:
@@ -105,15 +126,11 @@ async def create(x: ToolContext, r: Document) -> QuoteCreated:
         contact=await _resolve.contact_ref(org, contact),
         line_items=await _resolve.line_items(org, r.new_lines(), tax_from_account=True),
         date=r.date or await _resolve.today(org),
-        expiry_date=r.expiry_date,
         quote_number=number,
         reference=r.reference,
-        title=r.title,
-        summary=r.summary,
-        terms=r.terms,
         status=status,
-        line_amount_types=_amount_types(r.line_amount_types),
         currency_code=currency(r.currency_code),
+        **_quote_fields(r),
     )
 
     async def find() -> Quote | None:
@@ -161,20 +178,9 @@ async def update(x: ToolContext, r: Document) -> QuoteView:
     change, and lines, when given, replace all lines."""
     status = choice("status", r.status, STATUSES, r.what)
     org = await x.org(r.tenant)
-    changes = models.QuoteUpdate(
-        contact=await contact_change(org, r),
-        line_items=await lines_change(org, r, tax_from_account=True),
-        date=r.date,
-        expiry_date=r.expiry_date,
-        reference=r.reference,
-        title=r.title,
-        summary=r.summary,
-        terms=r.terms,
-        status=status,
-        line_amount_types=_amount_types(r.line_amount_types),
+    changes = nonempty(
+        models.QuoteUpdate(**await common_changes(org, r, tax_from_account=True), **_quote_fields(r), status=status)
     )
-    if not changes.to_xero():
-        raise UserInputError("Give at least one field to change.")
     current = await _fetch_quote(org, r.document, field="document")
     _check_quote_change(current, changes)
     updated = await org.api.quotes.update(str(current.quote_id), changes)
