@@ -44,11 +44,11 @@ T_co = TypeVar("T_co", covariant=True)
 Q_contra = TypeVar("Q_contra", contravariant=True)
 
 RecordKind = Literal[
-    "contact",
     "invoice",
     "bill",
-    "quote",
     "credit_note",
+    "quote",
+    "contact",
     "payment",
     "bank_transaction",
     "bank_transfer",
@@ -56,7 +56,8 @@ RecordKind = Literal[
     "item",
     "manual_journal",
 ]
-"""The kinds of record the create tools make; each has one natural-key rule."""
+"""The kinds of record the create tools make; each has one natural-key rule. History's `Entity` starts with them, so
+this order is the order its schema publishes."""
 
 NATURAL_KEYS: Mapping[RecordKind, str] = MappingProxyType(
     {

@@ -14,6 +14,7 @@ from xero_mcp.client.errors import NotFound
 from xero_mcp.tools import _records
 from xero_mcp.tools._args import Tenant
 from xero_mcp.tools._context import ToolContext
+from xero_mcp.tools._create import RecordKind
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._projections import HistoryEntryView, HistoryView, history_entry_view
 from xero_mcp.tools._spec import ToolSpec, tool
@@ -25,23 +26,8 @@ MAX_NOTE_LENGTH = 2500
 """Xero's limit on a note, as the client's models state it: declared here too because the SDK reads the argument
 types at start-up, before the client's models are loaded (tests/test_startup.py checks the two agree)."""
 
-Entity = Literal[
-    "invoice",
-    "bill",
-    "credit_note",
-    "quote",
-    "contact",
-    "payment",
-    "bank_transaction",
-    "bank_transfer",
-    "purchase_order",
-    "item",
-    "manual_journal",
-    "overpayment",
-    "prepayment",
-    "batch_payment",
-    "repeating_invoice",
-]
+Entity = Literal[RecordKind, "overpayment", "prepayment", "batch_payment", "repeating_invoice"]
+"""Every kind of record the create tools make, and the other records that keep a history."""
 
 RecordRef = Annotated[str, Field(max_length=100, description="Its ID, or a document's number")]
 
