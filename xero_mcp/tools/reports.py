@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypedDict, cast
 
 from mcp.server.mcpserver import Context
 from pydantic import ConfigDict, Field, SerializerFunctionWrapHandler, WithJsonSchema, model_serializer
@@ -55,7 +55,22 @@ _REPORT_DESCRIPTION = "Takes only: " + ". ".join(
 ).replace("AgedReceivablesByContact", "Aged*ByContact")
 
 Periods = Annotated[int | None, Field(ge=1, le=12, description="Periods to compare")]
-Timeframe = Annotated[Literal["MONTH", "QUARTER", "YEAR"] | None, Field(description="Period length")]
+PeriodLength = Literal["MONTH", "QUARTER", "YEAR"]
+Timeframe = Annotated[PeriodLength | None, Field(description="Period length")]
+
+
+class ReportArguments(TypedDict):
+    """get_report's arguments for the report itself (the names `PARAMETERS` lists), as the model gave them."""
+
+    date_from: dt.date | None
+    date_to: dt.date | None
+    date: dt.date | None
+    periods: int | None
+    timeframe: PeriodLength | None
+    contact: str | None
+    tracking: list[str] | None
+    payments_only: bool
+
 
 _AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
 _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00$")
@@ -219,13 +234,13 @@ async def _run(
     org: Org,
     report: str,
     *,
-    from_date: dt.date | None,
-    to_date: dt.date | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
     date: dt.date | None,
     periods: int | None,
-    timeframe: Literal["MONTH", "QUARTER", "YEAR"] | None,
+    timeframe: PeriodLength | None,
     contact: str | None,
-    tracking: Sequence[str],
+    tracking: Sequence[str] | None,
     payments_only: bool,
 ) -> Report:
     reports = org.api.reports
@@ -235,14 +250,14 @@ async def _run(
             raise UserInputError(f"contact: {report} is for one contact; give its name, number or ID.")
         found = await _resolve.contact(org, contact, field="contact")
         run = reports.aged_receivables if report == "AgedReceivablesByContact" else reports.aged_payables
-        return await run(str(found.contact_id), date=date, from_date=from_date, to_date=to_date)
+        return await run(str(found.contact_id), date=date, from_date=date_from, to_date=date_to)
     if report == "TrialBalance":
         return await reports.trial_balance(date=date, payments_only=cash)
     if report == "BankSummary":
-        return await reports.bank_summary(from_date=from_date, to_date=to_date)
+        return await reports.bank_summary(from_date=date_from, to_date=date_to)
     if report == "ExecutiveSummary":
         return await reports.executive_summary(date=date)
-    ids = await _tracking_ids(org, _split_tracking(tracking, report))
+    ids = await _tracking_ids(org, _split_tracking(tracking or [], report))
     if report == "BalanceSheet":
         options = [option for _, option in ids] + [None, None]
         return await reports.balance_sheet(
@@ -255,8 +270,8 @@ async def _run(
         )
     slots = [*ids, (None, None), (None, None)]
     return await reports.profit_and_loss(
-        from_date=from_date,
-        to_date=to_date,
+        from_date=date_from,
+        to_date=date_to,
         periods=periods,
         timeframe=timeframe,
         tracking_category_id=slots[0][0],
@@ -286,36 +301,23 @@ async def get_report(
     tenant: Tenant = None,
 ) -> ReportView:
     """A financial report: columns, then sections of labelled rows."""
-    _check_parameters(
-        report,
-        {
-            "date_from": date_from,
-            "date_to": date_to,
-            "date": date,
-            "periods": periods,
-            "timeframe": timeframe,
-            "contact": contact,
-            "tracking": tracking,
-            "payments_only": payments_only,
-        },
-    )
+    given: ReportArguments = {
+        "date_from": date_from,
+        "date_to": date_to,
+        "date": date,
+        "periods": periods,
+        "timeframe": timeframe,
+        "contact": contact,
+        "tracking": tracking,
+        "payments_only": payments_only,
+    }
+    _check_parameters(report, given)
     _check_dates(date_from, date_to)
     if timeframe is not None and periods is None:
         raise UserInputError("timeframe: give periods too (how many earlier periods of that length to compare).")
     org = await x.org(tenant)
     await ctx.report_progress(0, 1, f"Running {report}")
-    raw = await _run(
-        org,
-        report,
-        from_date=date_from,
-        to_date=date_to,
-        date=date,
-        periods=periods,
-        timeframe=timeframe,
-        contact=contact,
-        tracking=tracking or [],
-        payments_only=payments_only,
-    )
+    raw = await _run(org, report, **given)
     await ctx.report_progress(1, 1, f"{report} ready")
     return compact_report(raw)
 
