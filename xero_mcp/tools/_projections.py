@@ -25,8 +25,10 @@ from xero_mcp.tools._views import CompactView, View, deep_link
 if TYPE_CHECKING:
     # Only the converters' parameters name the client's models; the result models load without them.
     from xero_mcp.client.models import (
+        AccountSummary,
         Allocation,
         BankTransaction,
+        BankTransfer,
         Contact,
         CreditNote,
         HistoryRecord,
@@ -77,6 +79,11 @@ def paged(page: Page[R], convert: Callable[[R], V]) -> Paged[V]:
 
 def _id(value: object) -> str | None:
     return str(value) if value is not None else None
+
+
+def account_name(account: AccountSummary | None) -> str | None:
+    """How a result names an account a record was paid from or into: its name, or its code when it has none."""
+    return (account.name or account.code) if account else None
 
 
 # --- lines, payments, allocations ----------------------------------------------------------------------------------
@@ -509,13 +516,12 @@ def bank_transaction_view(
 ) -> BV:
     """A bank transaction result (BankTransactionView or a subclass, with `extra` fields) of a client one."""
     ident = str(transaction.bank_transaction_id)
-    account = transaction.bank_account
     return model(
         bank_transaction_id=ident,
         type=transaction.type,
         status=transaction.status,
         contact_name=transaction.contact.name if transaction.contact else None,
-        bank_account=(account.name or account.code) if account else None,
+        bank_account=account_name(transaction.bank_account),
         date=transaction.date,
         reference=transaction.reference,
         total=transaction.total,
@@ -524,6 +530,33 @@ def bank_transaction_view(
         overpayment_id=str(transaction.overpayment_id) if transaction.overpayment_id else None,
         url=deep_link(short_code, "bank_transaction", ident),
         **extra,
+    )
+
+
+class BankTransferCreated(CompactView):
+    """A bank transfer; duplicate=true when an existing transfer was returned instead of creating one."""
+
+    bank_transfer_id: str
+    from_bank_account: str | None = None
+    to_bank_account: str | None = None
+    amount: Amount | None = None
+    date: dt.date | None = None
+    reference: str | None = None
+    status: str | None = None
+    duplicate: bool = False
+
+
+def bank_transfer_view(transfer: BankTransfer, duplicate: bool) -> BankTransferCreated:
+    """create_bank_transfer's result of a client BankTransfer."""
+    return BankTransferCreated(
+        bank_transfer_id=str(transfer.bank_transfer_id),
+        from_bank_account=account_name(transfer.from_bank_account),
+        to_bank_account=account_name(transfer.to_bank_account),
+        amount=transfer.amount,
+        date=transfer.date,
+        reference=transfer.reference,
+        status=transfer.status,
+        duplicate=duplicate,
     )
 
 
@@ -554,7 +587,6 @@ PV = TypeVar("PV", bound=PaymentView)
 def payment_view(payment: Payment, model: type[PV] = PaymentView, **extra: Any) -> PV:
     """A payment result (PaymentView or a subclass, with `extra` fields) of a client Payment."""
     document = payment.invoice or payment.credit_note
-    account = payment.account
     return model(
         payment_id=str(payment.payment_id),
         date=payment.date,
@@ -565,7 +597,7 @@ def payment_view(payment: Payment, model: type[PV] = PaymentView, **extra: Any) 
         invoice_id=str(payment.invoice.invoice_id) if payment.invoice and payment.invoice.invoice_id else None,
         invoice_number=payment.invoice.invoice_number if payment.invoice else None,
         contact_name=document.contact.name if document and document.contact else None,
-        account=(account.name or account.code) if account else None,
+        account=account_name(payment.account),
         **extra,
     )
 

@@ -32,12 +32,12 @@ from xero_mcp.tools._documents import Document, LineTax, Listing, first_same, li
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import LineIn, PositiveAmount
 from xero_mcp.tools._projections import (
-    Amount,
     BankTransactionCreated,
     BankTransactionView,
-    CompactView,
+    BankTransferCreated,
     Paged,
     bank_transaction_view,
+    bank_transfer_view,
 )
 from xero_mcp.tools._resolve import fold
 from xero_mcp.tools._spec import ToolSpec, replaces_lines, tool
@@ -210,33 +210,6 @@ async def _fetch_transaction_any(org: Org, ident: str) -> BankTransaction:
 # --- bank transfers ------------------------------------------------------------------------------------------------
 
 
-class BankTransferCreated(CompactView):
-    """A bank transfer; duplicate=true when an existing transfer was returned instead of creating one."""
-
-    bank_transfer_id: str
-    from_bank_account: str | None = None
-    to_bank_account: str | None = None
-    amount: Amount | None = None
-    date: dt.date | None = None
-    reference: str | None = None
-    status: str | None = None
-    duplicate: bool = False
-
-
-def _transfer_view(transfer: BankTransfer, duplicate: bool) -> BankTransferCreated:
-    source, target = transfer.from_bank_account, transfer.to_bank_account
-    return BankTransferCreated(
-        bank_transfer_id=str(transfer.bank_transfer_id),
-        from_bank_account=(source.name or source.code) if source else None,
-        to_bank_account=(target.name or target.code) if target else None,
-        amount=transfer.amount,
-        date=transfer.date,
-        reference=transfer.reference,
-        status=transfer.status,
-        duplicate=duplicate,
-    )
-
-
 @tool("create_bank_transfer", toolset="payments", title="Transfer between bank accounts", read_only=False)
 async def create_bank_transfer(
     x: ToolContext,
@@ -286,7 +259,7 @@ async def create_bank_transfer(
 
     creation = Creation(kind="bank_transfer", records=api, request=request, find=find)
     created, duplicate = await create_once(x, org, creation, dedupe_key=dedupe_key, allow_duplicate=allow_duplicate)
-    return _transfer_view(created, duplicate)
+    return bank_transfer_view(created, duplicate)
 
 
 TOOLS: tuple[ToolSpec, ...] = (update_bank_transaction, create_bank_transfer)

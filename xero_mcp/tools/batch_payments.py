@@ -24,7 +24,7 @@ from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._documents import fetch_invoice, label
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import InputModel, PositiveAmount
-from xero_mcp.tools._projections import AllocationBrief, View
+from xero_mcp.tools._projections import AllocationBrief, View, account_name
 from xero_mcp.tools._spec import ToolSpec, tool
 
 if TYPE_CHECKING:
@@ -62,11 +62,10 @@ class BatchList(View):
 
 
 def _view(batch: BatchPayment, *, lines: bool = True) -> BatchView:
-    account = batch.account
     return BatchView(
         **brief(batch),
         batch_payment_id=str(batch.batch_payment_id),
-        bank_account=(account.name or account.code) if account else None,
+        bank_account=account_name(batch.account),
         payments=[
             BatchLineView(
                 payment_id=str(p.payment_id) if p.payment_id else None,
