@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from difflib import get_close_matches
 from typing import Annotated, Any, cast
+from uuid import UUID
 
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, model_validator
@@ -165,6 +166,16 @@ def text_or_none(value: str | None) -> str | None:
     """An optional text argument without surrounding spaces; None when that leaves nothing."""
     text = (value or "").strip()
     return text or None
+
+
+def xero_id(value: str, field: str, *, see: str = "") -> str:
+    """The Xero ID (a UUID, spelt canonically) that `value` is; else a UserInputError naming `field` and, when given,
+    the tool that lists such IDs (`see`)."""
+    try:
+        return str(UUID(value.strip()))
+    except ValueError:
+        hint = f"; see {see}" if see else ""
+        raise UserInputError(f"{field}: {value!r} is not a Xero ID (a UUID){hint}.") from None
 
 
 def where_dated(filters: Sequence[Where], date_from: date | None, date_to: date | None) -> Where | None:

@@ -17,7 +17,6 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Literal
-from uuid import UUID
 
 from pydantic import Field
 
@@ -25,7 +24,7 @@ from xero_mcp.client import models
 from xero_mcp.client.errors import NotFound
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
-from xero_mcp.tools._args import AllowDuplicate, DedupeKey, OptionalContact, Tenant, where_dated
+from xero_mcp.tools._args import AllowDuplicate, DedupeKey, OptionalContact, Tenant, where_dated, xero_id
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._create import Creation, create_once, status_in
 from xero_mcp.tools._documents import Document, LineTax, Listing, first_same, listed
@@ -180,10 +179,7 @@ async def update_bank_transaction(
     tenant: Tenant = None,
 ) -> BankTransactionView:
     """Change an unreconciled bank transaction; lines, if given, replace all its lines."""
-    try:
-        ident = str(UUID(bank_transaction_id.strip()))
-    except ValueError:
-        raise UserInputError(f"bank_transaction_id: {bank_transaction_id!r} is not a Xero ID (a UUID).") from None
+    ident = xero_id(bank_transaction_id, "bank_transaction_id")
     if all(value is None for value in (reference, date, contact, lines, line_amount_types)):
         raise UserInputError("Nothing to change: give reference, date, contact, lines or line_amount_types.")
     org = await x.org(tenant)

@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
-from uuid import UUID
 
 from pydantic import Field
 
 from xero_mcp.client import models
 from xero_mcp.tools import _resolve
-from xero_mcp.tools._args import BankAccountArg, ModifiedSince, Tenant
+from xero_mcp.tools._args import BankAccountArg, ModifiedSince, Tenant, xero_id
 from xero_mcp.tools._briefs import Brief, brief
 from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._documents import fetch_invoice, label
@@ -160,12 +159,7 @@ async def delete_batch_payment(
     tenant: Tenant = None,
 ) -> BatchView:
     """Delete a batch payment with all its payments (the user confirms); its documents are owed again."""
-    try:
-        ident = UUID(batch_payment.strip())
-    except ValueError:
-        raise UserInputError(
-            f"batch_payment: {batch_payment!r} is not a batch payment ID; see list_batch_payments."
-        ) from None
+    ident = xero_id(batch_payment, "batch_payment", see="list_batch_payments")
     org = await x.org(tenant)
     return _view(await org.api.batch_payments.delete(ident), lines=False)
 

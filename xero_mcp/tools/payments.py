@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
-from uuid import UUID
 
 from pydantic import Field
 
@@ -18,7 +17,7 @@ from xero_mcp.client import models
 from xero_mcp.client.errors import NotFound
 from xero_mcp.client.pagination import Where
 from xero_mcp.tools import _resolve
-from xero_mcp.tools._args import AllowDuplicate, BankAccountArg, DedupeKey, Tenant, where_dated
+from xero_mcp.tools._args import AllowDuplicate, BankAccountArg, DedupeKey, Tenant, where_dated, xero_id
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._create import Creation, create_once, fetch_live
 from xero_mcp.tools._documents import Listing, fetch_invoice, listed
@@ -124,15 +123,8 @@ async def create_payment(
     return payment_view(created, PaymentCreated, duplicate=duplicate)
 
 
-def _payment_id(payment_id: str) -> str:
-    try:
-        return str(UUID(payment_id.strip()))
-    except ValueError:
-        raise UserInputError(f"payment_id: {payment_id!r} is not a Xero ID (a UUID); see list_records.") from None
-
-
 async def _deletable(org: Org, payment_id: str) -> Payment:
-    ident = _payment_id(payment_id)
+    ident = xero_id(payment_id, "payment_id", see="list_records")
     try:
         payment = await org.api.payments.get(ident)
     except NotFound:
