@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Literal
-from uuid import UUID
 
 from pydantic import BaseModel, Field
 
@@ -31,8 +30,8 @@ from xero_mcp.tools._args import (
     where_dated,
 )
 from xero_mcp.tools._context import Org, OrgProfile, ToolContext
-from xero_mcp.tools._create import Creation, create_once, fetch_live, status_in
-from xero_mcp.tools._documents import LineTax
+from xero_mcp.tools._create import Creation, create_once, status_in
+from xero_mcp.tools._documents import LineTax, fetch
 from xero_mcp.tools._errors import UserInputError
 from xero_mcp.tools._inputs import INPUT_CONFIG, AmountIn, InputModel, TrackingText
 from xero_mcp.tools._projections import Amount, CompactView, Paged, View, paged
@@ -311,14 +310,10 @@ async def update_item(
 
 
 async def _find_item(org: Org, wanted: str) -> Item:
-    try:
-        ident = UUID(wanted.strip())
-    except ValueError:
-        return await _resolve.item(org, wanted, field="item")
-    found = await fetch_live(org.api.items.get, str(ident))
-    if found is None:
-        raise UserInputError(f"item: no item has the ID {ident}; see list_items.")
-    return found
+    """The item with this ID, code or name."""
+    if _resolve.is_id(wanted):
+        return await fetch(org.api.items.get, wanted, field="item", noun="item", hint="See list_items.")
+    return await _resolve.item(org, wanted, field="item")
 
 
 # --- tracking ------------------------------------------------------------------------------------------------------
