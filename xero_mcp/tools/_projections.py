@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         LineItem,
         Payment,
         PaymentSummary,
+        PurchaseOrder,
         Quote,
     )
     from xero_mcp.client.pagination import Page
@@ -480,6 +481,51 @@ class AllocationView(Allocated):
 
     credit_note_id: str
     credit_note_number: str | None = None
+
+
+# --- purchase orders --------------------------------------------------------------------------------------------------
+
+
+class PurchaseOrderView(CompactView):
+    """A purchase order in brief."""
+
+    purchase_order_id: str
+    purchase_order_number: str | None = None
+    reference: str | None = None
+    status: str | None = None
+    contact_name: str | None = None
+    date: dt.date | None = None
+    delivery_date: dt.date | None = None
+    total: Amount | None = None
+    url: str | None = None
+
+
+class PurchaseOrderCreated(PurchaseOrderView):
+    """A created purchase order (create_document): duplicate=true when an existing order was returned instead."""
+
+    duplicate: bool = False
+
+
+POV = TypeVar("POV", bound=PurchaseOrderView)
+
+
+def purchase_order_view(
+    order: PurchaseOrder, short_code: str | None, model: type[POV] = PurchaseOrderView, **extra: Any
+) -> POV:
+    """A purchase order result (PurchaseOrderView or a subclass, with `extra` fields) of a client PurchaseOrder."""
+    ident = str(order.purchase_order_id)
+    return model(
+        purchase_order_id=ident,
+        purchase_order_number=order.purchase_order_number,
+        reference=order.reference,
+        status=order.status,
+        contact_name=order.contact.name if order.contact else None,
+        date=order.date,
+        delivery_date=order.delivery_date,
+        total=order.total,
+        url=deep_link(short_code, "purchase_order", ident),
+        **extra,
+    )
 
 
 # --- bank transactions and payments --------------------------------------------------------------------------------

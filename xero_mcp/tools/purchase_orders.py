@@ -6,8 +6,7 @@ A purchase order is recognised by its number; without one, by supplier, date, re
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal
 
 from xero_mcp.client import models
 from xero_mcp.tools import _resolve
@@ -15,8 +14,7 @@ from xero_mcp.tools._args import one_status
 from xero_mcp.tools._context import ToolContext
 from xero_mcp.tools._create import Creation, create_once, fetch_live
 from xero_mcp.tools._documents import Document, Listing, choice, first_same, listed
-from xero_mcp.tools._projections import Amount, CompactView, Paged
-from xero_mcp.tools._views import deep_link
+from xero_mcp.tools._projections import Paged, PurchaseOrderCreated, PurchaseOrderView, purchase_order_view
 
 if TYPE_CHECKING:
     from xero_mcp.client.models import PurchaseOrder
@@ -27,48 +25,6 @@ argument types at start-up, before the client's models are loaded (tests/test_st
 STATUSES: tuple[PurchaseOrderStatus, ...] = ("DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED")
 NEW_STATUSES: tuple[PurchaseOrderStatus, ...] = ("DRAFT", "SUBMITTED", "AUTHORISED")
 """The statuses a purchase order may be created in."""
-
-
-class PurchaseOrderView(CompactView):
-    """A purchase order in brief."""
-
-    purchase_order_id: str
-    purchase_order_number: str | None = None
-    reference: str | None = None
-    status: str | None = None
-    contact_name: str | None = None
-    date: dt.date | None = None
-    delivery_date: dt.date | None = None
-    total: Amount | None = None
-    url: str | None = None
-
-
-class PurchaseOrderCreated(PurchaseOrderView):
-    """A created purchase order (create_document): duplicate=true when an existing order was returned instead."""
-
-    duplicate: bool = False
-
-
-POV = TypeVar("POV", bound=PurchaseOrderView)
-
-
-def purchase_order_view(
-    order: PurchaseOrder, short_code: str | None, model: type[POV] = PurchaseOrderView, **extra: Any
-) -> POV:
-    """A purchase order result (PurchaseOrderView or a subclass, with `extra` fields) of a client PurchaseOrder."""
-    ident = str(order.purchase_order_id)
-    return model(
-        purchase_order_id=ident,
-        purchase_order_number=order.purchase_order_number,
-        reference=order.reference,
-        status=order.status,
-        contact_name=order.contact.name if order.contact else None,
-        date=order.date,
-        delivery_date=order.delivery_date,
-        total=order.total,
-        url=deep_link(short_code, "purchase_order", ident),
-        **extra,
-    )
 
 
 async def list_purchase_orders(x: ToolContext, q: Listing) -> Paged[PurchaseOrderView]:
