@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar, cast
 from mcp.server.mcpserver.exceptions import ToolError
 
 from xero_mcp.client.errors import NotFound
+from xero_mcp.sync.dedupe import ClaimBusyError
 from xero_mcp.sync.xerotime import canonical_uuid, parse_xero_date
 from xero_mcp.tools._errors import UserInputError
 
@@ -477,8 +478,6 @@ async def create_once(
     `allow_duplicate` skips the lookups and sends a fresh key, so a deliberate second copy is never answered from
     Xero's replay cache.
     """
-    from xero_mcp.sync.dedupe import ClaimBusyError  # the store loads on the first create, not at start-up
-
     if allow_duplicate:
         return await creation.write(None), False
     key = key_of(creation, dedupe_key)

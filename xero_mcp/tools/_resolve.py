@@ -25,6 +25,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from uuid import UUID
 
+from rapidfuzz import fuzz
+
 from xero_mcp.client import models
 from xero_mcp.client.errors import NotFound
 from xero_mcp.client.pagination import Where
@@ -382,10 +384,6 @@ def plain_name(name: str | None) -> str:
 
 def name_similarity(a: str | None, b: str | None) -> float:
     """How alike two contact names are (0-100) once folded by `plain_name`, word order aside."""
-    # rapidfuzz loads on the first comparison: loading its compiled extension costs a cold start 50-100 ms, more
-    # than the rest of the tools' imports together. The one start-up deferral outside the backend factory.
-    from rapidfuzz import fuzz
-
     left, right = plain_name(a), plain_name(b)
     if not left or not right:
         return 0.0

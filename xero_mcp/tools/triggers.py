@@ -19,14 +19,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar, cast
+from typing import Annotated, Any, Generic, Literal, TypeVar, cast
 from uuid import UUID
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import AwareDatetime, BaseModel, Field
 
+from xero_mcp.client import models
 from xero_mcp.client.pagination import MAX_PAGE_SIZE, Where, items_of
+from xero_mcp.sync.cursors import DEFAULT_CONSUMER, ENTITIES, CursorMismatchError, PollError, PollResult
 from xero_mcp.tools._args import Tenant
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._errors import UserInputError
@@ -40,9 +42,6 @@ from xero_mcp.tools._projections import (
     quote_view,
 )
 from xero_mcp.tools._spec import ToolSpec, tool
-
-if TYPE_CHECKING:
-    from xero_mcp.sync.cursors import PollResult
 
 V = TypeVar("V", bound=BaseModel)
 M = TypeVar("M", bound=BaseModel)
@@ -116,8 +115,6 @@ def _pages(
 
 def _client_name(ctx: Context[Any, Any]) -> str:
     """The consumer of a poll that names none: the MCP client's name from `initialize` (each app its own cursor)."""
-    from xero_mcp.sync.cursors import DEFAULT_CONSUMER
-
     try:
         params = ctx.session.client_params
     except (AttributeError, ValueError):  # no request in flight (a direct call in a test)
@@ -135,8 +132,6 @@ async def _poll(
     tenant: str | None,
     consumer: str | None,
 ) -> tuple[Org, PollResult]:
-    from xero_mcp.sync.cursors import ENTITIES, CursorMismatchError, PollError
-
     org = await x.org(tenant)
     backend = await x.backend()
     kind = ENTITIES[source.entity]
@@ -195,34 +190,27 @@ _PAYMENTS = _Source("payments", "/Payments", "Payments", {}, None)
 _BANK_TRANSACTIONS = _Source("bank_transactions", "/BankTransactions", "BankTransactions", {}, None)
 
 
-def _client_models():  # the return type is inferred (the module itself), so each loader below is type-checked
-    """The client's models, imported on the first poll rather than when the server starts."""
-    import xero_mcp.client.models as models
-
-    return models
-
-
 @dataclass(frozen=True, slots=True)
 class _Trigger(Generic[M, V]):
     """One entity poll_changes watches: its source, and the result each of its records becomes."""
 
     source: _Source
-    model: Callable[[], type[M]]
+    model: type[M]
     view: Callable[[M, str | None], V]
 
     def project(self, record: Mapping[str, Any], short_code: str | None) -> V:
         """The result for one raw record."""
-        return self.view(self.model().model_validate(dict(record)), short_code)
+        return self.view(self.model.model_validate(dict(record)), short_code)
 
 
 _TRIGGERS: tuple[_Trigger[Any, Any], ...] = (
-    _Trigger(_CONTACTS, lambda: _client_models().Contact, contact_view),
-    _Trigger(_BILLS, lambda: _client_models().Invoice, invoice_view),
-    _Trigger(_BANK_TRANSACTIONS, lambda: _client_models().BankTransaction, bank_transaction_view),
-    _Trigger(_PAYMENTS, lambda: _client_models().Payment, lambda payment, _: payment_view(payment)),
-    _Trigger(_QUOTES, lambda: _client_models().Quote, quote_view),
-    _Trigger(_SALES, lambda: _client_models().Invoice, invoice_view),
-    _Trigger(_CREDIT_NOTES, lambda: _client_models().CreditNote, credit_note_view),
+    _Trigger(_CONTACTS, models.Contact, contact_view),
+    _Trigger(_BILLS, models.Invoice, invoice_view),
+    _Trigger(_BANK_TRANSACTIONS, models.BankTransaction, bank_transaction_view),
+    _Trigger(_PAYMENTS, models.Payment, lambda payment, _: payment_view(payment)),
+    _Trigger(_QUOTES, models.Quote, quote_view),
+    _Trigger(_SALES, models.Invoice, invoice_view),
+    _Trigger(_CREDIT_NOTES, models.CreditNote, credit_note_view),
 )
 
 _BY_ENTITY: dict[str, _Trigger[Any, Any]] = {trigger.source.entity: trigger for trigger in _TRIGGERS}
