@@ -483,7 +483,7 @@ class AllocationView(Allocated):
     credit_note_number: str | None = None
 
 
-# --- purchase orders --------------------------------------------------------------------------------------------------
+# --- purchase orders -----------------------------------------------------------------------------------------------
 
 
 class PurchaseOrderView(CompactView):

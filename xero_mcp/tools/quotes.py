@@ -56,6 +56,8 @@ def _amount_types(value: AmountTypes | None) -> QuoteLineAmountTypes | None:
 
 
 class _QuoteFields(TypedDict):
+    """What only a quote has, in the words of its create and update models."""
+
     expiry_date: dt.date | None
     title: str | None
     summary: str | None
