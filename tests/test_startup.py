@@ -20,10 +20,7 @@ from typing import Any, get_args
 import pytest
 
 from tests.openapi_check import load_spec
-from xero_mcp.client.models import LineAmountTypes
-from xero_mcp.client.models.history import MAX_NOTE_LENGTH as CLIENT_MAX_NOTE_LENGTH
-from xero_mcp.client.models.purchase_orders import PurchaseOrderStatus as ClientPurchaseOrderStatus
-from xero_mcp.tools import banking, history, purchase_orders, settings
+from xero_mcp.tools import settings
 
 # What the backend factory loads on the first tool call, on every start. httpx2 is not listed: the mcp SDK itself
 # imports it at start-up.
@@ -151,13 +148,6 @@ def test_the_first_tool_call_loads_the_client_sign_in_and_sandbox(
         assert {"xero_mcp.client._base", "xero_mcp.client.models._base", "xero_mcp.sandbox.app", "authlib"} <= set(
             started["at_call"]
         )
-
-
-def test_argument_types_declared_for_start_up_agree_with_the_clients() -> None:
-    # The tools declare these themselves so that start-up need not import the client's models.
-    assert get_args(banking.LineTax) == (LineAmountTypes, type(None))
-    assert get_args(purchase_orders.PurchaseOrderStatus) == get_args(ClientPurchaseOrderStatus)
-    assert history.MAX_NOTE_LENGTH == CLIENT_MAX_NOTE_LENGTH
 
 
 def test_the_account_types_are_the_specs() -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict, TypeVar
 from pydantic import BaseModel
 
 from xero_mcp.client.errors import NotFound
+from xero_mcp.client.models.common import LineAmountTypes
 from xero_mcp.client.pagination import Order, Page, Where
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import text_or_none, where_dated
@@ -45,8 +46,7 @@ INVOICE_STATUSES: tuple[InvoiceStatusFilter, ...] = ("DRAFT", "SUBMITTED", "AUTH
 WritableStatus = Literal["DRAFT", "SUBMITTED", "AUTHORISED"]
 WRITABLE: tuple[WritableStatus, ...] = ("DRAFT", "SUBMITTED", "AUTHORISED")
 """The statuses an invoice, bill or credit note may be created in or set to."""
-AmountTypes = Literal["Exclusive", "Inclusive", "NoTax"]
-LineTax = AmountTypes | None
+LineTax = LineAmountTypes | None
 
 D = TypeVar("D", bound="_Stored")
 T = TypeVar("T")
@@ -99,7 +99,7 @@ class Document:
     summary: str | None = None
     terms: str | None = None
     status: str | None = None
-    line_amount_types: AmountTypes | None = None
+    line_amount_types: LineAmountTypes | None = None
     currency_code: str | None = None
     bank_account: str | None = None
     dedupe_key: str | None = None

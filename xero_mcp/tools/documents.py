@@ -17,6 +17,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import Field
 
+from xero_mcp.client.models.common import LineAmountTypes
 from xero_mcp.tools import banking, bills, contacts, credit_notes, invoices, payments, purchase_orders, quotes
 from xero_mcp.tools._args import (
     AnyCase,
@@ -69,7 +70,6 @@ StatusFilter = Literal[
     "INVOICED",
     "BILLED",
 ]
-AmountTypes = Literal["Exclusive", "Inclusive", "NoTax"]
 
 R = TypeVar("R", Listing, Document)
 
@@ -190,7 +190,7 @@ async def create_document(
     summary: Annotated[str | None, Field(description="Summary (quote)")] = None,
     terms: Annotated[str | None, Field(description="Terms (quote)")] = None,
     status: Annotated[NewStatus | None, AnyCase, Field(description="Default DRAFT; AUTHORISED approves")] = None,
-    line_amount_types: Annotated[AmountTypes | None, Field(description="Are unit amounts tax inclusive?")] = None,
+    line_amount_types: Annotated[LineAmountTypes | None, Field(description="Are unit amounts tax inclusive?")] = None,
     currency_code: Annotated[
         str | None, Field(max_length=3, description="Currency; default the organisation's")
     ] = None,
@@ -228,7 +228,7 @@ async def update_document(
     summary: Annotated[str | None, Field(description="Summary (quote)")] = None,
     terms: Annotated[str | None, Field(description="Terms (quote)")] = None,
     status: Annotated[Status | None, AnyCase, Field(description="New status")] = None,
-    line_amount_types: Annotated[AmountTypes | None, Field(description="Are unit amounts tax inclusive?")] = None,
+    line_amount_types: Annotated[LineAmountTypes | None, Field(description="Are unit amounts tax inclusive?")] = None,
     tenant: Tenant = None,
 ) -> Any:
     """Change a document; only the fields given change, and lines replace every line (the user confirms)."""

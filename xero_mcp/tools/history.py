@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, cast
 from pydantic import Field
 
 from xero_mcp.client.errors import NotFound
+from xero_mcp.client.models.history import MAX_NOTE_LENGTH
 from xero_mcp.tools import _records
 from xero_mcp.tools._args import Tenant
 from xero_mcp.tools._context import ToolContext
@@ -21,10 +22,6 @@ from xero_mcp.tools._spec import ToolSpec, tool
 
 if TYPE_CHECKING:
     from xero_mcp.client.models import HistoryEntity
-
-MAX_NOTE_LENGTH = 2500
-"""Xero's limit on a note, as the client's models state it: declared here too because the SDK reads the argument
-types at start-up, before the client's models are loaded (tests/test_startup.py checks the two agree)."""
 
 Entity = Literal[RecordKind, "overpayment", "prepayment", "batch_payment", "repeating_invoice"]
 """Every kind of record the create tools make, and the other records that keep a history."""

@@ -6,9 +6,10 @@ A purchase order is recognised by its number; without one, by supplier, date, re
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from xero_mcp.client import models
+from xero_mcp.client.models.purchase_orders import PurchaseOrderStatus
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import one_status
 from xero_mcp.tools._context import ToolContext
@@ -19,9 +20,6 @@ from xero_mcp.tools._projections import Paged, PurchaseOrderCreated, PurchaseOrd
 if TYPE_CHECKING:
     from xero_mcp.client.models import PurchaseOrder
 
-PurchaseOrderStatus = Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"]
-"""Xero's purchase order statuses, as the client's models state them: declared here too because the SDK reads the
-argument types at start-up, before the client's models are loaded (tests/test_startup.py checks the two agree)."""
 STATUSES: tuple[PurchaseOrderStatus, ...] = ("DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED")
 NEW_STATUSES: tuple[PurchaseOrderStatus, ...] = ("DRAFT", "SUBMITTED", "AUTHORISED")
 """The statuses a purchase order may be created in."""

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Literal, TypedDict
 
 from xero_mcp.client import models
 from xero_mcp.client.errors import NotFound
+from xero_mcp.client.models.common import LineAmountTypes
 from xero_mcp.client.pagination import Order
 from xero_mcp.tools import _resolve
 from xero_mcp.tools._args import one_status, text_or_none
 from xero_mcp.tools._context import Org, ToolContext
 from xero_mcp.tools._create import Creation, create_once
 from xero_mcp.tools._documents import (
-    AmountTypes,
     Document,
     Listing,
     choice,
@@ -48,7 +48,7 @@ _LOCKED = frozenset({"ACCEPTED", "DECLINED", "INVOICED"})
 """Statuses in which Xero only accepts contact changes (and status moves)."""
 
 
-def _amount_types(value: AmountTypes | None) -> QuoteLineAmountTypes | None:
+def _amount_types(value: LineAmountTypes | None) -> QuoteLineAmountTypes | None:
     if value is None:
         return None
     spelled: dict[str, QuoteLineAmountTypes] = {"Exclusive": "EXCLUSIVE", "Inclusive": "INCLUSIVE", "NoTax": "NOTAX"}
