@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,12 +25,16 @@ def _entries(path: Path) -> list[dict[str, object]]:
 def test_the_first_load_writes_every_card_and_the_next_reads_the_same_cards(tmp_path: Path) -> None:
     path = tmp_path / "xero-mcp" / "tools-new.json"
     (tmp_path / "xero-mcp").mkdir()
-    older = tmp_path / "xero-mcp" / "tools-old.json"
-    older.write_text("[]")
+    gone, recent = tmp_path / "xero-mcp" / "tools-gone.json", tmp_path / "xero-mcp" / "tools-other.json"
+    for other in (gone, recent):
+        other.write_text("[]")
+    month_ago = time.time() - _catalogue.UNUSED_FOR - 60
+    os.utime(gone, (month_ago, month_ago))
     made = load_catalogue(path)
     assert [card.name for card in made] == [spec.name for spec in all_tools()]
     assert made == tuple(describe(spec) for spec in all_tools())
-    assert path.is_file() and not older.exists()  # an older version's catalogue is removed
+    # Another version's catalogue stays while that version is in use, and goes once it has not been for a month.
+    assert path.is_file() and recent.is_file() and not gone.exists()
     assert not list(path.parent.glob(".tools-*"))  # no partial file left behind
     assert load_catalogue(path) == made
     # What is read back is what is used: a card's description comes from the file.

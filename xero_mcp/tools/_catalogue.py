@@ -1,17 +1,18 @@
 """The tool catalogue: every tool's card (`ToolCard`, what `tools/list` publishes), kept between starts so that
 start-up imports no tool module.
 
-A card comes from importing its tool's module (and with it the client, the views and the rest) and from pydantic
-building the tool's arguments model and schema: about 60 ms for the default toolsets on a 2-core machine, most of what
-xero-mcp adds to an MCP server's cold start. Cards depend only on the installed code, so the first start writes them
-all to `$XDG_CACHE_HOME/xero-mcp/tools-<fingerprint>.json` (`~/.cache` when the variable is unset) and later starts
-read them back in about a millisecond; a tool's module is imported, and its arguments model built, on its first call.
+Making the cards imports every tool module (and with them the client's models, the store and rapidfuzz) and has
+pydantic build each tool's arguments model and schema: about 150 ms on a 2-core machine, three times the rest of
+xero-mcp's start-up. Cards depend only on the installed code, so the first start writes them all to
+`$XDG_CACHE_HOME/xero-mcp/tools-<fingerprint>.json` (`~/.cache` when the variable is unset) and later starts read
+them back in a few milliseconds; a tool's module is imported, and its arguments model built, on its first call.
 
 The fingerprint covers every source file of the package (path, size, modification time), the Python and pydantic
-versions, the installed mcp SDK and this file's format, so an upgrade or an edit makes a new catalogue and the old one
-is removed. A catalogue that cannot be read or written only makes a slower start: the cards are then made from the
-tool modules, as on a first start. Nothing in it runs: it holds data, and a card names only a module of
-`xero_mcp.tools` to import.
+versions, the installed mcp SDK and this file's format, so an upgrade or an edit makes a new catalogue. Another
+version's catalogue is removed once it has not been written for 30 days, so two installations used side by side (a
+desktop bundle and a clone, say) each keep theirs. A catalogue that cannot be read or written only makes a slower
+start: the cards are then made from the tool modules, as on a first start. Nothing in it runs: it holds data, and a
+card names only a module of `xero_mcp.tools` to import.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ logger = logging.getLogger(__name__)
 
 FORMAT = 1
 """The catalogue file's format; part of the fingerprint, so a change of format never reads an old file."""
+
+UNUSED_FOR = 30 * 24 * 3600
+"""Seconds after which another version's catalogue is taken to belong to an installation that is gone."""
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 _FIELDS = tuple(field.name for field in dataclasses.fields(ToolCard))
@@ -113,7 +117,8 @@ def _card(entry: Any) -> ToolCard:
 
 
 def _write(path: Path, cards: tuple[ToolCard, ...]) -> None:
-    """Write the catalogue whole or not at all (a reader never sees half a file), then drop older ones."""
+    """Write the catalogue whole or not at all (a reader never sees half a file), then drop other versions' that have
+    not been written for `UNUSED_FOR` seconds."""
     data = json.dumps([{name: getattr(card, name) for name in _FIELDS} for card in cards], separators=(",", ":"))
     partial: str | None = None
     try:
@@ -123,8 +128,9 @@ def _write(path: Path, cards: tuple[ToolCard, ...]) -> None:
             out.write(data.encode())
         os.replace(partial, path)
         partial = None
+        written = path.stat().st_mtime
         for old in path.parent.glob("tools-*.json"):
-            if old != path:
+            if old != path and written - old.stat().st_mtime > UNUSED_FOR:
                 old.unlink(missing_ok=True)
     except OSError as exc:
         logger.info("the tool catalogue cannot be written to %s (%s); the next start makes it again", path, exc)
