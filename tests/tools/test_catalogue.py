@@ -110,3 +110,13 @@ def test_the_catalogue_lives_in_the_cache_home(tmp_path: Path, monkeypatch: pyte
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert catalogue_path() == tmp_path / "home" / ".cache" / "xero-mcp" / f"tools-{fingerprint()}.json"
+
+
+def test_a_package_whose_sources_cannot_be_listed_starts_without_a_catalogue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(_catalogue, "_PACKAGE", tmp_path / "archive.zip" / "xero_mcp")  # no such folder on disk
+    assert catalogue_path() is None
+    assert [card.name for card in load_catalogue(catalogue_path())] == [spec.name for spec in all_tools()]
+    assert list(tmp_path.iterdir()) == []

@@ -68,13 +68,17 @@ def _add_sources(digest: Any, folder: Path, prefix: str) -> None:
 
 
 def catalogue_path() -> Path | None:
-    """Where this installation's catalogue lives, or None when there is no home folder to keep it in."""
+    """Where this installation's catalogue lives, or None when there is no home folder to keep it in or the package's
+    sources cannot be listed (a package loaded from an archive, say): then every start makes the cards."""
     base = os.environ.get("XDG_CACHE_HOME")
     try:
         folder = Path(base) if base else Path.home() / ".cache"
+        return folder / "xero-mcp" / f"tools-{fingerprint()}.json"
     except RuntimeError:  # no home folder (Path.home() cannot tell)
         return None
-    return folder / "xero-mcp" / f"tools-{fingerprint()}.json"
+    except OSError as exc:
+        logger.info("the tool catalogue is not used: the package's sources cannot be listed (%s)", exc)
+        return None
 
 
 def load_catalogue(path: Path | None) -> tuple[ToolCard, ...]:
