@@ -92,16 +92,16 @@ async def test_update_bank_transaction_changes_reference_and_replaces_lines(make
         updated = await confirmed_result(
             client,
             "update_bank_transaction",
-            bank_transaction_id=spent["bank_transaction_id"],
+            bank_transaction=spent["bank_transaction_id"],
             reference="Receipt 881 (corrected)",
             lines=[{"description": "Stationery", "quantity": 3, "unit_amount": 25, "account": "453"}],
         )
-        nothing = await fails(client, "update_bank_transaction", bank_transaction_id=spent["bank_transaction_id"])
-        not_an_id = await fails(client, "update_bank_transaction", bank_transaction_id="BT-1", reference="x")
+        nothing = await fails(client, "update_bank_transaction", bank_transaction=spent["bank_transaction_id"])
+        not_an_id = await fails(client, "update_bank_transaction", bank_transaction="BT-1", reference="x")
     assert updated["reference"] == "Receipt 881 (corrected)" and updated["total"] == 82.5
     assert updated["bank_transaction_id"] == spent["bank_transaction_id"]
     assert "Nothing to change" in nothing
-    assert "bank_transaction_id: 'BT-1' is not a Xero ID" in not_an_id
+    assert "bank_transaction: 'BT-1' is not a Xero ID" in not_an_id
 
 
 async def test_reconciled_and_deleted_bank_transactions_cannot_be_updated(make_client: MakeClient) -> None:
@@ -116,8 +116,8 @@ async def test_reconciled_and_deleted_bank_transactions_cannot_be_updated(make_c
             client, "xero_get", path="/BankTransactions", query={"where": 'Status=="DELETED"'}, page_size=1
         )
         deleted_id = deleted["data"]["BankTransactions"][0]["BankTransactionID"]
-        refused = await fails(client, "update_bank_transaction", bank_transaction_id=reconciled_id, reference="x")
-        gone = await fails(client, "update_bank_transaction", bank_transaction_id=deleted_id, reference="x")
+        refused = await fails(client, "update_bank_transaction", bank_transaction=reconciled_id, reference="x")
+        gone = await fails(client, "update_bank_transaction", bank_transaction=deleted_id, reference="x")
     assert f"Bank transaction {reconciled_id} is reconciled" in refused and "Unreconcile it" in refused
     assert f"Bank transaction {deleted_id} is DELETED and cannot be changed" in gone
 

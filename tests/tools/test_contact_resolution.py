@@ -90,7 +90,7 @@ async def _documents(client: Client) -> dict[str, str]:
         "bill": bill,
         "quote": quote,
         "credit_note": credit_note,
-        "bank_transaction_id": transaction,
+        "bank_transaction": transaction,
     }
 
 

@@ -140,11 +140,11 @@ async def test_delete_payment_previews_until_confirmed_then_restores_the_amount_
     async with make_client() as client:
         invoice = await _invoice(client)
         payment = await _pay(client, invoice["invoice_number"], 110)
-        preview = await ok(client, "delete_payment", payment_id=payment["payment_id"])
+        preview = await ok(client, "delete_payment", payment=payment["payment_id"])
         still_paid = await ok(client, "get_invoice", invoice=invoice["invoice_number"])
-        done = await confirmed(client, "delete_payment", payment_id=payment["payment_id"])
+        done = await confirmed(client, "delete_payment", payment=payment["payment_id"])
         after = await ok(client, "get_invoice", invoice=invoice["invoice_number"])
-        again = await fails(client, "delete_payment", payment_id=payment["payment_id"])
+        again = await fails(client, "delete_payment", payment=payment["payment_id"])
     number = invoice["invoice_number"]
     assert preview["done"] is False
     assert preview["preview"] == (
@@ -172,7 +172,7 @@ async def test_delete_payment_asks_the_user_and_respects_their_answer(
     async with make_client(elicitation_callback=answer) as client:
         invoice = await _invoice(client)
         payment = await _pay(client, invoice["invoice_number"], 110)
-        outcome = await ok(client, "delete_payment", payment_id=payment["payment_id"])
+        outcome = await ok(client, "delete_payment", payment=payment["payment_id"])
         after = await ok(client, "get_invoice", invoice=invoice["invoice_number"])
     assert outcome["done"] is (status == "AUTHORISED")
     assert after["status"] == status
@@ -180,10 +180,10 @@ async def test_delete_payment_asks_the_user_and_respects_their_answer(
 
 async def test_delete_payment_with_a_bad_id_says_so(make_client: MakeClient) -> None:
     async with make_client() as client:
-        not_an_id = await fails(client, "delete_payment", payment_id="PAY-1")
-        unknown = await fails(client, "delete_payment", payment_id="8a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d")
-    assert "payment_id: 'PAY-1' is not a Xero ID" in not_an_id
-    assert "payment_id: no payment has the ID 8a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d" in unknown
+        not_an_id = await fails(client, "delete_payment", payment="PAY-1")
+        unknown = await fails(client, "delete_payment", payment="8a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d")
+    assert "payment: 'PAY-1' is not a Xero ID" in not_an_id
+    assert "payment: no payment has the ID 8a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d" in unknown
 
 
 async def test_read_only_mode_lists_payments_but_cannot_make_or_delete_them(make_client: MakeClient) -> None:

@@ -129,7 +129,7 @@ async def test_a_deleted_payment_comes_through_as_an_update_with_its_status(
         payment = await ok(client, "create_payment", invoice=invoice["invoice_id"], amount=110, bank_account="090")
         start = await _poll(client, "payments")
         sandbox.clock.advance(60)
-        await confirmed(client, "delete_payment", payment_id=payment["payment_id"])
+        await confirmed(client, "delete_payment", payment=payment["payment_id"])
         polled = await _poll(client, "payments", start["cursor"])
     assert polled["created"] == []
     assert [(p["payment_id"], p["status"]) for p in polled["updated"]] == [(payment["payment_id"], "DELETED")]

@@ -73,7 +73,7 @@ VOCABULARY: dict[str, str] = {
     "purchase_order_number": "Purchase order number; default Xero's next",
     "sale_price": "Unit sale price",
     "purchase_price": "Unit purchase price",
-    "bank_transaction_id": "Bank transaction ID",
+    "bank_transaction": "Bank transaction ID",
     "report": "Report",
     "cursor": "Cursor from the previous result; omit to start",
 }

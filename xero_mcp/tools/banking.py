@@ -166,11 +166,11 @@ def _editable(transaction: BankTransaction, ident: str) -> None:
     title="Update a bank transaction",
     read_only=False,
     destructive=True,
-    preview=replaces_lines("bank transaction", "bank_transaction_id"),
+    preview=replaces_lines("bank transaction", "bank_transaction"),
 )
 async def update_bank_transaction(
     x: ToolContext,
-    bank_transaction_id: str,
+    bank_transaction: str,
     reference: str | None = None,
     date: dt.date | None = None,
     contact: OptionalContact = None,
@@ -179,7 +179,7 @@ async def update_bank_transaction(
     tenant: Tenant = None,
 ) -> BankTransactionView:
     """Change an unreconciled bank transaction; lines, if given, replace all its lines."""
-    ident = xero_id(bank_transaction_id, "bank_transaction_id")
+    ident = xero_id(bank_transaction, "bank_transaction")
     if all(value is None for value in (reference, date, contact, lines, line_amount_types)):
         raise UserInputError("Nothing to change: give reference, date, contact, lines or line_amount_types.")
     org = await x.org(tenant)
@@ -200,7 +200,7 @@ async def _fetch_transaction_any(org: Org, ident: str) -> BankTransaction:
     try:
         return await org.api.bank_transactions.get(ident)
     except NotFound:
-        raise UserInputError(f"bank_transaction_id: no bank transaction has the ID {ident}.") from None
+        raise UserInputError(f"bank_transaction: no bank transaction has the ID {ident}.") from None
 
 
 # --- bank transfers ------------------------------------------------------------------------------------------------

@@ -123,31 +123,31 @@ async def create_payment(
     return payment_view(created, PaymentCreated, duplicate=duplicate)
 
 
-async def _deletable(org: Org, payment_id: str) -> Payment:
-    ident = xero_id(payment_id, "payment_id", see="list_records")
+async def _deletable(org: Org, payment: str) -> Payment:
+    ident = xero_id(payment, "payment", see="list_records")
     try:
-        payment = await org.api.payments.get(ident)
+        found = await org.api.payments.get(ident)
     except NotFound:
-        raise UserInputError(f"payment_id: no payment has the ID {ident}; see list_records.") from None
-    if (payment.status or "AUTHORISED") == "DELETED":
+        raise UserInputError(f"payment: no payment has the ID {ident}; see list_records.") from None
+    if (found.status or "AUTHORISED") == "DELETED":
         raise UserInputError(f"Payment {ident} is already deleted.")
-    if payment.batch_payment_id is not None:
+    if found.batch_payment_id is not None:
         raise UserInputError(
             f"Payment {ident} is part of a batch payment; Xero deletes those only as a whole batch, in Xero itself."
         )
-    return payment
+    return found
 
 
-async def _preview_delete(x: ToolContext, payment_id: str, tenant: str | None = None) -> str:
+async def _preview_delete(x: ToolContext, payment: str, tenant: str | None = None) -> str:
     """One sentence: which payment would be deleted and what happens to its document."""
     org = await x.org(tenant)
-    payment = await _deletable(org, payment_id)
-    document = payment.invoice.invoice_number if payment.invoice and payment.invoice.invoice_number else "its document"
-    who = payment.invoice.contact.name if payment.invoice and payment.invoice.contact else None
+    found = await _deletable(org, payment)
+    document = found.invoice.invoice_number if found.invoice and found.invoice.invoice_number else "its document"
+    who = found.invoice.contact.name if found.invoice and found.invoice.contact else None
     on = f"{document} ({who})" if who else document
     return (
-        f"Delete the payment of {payment.amount} on {on} dated {payment.date}; {document}'s amount due goes back up "
-        f"by {payment.amount}."
+        f"Delete the payment of {found.amount} on {on} dated {found.date}; {document}'s amount due goes back up "
+        f"by {found.amount}."
     )
 
 
@@ -162,16 +162,16 @@ async def _preview_delete(x: ToolContext, payment_id: str, tenant: str | None = 
 )
 async def delete_payment(
     x: ToolContext,
-    payment_id: Annotated[str, Field(description="Payment ID")],
+    payment: Annotated[str, Field(description="Payment ID")],
     tenant: Tenant = None,
 ) -> PaymentView:
     """Delete a payment; its invoice or bill is due again. The user confirms first."""
     org = await x.org(tenant)
-    payment = await _deletable(org, payment_id)
-    deleted = await org.api.payments.delete(str(payment.payment_id))
+    found = await _deletable(org, payment)
+    deleted = await org.api.payments.delete(str(found.payment_id))
     # Xero's answer to a delete may omit the document; fall back to what was read before.
     if deleted.invoice is None:
-        deleted = payment.model_copy(update={"status": deleted.status or "DELETED"})
+        deleted = found.model_copy(update={"status": deleted.status or "DELETED"})
     return payment_view(deleted)
 
 
